@@ -1,0 +1,187 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../../src-shared/content-security-policy';
+import type { Core } from '../core';
+
+/**
+ * The browser shell: the same API as the Electron preload, carried as `POST /api/<domain>.<method>`
+ * and server-sent events on `GET /api/events`, plus the built renderer as static files.
+ * Bound to 127.0.0.1; every API request must carry the per-run session token and, when a browser
+ * sends an Origin, it must be ours (ARCHITECTURE §2).
+ */
+
+export interface BrowserShellOptions {
+  core: Core;
+  staticDir: string;
+  port?: number;
+  /** Fixed token for tests; random per run otherwise. */
+  token?: string;
+}
+
+export interface BrowserShell {
+  /** Origin of the shell, e.g. http://127.0.0.1:5123 */
+  origin: string;
+  port: number;
+  token: string;
+  /** The URL to open: carries the token in its fragment, which browsers never send to a server. */
+  launchUrl: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 64 * 1024 * 1024; // a 20 MB attachment in base64 plus its envelope
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.mjs': 'text/javascript; charset=utf-8',
+};
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function refuse(res: ServerResponse, status: 401 | 403 | 405, message: string): void {
+  const code = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'unknown_method';
+  sendJson(res, status, { ok: false, error: { code, message } });
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const presented = header?.startsWith('Bearer ') ? header.slice(7) : '';
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new RangeError('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  let origin = '';
+  let host = '';
+
+  /** Guards every /api request: DNS-rebinding (Host), cross-site (Origin), then the session token. */
+  function guard(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.headers.host !== host) {
+      refuse(res, 403, 'unexpected Host header');
+      return false;
+    }
+    const requestOrigin = req.headers.origin;
+    if (requestOrigin !== undefined && requestOrigin !== origin) {
+      refuse(res, 403, 'cross-origin request refused');
+      return false;
+    }
+    if (!tokenMatches(req.headers.authorization, token)) {
+      refuse(res, 401, 'missing or wrong session token');
+      return false;
+    }
+    return true;
+  }
+
+  async function handleCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      sendJson(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json', field: 'content-type' } });
+      return;
+    }
+    let input: unknown;
+    try {
+      const text = await readBody(req);
+      input = text === '' ? {} : JSON.parse(text);
+    } catch (error) {
+      const tooLarge = error instanceof RangeError;
+      sendJson(res, tooLarge ? 413 : 400, {
+        ok: false,
+        error: { code: 'invalid_input', message: tooLarge ? 'request body too large' : 'request body is not valid JSON', field: 'body' },
+      });
+      return;
+    }
+    sendJson(res, 200, await options.core.registry.call(name, input));
+  }
+
+  function handleEvents(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    const unsubscribe = options.core.events.subscribe((topic, payload) => {
+      res.write(`event: ${topic}\ndata: ${JSON.stringify(payload)}\n\n`);
+    });
+    // Keeps proxies and the browser from closing an idle stream.
+    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    });
+  }
+
+  async function serveStatic(res: ServerResponse, urlPath: string): Promise<void> {
+    const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+    const file = normalize(join(options.staticDir, relative));
+    if (!file.startsWith(normalize(options.staticDir) + sep)) {
+      sendJson(res, 404, { error: 'not found' });
+      return;
+    }
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      const content = await readFile(file);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(content);
+    } catch {
+      sendJson(res, 404, { error: 'not found' });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (url.pathname.startsWith('/api/')) {
+      if (!guard(req, res)) return;
+      if (url.pathname === '/api/events' && req.method === 'GET') return handleEvents(req, res);
+      if (req.method !== 'POST') return refuse(res, 405, 'API methods are called with POST');
+      void handleCall(req, res, url.pathname.slice('/api/'.length));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
+    void serveStatic(res, url.pathname);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  host = `127.0.0.1:${port}`;
+  origin = `http://${host}`;
+  return {
+    origin,
+    port,
+    token,
+    launchUrl: `${origin}/#token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

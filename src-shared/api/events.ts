@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+/**
+ * Events main sends to the renderer. They say "something changed, refetch"; they carry no clinical data
+ * so a missed event costs a refetch, never a wrong screen.
+ */
+export const eventTopics = {
+  'app.changed': z.object({}),
+  'sync.progress': z.object({
+    phase: z.enum(['idle', 'pull', 'push']),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative().nullable(),
+  }),
+  'sync.changed': z.object({}),
+} as const;
+
+export type EventTopic = keyof typeof eventTopics;
+export type EventPayload<T extends EventTopic> = z.infer<(typeof eventTopics)[T]>;
+export const EVENT_TOPICS = Object.keys(eventTopics) as EventTopic[];
+
+export function isEventTopic(topic: unknown): topic is EventTopic {
+  return typeof topic === 'string' && Object.hasOwn(eventTopics, topic);
+}
