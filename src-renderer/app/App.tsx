@@ -1,0 +1,28 @@
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { i18n } from 'i18next';
+import { I18nextProvider } from 'react-i18next';
+import { createHashRouter, RouterProvider } from 'react-router-dom';
+import type { DeskApi } from '../../src-shared/api/desk-bridge';
+import { DeskProvider } from '../api/DeskContext';
+import { HomePage } from '../features/home/HomePage';
+import { AppFrame } from './AppFrame';
+
+/** Hash routing, so the same build works from file:// (Electron) and from the browser shell. */
+export function createAppRouter() {
+  return createHashRouter([{ path: '/', element: <AppFrame />, children: [{ index: true, element: <HomePage /> }] }]);
+}
+
+export function App({ desk, i18n, queryClient = new QueryClient() }: { desk: DeskApi; i18n: i18n; queryClient?: QueryClient }) {
+  return (
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider>
+        <QueryClientProvider client={queryClient}>
+          <DeskProvider desk={desk}>
+            <RouterProvider router={createAppRouter()} />
+          </DeskProvider>
+        </QueryClientProvider>
+      </MantineProvider>
+    </I18nextProvider>
+  );
+}

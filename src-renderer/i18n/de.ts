@@ -1,0 +1,36 @@
+import type { Messages } from './fr';
+
+export const de: Messages = {
+  app: { title: 'eSanté Desk', skipToContent: 'Zum Inhalt springen' },
+  nav: { home: 'Startseite', label: 'Hauptnavigation' },
+  language: { label: 'Sprache', fr: 'Français', de: 'Deutsch', en: 'English' },
+  home: {
+    heading: 'Willkommen bei eSanté Desk',
+    intro: 'Ihr Arbeitsplatz für die gemeinsame Patientenakte, die Verzeichnisse und den sicheren Nachrichtendienst.',
+    version: 'Version',
+    shell: 'Umgebung',
+    shellElectron: 'Desktop-Anwendung',
+    shellBrowser: 'Browser (lokale Shell)',
+    platform: 'eSanté-Plattform',
+    profile: 'Profil',
+    profileState: { none: 'Kein Profil auf diesem Gerät', locked: 'Gesperrt', unlocked: 'Entsperrt' },
+    loading: 'Wird geladen…',
+  },
+  errors: {
+    unknown_method: 'Diese Funktion gibt es nicht.',
+    invalid_input: 'Ungültige Eingabe: {{field}}.',
+    unauthenticated: 'Bitte melden Sie sich an.',
+    forbidden: 'Zugriff verweigert.',
+    not_found: 'Nicht gefunden.',
+    conflict: 'Versionskonflikt: Ihre Änderung wird zur Klärung aufbewahrt.',
+    offline: 'Offline: Ihre Arbeit bleibt erhalten und wird synchronisiert.',
+    locked: 'Profil gesperrt: Geben Sie Ihre Passphrase ein.',
+    wrong_passphrase: 'Falsche Passphrase.',
+    key_file_damaged: 'Die Schlüsseldatei des Profils ist beschädigt. Es wurden keine Daten verändert.',
+    database_damaged: 'Der verschlüsselte Cache ist beschädigt. Es wurden keine Daten verändert.',
+    database_too_new: 'Dieser Cache wurde von einer neueren Version von eSanté Desk erstellt.',
+    rate_limited: 'Zu viele Versuche: Bitte später erneut versuchen.',
+    platform_error: 'Die Plattform hat die Anfrage abgelehnt: {{message}}',
+    internal: 'Interner Fehler. Bitte erneut versuchen; bei Fortbestehen den Support kontaktieren.',
+  },
+};

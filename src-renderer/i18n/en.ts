@@ -1,0 +1,36 @@
+import type { Messages } from './fr';
+
+export const en: Messages = {
+  app: { title: 'eSanté Desk', skipToContent: 'Skip to content' },
+  nav: { home: 'Home', label: 'Main navigation' },
+  language: { label: 'Language', fr: 'Français', de: 'Deutsch', en: 'English' },
+  home: {
+    heading: 'Welcome to eSanté Desk',
+    intro: 'Your workstation for the shared care record, the directories and secure messaging.',
+    version: 'Version',
+    shell: 'Environment',
+    shellElectron: 'Desktop application',
+    shellBrowser: 'Browser (local shell)',
+    platform: 'eSanté platform',
+    profile: 'Profile',
+    profileState: { none: 'No profile on this device', locked: 'Locked', unlocked: 'Unlocked' },
+    loading: 'Loading…',
+  },
+  errors: {
+    unknown_method: 'This function does not exist.',
+    invalid_input: 'Invalid input: {{field}}.',
+    unauthenticated: 'Please log in.',
+    forbidden: 'Access denied.',
+    not_found: 'Not found.',
+    conflict: 'Version conflict: your change is kept for you to resolve.',
+    offline: 'Offline: your work is kept and will be synchronised.',
+    locked: 'Profile locked: enter your passphrase.',
+    wrong_passphrase: 'Wrong passphrase.',
+    key_file_damaged: 'The profile key file is damaged. No data was changed.',
+    database_damaged: 'The encrypted cache is damaged. No data was changed.',
+    database_too_new: 'This cache was created by a newer version of eSanté Desk.',
+    rate_limited: 'Too many attempts: try again later.',
+    platform_error: 'The platform refused the request: {{message}}',
+    internal: 'Internal error. Try again; if it persists, contact support.',
+  },
+};
