@@ -1,6 +1,7 @@
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
 import { createAppService } from './services/app-service';
+import { createSettingsService } from './services/settings-service';
 import type { SettingsStore } from './settings';
 
 export interface CoreOptions {
@@ -29,6 +30,7 @@ export function createCore(options: CoreOptions): Core {
       platformUrl: () => options.platformUrl,
       profileState: () => 'none',
     }),
+    settings: createSettingsService(options.settings),
   });
   return {
     registry,

@@ -1,10 +1,12 @@
 import { SegmentedControl } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { isLanguage, LANGUAGES, rememberLanguage } from '../i18n';
+import { useDesk } from '../api/DeskContext';
+import { isLanguage, LANGUAGES } from '../i18n';
 
-/** FR / DE / EN, always visible in the header; the choice is remembered on this device. */
+/** FR / DE / EN, always visible in the header; the choice is kept in the user's settings. */
 export function LanguageSwitch() {
   const { t, i18n } = useTranslation();
+  const desk = useDesk();
   return (
     <SegmentedControl
       aria-label={t('language.label')}
@@ -13,7 +15,7 @@ export function LanguageSwitch() {
       onChange={(value) => {
         if (!isLanguage(value)) return;
         void i18n.changeLanguage(value);
-        rememberLanguage(window.localStorage, value);
+        void desk.settings.update({ language: value });
       }}
       data={LANGUAGES.map((lng) => ({ value: lng, label: lng.toUpperCase(), title: t(`language.${lng}`) }))}
     />

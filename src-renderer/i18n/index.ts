@@ -6,7 +6,6 @@ import { fr } from './fr';
 
 export const LANGUAGES = ['fr', 'de', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
-const STORAGE_KEY = 'esante-desk.language';
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
@@ -26,13 +25,4 @@ export function createI18n(language: Language = 'fr'): i18n {
     document.documentElement.lang = lng;
   });
   return instance;
-}
-
-export function storedLanguage(storage: Storage): Language {
-  const value = storage.getItem(STORAGE_KEY);
-  return isLanguage(value) ? value : 'fr';
-}
-
-export function rememberLanguage(storage: Storage, language: Language): void {
-  storage.setItem(STORAGE_KEY, language);
 }

@@ -1,14 +1,17 @@
 import type { z } from 'zod';
 import { appMethods } from './app';
+import { settingsMethods } from './settings';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
 export * from './events';
 export * from './app';
+export * from './settings';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
   app: appMethods,
+  settings: settingsMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;
