@@ -20,6 +20,7 @@ export function createI18n(language: Language = 'fr'): i18n {
     fallbackLng: 'fr',
     interpolation: { escapeValue: false }, // React escapes already
     initImmediate: false,
+    showSupportNotice: false,
   });
   instance.on('languageChanged', (lng) => {
     document.documentElement.lang = lng;
