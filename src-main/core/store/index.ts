@@ -1,0 +1,8 @@
+export { Store, openStore, createStore, type StoreOptions, type IntegrityReport } from './store';
+export type { Migration } from './migration';
+export { MIGRATIONS } from './migrations/index';
+export type { CachedResource, UpsertOutcome } from './resource-repository';
+export type { FhirResourceLike, PatientRow, PractitionerRow } from './resource-extracts';
+export type { NewOutboxOp, OutboxOp, OutboxMethod, OutboxStatus } from './outbox-repository';
+export type { NewQuarantineEntry, QuarantineEntry } from './quarantine-repository';
+export { writeFileDurably } from './durable-file';

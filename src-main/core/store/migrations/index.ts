@@ -1,0 +1,19 @@
+import type { Migration } from '../migration';
+import { createResources } from './0010-create-resources';
+import { createOutbox } from './0020-create-outbox';
+import { createQuarantine } from './0030-create-quarantine';
+import { createSyncState } from './0040-create-sync-state';
+import { createBlobs } from './0050-create-blobs';
+import { createSearchIndex } from './0060-create-search-index';
+import { createDirectoryProjections } from './0070-create-directory-projections';
+
+/** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
+export const MIGRATIONS: readonly Migration[] = [
+  createResources,
+  createOutbox,
+  createQuarantine,
+  createSyncState,
+  createBlobs,
+  createSearchIndex,
+  createDirectoryProjections,
+];

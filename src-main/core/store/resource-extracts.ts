@@ -1,0 +1,98 @@
+import type { HumanName, Patient, Practitioner } from 'fhir/r4';
+import { checkMatricule } from '../../../src-shared/domain/matricule';
+
+/** The minimum every cached resource has; the rest of its JSON is kept as the platform sent it. */
+export interface FhirResourceLike {
+  resourceType: string;
+  id?: string;
+  meta?: { versionId?: string; lastUpdated?: string };
+}
+
+export interface PatientRow {
+  id: string;
+  matricule: string | null;
+  family: string | null;
+  given: string | null;
+  birthDate: string | null;
+}
+
+export interface PractitionerRow {
+  id: string;
+  name: string | null;
+  specialty: string | null;
+  city: string | null;
+}
+
+/** Fields whose string values are worth finding by typing; narrative HTML and base64 data are not. */
+const SEARCHABLE_KEYS = new Set([
+  'family',
+  'given',
+  'prefix',
+  'text',
+  'display',
+  'title',
+  'description',
+  'name',
+  'city',
+  'value',
+  'birthDate',
+  'alias',
+]);
+const SKIPPED_KEYS = new Set(['div', 'data', 'url', 'reference', 'system', 'meta']);
+const MAX_SEARCH_TEXT = 8_000;
+
+/** The text a resource is found by in the search index. */
+export function searchTextOf(resource: FhirResourceLike): string {
+  const parts: string[] = [];
+  let length = 0;
+  const visit = (node: unknown, key: string | null): void => {
+    if (length >= MAX_SEARCH_TEXT) return;
+    if (typeof node === 'string') {
+      if (key !== null && SEARCHABLE_KEYS.has(key)) {
+        parts.push(node);
+        length += node.length + 1;
+      }
+    } else if (Array.isArray(node)) {
+      for (const item of node) visit(item, key);
+    } else if (node !== null && typeof node === 'object') {
+      for (const [childKey, child] of Object.entries(node)) {
+        if (!SKIPPED_KEYS.has(childKey)) visit(child, childKey);
+      }
+    }
+  };
+  visit(resource, null);
+  return parts.join(' ').slice(0, MAX_SEARCH_TEXT);
+}
+
+function preferredName(names: HumanName[] | undefined): HumanName | undefined {
+  return names?.find((n) => n.use === 'official') ?? names?.find((n) => n.use !== 'old') ?? names?.[0];
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  return value === undefined || value.trim() === '' ? null : value;
+}
+
+export function patientRowOf(id: string, patient: Patient): PatientRow {
+  const name = preferredName(patient.name);
+  // Whatever the identifier system URI, the matricule is the value that passes its check digits.
+  const matricule = patient.identifier?.find((i) => i.value !== undefined && checkMatricule(i.value).valid)?.value;
+  return {
+    id,
+    matricule: matricule ?? null,
+    family: nonEmpty(name?.family),
+    given: nonEmpty(name?.given?.join(' ')),
+    birthDate: nonEmpty(patient.birthDate),
+  };
+}
+
+export function practitionerRowOf(id: string, practitioner: Practitioner): PractitionerRow {
+  const name = preferredName(practitioner.name);
+  const fullName = name?.text ?? [...(name?.prefix ?? []), ...(name?.given ?? []), name?.family ?? ''].join(' ').trim();
+  const qualification = practitioner.qualification?.[0]?.code;
+  return {
+    id,
+    name: nonEmpty(fullName),
+    specialty: nonEmpty(qualification?.text ?? qualification?.coding?.[0]?.display),
+    city: nonEmpty(practitioner.address?.find((a) => a.city !== undefined)?.city),
+  };
+}

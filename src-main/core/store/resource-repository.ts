@@ -1,0 +1,228 @@
+import { DeskError } from '../../../src-shared/domain/errors';
+import type { Patient, Practitioner } from 'fhir/r4';
+import type { StatementCache } from './statement-cache';
+import { patientRowOf, practitionerRowOf, searchTextOf, type FhirResourceLike } from './resource-extracts';
+
+export interface CachedResource<T extends FhirResourceLike = FhirResourceLike> {
+  type: string;
+  id: string;
+  /** The platform version this copy is based on; 0 for a resource created locally and not yet sent. */
+  versionId: number;
+  lastUpdated: string;
+  resource: T;
+}
+
+export type UpsertOutcome = 'stored' | 'ignored';
+
+interface ResourceRow {
+  type: string;
+  id: string;
+  version_id: number;
+  last_updated: string;
+  json: string;
+}
+
+const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
+const FHIR_TYPE = /^[A-Z][A-Za-z]{1,63}$/;
+
+function identityOf(resource: FhirResourceLike): { type: string; id: string } {
+  if (!FHIR_TYPE.test(resource.resourceType)) {
+    throw new DeskError('invalid_input', 'resourceType is not a FHIR resource type', 'resourceType');
+  }
+  if (resource.id === undefined || !FHIR_ID.test(resource.id)) {
+    throw new DeskError('invalid_input', 'id must be a FHIR id (1–64 of A-Z a-z 0-9 - .)', 'id');
+  }
+  return { type: resource.resourceType, id: resource.id };
+}
+
+/** FHIR versionIds from our platform are increasing integers; anything else cannot be ordered. */
+function versionOf(resource: FhirResourceLike): number {
+  const raw = resource.meta?.versionId;
+  if (raw === undefined || !/^\d{1,15}$/.test(raw)) {
+    throw new DeskError('invalid_input', 'meta.versionId must be a non-negative integer', 'meta.versionId');
+  }
+  return Number(raw);
+}
+
+function lastUpdatedOf(resource: FhirResourceLike): string {
+  const raw = resource.meta?.lastUpdated;
+  if (raw === undefined || Number.isNaN(Date.parse(raw))) {
+    throw new DeskError('invalid_input', 'meta.lastUpdated must be an instant', 'meta.lastUpdated');
+  }
+  return raw;
+}
+
+function toCached(row: ResourceRow): CachedResource {
+  return {
+    type: row.type,
+    id: row.id,
+    versionId: row.version_id,
+    lastUpdated: row.last_updated,
+    resource: JSON.parse(row.json) as FhirResourceLike,
+  };
+}
+
+/** Turns what a person typed into an FTS5 query: every word as a prefix, all required. */
+function ftsQueryOf(text: string): string | null {
+  const words = text
+    .normalize('NFC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+}
+
+/**
+ * Cached FHIR resources, with their search index and list projections kept in the same transaction.
+ * Applying the platform's feed is idempotent: a version older than or equal to the stored one is ignored.
+ */
+export class ResourceRepository {
+  constructor(
+    private readonly sql: StatementCache,
+    private readonly now: () => Date,
+  ) {}
+
+  /** Stores a version received from the platform, unless the cache already has this one or a newer one. */
+  upsert(resource: FhirResourceLike): UpsertOutcome {
+    const { type, id } = identityOf(resource);
+    const version = versionOf(resource);
+    const lastUpdated = lastUpdatedOf(resource);
+    return this.sql.transaction(() => {
+      const row = this.sql
+        .prepare<[string, string, number, string, string], { row_id: number }>(
+          `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?, 0)
+         ON CONFLICT (type, id) DO UPDATE SET
+           version_id = excluded.version_id, last_updated = excluded.last_updated, json = excluded.json, deleted = 0
+         WHERE excluded.version_id > resources.version_id
+         RETURNING row_id`,
+        )
+        .get(type, id, version, lastUpdated, JSON.stringify(resource));
+      if (row === undefined) return 'ignored';
+      this.reindex(row.row_id, type, id, resource);
+      return 'stored';
+    });
+  }
+
+  /**
+   * Records a local edit, keeping the platform version it is based on (the If-Match of its outbox
+   * operation). Call it inside `store.transaction` together with `outbox.enqueue`.
+   */
+  saveLocal(resource: FhirResourceLike): void {
+    const { type, id } = identityOf(resource);
+    this.sql.transaction(() => {
+      const row = this.sql
+        .prepare<[string, string, string, string], { row_id: number }>(
+          `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, 0, ?, ?, 0)
+         ON CONFLICT (type, id) DO UPDATE SET last_updated = excluded.last_updated, json = excluded.json, deleted = 0
+         RETURNING row_id`,
+        )
+        .get(type, id, this.now().toISOString(), JSON.stringify(resource))!;
+      this.reindex(row.row_id, type, id, resource);
+    });
+  }
+
+  /**
+   * Deletion or revocation at `versionId`: the content is purged, a tombstone remains so that an older
+   * version arriving late is ignored. Ignored itself when the cache holds a newer version.
+   */
+  markDeleted(type: string, id: string, versionId: number, lastUpdated: string = this.now().toISOString()): UpsertOutcome {
+    identityOf({ resourceType: type, id });
+    return this.sql.transaction(() => {
+      const row = this.sql
+        .prepare<[string, string, number, string], { row_id: number }>(
+          `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, NULL, 1)
+         ON CONFLICT (type, id) DO UPDATE SET
+           version_id = excluded.version_id, last_updated = excluded.last_updated, json = NULL, deleted = 1
+         WHERE excluded.version_id >= resources.version_id AND resources.deleted = 0
+            OR excluded.version_id > resources.version_id
+         RETURNING row_id`,
+        )
+        .get(type, id, versionId, lastUpdated);
+      if (row === undefined) return 'ignored';
+      this.reindex(row.row_id, type, id, null);
+      return 'stored';
+    });
+  }
+
+  get<T extends FhirResourceLike = FhirResourceLike>(type: string, id: string): CachedResource<T> | undefined {
+    const row = this.sql
+      .prepare<[string, string], ResourceRow>(
+        'SELECT type, id, version_id, last_updated, json FROM resources WHERE type = ? AND id = ? AND deleted = 0',
+      )
+      .get(type, id);
+    return row === undefined ? undefined : (toCached(row) as CachedResource<T>);
+  }
+
+  /** The stored version, tombstones included (for the sync to decide what it still needs). */
+  versionOf(type: string, id: string): { versionId: number; deleted: boolean } | undefined {
+    const row = this.sql
+      .prepare<[string, string], { version_id: number; deleted: number }>(
+        'SELECT version_id, deleted FROM resources WHERE type = ? AND id = ?',
+      )
+      .get(type, id);
+    return row === undefined ? undefined : { versionId: row.version_id, deleted: row.deleted === 1 };
+  }
+
+  listByType<T extends FhirResourceLike = FhirResourceLike>(
+    type: string,
+    options: { limit?: number; offset?: number } = {},
+  ): CachedResource<T>[] {
+    return this.sql
+      .prepare<[string, number, number], ResourceRow>(
+        `SELECT type, id, version_id, last_updated, json FROM resources
+         WHERE type = ? AND deleted = 0 ORDER BY last_updated DESC, id LIMIT ? OFFSET ?`,
+      )
+      .all(type, options.limit ?? 100, options.offset ?? 0)
+      .map((row) => toCached(row) as CachedResource<T>);
+  }
+
+  /** Full-text search, best matches first; every typed word must match as a word prefix. */
+  search(text: string, limit = 50, type?: string): CachedResource[] {
+    const query = ftsQueryOf(text);
+    if (query === null) return [];
+    const rows =
+      type === undefined
+        ? this.sql
+            .prepare<[string, number], ResourceRow>(
+              `SELECT r.type, r.id, r.version_id, r.last_updated, r.json
+               FROM search_index s JOIN resources r ON r.row_id = s.rowid
+               WHERE search_index MATCH ? ORDER BY s.rank LIMIT ?`,
+            )
+            .all(query, limit)
+        : this.sql
+            .prepare<[string, string, number], ResourceRow>(
+              `SELECT r.type, r.id, r.version_id, r.last_updated, r.json
+               FROM search_index s JOIN resources r ON r.row_id = s.rowid
+               WHERE search_index MATCH ? AND s.resource_type = ? ORDER BY s.rank LIMIT ?`,
+            )
+            .all(query, type, limit);
+    return rows.map(toCached);
+  }
+
+  /** Keeps the search index and the list projections in step with the row (null: purge). */
+  private reindex(rowId: number, type: string, id: string, resource: FhirResourceLike | null): void {
+    this.sql.prepare('DELETE FROM search_index WHERE rowid = ?').run(rowId);
+    if (resource !== null) {
+      this.sql
+        .prepare('INSERT INTO search_index (rowid, resource_type, resource_id, text) VALUES (?, ?, ?, ?)')
+        .run(rowId, type, id, searchTextOf(resource));
+    }
+    if (type === 'Patient') {
+      this.sql.prepare('DELETE FROM patients WHERE id = ?').run(id);
+      if (resource !== null) {
+        const p = patientRowOf(id, resource as Patient);
+        this.sql
+          .prepare('INSERT INTO patients (id, matricule, family, given, birth_date) VALUES (?, ?, ?, ?, ?)')
+          .run(p.id, p.matricule, p.family, p.given, p.birthDate);
+      }
+    } else if (type === 'Practitioner') {
+      this.sql.prepare('DELETE FROM practitioners WHERE id = ?').run(id);
+      if (resource !== null) {
+        const p = practitionerRowOf(id, resource as Practitioner);
+        this.sql
+          .prepare('INSERT INTO practitioners (id, name, specialty, city) VALUES (?, ?, ?, ?)')
+          .run(p.id, p.name, p.specialty, p.city);
+      }
+    }
+  }
+}
