@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ApiError } from '../domain/errors';
 
 /** One API method: the schema its input must satisfy and the schema of what it returns. */

@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './support/app-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  app = await startApp();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('npm start (browser shell) in Chromium', () => {
+  it('shows the app frame in French, then in German after switching', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+
+    await page.goto(app.url);
+    await page.getByRole('heading', { name: 'Bienvenue sur eSanté Desk' }).waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    // app.info went through the HTTP bridge to the core, which knows the embedded platform's URL.
+    await expect.poll(() => page.getByTestId('app-info').textContent()).toMatch(/http:\/\/127\.0\.0\.1:\d+\/fhir/);
+    // The token left the address bar.
+    expect(page.url()).not.toContain('token=');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-fr.png') });
+
+    await page.getByText('DE', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Willkommen bei eSanté Desk' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Startseite' }).count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-de.png') });
+
+    // The choice is kept: a reload opens in German.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Willkommen bei eSanté Desk' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('a page without the token cannot use the API', async () => {
+    const page = await browser.newPage();
+    const origin = new URL(app.url).origin;
+    await page.goto(`${origin}/`);
+    const status = await page.evaluate(async () => (await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+    expect(status).toBe(401);
+  });
+});
