@@ -20,7 +20,10 @@ export function renderApp(options: { language?: Language; core?: Core } = {}) {
     createCore({ version: '0.1.0', shell: 'browser', platformUrl: 'http://127.0.0.1:8787/fhir', dataDir: dir, settings: new FileSettingsStore(join(dir, 'settings.json')) });
   const desk: DeskApi = {
     ...createDeskMethods((name, input) => core.registry.call(name, input)),
-    on: (topic, listener) => core.events.subscribe((t, payload) => t === topic && (listener as (p: unknown) => void)(payload)),
+    on: (topic, listener) =>
+      core.events.subscribe((receivedTopic: string, payload: unknown) => {
+        if (receivedTopic === topic) (listener as (p: unknown) => void)(payload);
+      }),
   };
   const i18n = createI18n(options.language ?? 'fr');
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
