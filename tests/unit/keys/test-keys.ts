@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KeyProtector, ScryptParams } from '../../../src-main/core/keys/index';
+
+/** The lowest cost the key file accepts: keeps tests fast while exercising the real scrypt path. */
+export const FAST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+
+/** Stands in for Electron's safeStorage: reversible only with the same device secret (a different secret = another machine). */
+export class FakeProtector implements KeyProtector {
+  available = true;
+  failDecrypt = false;
+  constructor(private readonly deviceSecret = 0x5a) {}
+  isAvailable(): boolean {
+    return this.available;
+  }
+  encrypt(plain: Buffer): Buffer {
+    return Buffer.concat([Buffer.from('fake1:'), Buffer.from(plain.map((b) => b ^ this.deviceSecret))]);
+  }
+  decrypt(cipher: Buffer): Buffer {
+    if (this.failDecrypt || !cipher.subarray(0, 6).equals(Buffer.from('fake1:'))) throw new Error('cannot decrypt');
+    return Buffer.from(cipher.subarray(6).map((b) => b ^ this.deviceSecret));
+  }
+}
+
+const made: string[] = [];
+
+export function tempDir(prefix = 'esante-desk-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** sha256 of every file under `dir` (recursively), keyed by relative path: "nothing changed" means equal maps. */
+export function hashTree(dir: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const walk = (current: string, prefix: string): void => {
+    for (const name of readdirSync(current).sort()) {
+      const full = join(current, name);
+      if (statSync(full).isDirectory()) walk(full, `${prefix}${name}/`);
+      else result[`${prefix}${name}`] = createHash('sha256').update(readFileSync(full)).digest('hex');
+    }
+  };
+  walk(dir, '');
+  return result;
+}
