@@ -53,21 +53,22 @@ export class BlobRepository {
    */
   appendChunk(sha256: string, offset: number, chunk: Buffer, totalSize: number): boolean {
     assertHash(sha256);
-    return this.sql.transaction(() => {
+    const outcome = this.sql.transaction((): 'partial' | 'complete' | 'mismatch' => {
       const row = this.sql
         .prepare<[string], { bytes: Buffer; size: number; complete: number }>(
           'SELECT bytes, size, complete FROM blobs WHERE sha256 = ?',
         )
         .get(sha256);
-      if (row?.complete === 1) return true;
+      if (row?.complete === 1) return 'complete';
       const held = row?.size ?? 0;
       if (offset !== held) throw new DeskError('invalid_input', `chunk offset ${offset} does not follow ${held}`, 'offset');
       const bytes = row === undefined ? chunk : Buffer.concat([row.bytes, chunk]);
       if (bytes.length > totalSize) throw new DeskError('invalid_input', 'chunk runs past the announced size', 'offset');
       const complete = bytes.length === totalSize;
       if (complete && sha256Of(bytes) !== sha256) {
+        // Returned, not thrown: throwing here would roll the delete back and keep the bad bytes.
         this.sql.prepare<[string]>('DELETE FROM blobs WHERE sha256 = ?').run(sha256);
-        throw new DeskError('invalid_input', 'the downloaded bytes do not match their sha256', 'sha256');
+        return 'mismatch';
       }
       this.sql
         .prepare<[string, Buffer, number, number]>(
@@ -75,8 +76,12 @@ export class BlobRepository {
            ON CONFLICT (sha256) DO UPDATE SET bytes = excluded.bytes, size = excluded.size, complete = excluded.complete`,
         )
         .run(sha256, bytes, bytes.length, complete ? 1 : 0);
-      return complete;
+      return complete ? 'complete' : 'partial';
     });
+    if (outcome === 'mismatch') {
+      throw new DeskError('invalid_input', 'the downloaded bytes do not match their sha256; the download starts over', 'sha256');
+    }
+    return outcome === 'complete';
   }
 
   delete(sha256: string): void {
