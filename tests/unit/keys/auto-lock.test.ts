@@ -1,37 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AutoLock, type IdleClock } from '../../../src-main/core/profiles/index';
-
-/** A manual clock: time moves only when the test says so. */
-class ManualClock implements IdleClock {
-  time = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  private nextId = 1;
-  now(): number {
-    return this.time;
-  }
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.timers.set(id, { at: this.time + ms, fn });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-  advance(ms: number): void {
-    const end = this.time + ms;
-    for (;;) {
-      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-      if (due === undefined) break;
-      this.timers.delete(due[0]);
-      this.time = due[1].at;
-      due[1].fn();
-    }
-    this.time = end;
-  }
-  get pending(): number {
-    return this.timers.size;
-  }
-}
+import { AutoLock } from '../../../src-main/core/profiles/index';
+import { ManualClock } from './test-keys';
 
 const MINUTE = 60_000;
 

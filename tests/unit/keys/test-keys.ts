@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyProtector, ScryptParams } from '../../../src-main/core/keys/index';
+import type { IdleClock } from '../../../src-main/core/profiles/index';
 
 /** The lowest cost the key file accepts: keeps tests fast while exercising the real scrypt path. */
 export const FAST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
@@ -48,4 +49,36 @@ export function hashTree(dir: string): Record<string, string> {
   };
   walk(dir, '');
   return result;
+}
+
+/** A manual clock: time moves only when the test says so. */
+export class ManualClock implements IdleClock {
+  time = 0;
+  private timers = new Map<number, { at: number; fn: () => void }>();
+  private nextId = 1;
+  now(): number {
+    return this.time;
+  }
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = this.nextId++;
+    this.timers.set(id, { at: this.time + ms, fn });
+    return id;
+  }
+  clearTimeout(handle: unknown): void {
+    this.timers.delete(handle as number);
+  }
+  advance(ms: number): void {
+    const end = this.time + ms;
+    for (;;) {
+      const due = [...this.timers.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
+      if (due === undefined) break;
+      this.timers.delete(due[0]);
+      this.time = due[1].at;
+      due[1].fn();
+    }
+    this.time = end;
+  }
+  get pending(): number {
+    return this.timers.size;
+  }
 }
