@@ -1,7 +1,13 @@
+import { join } from 'node:path';
+import { ProfileDirectory } from './profiles';
+import { createAppService } from './services/app-service';
+import { createDirectoryService } from './services/directory-service';
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
-import { createAppService } from './services/app-service';
+import { createSessionService } from './services/session-service';
 import { createSettingsService } from './services/settings-service';
+import { createSyncService } from './services/sync-service';
+import { SessionManager } from './session/session-manager';
 import type { SettingsStore } from './settings';
 
 export interface CoreOptions {
@@ -12,29 +18,51 @@ export interface CoreOptions {
   /** Where profiles and their encrypted caches live. */
   dataDir: string;
   settings: SettingsStore;
+  /** SQLite binding built for Electron's ABI (ignored under Node). */
+  nativeBinding?: string;
+  /** Tests: faster key derivation and sync timers. */
+  scrypt?: { N: number; r: number; p: number };
+  syncPeriodMs?: number;
 }
 
 export interface Core {
   registry: ApiRegistry;
   events: EventBus;
+  sessions: SessionManager;
   close(): Promise<void>;
 }
 
 /** The client core: everything the UI can ask for, independent of Electron (ARCHITECTURE §2). */
 export function createCore(options: CoreOptions): Core {
   const events = new EventBus();
+  let sessions: SessionManager | undefined;
+  const profiles = new ProfileDirectory({
+    dataDir: join(options.dataDir, 'profiles-data'),
+    autoLockMs: options.settings.read().autoLockMinutes * 60_000,
+    onLocked: (profileId) => sessions?.handleAutoLock(profileId),
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+    ...(options.scrypt === undefined ? {} : { scrypt: options.scrypt }),
+  });
+  sessions = new SessionManager(profiles, options.platformUrl, events, {
+    ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
+  });
+  const activeSessions = sessions;
   const registry = new ApiRegistry({
     app: createAppService({
       version: options.version,
       shell: options.shell,
       platformUrl: () => options.platformUrl,
-      profileState: () => 'none',
+      profileState: () => activeSessions.status().state,
     }),
     settings: createSettingsService(options.settings),
+    session: createSessionService(activeSessions),
+    sync: createSyncService(activeSessions),
+    directory: createDirectoryService(activeSessions),
   });
   return {
     registry,
     events,
-    close: async () => {},
+    sessions: activeSessions,
+    close: () => activeSessions.close(),
   };
 }

@@ -12,6 +12,7 @@ export const eventTopics = {
     total: z.number().int().nonnegative().nullable(),
   }),
   'sync.changed': z.object({}),
+  'session.changed': z.object({}),
 } as const;
 
 export type EventTopic = keyof typeof eventTopics;

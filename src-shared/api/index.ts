@@ -1,17 +1,26 @@
 import type { z } from 'zod';
 import { appMethods } from './app';
 import { settingsMethods } from './settings';
+import { sessionMethods } from './session';
+import { syncMethods } from './sync';
+import { directoryMethods } from './directory';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
 export * from './events';
 export * from './app';
 export * from './settings';
+export * from './session';
+export * from './sync';
+export * from './directory';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
   app: appMethods,
   settings: settingsMethods,
+  session: sessionMethods,
+  sync: syncMethods,
+  directory: directoryMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

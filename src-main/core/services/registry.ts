@@ -8,6 +8,7 @@ import {
   type ParsedInput,
 } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { PlatformError, toDeskError } from '../platform-client';
 
 /** The implementation of one method: gets the already-validated input. */
 export type Handler<D extends DomainName, M extends MethodOf<D>> = (
@@ -71,6 +72,7 @@ export class ApiRegistry {
       return { ok: true, value: checked.data };
     } catch (error) {
       if (error instanceof DeskError) return { ok: false, error: error.toApiError() };
+      if (error instanceof PlatformError) return { ok: false, error: toDeskError(error).toApiError() };
       this.reportInternalError(name, error);
       return { ok: false, error: { code: 'internal', message: 'internal error' } };
     }

@@ -1,0 +1,187 @@
+import http from 'node:http';
+import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
+import type { Bundle, Extension, FhirResource } from 'fhir/r4';
+import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, OPERATION_ID_HEADER } from '../../../src-shared/domain/fhir-sync';
+import type { Role } from '../../../src-shared/domain/roles';
+import { failureFromResponse, PlatformError } from './platform-error';
+
+export interface PlatformUser {
+  /** `Practitioner/…` or `Patient/…` */
+  id: string;
+  role: Role;
+  name: string;
+}
+
+export interface PlatformSession {
+  accessToken: string;
+  refreshToken: string;
+  user: PlatformUser;
+}
+
+export interface ChangesPage {
+  entries: NonNullable<Bundle['entry']>;
+  nextCursor: string;
+  hasMore: boolean;
+}
+
+export interface WriteResult<T extends FhirResource = FhirResource> {
+  status: number;
+  resource: T;
+  etag: string | undefined;
+}
+
+export interface PlatformClientOptions {
+  /** The platform's FHIR base, e.g. http://127.0.0.1:8787/fhir */
+  fhirBaseUrl: string;
+  /** Watchdog: no request waits longer than this for an answer. */
+  timeoutMs?: number;
+  /** Called with the new tokens whenever they change (so they can be kept in the encrypted cache). */
+  onSessionChanged?: (session: PlatformSession | null) => void;
+}
+
+interface LoginResponse {
+  access_token: string;
+  refresh_token: string;
+  user: PlatformUser;
+}
+
+function fromLogin(body: LoginResponse): PlatformSession {
+  return { accessToken: body.access_token, refreshToken: body.refresh_token, user: body.user };
+}
+
+/**
+ * The client core's only way to the platform: FHIR over HTTP with a bearer token, refreshed once on a
+ * 401, a watchdog timeout on every request, and failures turned into typed PlatformErrors.
+ */
+export class PlatformClient {
+  private readonly http: AxiosInstance;
+  private session: PlatformSession | null = null;
+  private refreshing: Promise<void> | null = null;
+  readonly fhirBaseUrl: string;
+
+  constructor(private readonly options: PlatformClientOptions) {
+    this.fhirBaseUrl = options.fhirBaseUrl.replace(/\/+$/, '');
+    this.http = axios.create({
+      timeout: options.timeoutMs ?? 20_000,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+      // Every status reaches our own mapping; axios must not throw its own errors for 4xx/5xx.
+      validateStatus: () => true,
+      maxContentLength: 64 * 1024 * 1024,
+      maxBodyLength: 64 * 1024 * 1024,
+      proxy: false,
+    });
+  }
+
+  get user(): PlatformUser | null {
+    return this.session?.user ?? null;
+  }
+
+  /** Restores tokens kept from an earlier login (e.g. after an offline unlock). */
+  restoreSession(session: PlatformSession | null): void {
+    this.session = session;
+  }
+
+  async login(identifier: string, password: string, otp: string): Promise<PlatformSession> {
+    const response = await this.send<LoginResponse>({ method: 'POST', url: this.authUrl('login'), data: { identifier, password, otp } }, false);
+    this.setSession(fromLogin(response.data));
+    return this.session!;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      if (this.session) await this.send({ method: 'POST', url: this.authUrl('logout'), data: {} }, false);
+    } finally {
+      this.setSession(null);
+    }
+  }
+
+  async read<T extends FhirResource>(type: string, id: string): Promise<WriteResult<T>> {
+    const response = await this.send<T>({ method: 'GET', url: `${this.fhirBaseUrl}/${type}/${encodeURIComponent(id)}` });
+    return { status: response.status, resource: response.data, etag: response.headers.etag as string | undefined };
+  }
+
+  async search<T extends FhirResource>(type: string, params: Record<string, string>): Promise<T[]> {
+    const response = await this.send<Bundle>({ method: 'GET', url: `${this.fhirBaseUrl}/${type}`, params });
+    return (response.data.entry ?? []).map((entry) => entry.resource as T).filter((r) => r?.resourceType === type);
+  }
+
+  /**
+   * Sends one outbox operation. The operation id makes a retry safe: the platform answers a replay
+   * with the first result.
+   */
+  async write<T extends FhirResource>(op: { method: string; url: string; body: unknown; ifMatch: string | null; opId: string }): Promise<WriteResult<T>> {
+    const headers: Record<string, string> = { [OPERATION_ID_HEADER]: op.opId, 'Content-Type': 'application/fhir+json' };
+    if (op.ifMatch) headers['If-Match'] = op.ifMatch;
+    const response = await this.send<T>({ method: op.method, url: `${this.fhirBaseUrl}/${op.url}`, data: op.body ?? undefined, headers });
+    return { status: response.status, resource: response.data, etag: response.headers.etag as string | undefined };
+  }
+
+  /** One page of the change feed after `cursor` (null: from the beginning). */
+  async changes(cursor: string | null, count: number): Promise<ChangesPage> {
+    const params: Record<string, string> = { _count: String(count) };
+    if (cursor !== null) params.cursor = cursor;
+    // The platform marks the page with two extensions on the Bundle (see src-shared/domain/fhir-sync.ts).
+    const response = await this.send<Bundle & { extension?: Extension[] }>({ method: 'GET', url: `${this.fhirBaseUrl}/$changes`, params });
+    const extensions = response.data.extension ?? [];
+    const nextCursor = extensions.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;
+    const hasMore = extensions.find((e) => e.url === CHANGES_HAS_MORE_URL)?.valueBoolean;
+    if (nextCursor === undefined || hasMore === undefined) {
+      throw new PlatformError({ kind: 'server', status: response.status, detail: '$changes answer lacks its cursor extensions' });
+    }
+    return { entries: response.data.entry ?? [], nextCursor, hasMore };
+  }
+
+  private authUrl(action: string): string {
+    return `${new URL(this.fhirBaseUrl).origin}/auth/${action}`;
+  }
+
+  private setSession(session: PlatformSession | null): void {
+    this.session = session;
+    this.options.onSessionChanged?.(session);
+  }
+
+  /** Exchanges the refresh token once, however many requests hit a 401 at the same time. */
+  private refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      try {
+        const refreshToken = this.session?.refreshToken;
+        if (!refreshToken) throw new PlatformError({ kind: 'unauthenticated', detail: 'not logged in' });
+        const response = await this.send<LoginResponse>({ method: 'POST', url: this.authUrl('refresh'), data: { refresh_token: refreshToken } }, false);
+        this.setSession(fromLogin(response.data));
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private async send<T>(
+    config: { method: string; url: string; data?: unknown; params?: Record<string, string>; headers?: Record<string, string> },
+    authenticate = true,
+  ): Promise<AxiosResponse<T>> {
+    const attempt = async (): Promise<AxiosResponse<T>> => {
+      const headers: Record<string, string> = { Accept: 'application/fhir+json', ...config.headers };
+      if (authenticate && this.session) headers.Authorization = `Bearer ${this.session.accessToken}`;
+      try {
+        return await this.http.request<T>({ ...config, headers });
+      } catch (error) {
+        const detail = error instanceof AxiosError ? (error.code ?? error.message) : String(error);
+        throw new PlatformError({ kind: 'unreachable', detail });
+      }
+    };
+    let response = await attempt();
+    if (response.status === 401 && authenticate && this.session) {
+      await this.refresh().catch((error: unknown) => {
+        if (error instanceof PlatformError && error.failure.kind === 'rejected') {
+          throw new PlatformError({ kind: 'unauthenticated', detail: error.failure.detail });
+        }
+        throw error;
+      });
+      response = await attempt();
+    }
+    if (response.status >= 400) {
+      throw new PlatformError(failureFromResponse(response.status, response.data, response.headers['retry-after'] as string | undefined));
+    }
+    return response;
+  }
+}

@@ -1,0 +1,12 @@
+import type { SessionManager } from '../session/session-manager';
+import type { DomainHandlers } from './registry';
+
+export function createSessionService(sessions: SessionManager): DomainHandlers<'session'> {
+  return {
+    profiles: () => sessions.listProfiles(),
+    status: () => sessions.status(),
+    login: (input) => sessions.login(input),
+    unlock: (input) => sessions.unlock(input.profileId, input.passphrase),
+    lock: () => sessions.lock(),
+  };
+}

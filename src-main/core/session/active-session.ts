@@ -1,0 +1,77 @@
+import type { UnlockedProfile } from '../profiles';
+import { PlatformClient, type PlatformSession } from '../platform-client';
+import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
+import type { EventBus } from '../services/events';
+
+/** Where the platform tokens live: inside the encrypted cache, never in settings or logs. */
+const PLATFORM_SESSION_KEY = 'platform.session';
+
+export interface ActiveSessionOptions {
+  syncPeriodMs?: number;
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Everything that lives while one profile is unlocked: its cache, its platform client, its one sync
+ * worker and the local-write path that nudges it.
+ */
+export class ActiveSession {
+  readonly client: PlatformClient;
+  readonly engine: SyncEngine;
+  readonly worker: SyncWorker;
+  readonly writes: LocalWrites;
+
+  constructor(
+    readonly unlocked: UnlockedProfile,
+    platformUrl: string,
+    events: EventBus,
+    options: ActiveSessionOptions = {},
+  ) {
+    const store = unlocked.store;
+    this.client = new PlatformClient({
+      fhirBaseUrl: platformUrl,
+      timeoutMs: options.requestTimeoutMs ?? 20_000,
+      onSessionChanged: (session) => {
+        // Rotated refresh tokens must survive a restart, or the next offline unlock could not sync.
+        if (!store.isOpen) return;
+        if (session) store.syncState.set(PLATFORM_SESSION_KEY, JSON.stringify(session));
+        else store.syncState.delete(PLATFORM_SESSION_KEY);
+      },
+    });
+    const stored = store.syncState.get(PLATFORM_SESSION_KEY);
+    if (stored) this.client.restoreSession(JSON.parse(stored) as PlatformSession);
+    this.engine = new SyncEngine(store, this.client, (progress) => {
+      this.worker.reportProgress(progress);
+      events.emit('sync.progress', { phase: progress.phase, done: progress.done, total: progress.total });
+    });
+    this.worker = new SyncWorker(this.engine, {
+      ...(options.syncPeriodMs === undefined ? {} : { periodMs: options.syncPeriodMs }),
+      onChange: () => events.emit('sync.changed', {}),
+    });
+    this.writes = new LocalWrites(store, () => void this.worker.nudge());
+    // Requests a crash left in flight are retried with their original operation ids.
+    store.outbox.requeueInflight();
+  }
+
+  get profileId(): string {
+    return this.unlocked.profile.id;
+  }
+
+  get store() {
+    return this.unlocked.store;
+  }
+
+  /** Takes over the tokens of a fresh login (saved in the cache through onSessionChanged). */
+  adoptLogin(session: PlatformSession): void {
+    this.client.restoreSession(session);
+    this.store.syncState.set(PLATFORM_SESSION_KEY, JSON.stringify(session));
+  }
+
+  syncState(): SyncWorkerState {
+    return this.worker.status;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker.stop();
+  }
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ROLES } from '../domain/roles';
+import { defineMethod } from './contract';
+import { profileState } from './app';
+
+export const profileSummary = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  /** The platform user (`Practitioner/…`) this profile belongs to. */
+  userId: z.string().nullable(),
+});
+
+export const platformUser = z.object({ id: z.string(), role: z.enum(ROLES), name: z.string() });
+export type ProfileSummaryView = z.infer<typeof profileSummary>;
+
+export const sessionStatus = z.object({
+  state: profileState,
+  profile: profileSummary.nullable(),
+  /** Who is logged in on the open profile, as the platform said at the last login. */
+  user: platformUser.nullable(),
+  /** Whether the core holds platform tokens for the open profile (it may still be offline). */
+  loggedIn: z.boolean(),
+});
+export type SessionStatus = z.infer<typeof sessionStatus>;
+
+/** A passphrase protects the encrypted cache on this device; long enough to resist guessing offline. */
+const passphrase = z.string().min(10, 'at least 10 characters').max(1024);
+
+export const sessionMethods = {
+  profiles: defineMethod(z.object({}).strict(), z.array(profileSummary)),
+  status: defineMethod(z.object({}).strict(), sessionStatus),
+  /** Online: LuxTrust-style login; the passphrase opens this user's cache, or creates it on first login. */
+  login: defineMethod(
+    z
+      .object({
+        identifier: z.string().trim().min(1, 'required').max(128),
+        password: z.string().min(1, 'required').max(256),
+        otp: z.string().regex(/^\d{6}$/, 'six digits'),
+        passphrase,
+      })
+      .strict(),
+    sessionStatus,
+  ),
+  /** Offline: opens a profile's cache with its passphrase. */
+  unlock: defineMethod(z.object({ profileId: z.string().min(1).max(64), passphrase: z.string().min(1, 'required').max(1024) }).strict(), sessionStatus),
+  lock: defineMethod(z.object({}).strict(), sessionStatus),
+};
