@@ -1,3 +1,4 @@
+import type { Practitioner } from 'fhir/r4';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import { removeTempDirs } from '../keys/test-keys';
@@ -49,12 +50,13 @@ describe('cached resources', () => {
     const { store } = newTestStore();
     store.resources.upsert(patient('p1', 1, 'Müller', 'Élodie'));
     store.resources.upsert(patient('p2', 1, 'Muller', 'Jean'));
-    store.resources.upsert({
+    const eva: Practitioner = {
       resourceType: 'Practitioner',
       id: 'dr1',
       meta: { versionId: '1', lastUpdated: '2025-01-01T00:00:00Z' },
       name: [{ family: 'Mullerova', given: ['Eva'] }],
-    });
+    };
+    store.resources.upsert(eva);
     expect(store.resources.search('muller elo').map((r) => r.id)).toEqual(['p1']);
     expect(
       store.resources
@@ -90,14 +92,15 @@ describe('cached resources', () => {
         identifier: [{ system: 'urn:example:other', value: 'X-1' }, { value: matricule }],
       }),
     );
-    store.resources.upsert({
+    const paul: Practitioner = {
       resourceType: 'Practitioner',
       id: 'dr1',
       meta: { versionId: '1', lastUpdated: '2025-01-01T00:00:00Z' },
       name: [{ prefix: ['Dr'], given: ['Paul'], family: 'Kieffer' }],
       qualification: [{ code: { text: 'Médecine générale' } }],
       address: [{ city: 'Esch-sur-Alzette' }],
-    });
+    };
+    store.resources.upsert(paul);
     expect(store.directory.patientByMatricule(matricule)).toEqual({
       id: 'p1',
       matricule,
