@@ -8,12 +8,14 @@ import { FileSettingsStore } from '../core/settings';
 import { startEmbeddedPlatform } from './embedded-platform';
 import { startBrowserShell } from './server';
 
-/** `npm start -- --browser [--port N] [--data-dir DIR]`: the app in any browser, API over 127.0.0.1. */
+/** `npm start -- --browser [--port N] [--data-dir DIR] [--platform-url URL]`: the app in any browser, API over 127.0.0.1. */
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },
       'data-dir': { type: 'string', default: join(homedir(), '.esante-desk') },
+      /** Use a platform that is already running (standalone or remote) instead of the embedded one. */
+      'platform-url': { type: 'string' },
     },
     strict: true,
   });
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
   const settings = new FileSettingsStore(join(dataDir, 'settings.json'));
-  const remote = settings.read().remotePlatformUrl;
+  const remote = values['platform-url'] ?? settings.read().remotePlatformUrl;
   const platform = remote ? undefined : await startEmbeddedPlatform(join(dataDir, 'platform'));
   const core = createCore({ version, shell: 'browser', platformUrl: remote ?? platform!.url, dataDir, settings });
   const shell = await startBrowserShell({ core, staticDir: join(root, 'dist', 'renderer'), port });

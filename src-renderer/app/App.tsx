@@ -5,12 +5,24 @@ import { I18nextProvider } from 'react-i18next';
 import { createHashRouter, RouterProvider } from 'react-router-dom';
 import type { DeskApi } from '../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../api/DeskContext';
+import { DirectoryPage } from '../features/directory/DirectoryPage';
 import { HomePage } from '../features/home/HomePage';
+import { ConflictsPage } from '../features/sync/ConflictsPage';
 import { AppFrame } from './AppFrame';
 
 /** Hash routing, so the same build works from file:// (Electron) and from the browser shell. */
 export function createAppRouter() {
-  return createHashRouter([{ path: '/', element: <AppFrame />, children: [{ index: true, element: <HomePage /> }] }]);
+  return createHashRouter([
+    {
+      path: '/',
+      element: <AppFrame />,
+      children: [
+        { index: true, element: <HomePage /> },
+        { path: 'directory', element: <DirectoryPage /> },
+        { path: 'conflicts', element: <ConflictsPage /> },
+      ],
+    },
+  ]);
 }
 
 export function App({ desk, i18n, queryClient = new QueryClient() }: { desk: DeskApi; i18n: i18n; queryClient?: QueryClient }) {

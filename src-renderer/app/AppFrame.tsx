@@ -1,29 +1,59 @@
-import { AppShell, Group, NavLink, Title } from '@mantine/core';
+import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet } from 'react-router-dom';
+import { unwrap, useDesk } from '../api/DeskContext';
 import { LanguageSwitch } from '../components/LanguageSwitch';
+import { SESSION_QUERY, SessionGate } from '../features/session/SessionGate';
+import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 
-/** Header (title, language), navigation (only what works) and the current screen. */
+/** Who is signed in, and the lock button: visible only while a profile is open. */
+function SessionControls() {
+  const { t } = useTranslation();
+  const desk = useDesk();
+  const queryClient = useQueryClient();
+  const status = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
+  const lock = useMutation({ mutationFn: () => unwrap(desk.session.lock({})), onSuccess: () => queryClient.invalidateQueries() });
+  if (status.data?.state !== 'unlocked') return null;
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <SyncStatusBar />
+      <Text size="sm">{t('session.signedInAs', { name: status.data.user?.name ?? status.data.profile?.displayName ?? '' })}</Text>
+      <Button size="xs" variant="subtle" onClick={() => lock.mutate()}>
+        {t('session.lock')}
+      </Button>
+    </Group>
+  );
+}
+
+/** Header (title, sync state, session, language), navigation (only what works) and the current screen. */
 export function AppFrame() {
   const { t } = useTranslation();
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
+    <AppShell header={{ height: 56 }} navbar={{ width: 200, breakpoint: 'sm' }} padding="md">
       <AppShell.Header>
         <a href="#main" className="skip-link">
           {t('app.skipToContent')}
         </a>
-        <Group h="100%" px="md" justify="space-between">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Title order={1} size="h3">
             {t('app.title')}
           </Title>
-          <LanguageSwitch />
+          <Group gap="md" wrap="nowrap">
+            <SessionControls />
+            <LanguageSwitch />
+          </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
-        <NavLink component={RouterLink} to="/" label={t('nav.home')} />
+        <NavLink component={RouterLink} to="/" end label={t('nav.home')} />
+        <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
+        <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />
       </AppShell.Navbar>
       <AppShell.Main id="main">
-        <Outlet />
+        <SessionGate>
+          <Outlet />
+        </SessionGate>
       </AppShell.Main>
     </AppShell>
   );

@@ -19,29 +19,29 @@ afterAll(async () => {
 });
 
 describe('npm start (browser shell) in Chromium', () => {
-  it('shows the app frame in French, then in German after switching', async () => {
+  it('prints its running line and shows the app frame in French, then in German after switching', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
 
     await page.goto(app.url);
-    await page.getByRole('heading', { name: 'Bienvenue sur eSanté Desk' }).waitFor();
+    await page.getByRole('form', { name: 'Connexion LuxTrust' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
-    // app.info went through the HTTP bridge to the core, which knows the embedded platform's URL.
-    await expect.poll(() => page.getByTestId('app-info').textContent()).toMatch(/http:\/\/127\.0\.0\.1:\d+\/fhir/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('eSanté Desk');
     // The token left the address bar.
     expect(page.url()).not.toContain('token=');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-fr.png') });
 
     await page.getByText('DE', { exact: true }).click();
-    await page.getByRole('heading', { name: 'Willkommen bei eSanté Desk' }).waitFor();
+    await page.getByRole('form', { name: 'LuxTrust-Anmeldung' }).waitFor();
     expect(await page.getByRole('link', { name: 'Startseite' }).count()).toBe(1);
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-de.png') });
 
     // The choice is kept: a reload opens in German.
     await page.reload();
-    await page.getByRole('heading', { name: 'Willkommen bei eSanté Desk' }).waitFor();
+    await page.getByRole('form', { name: 'LuxTrust-Anmeldung' }).waitFor();
     expect(errors).toEqual([]);
   });
 

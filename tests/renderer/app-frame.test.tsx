@@ -1,31 +1,42 @@
-import { screen, within } from '@testing-library/react';
+import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from './support/render-app';
 
 describe('app frame', () => {
-  it('opens in French and shows app.info from the core', async () => {
+  it('opens in French on the login form when no profile exists', async () => {
     renderApp();
-    expect(await screen.findByRole('heading', { name: 'Bienvenue sur eSanté Desk' })).toBeInTheDocument();
-    const info = await screen.findByTestId('app-info');
-    expect(within(info).getByText('0.1.0')).toBeInTheDocument();
-    expect(within(info).getByText('http://127.0.0.1:8787/fhir')).toBeInTheDocument();
-    expect(within(info).getByText('Aucun profil sur cet appareil')).toBeInTheDocument();
+    expect(await screen.findByRole('form', { name: 'Connexion LuxTrust' })).toBeInTheDocument();
+    expect(screen.getByRole('heading', { level: 1, name: 'eSanté Desk' })).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Navigation principale' })).toBeInTheDocument();
+    expect(screen.getByLabelText(/Code à usage unique/)).toBeInTheDocument();
+    // No unlock tab without a profile on this device.
+    expect(screen.queryByRole('tab', { name: 'Déverrouiller un profil' })).not.toBeInTheDocument();
   });
 
   it('switches the whole UI to German and remembers the choice in the settings', async () => {
     const { core } = renderApp();
-    await screen.findByTestId('app-info');
+    await screen.findByRole('form', { name: 'Connexion LuxTrust' });
     await userEvent.click(screen.getByText('DE'));
-    expect(await screen.findByRole('heading', { name: 'Willkommen bei eSanté Desk' })).toBeInTheDocument();
-    expect(screen.getByText('Kein Profil auf diesem Gerät')).toBeInTheDocument();
+    expect(await screen.findByRole('form', { name: 'LuxTrust-Anmeldung' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Startseite' })).toBeInTheDocument();
+    expect(screen.getByLabelText(/Einmalcode/)).toBeInTheDocument();
     await expect.poll(async () => (await core.registry.call('settings.get', {})) as unknown).toMatchObject({ value: { language: 'de' } });
   });
 
   it('opens in English when that is the saved language', async () => {
     renderApp({ language: 'en' });
-    expect(await screen.findByRole('heading', { name: 'Welcome to eSanté Desk' })).toBeInTheDocument();
+    expect(await screen.findByRole('form', { name: 'LuxTrust login' })).toBeInTheDocument();
+  });
+
+  it('names the field a login input breaks, in the user language, before anything reaches the platform', async () => {
+    renderApp();
+    await screen.findByRole('form', { name: 'Connexion LuxTrust' });
+    await userEvent.type(screen.getByLabelText(/Identifiant/), 'dr.test');
+    await userEvent.type(screen.getByLabelText(/^Mot de passe/), 'x');
+    await userEvent.type(screen.getByLabelText(/Code à usage unique/), '12');
+    await userEvent.type(screen.getByLabelText(/Phrase secrète/), 'short');
+    await userEvent.click(screen.getByRole('button', { name: 'Se connecter' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Saisie invalide : otp.');
   });
 });
