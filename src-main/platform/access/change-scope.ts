@@ -1,0 +1,22 @@
+/**
+ * Which resources a user's `$changes` feed carries. One function, so the DSP access rules
+ * (référent, trust circle, presence-code grants, hidden documents) extend the scope in one place.
+ */
+import { RESOURCE_TYPES } from '../fhir/resource-types';
+import type { ChangeFilter } from '../storage/platform-storage';
+import type { Principal } from './principal';
+
+const DIRECTORY_TYPES = RESOURCE_TYPES.filter((def) => def.category === 'directory').map((def) => def.type);
+
+export function changeScope(principal: Principal): ChangeFilter {
+  return {
+    // The public professional directory, so the client can search it offline.
+    allOfTypes: DIRECTORY_TYPES,
+    // The user's own Practitioner or Patient record.
+    resources: [principal.userRef],
+    // What the user wrote (notes, documents, messages), so every device of theirs converges.
+    createdBy: [principal.userRef],
+    // Audit events are the patient's access log, read by search; never pushed to professionals' caches.
+    excludedTypes: ['AuditEvent'],
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Maps every failure to an OperationOutcome. Client mistakes that fastify detects before our code
+ * runs (bad JSON, body too large, wrong content type, bad URL) become 4xx with a message naming the
+ * problem; only a genuine bug is a 500, and it never carries internals to the client.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FhirError, type IssueCode } from '../fhir/fhir-error';
+import { sendError } from './fhir-reply';
+
+function clientError(error: FastifyError, request: FastifyRequest, bodyLimit: number): FhirError | null {
+  const status = error.statusCode ?? 500;
+  const issue = (code: IssueCode, diagnostics: string) => new FhirError(status, { code, diagnostics });
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return issue('too-costly', `body: larger than the ${bodyLimit} bytes accepted`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return issue('not-supported', `Content-Type: "${String(request.headers['content-type'] ?? '')}" is not supported; send application/fhir+json`);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return issue('structure', 'Content-Length: does not match the body received');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return issue('structure', 'body: empty, but Content-Type says JSON');
+    default:
+      return status >= 400 && status < 500 ? issue('invalid', `request: ${error.message}`) : null;
+  }
+}
+
+export function installErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError | FhirError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof FhirError) return sendError(reply, error);
+    const mapped = clientError(error as FastifyError, request, bodyLimit);
+    if (mapped) return sendError(reply, mapped);
+    request.log.error(error);
+    console.error('eSanté platform: internal error on', request.method, request.url.split('?')[0], error);
+    return sendError(reply, new FhirError(500, { code: 'exception', diagnostics: 'internal error (logged on the platform)' }));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new FhirError(404, { code: 'not-supported', diagnostics: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` })),
+  );
+}
+
+/** JSON bodies: parse errors and prototype-poisoning keys are the client's mistake (400). */
+export function installJsonParsing(app: FastifyInstance, bodyLimit: number): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    const text = body as string;
+    try {
+      const parsed: unknown = JSON.parse(text, text.includes('__proto__') || text.includes('constructor') ? rejectPoisonedKeys : undefined);
+      done(null, parsed);
+    } catch (error) {
+      const detail = error instanceof FhirError ? error.message : (error as Error).message;
+      done(new FhirError(400, { code: 'structure', diagnostics: `body: not valid JSON (${detail})` }), undefined);
+    }
+  });
+}
+
+function rejectPoisonedKeys(this: unknown, key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && 'prototype' in value)) {
+    throw new FhirError(400, { code: 'security', diagnostics: `property "${key}" is not allowed` });
+  }
+  return value;
+}

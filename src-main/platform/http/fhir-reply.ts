@@ -1,0 +1,16 @@
+/** Renders FhirResponses and errors as HTTP replies with the FHIR content type. */
+import type { FastifyReply } from 'fastify';
+import { FhirError, operationOutcome } from '../fhir/fhir-error';
+import type { FhirResponse } from '../service/fhir-response';
+
+export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
+
+export function sendFhir(reply: FastifyReply, response: FhirResponse, contentType = FHIR_JSON): FastifyReply {
+  reply.status(response.status).headers(response.headers);
+  if (response.body === null || response.body === undefined || response.status === 204) return reply.send();
+  return reply.type(contentType).send(JSON.stringify(response.body));
+}
+
+export function sendError(reply: FastifyReply, error: FhirError): FastifyReply {
+  return sendFhir(reply, { status: error.status, headers: error.headers, body: operationOutcome(error.issues) });
+}

@@ -1,0 +1,13 @@
+import type { AuditTrail } from '../audit/audit-trail';
+import type { LoginService } from '../auth/login-service';
+import type { PlatformStorage } from '../storage/platform-storage';
+
+/** What the HTTP routes are wired to. */
+export interface PlatformServices {
+  storage: PlatformStorage;
+  logins: LoginService;
+  audit: AuditTrail;
+  /** Random id of this database, carried in $changes cursors. */
+  epoch: string;
+  bodyLimit: number;
+}

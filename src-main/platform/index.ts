@@ -1,0 +1,96 @@
+/**
+ * The embedded mock eSanté platform as a library: `startPlatform()` opens (or creates and seeds) the
+ * data directory, and serves FHIR R4 over HTTP on 127.0.0.1.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { AuditTrail } from './audit/audit-trail';
+import { AccessTokens } from './auth/access-tokens';
+import { LoginService } from './auth/login-service';
+import { buildHttpServer } from './http/server';
+import { seedPlatform } from './seed/seed-platform';
+import type { PlatformStorage } from './storage/platform-storage';
+import { SqliteStorage } from './storage/sqlite-storage';
+
+export { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, type DemoAccount } from './seed/demo-accounts';
+
+export interface PlatformOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  dataDir: string;
+  /** Seed of a new data directory: 'demo' (default) a full data set; 'none' only the demo accounts' own records. */
+  seed?: 'demo' | 'none';
+  patients?: number;
+  docsPerPatient?: number;
+  accessTokenTtlSeconds?: number;
+  /** Largest request body accepted (default 8 MiB). */
+  bodyLimitBytes?: number;
+}
+
+export interface RunningPlatform {
+  /** http://127.0.0.1:PORT/fhir */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Commit sequence and content hash of all but audit records (tests prove refusals change nothing). */
+  fingerprint(): Promise<{ sequence: number; hash: string }>;
+  integrityCheck(): Promise<string>;
+}
+
+export const DATABASE_FILE = 'platform.sqlite';
+export const DEFAULT_PATIENTS = 200;
+export const DEFAULT_DOCS_PER_PATIENT = 5;
+
+/** Creates the per-database epoch and token secret on first open; seeds a new database once. */
+async function prepare(storage: PlatformStorage, options: PlatformOptions): Promise<{ epoch: string; secret: Uint8Array }> {
+  const { epoch, secret } = await storage.write(async (tx) => {
+    let epoch = await tx.getMeta('epoch');
+    let secret = await tx.getMeta('jwt-secret');
+    if (epoch === undefined) await tx.setMeta('epoch', (epoch = randomBytes(8).toString('hex')));
+    if (secret === undefined) await tx.setMeta('jwt-secret', (secret = randomBytes(32).toString('hex')));
+    return { epoch, secret };
+  });
+  if ((await storage.read((tx) => tx.getMeta('seeded'))) === undefined) {
+    await seedPlatform(storage, {
+      mode: options.seed ?? 'demo',
+      patients: options.patients ?? DEFAULT_PATIENTS,
+      docsPerPatient: options.docsPerPatient ?? DEFAULT_DOCS_PER_PATIENT,
+    });
+    await storage.write((tx) => tx.setMeta('seeded', new Date().toISOString()));
+  }
+  return { epoch, secret: Buffer.from(secret, 'hex') };
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const storage = new SqliteStorage(join(options.dataDir, DATABASE_FILE));
+  try {
+    const { epoch, secret } = await prepare(storage, options);
+    const audit = new AuditTrail(storage);
+    const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
+    const app = buildHttpServer({ storage, logins, audit, epoch, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024 });
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ port: options.port ?? 0, host });
+    const port = (app.server.address() as AddressInfo).port;
+    const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    let stopped: Promise<void> | undefined;
+    return {
+      url: `http://${shownHost}:${port}/fhir`,
+      port,
+      stop: () =>
+        (stopped ??= (async () => {
+          await app.close();
+          await audit.flush();
+          await storage.close();
+        })()),
+      fingerprint: () => storage.fingerprint(),
+      integrityCheck: () => storage.integrityCheck(),
+    };
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+}

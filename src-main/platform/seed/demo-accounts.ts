@@ -1,0 +1,40 @@
+/**
+ * One demo account per role, with fixed identifiers and credentials, seeded into every platform
+ * data directory (also with `--seed none`). Tests, the README and the login screen's demo hints use them.
+ * The one-time code is fixed: this is a mock of LuxTrust, not a second factor.
+ */
+import type { Role } from '../../../src-shared/domain/roles';
+
+export interface DemoAccount {
+  identifier: string;
+  password: string;
+  otp: string;
+  role: Role;
+  displayName: string;
+  /** The directory record the account stands for. */
+  userRef: string;
+  /** Organisation the professional works at (none for the patient). */
+  organizationId?: string;
+}
+
+const PASSWORD = 'Demo!2025';
+const OTP = '123456';
+
+export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { identifier: 'demo.gp', password: PASSWORD, otp: OTP, role: 'gp', displayName: 'Dr Claude Weber', userRef: 'Practitioner/demo-gp', organizationId: 'demo-org-practice' },
+  { identifier: 'demo.specialist', password: PASSWORD, otp: OTP, role: 'specialist', displayName: 'Dr Anne Schmit', userRef: 'Practitioner/demo-specialist', organizationId: 'demo-org-hospital' },
+  { identifier: 'demo.nurse', password: PASSWORD, otp: OTP, role: 'nurse', displayName: 'Marie Hoffmann', userRef: 'Practitioner/demo-nurse', organizationId: 'demo-org-homecare' },
+  { identifier: 'demo.careaide', password: PASSWORD, otp: OTP, role: 'care-aide', displayName: 'Luc Wagner', userRef: 'Practitioner/demo-care-aide', organizationId: 'demo-org-carehome' },
+  { identifier: 'demo.secretary', password: PASSWORD, otp: OTP, role: 'secretary', displayName: 'Sophie Muller', userRef: 'Practitioner/demo-secretary', organizationId: 'demo-org-practice' },
+  { identifier: 'demo.admin', password: PASSWORD, otp: OTP, role: 'facility-admin', displayName: 'Paul Thill', userRef: 'Practitioner/demo-facility-admin', organizationId: 'demo-org-daycentre' },
+  { identifier: 'demo.patient', password: PASSWORD, otp: OTP, role: 'patient', displayName: 'Jean Reuter', userRef: 'Patient/demo-patient' },
+];
+
+/** Matricule of the demo patient (born 1966-03-13); a valid test vector of shared/testdata/matricules.json. */
+export const DEMO_PATIENT_MATRICULE = '1966031366602';
+
+export function demoAccount(role: Role): DemoAccount {
+  const account = DEMO_ACCOUNTS.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo account for role ${role}`);
+  return account;
+}

@@ -1,0 +1,96 @@
+/** Reference data for realistic Luxembourg seed records: communes with their postal-code ranges, streets, names. */
+
+export interface Commune {
+  name: string;
+  /** Inclusive range of the 4-digit postal codes (written "L-1234"). */
+  postalCodes: [number, number];
+}
+
+export const COMMUNES: readonly Commune[] = [
+  { name: 'Luxembourg', postalCodes: [1009, 2999] },
+  { name: 'Esch-sur-Alzette', postalCodes: [4001, 4279] },
+  { name: 'Differdange', postalCodes: [4501, 4699] },
+  { name: 'Dudelange', postalCodes: [3401, 3499] },
+  { name: 'Ettelbruck', postalCodes: [9001, 9099] },
+  { name: 'Diekirch', postalCodes: [9201, 9299] },
+  { name: 'Wiltz', postalCodes: [9501, 9599] },
+  { name: 'Echternach', postalCodes: [6401, 6499] },
+  { name: 'Remich', postalCodes: [5501, 5599] },
+  { name: 'Grevenmacher', postalCodes: [6701, 6799] },
+  { name: 'Mersch', postalCodes: [7501, 7599] },
+  { name: 'Clervaux', postalCodes: [9701, 9799] },
+  { name: 'Vianden', postalCodes: [9401, 9499] },
+  { name: 'Pétange', postalCodes: [4701, 4799] },
+  { name: 'Schifflange', postalCodes: [3801, 3899] },
+  { name: 'Bettembourg', postalCodes: [3201, 3299] },
+  { name: 'Hesperange', postalCodes: [5801, 5899] },
+  { name: 'Strassen', postalCodes: [8001, 8099] },
+  { name: 'Mamer', postalCodes: [8201, 8299] },
+  { name: 'Mondorf-les-Bains', postalCodes: [5601, 5699] },
+  { name: 'Steinfort', postalCodes: [8401, 8499] },
+  { name: 'Redange-sur-Attert', postalCodes: [8501, 8599] },
+];
+
+export const STREETS: readonly string[] = [
+  'rue de la Gare',
+  "route d'Arlon",
+  'avenue de la Liberté',
+  'rue Principale',
+  'Grand-Rue',
+  "rue de l'Église",
+  'rue du Moulin',
+  'rue des Champs',
+  'boulevard Royal',
+  'rue de Luxembourg',
+  'rue de la Montagne',
+  'rue du Parc',
+  'rue des Jardins',
+  'rue Michel Rodange',
+  'rue Dicks',
+  'rue Émile Mayrisch',
+  'rue du Fossé',
+  'rue de la Source',
+  'rue des Prés',
+  'route de Thionville',
+];
+
+export const FAMILY_NAMES: readonly string[] = [
+  'Schmit', 'Muller', 'Weber', 'Wagner', 'Hoffmann', 'Thill', 'Schmitz', 'Schroeder', 'Reuter', 'Klein',
+  'Kremer', 'Becker', 'Meyer', 'Majerus', 'Welter', 'Schiltz', 'Kieffer', 'Hansen', 'Weis', 'Ries',
+  'Steichen', 'Faber', 'Kayser', 'Theisen', 'Goergen', 'Wagener', 'Schneider', 'Lentz', 'Frisch', 'Feltgen',
+  'Da Silva', 'Pereira', 'Ferreira', 'Rodrigues', 'Dos Santos', 'Gonçalves', 'Fernandes', 'Lopes',
+  'Martin', 'Bernard', 'Rossi', 'Bianchi', 'Thiel', 'Hilbert', 'Zeimet', 'Bettendorf',
+];
+
+export const GIVEN_NAMES = {
+  male: ['Jean', 'Marc', 'Paul', 'Luc', 'Claude', 'Pierre', 'Tom', 'Max', 'Ben', 'Jos', 'Romain', 'Gilles', 'Patrick', 'Laurent', 'Michel', 'Carlos', 'João', 'Marco', 'Noah', 'Léo', 'Gabriel'],
+  female: ['Marie', 'Anne', 'Sophie', 'Claudine', 'Martine', 'Carole', 'Nathalie', 'Sandra', 'Lisa', 'Emma', 'Léa', 'Mia', 'Sarah', 'Ana', 'Maria', 'Julie', 'Chantal', 'Josée', 'Michèle', 'Lara'],
+} as const;
+
+export const SPECIALTY_SYSTEM = 'https://esante.lu/fhir/CodeSystem/specialty';
+export const SPECIALTIES: ReadonlyArray<{ code: string; display: string }> = [
+  { code: 'cardiology', display: 'Cardiologie' },
+  { code: 'oncology', display: 'Oncologie' },
+  { code: 'radiology', display: 'Radiologie' },
+  { code: 'pneumology', display: 'Pneumologie' },
+  { code: 'gastroenterology', display: 'Gastro-entérologie' },
+  { code: 'dermatology', display: 'Dermatologie' },
+  { code: 'pediatrics', display: 'Pédiatrie' },
+  { code: 'gynecology', display: 'Gynécologie-obstétrique' },
+  { code: 'neurology', display: 'Neurologie' },
+  { code: 'geriatrics', display: 'Gériatrie' },
+  { code: 'laboratory-medicine', display: 'Biologie clinique' },
+];
+export const GENERAL_PRACTICE = { code: 'general-practice', display: 'Médecine générale' };
+export const NURSING = { code: 'nursing', display: 'Soins infirmiers' };
+export const CARE_AIDE = { code: 'care-aide', display: 'Aide-soignant' };
+
+/** Document kinds (LOINC) with a line of plausible content each. */
+export const DOCUMENT_KINDS: ReadonlyArray<{ code: string; display: string; title: string; text: string }> = [
+  { code: '11488-4', display: 'Consult note', title: 'Compte rendu de consultation', text: 'Consultation de suivi. Tension artérielle stable, traitement poursuivi.' },
+  { code: '18842-5', display: 'Discharge summary', title: "Lettre de sortie d'hospitalisation", text: 'Hospitalisation de 4 jours. Évolution favorable, sortie à domicile.' },
+  { code: '11502-2', display: 'Laboratory report', title: "Résultats d'analyses", text: 'Hémogramme normal. CRP 3 mg/L. Créatinine 0,9 mg/dL.' },
+  { code: '57133-1', display: 'Referral note', title: "Lettre d'adressage", text: 'Patient adressé pour avis spécialisé. Merci de votre avis.' },
+  { code: '18748-4', display: 'Diagnostic imaging study', title: "Compte rendu d'imagerie", text: 'Radiographie thoracique de face : pas de foyer, pas d’épanchement.' },
+  { code: '34133-9', display: 'Summary of episode note', title: 'Résumé de soins', text: 'Soins infirmiers à domicile : pansement, surveillance glycémique.' },
+];

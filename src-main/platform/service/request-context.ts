@@ -1,0 +1,28 @@
+import type { Principal } from '../access/principal';
+import type { AuditTrail } from '../audit/audit-trail';
+import type { ReferenceToCheck } from '../fhir/validation';
+import type { StorageTx } from '../storage/platform-storage';
+
+/** Everything an interaction needs to know about the request it serves. */
+export interface RequestContext {
+  principal: Principal | null;
+  /** "http://host:port/fhir", for fullUrl, Location and paging links. */
+  baseUrl: string;
+  audit: AuditTrail;
+}
+
+/** A reference whose target must exist when the transaction commits (checked last, so a Bundle may point forwards). */
+export interface PendingReference extends ReferenceToCheck {
+  resourceType: string;
+  /** Set inside a transaction Bundle, so the error names the entry. */
+  entryIndex?: number;
+}
+
+/** A write in progress: one storage transaction, its references to verify before commit. */
+export interface WriteContext extends RequestContext {
+  principal: Principal;
+  tx: StorageTx;
+  pendingReferences: PendingReference[];
+  /** The instant stamped on every version this request writes. */
+  now: string;
+}

@@ -1,0 +1,184 @@
+/**
+ * create, conditional create, update (If-Match) and delete, inside the caller's transaction.
+ * Each write validates, checks access, appends a version with its index rows and audits itself in
+ * the same transaction, so a refused or failed request leaves nothing behind.
+ */
+import { randomUUID } from 'node:crypto';
+import { decideWrite, patientsOf } from '../access/access-rules';
+import type { AuditFacts, RestInteraction } from '../audit/audit-event';
+import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
+import type { ResourceTypeDef } from '../fhir/resource-types';
+import { parseSearch } from '../fhir/search-query';
+import { checkResourceShape, danglingReferenceError, validateResource } from '../fhir/validation';
+import type { StoredVersion } from '../storage/platform-storage';
+import { etagOf, parseVersionTag } from './fhir-response';
+import type { WriteContext } from './request-context';
+
+export interface WriteResult {
+  /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
+  status: 200 | 201 | 204;
+  stored: StoredVersion;
+}
+
+function enforce(decision: ReturnType<typeof decideWrite>): void {
+  if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
+}
+
+/** The resource as stored: server-owned meta (versionId, lastUpdated) replaces whatever the client sent. */
+function stamp(body: fhir4.FhirResource, id: string, versionId: number, now: string): fhir4.FhirResource {
+  const { resourceType, id: _ignored, meta, ...rest } = body;
+  const { versionId: _v, lastUpdated: _l, ...clientMeta } = meta ?? {};
+  return { resourceType, id, meta: { ...clientMeta, versionId: String(versionId), lastUpdated: now }, ...rest } as fhir4.FhirResource;
+}
+
+async function audit(ctx: WriteContext, def: ResourceTypeDef, interaction: RestInteraction, stored: StoredVersion, resource: fhir4.Resource): Promise<void> {
+  if (def.category !== 'patient-data') return;
+  const facts: AuditFacts = {
+    principal: ctx.principal,
+    interaction,
+    outcome: '0',
+    entities: [`${stored.type}/${stored.id}/_history/${stored.versionId}`],
+    patients: patientsOf(def, resource),
+    recorded: ctx.now,
+  };
+  await ctx.audit.recordInTransaction(ctx.tx, facts);
+}
+
+async function appendValidated(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  resource: fhir4.FhirResource,
+  versionId: number,
+  createdBy: string,
+  entryIndex: number | undefined,
+): Promise<StoredVersion> {
+  const validated = validateResource(def, resource);
+  for (const ref of validated.references) ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
+  return ctx.tx.append({
+    type: def.type,
+    id: resource.id!,
+    versionId,
+    lastUpdated: ctx.now,
+    author: ctx.principal.userRef,
+    createdBy,
+    resource,
+    index: validated.index,
+  });
+}
+
+/** Finds the resource an `If-None-Exist` query names: none, one, or (412) several. */
+async function findExisting(ctx: WriteContext, def: ResourceTypeDef, ifNoneExist: string): Promise<StoredVersion | undefined> {
+  const query = new URLSearchParams(ifNoneExist.startsWith('?') ? ifNoneExist.slice(1) : ifNoneExist);
+  let request;
+  try {
+    request = parseSearch(def, query);
+  } catch (error) {
+    if (error instanceof FhirError) throw new FhirError(400, error.issues.map((i) => ({ ...i, diagnostics: `If-None-Exist: ${i.diagnostics}` })));
+    throw error;
+  }
+  if (request.criteria.length === 0) throw badRequest('If-None-Exist: names no search criterion');
+  request.count = 2;
+  const page = await ctx.tx.search(request, await ctx.tx.currentSequence());
+  if (page.rows.length > 1) throw preconditionFailed(`If-None-Exist: "${ifNoneExist}" matches more than one ${def.type}`);
+  return page.rows[0];
+}
+
+export async function createResource(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  body: unknown,
+  options: { ifNoneExist?: string; assignedId?: string; entryIndex?: number } = {},
+): Promise<WriteResult> {
+  checkResourceShape(body, def.type);
+  enforce(decideWrite(ctx.principal, def, body));
+  if (options.ifNoneExist !== undefined) {
+    const existing = await findExisting(ctx, def, options.ifNoneExist);
+    if (existing) return { status: 200, stored: existing };
+  }
+  const resource = stamp(body, options.assignedId ?? randomUUID(), 1, ctx.now);
+  const stored = await appendValidated(ctx, def, resource, 1, ctx.principal.userRef, options.entryIndex);
+  await audit(ctx, def, 'create', stored, resource);
+  return { status: 201, stored };
+}
+
+function requireVersionTag(ifMatch: string): number {
+  const version = parseVersionTag(ifMatch);
+  if (version === null) throw badRequest(`If-Match: "${ifMatch}" is not a version ETag (expected W/"<version>")`);
+  return version;
+}
+
+export async function updateResource(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  id: string,
+  body: unknown,
+  ifMatch: string | undefined,
+  entryIndex?: number,
+): Promise<WriteResult> {
+  checkResourceShape(body, def.type);
+  if (body.id === undefined) throw badRequest(`${def.type}.id: required element missing (an update must carry the id of its URL)`, `${def.type}.id`, 'required');
+  if (body.id !== id) throw badRequest(`${def.type}.id: "${body.id}" differs from the id in the URL ("${id}")`, `${def.type}.id`);
+  enforce(decideWrite(ctx.principal, def, body));
+  const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
+  const current = await ctx.tx.current(def.type, id);
+  const live = current && !current.deleted ? current : undefined;
+
+  if (live) {
+    // Clinical data is never last-write-wins: an update must say which version it replaces.
+    if (expected === undefined) {
+      throw new FhirError(428, { code: 'required', diagnostics: `If-Match: required to update ${def.type}/${id} (send ${etagOf(live.versionId)} to replace the current version)` });
+    }
+    if (expected !== live.versionId) {
+      throw preconditionFailed(`If-Match: ${etagOf(expected)} is stale; ${def.type}/${id} is at ${etagOf(live.versionId)}`);
+    }
+    enforce(decideWrite(ctx.principal, def, live.resource!)); // may not take over a record it may not write
+  } else if (expected !== undefined) {
+    throw preconditionFailed(`If-Match: ${def.type}/${id} does not exist, so no version ${etagOf(expected)} can match`);
+  }
+
+  const versionId = (current?.versionId ?? 0) + 1;
+  const resource = stamp(body, id, versionId, ctx.now);
+  const stored = await appendValidated(ctx, def, resource, versionId, current?.createdBy ?? ctx.principal.userRef, entryIndex);
+  await audit(ctx, def, live ? 'update' : 'create', stored, resource);
+  return { status: live ? 200 : 201, stored };
+}
+
+export async function deleteResource(ctx: WriteContext, def: ResourceTypeDef, id: string, ifMatch: string | undefined): Promise<WriteResult> {
+  const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
+  const current = await ctx.tx.current(def.type, id);
+  if (!current) throw notFound(`${def.type}/${id}: not found`);
+  if (current.deleted) return { status: 204, stored: current }; // deleting twice changes nothing
+  if (expected !== undefined && expected !== current.versionId) {
+    throw preconditionFailed(`If-Match: ${etagOf(expected)} is stale; ${def.type}/${id} is at ${etagOf(current.versionId)}`);
+  }
+  enforce(decideWrite(ctx.principal, def, current.resource!));
+  const stored = await ctx.tx.append({
+    type: def.type,
+    id,
+    versionId: current.versionId + 1,
+    lastUpdated: ctx.now,
+    author: ctx.principal.userRef,
+    createdBy: current.createdBy,
+    resource: null,
+    index: null,
+  });
+  await audit(ctx, def, 'delete', stored, current.resource!);
+  return { status: 204, stored };
+}
+
+/** Refuses the transaction if any reference written in it points at nothing (checked once all entries are written). */
+export async function verifyReferences(ctx: WriteContext): Promise<void> {
+  const byType = new Map<string, Set<string>>();
+  for (const ref of ctx.pendingReferences) {
+    const ids = byType.get(ref.type) ?? new Set<string>();
+    ids.add(ref.id);
+    byType.set(ref.type, ids);
+  }
+  const existing = new Map<string, Set<string>>();
+  for (const [type, ids] of byType) existing.set(type, await ctx.tx.existing(type, [...ids]));
+  for (const ref of ctx.pendingReferences) {
+    if (existing.get(ref.type)?.has(ref.id)) continue;
+    const error = danglingReferenceError(ref);
+    throw ref.entryIndex === undefined ? error : error.inEntry(ref.entryIndex, ref.resourceType);
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * What the platform needs from a database, and nothing about SQL. The SQLite implementation is the
+ * default; a PostgreSQL one (shared facility deployments) implements the same interface, which is why
+ * every method is asynchronous even though better-sqlite3 is not.
+ */
+import type { IndexEntries } from '../fhir/search-index';
+import type { SearchRequest } from '../fhir/search-query';
+
+/** One stored version of a resource; `resource` is null for a deletion (tombstone). */
+export interface StoredVersion {
+  /** Server commit sequence of this version: monotonic, never reused. */
+  seq: number;
+  type: string;
+  id: string;
+  versionId: number;
+  deleted: boolean;
+  /** ISO instant, also in resource.meta.lastUpdated. */
+  lastUpdated: string;
+  /** Who wrote this version ("Practitioner/…", "Patient/…" or "system"). */
+  author: string;
+  /** Who wrote version 1: "resources the user created" in the $changes scope. */
+  createdBy: string;
+  resource: fhir4.FhirResource | null;
+}
+
+export interface NewVersion {
+  type: string;
+  id: string;
+  /** Must be the current version + 1 (1 for a new resource); the store refuses anything else. */
+  versionId: number;
+  lastUpdated: string;
+  author: string;
+  createdBy: string;
+  /** With meta.versionId and meta.lastUpdated already set; null to delete. */
+  resource: fhir4.FhirResource | null;
+  index: IndexEntries | null;
+}
+
+/** Which current resources a user's `$changes` feed carries (built by access/change-scope.ts). */
+export interface ChangeFilter {
+  /** Every resource of these types. */
+  allOfTypes: string[];
+  /** These exact resources ("Type/id"). */
+  resources: string[];
+  /** Resources whose version 1 was written by one of these users. */
+  createdBy: string[];
+  /** Never, whatever the rules above say. */
+  excludedTypes: string[];
+}
+
+export interface Page {
+  rows: StoredVersion[];
+  hasMore: boolean;
+}
+
+/** A write recorded under a client operation id, with the response it produced. */
+export interface LedgerEntry {
+  operationId: string;
+  principal: string;
+  /** Hash of what was asked (method, URL, body): the same id with another payload is a 422. */
+  requestHash: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+export interface Account {
+  identifier: string;
+  passwordHash: string;
+  otp: string;
+  role: string;
+  /** "Practitioner/…" or "Patient/…". */
+  userRef: string;
+  displayName: string;
+}
+
+export interface LoginThrottle {
+  failures: number;
+  /** Epoch ms until which logins are refused; 0 when not locked. */
+  lockedUntil: number;
+}
+
+export interface RefreshTokenRecord {
+  sessionId: string;
+  expiresAt: number;
+  used: boolean;
+}
+
+export interface StorageTx {
+  // Resources
+  current(type: string, id: string): Promise<StoredVersion | undefined>;
+  version(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
+  /** Newest first. */
+  history(type: string, id: string, limit: number): Promise<StoredVersion[]>;
+  /** Which of `ids` currently exist (not deleted) as `type`. */
+  existing(type: string, ids: string[]): Promise<Set<string>>;
+  append(version: NewVersion): Promise<StoredVersion>;
+  /** Resources visible at commit `snapshot`, in the request's order, after its page token. */
+  search(request: SearchRequest, snapshot: number): Promise<Page>;
+  /** Current versions committed after `afterSequence` that `filter` lets through, in commit order. */
+  changes(filter: ChangeFilter, afterSequence: number, limit: number): Promise<Page>;
+  currentSequence(): Promise<number>;
+
+  // Idempotency ledger
+  findOperation(operationId: string): Promise<LedgerEntry | undefined>;
+  recordOperation(entry: LedgerEntry): Promise<void>;
+
+  // Accounts and sessions (mock LuxTrust)
+  account(identifier: string): Promise<Account | undefined>;
+  putAccount(account: Account): Promise<void>;
+  loginThrottle(identifier: string): Promise<LoginThrottle>;
+  setLoginThrottle(identifier: string, throttle: LoginThrottle): Promise<void>;
+  createSession(sessionId: string, identifier: string, now: number): Promise<void>;
+  sessionActive(sessionId: string): Promise<string | undefined>;
+  revokeSession(sessionId: string): Promise<void>;
+  putRefreshToken(tokenHash: string, record: RefreshTokenRecord): Promise<void>;
+  refreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  markRefreshTokenUsed(tokenHash: string): Promise<void>;
+
+  // Settings kept with the data (epoch, signing secret, seed marker)
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+}
+
+export interface PlatformStorage {
+  /** A consistent read-only unit of work. */
+  read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /** One transaction: committed when `work` resolves, rolled back entirely when it throws. */
+  write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T>;
+  /**
+   * Commit sequence and content hash of everything but audit records, so tests can prove a refused
+   * request changed nothing (audit events are written on purpose, even for refusals).
+   */
+  fingerprint(): Promise<{ sequence: number; hash: string }>;
+  integrityCheck(): Promise<string>;
+  close(): Promise<void>;
+}

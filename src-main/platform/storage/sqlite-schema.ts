@@ -1,0 +1,94 @@
+/**
+ * Schema of the platform's own SQLite file. Every resource version is a row; search-index rows hang
+ * off the version they describe (keyed by its commit sequence) and are never rewritten, so a search
+ * can run against any past snapshot — which is what makes paging stable while others write.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** `superseded_at` of a current version: larger than any sequence. */
+export const CURRENT = 9_007_199_254_740_991; // Number.MAX_SAFE_INTEGER: exact in JS and in SQLite
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS resource_version (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  last_updated TEXT NOT NULL,
+  last_updated_ms INTEGER NOT NULL,
+  author TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  superseded_at INTEGER NOT NULL DEFAULT ${CURRENT},
+  json TEXT
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS resource_version_identity ON resource_version(type, id, version);
+CREATE INDEX IF NOT EXISTS resource_version_current ON resource_version(superseded_at, seq);
+CREATE INDEX IF NOT EXISTS resource_version_type_seq ON resource_version(type, seq);
+CREATE INDEX IF NOT EXISTS resource_version_type_updated ON resource_version(type, last_updated_ms, seq);
+CREATE INDEX IF NOT EXISTS resource_version_created_by ON resource_version(created_by, seq) WHERE superseded_at = ${CURRENT};
+
+CREATE TABLE IF NOT EXISTS idx_token (
+  seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, system TEXT NOT NULL, code TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS idx_token_lookup ON idx_token(type, param, code, system, seq);
+
+CREATE TABLE IF NOT EXISTS idx_string (
+  seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, value TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS idx_string_lookup ON idx_string(type, param, value, seq);
+
+CREATE TABLE IF NOT EXISTS idx_reference (
+  seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, target TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS idx_reference_lookup ON idx_reference(type, param, target, seq);
+
+CREATE TABLE IF NOT EXISTS idx_date (
+  seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS idx_date_lookup ON idx_date(type, param, low, high, seq);
+
+CREATE TABLE IF NOT EXISTS operation_ledger (
+  op_id TEXT PRIMARY KEY,
+  principal TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  headers TEXT NOT NULL,
+  body TEXT
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS account (
+  identifier TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  otp TEXT NOT NULL,
+  role TEXT NOT NULL,
+  user_ref TEXT NOT NULL,
+  display_name TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS login_throttle (
+  identifier TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS auth_session (
+  id TEXT PRIMARY KEY,
+  identifier TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  revoked INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS refresh_token (
+  hash TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) STRICT;
+`;

@@ -1,0 +1,365 @@
+/**
+ * The SQLite implementation of PlatformStorage (better-sqlite3-multiple-ciphers without a key,
+ * i.e. plain SQLite). WAL with synchronous=FULL: an acknowledged write survives a crash or power loss.
+ * All SQL of the platform lives in this folder.
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type { SearchRequest } from '../fhir/search-query';
+import { buildSearchSql } from './sqlite-search';
+import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema';
+import type {
+  Account,
+  ChangeFilter,
+  LedgerEntry,
+  LoginThrottle,
+  NewVersion,
+  Page,
+  PlatformStorage,
+  RefreshTokenRecord,
+  StorageTx,
+  StoredVersion,
+} from './platform-storage';
+
+type Db = InstanceType<typeof Database>;
+type Statement = Database.Statement<unknown[]>;
+
+interface VersionRow {
+  seq: number;
+  type: string;
+  id: string;
+  version: number;
+  deleted: number;
+  last_updated: string;
+  author: string;
+  created_by: string;
+  json: string | null;
+}
+
+const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.deleted, v.last_updated, v.author, v.created_by, v.json';
+
+function toStored(row: VersionRow): StoredVersion {
+  return {
+    seq: row.seq,
+    type: row.type,
+    id: row.id,
+    versionId: row.version,
+    deleted: row.deleted === 1,
+    lastUpdated: row.last_updated,
+    author: row.author,
+    createdBy: row.created_by,
+    resource: row.json === null ? null : (JSON.parse(row.json) as fhir4.FhirResource),
+  };
+}
+
+export class StorageConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageConflictError';
+  }
+}
+
+export class SqliteStorage implements PlatformStorage {
+  private readonly db: Db;
+  private readonly statements = new Map<string, Statement>();
+  /** Serialises units of work: one connection, and a transaction must not interleave with another. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly tx: StorageTx;
+
+  constructor(file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.tx = this.createTx();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`platform database schema ${version} is newer than this platform (${SCHEMA_VERSION})`);
+    }
+    if (version === SCHEMA_VERSION) return;
+    this.db.transaction(() => {
+      this.db.exec(SCHEMA_SQL);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  }
+
+  private stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return this.exclusive(() => work(this.tx));
+  }
+
+  write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  async fingerprint(): Promise<{ sequence: number; hash: string }> {
+    return this.exclusive(async () => {
+      const hash = createHash('sha256');
+      let sequence = 0;
+      for (const row of this.stmt(
+        "SELECT seq, type, id, version, deleted, json FROM resource_version WHERE type <> 'AuditEvent' ORDER BY seq",
+      ).iterate() as IterableIterator<{ seq: number; type: string; id: string; version: number; deleted: number; json: string | null }>) {
+        sequence = row.seq;
+        hash.update(`${row.seq}|${row.type}|${row.id}|${row.version}|${row.deleted}|${row.json ?? ''}\n`);
+      }
+      for (const row of this.stmt('SELECT op_id, request_hash, status FROM operation_ledger ORDER BY op_id').iterate() as IterableIterator<Record<string, unknown>>) {
+        hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
+      }
+      return { sequence, hash: hash.digest('hex') };
+    });
+  }
+
+  async integrityCheck(): Promise<string> {
+    return this.exclusive(async () => String(this.db.pragma('integrity_check', { simple: true })));
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(async () => {
+      this.db.pragma('optimize');
+      this.db.close();
+    });
+  }
+
+  private createTx(): StorageTx {
+    const one = <T>(sql: string, ...params: unknown[]) => this.stmt(sql).get(...params) as T | undefined;
+    const run = (sql: string, ...params: unknown[]) => this.stmt(sql).run(...params);
+
+    return {
+      current: async (type, id) => {
+        const row = one<VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT 1`,
+          type,
+          id,
+        );
+        return row && toStored(row);
+      },
+      version: async (type, id, versionId) => {
+        const row = one<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`, type, id, versionId);
+        return row && toStored(row);
+      },
+      history: async (type, id, limit) =>
+        (
+          this.stmt(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT ?`).all(
+            type,
+            id,
+            limit,
+          ) as VersionRow[]
+        ).map(toStored),
+      existing: async (type, ids) => {
+        const found = new Set<string>();
+        const statement = this.stmt(`SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT} AND deleted = 0`);
+        for (const id of ids) if (statement.get(type, id)) found.add(id);
+        return found;
+      },
+      append: async (version) => this.append(version),
+      search: async (request, snapshot) => this.search(request, snapshot),
+      changes: async (filter, after, limit) => this.changes(filter, after, limit),
+      currentSequence: async () => one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version')?.seq ?? 0,
+
+      findOperation: async (operationId) => {
+        const row = one<{ op_id: string; principal: string; request_hash: string; status: number; headers: string; body: string | null }>(
+          'SELECT * FROM operation_ledger WHERE op_id = ?',
+          operationId,
+        );
+        return (
+          row && {
+            operationId: row.op_id,
+            principal: row.principal,
+            requestHash: row.request_hash,
+            status: row.status,
+            headers: JSON.parse(row.headers) as Record<string, string>,
+            body: row.body,
+          }
+        );
+      },
+      recordOperation: async (entry: LedgerEntry) => {
+        run(
+          'INSERT INTO operation_ledger (op_id, principal, request_hash, status, headers, body) VALUES (?, ?, ?, ?, ?, ?)',
+          entry.operationId,
+          entry.principal,
+          entry.requestHash,
+          entry.status,
+          JSON.stringify(entry.headers),
+          entry.body,
+        );
+      },
+
+      account: async (identifier) => {
+        const row = one<{ identifier: string; password_hash: string; otp: string; role: string; user_ref: string; display_name: string }>(
+          'SELECT * FROM account WHERE identifier = ?',
+          identifier,
+        );
+        return (
+          row && {
+            identifier: row.identifier,
+            passwordHash: row.password_hash,
+            otp: row.otp,
+            role: row.role,
+            userRef: row.user_ref,
+            displayName: row.display_name,
+          }
+        );
+      },
+      putAccount: async (account: Account) => {
+        run(
+          'INSERT OR REPLACE INTO account (identifier, password_hash, otp, role, user_ref, display_name) VALUES (?, ?, ?, ?, ?, ?)',
+          account.identifier,
+          account.passwordHash,
+          account.otp,
+          account.role,
+          account.userRef,
+          account.displayName,
+        );
+      },
+      loginThrottle: async (identifier) => {
+        const row = one<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM login_throttle WHERE identifier = ?', identifier);
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
+      },
+      setLoginThrottle: async (identifier, throttle: LoginThrottle) => {
+        run('INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until) VALUES (?, ?, ?)', identifier, throttle.failures, throttle.lockedUntil);
+      },
+      createSession: async (sessionId, identifier, now) => {
+        run('INSERT INTO auth_session (id, identifier, created_at) VALUES (?, ?, ?)', sessionId, identifier, now);
+      },
+      sessionActive: async (sessionId) => one<{ identifier: string }>('SELECT identifier FROM auth_session WHERE id = ? AND revoked = 0', sessionId)?.identifier,
+      revokeSession: async (sessionId) => {
+        run('UPDATE auth_session SET revoked = 1 WHERE id = ?', sessionId);
+      },
+      putRefreshToken: async (tokenHash, record: RefreshTokenRecord) => {
+        run('INSERT INTO refresh_token (hash, session_id, expires_at, used) VALUES (?, ?, ?, ?)', tokenHash, record.sessionId, record.expiresAt, record.used ? 1 : 0);
+      },
+      refreshToken: async (tokenHash) => {
+        const row = one<{ session_id: string; expires_at: number; used: number }>('SELECT session_id, expires_at, used FROM refresh_token WHERE hash = ?', tokenHash);
+        return row && { sessionId: row.session_id, expiresAt: row.expires_at, used: row.used === 1 };
+      },
+      markRefreshTokenUsed: async (tokenHash) => {
+        run('UPDATE refresh_token SET used = 1 WHERE hash = ?', tokenHash);
+      },
+
+      getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
+      setMeta: async (key, value) => {
+        run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+      },
+    };
+  }
+
+  private append(version: NewVersion): StoredVersion {
+    const previous = this.stmt(
+      `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT}`,
+    ).get(version.type, version.id) as { seq: number; version: number } | undefined;
+    const expected = (previous?.version ?? 0) + 1;
+    if (version.versionId !== expected) {
+      // The caller checked versions inside this same transaction, so this is a programming error guard.
+      throw new StorageConflictError(`${version.type}/${version.id}: version ${version.versionId} written, ${expected} expected`);
+    }
+    const info = this.stmt(
+      `INSERT INTO resource_version (type, id, version, deleted, last_updated, last_updated_ms, author, created_by, json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      version.type,
+      version.id,
+      version.versionId,
+      version.resource === null ? 1 : 0,
+      version.lastUpdated,
+      Date.parse(version.lastUpdated),
+      version.author,
+      version.createdBy,
+      version.resource === null ? null : JSON.stringify(version.resource),
+    );
+    const seq = Number(info.lastInsertRowid);
+    if (previous) this.stmt('UPDATE resource_version SET superseded_at = ? WHERE seq = ?').run(seq, previous.seq);
+    if (version.index) {
+      const { type } = version;
+      const token = this.stmt('INSERT INTO idx_token (seq, type, param, system, code) VALUES (?, ?, ?, ?, ?)');
+      for (const t of version.index.tokens) token.run(seq, type, t.param, t.system, t.code);
+      const str = this.stmt('INSERT INTO idx_string (seq, type, param, value) VALUES (?, ?, ?, ?)');
+      for (const s of version.index.strings) str.run(seq, type, s.param, s.value);
+      const ref = this.stmt('INSERT INTO idx_reference (seq, type, param, target) VALUES (?, ?, ?, ?)');
+      for (const r of version.index.references) ref.run(seq, type, r.param, r.target);
+      const date = this.stmt('INSERT INTO idx_date (seq, type, param, low, high) VALUES (?, ?, ?, ?, ?)');
+      for (const d of version.index.dates) date.run(seq, type, d.param, d.low, d.high);
+    }
+    return {
+      seq,
+      type: version.type,
+      id: version.id,
+      versionId: version.versionId,
+      deleted: version.resource === null,
+      lastUpdated: version.lastUpdated,
+      author: version.author,
+      createdBy: version.createdBy,
+      resource: version.resource,
+    };
+  }
+
+  private search(request: SearchRequest, snapshot: number): Page {
+    const query = buildSearchSql(request, snapshot, VERSION_COLUMNS);
+    const rows = (this.stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
+    const hasMore = rows.length > request.count;
+    return { rows: hasMore ? rows.slice(0, request.count) : rows, hasMore };
+  }
+
+  private changes(filter: ChangeFilter, after: number, limit: number): Page {
+    const params: Array<string | number> = [after];
+    const allowed: string[] = [];
+    const list = (values: string[]) => values.map(() => '?').join(', ');
+    if (filter.allOfTypes.length > 0) {
+      allowed.push(`v.type IN (${list(filter.allOfTypes)})`);
+      params.push(...filter.allOfTypes);
+    }
+    if (filter.createdBy.length > 0) {
+      allowed.push(`v.created_by IN (${list(filter.createdBy)})`);
+      params.push(...filter.createdBy);
+    }
+    for (const ref of filter.resources) {
+      const slash = ref.indexOf('/');
+      allowed.push('(v.type = ? AND v.id = ?)');
+      params.push(ref.slice(0, slash), ref.slice(slash + 1));
+    }
+    if (allowed.length === 0) return { rows: [], hasMore: false };
+    let excluded = '';
+    if (filter.excludedTypes.length > 0) {
+      excluded = ` AND v.type NOT IN (${list(filter.excludedTypes)})`;
+      params.push(...filter.excludedTypes);
+    }
+    params.push(limit + 1);
+    const rows = (
+      this.stmt(
+        `SELECT ${VERSION_COLUMNS} FROM resource_version v
+         WHERE v.superseded_at = ${CURRENT} AND v.seq > ? AND (${allowed.join(' OR ')})${excluded}
+         ORDER BY v.seq LIMIT ?`,
+      ).all(...params) as VersionRow[]
+    ).map(toStored);
+    const hasMore = rows.length > limit;
+    return { rows: hasMore ? rows.slice(0, limit) : rows, hasMore };
+  }
+}
