@@ -42,4 +42,4 @@ header.writeUInt32BE(SIZE, 0);
 header.writeUInt32BE(SIZE, 4);
 header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
 const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
-for (const path of ['build/icon.png', 'assets/icon.png']) writeFileSync(path, png);
+for (const path of ['build/icon.png', 'assets/icon.png', 'src-renderer/public/favicon.png']) writeFileSync(path, png);
