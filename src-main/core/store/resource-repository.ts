@@ -144,6 +144,32 @@ export class ResourceRepository {
     });
   }
 
+  /**
+   * Starting a new snapshot (the platform answered 410 to our cursor): drops every cached copy, with
+   * its search text and list rows, so nothing the user may no longer see survives — except the
+   * entities in `keep` (`Type/id`), which carry local edits still waiting in the outbox.
+   * Returns how many resources were dropped.
+   */
+  purgeSynced(keep: ReadonlySet<string>): number {
+    return this.sql.transaction(() => {
+      const keptRowIds = [...keep].flatMap((key) => {
+        const slash = key.indexOf('/');
+        const row = this.sql
+          .prepare<[string, string], { row_id: number }>('SELECT row_id FROM resources WHERE type = ? AND id = ?')
+          .get(key.slice(0, slash), key.slice(slash + 1));
+        return row === undefined ? [] : [row.row_id];
+      });
+      const kept = JSON.stringify(keptRowIds);
+      this.sql.prepare<[string]>('DELETE FROM search_index WHERE rowid NOT IN (SELECT value FROM json_each(?))').run(kept);
+      const dropped = this.sql
+        .prepare<[string]>('DELETE FROM resources WHERE row_id NOT IN (SELECT value FROM json_each(?))')
+        .run(kept).changes;
+      this.sql.prepare("DELETE FROM patients WHERE id NOT IN (SELECT id FROM resources WHERE type = 'Patient')").run();
+      this.sql.prepare("DELETE FROM practitioners WHERE id NOT IN (SELECT id FROM resources WHERE type = 'Practitioner')").run();
+      return dropped;
+    });
+  }
+
   get<T extends FhirResourceLike = FhirResourceLike>(type: string, id: string): CachedResource<T> | undefined {
     const row = this.sql
       .prepare<[string, string], ResourceRow>(

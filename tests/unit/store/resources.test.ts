@@ -146,4 +146,17 @@ describe('cached resources', () => {
     expect(store.resources.listByType('Patient').map((r) => r.id)).toEqual(['p1']);
     store.close();
   });
+
+  it('a new snapshot purges every synced copy, its search text and list rows, but keeps entities with local edits', () => {
+    const { store } = newTestStore();
+    store.resources.upsert(patient('p1', 1, 'Kayser', 'Ana'));
+    store.resources.upsert(patient('p2', 1, 'Kayser', 'Bob'));
+    store.resources.markDeleted('Patient', 'p3', 2);
+    store.resources.saveLocal(patient('p4', 0, 'Kayser', 'Cid'));
+    expect(store.resources.purgeSynced(new Set(['Patient/p4', 'Patient/unknown']))).toBe(3);
+    expect(store.resources.search('Kayser').map((r) => r.id)).toEqual(['p4']);
+    expect(store.directory.patients().map((p) => p.id)).toEqual(['p4']);
+    expect(store.resources.versionOf('Patient', 'p1')).toBeUndefined();
+    store.close();
+  });
 });
