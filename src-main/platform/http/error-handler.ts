@@ -7,6 +7,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { FhirError, type IssueCode } from '../fhir/fhir-error';
 import { sendError } from './fhir-reply';
 
+const SUPPORTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
+
 function clientError(error: FastifyError, request: FastifyRequest, bodyLimit: number): FhirError | null {
   const status = error.statusCode ?? 500;
   const issue = (code: IssueCode, diagnostics: string) => new FhirError(status, { code, diagnostics });
@@ -34,7 +36,9 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     return sendError(reply, new FhirError(500, { code: 'exception', diagnostics: 'internal error (logged on the platform)' }));
   });
   app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new FhirError(404, { code: 'not-supported', diagnostics: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` })),
+    SUPPORTED_METHODS.includes(request.method)
+      ? sendError(reply, new FhirError(404, { code: 'not-supported', diagnostics: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` }))
+      : sendError(reply, new FhirError(405, { code: 'not-supported', diagnostics: `method ${request.method} is not supported (GET, POST, PUT, DELETE)` }, { Allow: SUPPORTED_METHODS.join(', ') })),
   );
 }
 
