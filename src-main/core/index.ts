@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { createDeskMethods } from '../../src-shared/api/desk-bridge';
+import type { DeskMethods } from '../../src-shared/api';
 import { ProfileDirectory } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
@@ -27,6 +29,8 @@ export interface CoreOptions {
 
 export interface Core {
   registry: ApiRegistry;
+  /** The same typed methods the renderer gets, called in-process (tests, scripts). */
+  desk: DeskMethods;
   events: EventBus;
   sessions: SessionManager;
   close(): Promise<void>;
@@ -61,6 +65,7 @@ export function createCore(options: CoreOptions): Core {
   });
   return {
     registry,
+    desk: createDeskMethods((name, input) => registry.call(name, input)),
     events,
     sessions: activeSessions,
     close: () => activeSessions.close(),

@@ -70,7 +70,7 @@ describe('sync conflicts on a mutable record', () => {
     expect((await platformTask(task.id)).description).toBe('Prise de sang à jeun — 7h30');
     // The second device still has its own edit, and the conflict shows both versions.
     expect(cachedTask(desktop, task.id).resource.description).toBe('Prise de sang à jeun — annulée');
-    const conflicts = await desktop.registry.call('sync.conflicts', {});
+    const conflicts = await desktop.desk.sync.conflicts({});
     expect(conflicts.ok).toBe(true);
     if (!conflicts.ok) return;
     const [conflict] = conflicts.value;
@@ -87,10 +87,10 @@ describe('sync conflicts on a mutable record', () => {
   });
 
   it("the user's choice of their own version is applied on top of the server version", async () => {
-    const conflicts = await desktop.registry.call('sync.conflicts', {});
+    const conflicts = await desktop.desk.sync.conflicts({});
     if (!conflicts.ok) throw new Error('no conflicts');
     const [conflict] = conflicts.value;
-    const resolved = await desktop.registry.call('sync.resolve', { opId: conflict!.opId, choice: 'mine' });
+    const resolved = await desktop.desk.sync.resolve({ opId: conflict!.opId, choice: 'mine' });
     expect(resolved).toMatchObject({ ok: true, value: { conflicts: 0 } });
     await syncNow(desktop);
     const id = conflict!.entityKey.split('/')[1]!;
@@ -107,10 +107,10 @@ describe('sync conflicts on a mutable record', () => {
     editTask(desktop, task.id, 'Injection insuline 12 UI');
     await syncNow(laptop);
     await syncNow(desktop);
-    const conflicts = await desktop.registry.call('sync.conflicts', {});
+    const conflicts = await desktop.desk.sync.conflicts({});
     if (!conflicts.ok) throw new Error('no conflicts');
     const conflict = conflicts.value.find((c) => c.entityKey === `Task/${task.id}`)!;
-    expect(await desktop.registry.call('sync.resolve', { opId: conflict.opId, choice: 'theirs' })).toMatchObject({ ok: true, value: { conflicts: 0, pending: 0 } });
+    expect(await desktop.desk.sync.resolve({ opId: conflict.opId, choice: 'theirs' })).toMatchObject({ ok: true, value: { conflicts: 0, pending: 0 } });
     expect(cachedTask(desktop, task.id).resource.description).toBe('Injection insuline 10 UI');
     expect((await platformTask(task.id)).description).toBe('Injection insuline 10 UI');
   });
