@@ -186,8 +186,14 @@ class SeedGenerator {
     };
   }
 
-  *professional(id: string, role: Exclude<Role, 'patient'>, name: { family: string; given: string; gender: string; prefix?: string }, org: OrgSpec): Generator<SeedItem> {
-    const specialty = role === 'gp' ? GENERAL_PRACTICE : role === 'specialist' ? this.rng.pick(SPECIALTIES) : role === 'nurse' ? NURSING : role === 'care-aide' ? CARE_AIDE : undefined;
+  *professional(
+    id: string,
+    role: Exclude<Role, 'patient'>,
+    name: { family: string; given: string; gender: string; prefix?: string },
+    org: OrgSpec,
+    fixedSpecialty?: { code: string; display: string },
+  ): Generator<SeedItem> {
+    const specialty = fixedSpecialty ?? (role === 'gp' ? GENERAL_PRACTICE : role === 'specialist' ? this.rng.pick(SPECIALTIES) : role === 'nurse' ? NURSING : role === 'care-aide' ? CARE_AIDE : undefined);
     yield {
       createdBy: SYSTEM_AUTHOR,
       resource: {
@@ -280,7 +286,9 @@ class SeedGenerator {
       if (account.role === 'patient') continue;
       const org = DEMO_ORGS.find((o) => o.id === account.organizationId)!;
       const gender = ['Anne', 'Marie', 'Sophie'].includes(given) ? 'female' : 'male';
-      yield* this.professional(account.userRef.split('/')[1]!, account.role, { family, given, gender, ...(account.displayName.startsWith('Dr ') ? { prefix: 'Dr' } : {}) }, org);
+      // The demo specialist is a cardiologist, so demos and tests can rely on one specialty.
+      const specialty = account.role === 'specialist' ? SPECIALTIES.find((s) => s.code === 'cardiology') : undefined;
+      yield* this.professional(account.userRef.split('/')[1]!, account.role, { family, given, gender, ...(account.displayName.startsWith('Dr ') ? { prefix: 'Dr' } : {}) }, org, specialty);
     }
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
     yield this.patient('demo-patient', { family: 'Reuter', given: 'Jean', gender: 'male' }, { birthDate: '1966-03-13', matricule: DEMO_PATIENT_MATRICULE }, demoGp);
