@@ -1,0 +1,79 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
+import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import { startApp, type RunningApp } from './support/app-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+// Issue 4, acceptance 6: a new user logs in, sets a passphrase, sees the first sync and the sync state;
+// with the platform stopped the app says offline and still opens cached data.
+let platform: TestPlatform;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  platform = await startTestPlatform({ seed: 'demo' });
+  app = await startApp({ args: ['--platform-url', platform.url] });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await platform?.stop().catch(() => {});
+});
+
+async function searchPractitioners(text: string) {
+  await page.getByRole('link', { name: 'Annuaires' }).click();
+  await page.getByLabel('Nom, ou matricule pour un patient').fill(text);
+  await page.getByRole('button', { name: 'Rechercher' }).click();
+}
+
+describe('first login, first sync, then offline', () => {
+  it('logs in with a demo account, sets a passphrase and shows the first sync and its state', async () => {
+    await page.goto(app.url);
+    await page.getByRole('form', { name: 'Connexion LuxTrust' }).waitFor();
+    // Record every state the sync indicator goes through, so a fast first sync is still seen.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { syncStates: string[] }).syncStates = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector('[data-testid="sync-status"]')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const gp = demoAccount('gp');
+    await page.getByLabel('Identifiant').fill(gp.identifier);
+    await page.getByLabel(/^Mot de passe/).fill(gp.password);
+    await page.getByLabel('Code à usage unique').fill(gp.otp);
+    await page.getByLabel('Phrase secrète de cet appareil').fill('ma phrase secrète du cabinet');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+
+    await page.getByText(`Connecté : ${gp.displayName}`).waitFor();
+    await page.getByTestId('sync-status').getByText(/Dernière synchro : \d/).waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-sync-done.png') });
+    const states = await page.evaluate(() => (window as unknown as { syncStates: string[] }).syncStates);
+    expect(states.some((s) => s.includes('Synchronisation…'))).toBe(true);
+    expect(await page.getByTestId('connectivity').textContent()).toBe('En ligne');
+  });
+
+  it('searches the professional directory online', async () => {
+    await searchPractitioners('Weber');
+    await page.getByTestId('directory-results').getByText('Weber').first().waitFor();
+    expect(await page.getByTestId('from-cache').count()).toBe(0);
+  });
+
+  it('says offline once the platform is gone, and still answers from the cache', async () => {
+    await platform.stop();
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await searchPractitioners('Weber');
+    await page.getByTestId('from-cache').waitFor();
+    await page.getByTestId('directory-results').getByText('Weber').first().waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'offline-cached-directory.png') });
+  });
+});
