@@ -39,35 +39,34 @@ export interface Core {
 /** The client core: everything the UI can ask for, independent of Electron (ARCHITECTURE §2). */
 export function createCore(options: CoreOptions): Core {
   const events = new EventBus();
-  let sessions: SessionManager | undefined;
   const profiles = new ProfileDirectory({
     dataDir: join(options.dataDir, 'profiles-data'),
     autoLockMs: options.settings.read().autoLockMinutes * 60_000,
-    onLocked: (profileId) => sessions?.handleAutoLock(profileId),
+    // Called only after unlock, by which time `sessions` below exists.
+    onLocked: (profileId) => sessions.handleAutoLock(profileId),
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     ...(options.scrypt === undefined ? {} : { scrypt: options.scrypt }),
   });
-  sessions = new SessionManager(profiles, options.platformUrl, events, {
+  const sessions = new SessionManager(profiles, options.platformUrl, events, {
     ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
   });
-  const activeSessions = sessions;
   const registry = new ApiRegistry({
     app: createAppService({
       version: options.version,
       shell: options.shell,
       platformUrl: () => options.platformUrl,
-      profileState: () => activeSessions.status().state,
+      profileState: () => sessions.status().state,
     }),
     settings: createSettingsService(options.settings),
-    session: createSessionService(activeSessions),
-    sync: createSyncService(activeSessions),
-    directory: createDirectoryService(activeSessions),
+    session: createSessionService(sessions),
+    sync: createSyncService(sessions),
+    directory: createDirectoryService(sessions),
   });
   return {
     registry,
     desk: createDeskMethods((name, input) => registry.call(name, input)),
     events,
-    sessions: activeSessions,
-    close: () => activeSessions.close(),
+    sessions,
+    close: () => sessions.close(),
   };
 }
