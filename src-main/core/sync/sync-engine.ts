@@ -5,6 +5,13 @@ import { PlatformError, type PlatformClient } from '../platform-client';
 /** Where the sync keeps its `$changes` cursor in the encrypted cache. */
 export const CHANGES_CURSOR_KEY = 'changes.cursor';
 
+/**
+ * Where the sync keeps the If-Match an operation must carry instead of its own: an edit made while an
+ * earlier operation on the same entity was still waiting is based on that operation's result, whose
+ * version was unknown when the edit was queued.
+ */
+const rebasedIfMatchKey = (opId: string) => `outbox.if-match.${opId}`;
+
 export interface PullReport {
   pages: number;
   applied: number;
@@ -102,6 +109,7 @@ export class SyncEngine {
     this.store.transaction(() => {
       this.store.quarantine.resolve(opId);
       this.store.outbox.discard(opId);
+      this.store.syncState.delete(rebasedIfMatchKey(opId));
       if (server?.meta?.versionId) this.store.resources.upsert(server);
       if (choice === 'mine') {
         // A new operation (new id: its If-Match differs) re-applies the local version on top of the server's.
@@ -149,11 +157,22 @@ export class SyncEngine {
 
   private async send(op: OutboxOp): Promise<'acked' | 'quarantined' | 'retry-later'> {
     this.store.outbox.markInflight(op.opId);
+    const ifMatch = op.ifMatch === null ? null : (this.store.syncState.get(rebasedIfMatchKey(op.opId)) ?? op.ifMatch);
     try {
-      const result = await this.client.write({ method: op.method, url: op.url, body: op.body, ifMatch: op.ifMatch, opId: op.opId });
+      const result = await this.client.write({ method: op.method, url: op.url, body: op.body, ifMatch, opId: op.opId });
       this.store.transaction(() => {
         this.store.outbox.ack(op.opId);
-        if (result.resource?.meta?.versionId) this.store.resources.upsert(result.resource);
+        this.store.syncState.delete(rebasedIfMatchKey(op.opId));
+        const version = result.resource?.meta?.versionId;
+        if (!version) return;
+        // Later edits of this entity queued behind this one were made on top of it: they now apply to
+        // its result version (not to the older one the cache held when they were queued), and the cache
+        // keeps showing the newest local edit until the last of them is acknowledged.
+        const queued = this.store.outbox.listUnacked(100_000).filter((next) => next.entityKey === op.entityKey);
+        for (const next of queued) {
+          if (next.ifMatch !== null) this.store.syncState.set(rebasedIfMatchKey(next.opId), `W/"${version}"`);
+        }
+        if (queued.length === 0) this.store.resources.upsert(result.resource);
       });
       return 'acked';
     } catch (error) {

@@ -30,7 +30,7 @@ export interface SyncWorkerOptions {
 export class SyncWorker {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<void> | null = null;
-  private again = false;
+  private followUp: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
   private readonly state: SyncWorkerState = { connectivity: 'offline', running: false, lastSuccessAt: null, lastError: null, progress: null };
@@ -60,20 +60,23 @@ export class SyncWorker {
     this.nudge();
   }
 
-  /** Sync as soon as possible; a sync already running is followed by one more. */
+  /**
+   * Sync as soon as possible. Resolves when a sync that started after this call has finished: a sync
+   * already running may have pushed before the write that prompted the nudge, so one more follows it
+   * (however many nudges arrive meanwhile).
+   */
   nudge(): Promise<void> {
     if (this.stopped) return Promise.resolve();
     if (this.current) {
-      this.again = true;
-      return this.current;
+      this.followUp ??= this.current.then(() => {
+        this.followUp = null;
+        return this.nudge();
+      });
+      return this.followUp;
     }
     this.clearTimer();
     this.current = this.run().finally(() => {
       this.current = null;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        void this.nudge();
-      }
     });
     return this.current;
   }
