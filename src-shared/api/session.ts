@@ -44,4 +44,6 @@ export const sessionMethods = {
   /** Offline: opens a profile's cache with its passphrase. */
   unlock: defineMethod(z.object({ profileId: z.string().min(1).max(64), passphrase: z.string().min(1, 'required').max(1024) }).strict(), sessionStatus),
   lock: defineMethod(z.object({}).strict(), sessionStatus),
+  /** Re-wraps the open profile's data key under a new passphrase; the cache itself is untouched. */
+  changePassphrase: defineMethod(z.object({ current: z.string().min(1, 'required').max(1024), next: passphrase }).strict(), sessionStatus),
 };

@@ -8,5 +8,6 @@ export function createSessionService(sessions: SessionManager): DomainHandlers<'
     login: (input) => sessions.login(input),
     unlock: (input) => sessions.unlock(input.profileId, input.passphrase),
     lock: () => sessions.lock(),
+    changePassphrase: ({ current, next }) => sessions.changePassphrase(current, next),
   };
 }

@@ -98,6 +98,11 @@ export class SessionManager {
     return this.status();
   }
 
+  async changePassphrase(current: string, next: string): Promise<SessionStatus> {
+    await this.profiles.changePassphrase(this.require().profileId, current, next);
+    return this.status();
+  }
+
   /** The profile directory locked a profile on its own (inactivity): stop its sync. */
   handleAutoLock(profileId: string): void {
     if (this.active?.profileId !== profileId) return;

@@ -1,5 +1,6 @@
 import { Badge, Button, Group, Progress, Text } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { unwrap, useDesk } from '../../api/DeskContext';
@@ -19,6 +20,13 @@ export function SyncStatusBar() {
     mutationFn: () => unwrap(desk.sync.now({})),
     onSuccess: () => queryClient.invalidateQueries(),
   });
+  // The network coming back is the best moment to sync: do not wait for the next timer.
+  const { mutate: sync } = syncNow;
+  useEffect(() => {
+    const onOnline = () => sync();
+    window.addEventListener('online', onOnline);
+    return () => window.removeEventListener('online', onOnline);
+  }, [sync]);
   if (!status.data) return null;
   const s = status.data;
   const lastSync = s.lastSuccessAt

@@ -71,3 +71,23 @@ describe('the encrypted cache at rest', () => {
     expect(client.sessions.status().state).toBe('locked');
   });
 });
+
+describe('changing the passphrase', () => {
+  it('re-wraps the key: the new passphrase opens the same cache, the old one no longer does', async () => {
+    const profileId = client.sessions.listProfiles()[0]!.id;
+    await client.desk.session.unlock({ profileId, passphrase: TEST_PASSPHRASE });
+    const changed = await client.desk.session.changePassphrase({ current: TEST_PASSPHRASE, next: 'une toute nouvelle phrase' });
+    expect(changed).toMatchObject({ ok: true });
+    await client.desk.session.lock({});
+    expect(await client.desk.session.unlock({ profileId, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'wrong_passphrase' } });
+    expect(await client.desk.session.unlock({ profileId, passphrase: 'une toute nouvelle phrase' })).toMatchObject({ ok: true });
+    expect(client.sessions.require().store.resources.search('hydrocolloïde', 5, 'Task')).toHaveLength(1);
+  });
+
+  it('refuses a too-short new passphrase, naming the field', async () => {
+    expect(await client.desk.session.changePassphrase({ current: 'une toute nouvelle phrase', next: 'court' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', field: 'next' },
+    });
+  });
+});
