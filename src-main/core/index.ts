@@ -10,6 +10,7 @@ import { createSessionService } from './services/session-service';
 import { createSettingsService } from './services/settings-service';
 import { createSyncService } from './services/sync-service';
 import { SessionManager } from './session/session-manager';
+import type { KeyProtector } from './keys';
 import type { SettingsStore } from './settings';
 
 export interface CoreOptions {
@@ -25,6 +26,8 @@ export interface CoreOptions {
   /** Tests: faster key derivation and sync timers. */
   scrypt?: { N: number; r: number; p: number };
   syncPeriodMs?: number;
+  /** The OS keychain for "remember on this device" (Electron's safeStorage). */
+  keyProtector?: KeyProtector;
 }
 
 export interface Core {
@@ -47,9 +50,13 @@ export function createCore(options: CoreOptions): Core {
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     ...(options.scrypt === undefined ? {} : { scrypt: options.scrypt }),
   });
-  const sessions = new SessionManager(profiles, options.platformUrl, events, {
-    ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
-  });
+  const sessions = new SessionManager(
+    profiles,
+    options.platformUrl,
+    events,
+    options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs },
+    options.keyProtector,
+  );
   const registry = new ApiRegistry({
     app: createAppService({
       version: options.version,

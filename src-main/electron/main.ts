@@ -5,6 +5,7 @@ import { CONTENT_SECURITY_POLICY } from '../../src-shared/content-security-polic
 import { createCore, type Core } from '../core';
 import { startEmbeddedPlatform } from './embedded-platform';
 import { hardenWebContents, isAllowedExternalUrl, isTrustedSender } from './security';
+import { electronKeyProtector } from './safe-storage';
 import { ElectronSettingsStore } from './settings-store';
 import { createMainWindow } from './window';
 
@@ -39,6 +40,9 @@ async function boot(): Promise<void> {
     platformUrl,
     dataDir: app.getPath('userData'),
     settings,
+    keyProtector: electronKeyProtector,
+    // npm start builds the SQLite binding for Electron's ABI and passes its path here.
+    ...(process.env.DESK_SQLITE_BINDING ? { nativeBinding: process.env.DESK_SQLITE_BINDING } : {}),
   });
   const activeCore = core;
 

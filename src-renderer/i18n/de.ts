@@ -16,6 +16,8 @@ export const de: Messages = {
     unlockIntro: 'Offline öffnen Sie die Daten dieses Geräts mit Ihrer Passphrase.',
     profile: 'Profil',
     unlock: 'Entsperren',
+    remember: 'Dieses Profil auf diesem Gerät merken (Schlüsselbund des Systems)',
+    unlockRemembered: 'Mit dem Schlüsselbund dieses Geräts entsperren',
     lock: 'Sperren',
     working: 'Ihre Daten werden geöffnet…',
     signedInAs: 'Angemeldet: {{name}}',

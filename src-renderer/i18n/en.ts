@@ -16,6 +16,8 @@ export const en: Messages = {
     unlockIntro: 'Offline, open this device’s data with your passphrase.',
     profile: 'Profile',
     unlock: 'Unlock',
+    remember: 'Remember this profile on this device (system keychain)',
+    unlockRemembered: 'Unlock with this device’s keychain',
     lock: 'Lock',
     working: 'Opening your data…',
     signedInAs: 'Signed in: {{name}}',

@@ -15,6 +15,8 @@ export const fr = {
     unlockIntro: 'Hors ligne, ouvrez les données de cet appareil avec votre phrase secrète.',
     profile: 'Profil',
     unlock: 'Déverrouiller',
+    remember: 'Se souvenir de ce profil sur cet appareil (trousseau du système)',
+    unlockRemembered: 'Déverrouiller avec le trousseau de cet appareil',
     lock: 'Verrouiller',
     working: 'Ouverture de vos données…',
     signedInAs: 'Connecté : {{name}}',

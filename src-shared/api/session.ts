@@ -8,6 +8,8 @@ export const profileSummary = z.object({
   displayName: z.string(),
   /** The platform user (`Practitioner/…`) this profile belongs to. */
   userId: z.string().nullable(),
+  /** The OS keychain holds this profile's key ("remember on this device"): unlock without the passphrase. */
+  remembered: z.boolean(),
 });
 
 export const platformUser = z.object({ id: z.string(), role: z.enum(ROLES), name: z.string() });
@@ -20,6 +22,8 @@ export const sessionStatus = z.object({
   user: platformUser.nullable(),
   /** Whether the core holds platform tokens for the open profile (it may still be offline). */
   loggedIn: z.boolean(),
+  /** Whether this shell can keep a profile's key in the OS keychain (Electron's safeStorage). */
+  canRemember: z.boolean(),
 });
 export type SessionStatus = z.infer<typeof sessionStatus>;
 
@@ -42,7 +46,21 @@ export const sessionMethods = {
     sessionStatus,
   ),
   /** Offline: opens a profile's cache with its passphrase. */
-  unlock: defineMethod(z.object({ profileId: z.string().min(1).max(64), passphrase: z.string().min(1, 'required').max(1024) }).strict(), sessionStatus),
+  unlock: defineMethod(
+    z
+      .object({
+        profileId: z.string().min(1).max(64),
+        passphrase: z.string().min(1, 'required').max(1024),
+        /** Also keep the key in the OS keychain, so the next unlock needs no passphrase. */
+        remember: z.boolean().optional(),
+      })
+      .strict(),
+    sessionStatus,
+  ),
+  /** Opens a remembered profile through the OS keychain. */
+  unlockRemembered: defineMethod(z.object({ profileId: z.string().min(1).max(64) }).strict(), sessionStatus),
+  /** Stops remembering a profile on this device: the passphrase is needed again. */
+  forget: defineMethod(z.object({ profileId: z.string().min(1).max(64) }).strict(), sessionStatus),
   lock: defineMethod(z.object({}).strict(), sessionStatus),
   /** Re-wraps the open profile's data key under a new passphrase; the cache itself is untouched. */
   changePassphrase: defineMethod(z.object({ current: z.string().min(1, 'required').max(1024), next: passphrase }).strict(), sessionStatus),

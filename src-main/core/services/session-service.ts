@@ -6,7 +6,9 @@ export function createSessionService(sessions: SessionManager): DomainHandlers<'
     profiles: () => sessions.listProfiles(),
     status: () => sessions.status(),
     login: (input) => sessions.login(input),
-    unlock: (input) => sessions.unlock(input.profileId, input.passphrase),
+    unlock: (input) => sessions.unlock(input.profileId, input.passphrase, input.remember ?? false),
+    unlockRemembered: ({ profileId }) => sessions.unlockRemembered(profileId),
+    forget: ({ profileId }) => sessions.forget(profileId),
     lock: () => sessions.lock(),
     changePassphrase: ({ current, next }) => sessions.changePassphrase(current, next),
   };

@@ -1,6 +1,7 @@
 import type { SessionStatus } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { PlatformClient, PlatformError, toDeskError } from '../platform-client';
+import type { KeyProtector } from '../keys';
 import type { ProfileDirectory, ProfileSummary } from '../profiles';
 import type { EventBus } from '../services/events';
 import { ActiveSession, type ActiveSessionOptions } from './active-session';
@@ -12,9 +13,7 @@ export function loginError(error: unknown): DeskError {
   return desk.code === 'unauthenticated' || desk.code === 'rate_limited' ? new DeskError(desk.code, desk.message, 'identifier') : desk;
 }
 
-function summaryView(profile: ProfileSummary) {
-  return { id: profile.id, displayName: profile.displayName, userId: profile.platformUserId };
-}
+
 
 /** Which profile is open on this device, and the login, unlock and lock that change it. */
 export class SessionManager {
@@ -25,21 +24,37 @@ export class SessionManager {
     private readonly platformUrl: string,
     private readonly events: EventBus,
     private readonly options: ActiveSessionOptions = {},
+    /** The OS keychain, in Electron; absent in the browser shell. */
+    private readonly keyProtector?: KeyProtector,
   ) {}
+
+  private get canRemember(): boolean {
+    return this.keyProtector?.isAvailable() ?? false;
+  }
+
+  private summaryView(profile: ProfileSummary) {
+    return {
+      id: profile.id,
+      displayName: profile.displayName,
+      userId: profile.platformUserId,
+      remembered: this.canRemember && this.profiles.isRemembered(profile.id),
+    };
+  }
 
   status(): SessionStatus {
     const active = this.active;
     const user = active?.client.user ?? null;
     return {
       state: active ? 'unlocked' : this.profiles.list().length > 0 ? 'locked' : 'none',
-      profile: active ? summaryView(active.unlocked.profile) : null,
+      profile: active ? this.summaryView(active.unlocked.profile) : null,
       user,
       loggedIn: user !== null,
+      canRemember: this.canRemember,
     };
   }
 
   listProfiles() {
-    return this.profiles.list().map(summaryView);
+    return this.profiles.list().map((profile) => this.summaryView(profile));
   }
 
   /** The open profile, or a `locked` error the UI answers with the unlock screen. */
@@ -80,10 +95,28 @@ export class SessionManager {
   }
 
   /** Offline unlock: the cache opens with the passphrase; sync resumes with the kept tokens if any. */
-  async unlock(profileId: string, passphrase: string): Promise<SessionStatus> {
+  async unlock(profileId: string, passphrase: string, remember = false): Promise<SessionStatus> {
     await this.open(profileId, passphrase);
+    if (remember && this.keyProtector && this.canRemember) await this.profiles.remember(profileId, passphrase, this.keyProtector);
     void this.active!.worker.nudge();
     this.events.emit('session.changed', {});
+    return this.status();
+  }
+
+  async unlockRemembered(profileId: string): Promise<SessionStatus> {
+    if (!this.keyProtector || !this.canRemember) throw new DeskError('locked', 'this device cannot remember profiles; unlock with the passphrase');
+    if (this.active && this.active.profileId !== profileId) await this.lock();
+    if (!this.active) {
+      const unlocked = this.profiles.unlockWithProtector(profileId, this.keyProtector);
+      this.active = new ActiveSession(unlocked, this.platformUrl, this.events, this.options);
+    }
+    void this.active.worker.nudge();
+    this.events.emit('session.changed', {});
+    return this.status();
+  }
+
+  forget(profileId: string): SessionStatus {
+    this.profiles.forget(profileId);
     return this.status();
   }
 

@@ -46,7 +46,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
           </Tabs.Panel>
           {known.length > 0 && (
             <Tabs.Panel value="unlock">
-              <UnlockForm profiles={known} />
+              <UnlockForm profiles={known} canRemember={status.data.canRemember} />
             </Tabs.Panel>
           )}
         </Tabs>
