@@ -1,0 +1,100 @@
+import * as openpgp from 'openpgp';
+
+/**
+ * OpenPGP for the secure messaging (ARCHITECTURE §6): v4 ECC keys (Ed25519 signing, Curve25519
+ * encryption) and no AEAD, the combination GnuPG 2.2 reads and writes, so a message we send opens in
+ * gpg and one gpg sends opens here.
+ */
+
+export interface KeyPair {
+  publicKeyArmored: string;
+  privateKeyArmored: string;
+  /** Upper-case hex, the form professionals compare over the phone. */
+  fingerprint: string;
+}
+
+/** What a signature check concluded; anything but `valid` is shown to the user, never hidden. */
+export type SignatureStatus = 'valid' | 'invalid' | 'missing' | 'unknown-signer';
+
+export interface OpenedMessage {
+  data: Uint8Array;
+  signature: SignatureStatus;
+  /** The key that made the signature, when there is one. */
+  signerKeyId: string | null;
+}
+
+/** The message could not be decrypted: tampered, truncated, or not for any of our keys. */
+export class UnreadableMessageError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'UnreadableMessageError';
+  }
+}
+
+const COMPATIBLE = { aeadProtect: false, v6Keys: false } as const;
+
+export async function generateKeyPair(name: string, email: string): Promise<KeyPair> {
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name, email }],
+    format: 'armored',
+    config: COMPATIBLE,
+  });
+  return { publicKeyArmored: publicKey, privateKeyArmored: privateKey, fingerprint: await fingerprintOf(publicKey) };
+}
+
+export async function fingerprintOf(armoredKey: string): Promise<string> {
+  const key = await openpgp.readKey({ armoredKey });
+  return key.getFingerprint().toUpperCase();
+}
+
+/** Encrypts to every recipient (and the sender, who must read their own sent mail) and signs. */
+export async function encryptAndSign(data: Uint8Array, recipientPublicKeys: string[], senderPrivateKey: string): Promise<Uint8Array> {
+  const encryptionKeys = await Promise.all(recipientPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
+  const signingKeys = await openpgp.readPrivateKey({ armoredKey: senderPrivateKey });
+  const message = await openpgp.createMessage({ binary: data });
+  return openpgp.encrypt({ message, encryptionKeys, signingKeys, format: 'binary', config: COMPATIBLE });
+}
+
+async function readAnyMessage(message: Uint8Array | string) {
+  try {
+    return typeof message === 'string' ? await openpgp.readMessage({ armoredMessage: message }) : await openpgp.readMessage({ binaryMessage: message });
+  } catch (error) {
+    throw new UnreadableMessageError(`not an OpenPGP message: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Decrypts with any of our private keys (old ones too, so rotation keeps old mail readable) and checks
+ * the signature against the keys the directory publishes for the claimed sender.
+ */
+export async function decryptAndVerify(message: Uint8Array | string, ourPrivateKeys: string[], senderPublicKeys: string[]): Promise<OpenedMessage> {
+  const decryptionKeys = await Promise.all(ourPrivateKeys.map((armoredKey) => openpgp.readPrivateKey({ armoredKey })));
+  const verificationKeys = await Promise.all(senderPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
+  let result;
+  try {
+    result = await openpgp.decrypt({
+      message: await readAnyMessage(message),
+      decryptionKeys,
+      verificationKeys,
+      format: 'binary',
+      // A modification-detection failure must stop us, never yield partial plaintext.
+      config: { ...COMPATIBLE, allowUnauthenticatedMessages: false },
+    });
+  } catch (error) {
+    if (error instanceof UnreadableMessageError) throw error;
+    throw new UnreadableMessageError((error as Error).message);
+  }
+  const [signature] = result.signatures;
+  if (!signature) return { data: result.data, signature: 'missing', signerKeyId: null };
+  const signerKeyId = signature.keyID.toHex().toUpperCase();
+  const known = verificationKeys.some((key) => key.getKeys(signature.keyID).length > 0);
+  if (!known) return { data: result.data, signature: 'unknown-signer', signerKeyId };
+  try {
+    await signature.verified;
+    return { data: result.data, signature: 'valid', signerKeyId };
+  } catch {
+    return { data: result.data, signature: 'invalid', signerKeyId };
+  }
+}
