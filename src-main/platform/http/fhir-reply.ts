@@ -1,6 +1,6 @@
 /** Renders FhirResponses and errors as HTTP replies with the FHIR content type. */
 import type { FastifyReply } from 'fastify';
-import { FhirError, operationOutcome } from '../fhir/fhir-error';
+import { operationOutcome, type FhirError } from '../fhir/fhir-error';
 import type { FhirResponse } from '../service/fhir-response';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';

@@ -116,7 +116,9 @@ export function buildSearchSql(request: SearchRequest, snapshot: number, columns
   // sort order and probing each one; it drives from the index-table matches instead.
   where.push(indexDriven ? '+v.type = ?' : 'v.type = ?');
   params.push(request.resourceType);
-  where.push('v.seq <= ?', 'v.superseded_at > ?', 'v.deleted = 0');
+  // Sorting by another key: "+" stops SQLite from walking the (type, seq) index and sorting
+  // everything afterwards; the (type, last_updated_ms, seq) / (type, id, version) index gives the order.
+  where.push(request.sort.key === '_seq' ? 'v.seq <= ?' : '+v.seq <= ?', 'v.superseded_at > ?', 'v.deleted = 0');
   params.push(snapshot, snapshot);
   for (const criterion of request.criteria) where.push(criterionSql(request.resourceType, criterion, params));
 

@@ -176,7 +176,7 @@ export class SqliteStorage implements PlatformStorage {
         ).map(toStored),
       existing: async (type, ids) => {
         const found = new Set<string>();
-        const statement = this.stmt(`SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT} AND deleted = 0`);
+        const statement = this.stmt(`SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT} AND deleted = 0`);
         for (const id of ids) if (statement.get(type, id)) found.add(id);
         return found;
       },
@@ -274,7 +274,8 @@ export class SqliteStorage implements PlatformStorage {
 
   private append(version: NewVersion): StoredVersion {
     const previous = this.stmt(
-      `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT}`,
+      // "+" keeps SQLite on the (type, id, version) index; the superseded_at index would scan every current row.
+      `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT}`,
     ).get(version.type, version.id) as { seq: number; version: number } | undefined;
     const expected = (previous?.version ?? 0) + 1;
     if (version.versionId !== expected) {

@@ -29,7 +29,7 @@ async function failure(promise: Promise<unknown>): Promise<ClientError['response
 
 describe('FHIR R4 with a stock client', () => {
   it('/metadata is a CapabilityStatement listing the supported types and their search parameters', async () => {
-    const cs = (await client.capabilityStatement()) as fhir4.CapabilityStatement;
+    const cs = (await client.capabilityStatement()) as unknown as fhir4.CapabilityStatement;
     expect(cs.resourceType).toBe('CapabilityStatement');
     expect(cs.fhirVersion).toBe('4.0.1');
     const patient = cs.rest?.[0]?.resource?.find((r) => r.type === 'Patient');
@@ -40,7 +40,7 @@ describe('FHIR R4 with a stock client', () => {
   });
 
   it('a patient is found by matricule (PDQm)', async () => {
-    const bundle = (await client.search({ resourceType: 'Patient', searchParams: { identifier: `${LU_MATRICULE_SYSTEM}|${DEMO_PATIENT_MATRICULE}` } })) as fhir4.Bundle;
+    const bundle = (await client.search({ resourceType: 'Patient', searchParams: { identifier: `${LU_MATRICULE_SYSTEM}|${DEMO_PATIENT_MATRICULE}` } })) as unknown as fhir4.Bundle;
     expect(bundle.type).toBe('searchset');
     expect(bundle.entry).toHaveLength(1);
     expect((bundle.entry?.[0]?.resource as fhir4.Patient).name?.[0]?.family).toBe('Reuter');
@@ -57,7 +57,7 @@ describe('FHIR R4 with a stock client', () => {
         effectiveDateTime: '2025-02-01T08:30:00Z',
         valueQuantity: { value: 72, unit: '/min' },
       },
-    })) as fhir4.Observation;
+    })) as unknown as fhir4.Observation;
     expect(created.id).toBeTruthy();
     expect(created.meta?.versionId).toBe('1');
 
@@ -66,7 +66,7 @@ describe('FHIR R4 with a stock client', () => {
       id: created.id!,
       body: { ...created, valueQuantity: { value: 75, unit: '/min' } },
       options: { headers: { 'If-Match': 'W/"1"' } },
-    })) as fhir4.Observation;
+    })) as unknown as fhir4.Observation;
     expect(updated.meta?.versionId).toBe('2');
     expect(updated.valueQuantity?.value).toBe(75);
 
@@ -81,7 +81,7 @@ describe('FHIR R4 with a stock client', () => {
     expect(stale.status).toBe(412);
     expect(JSON.stringify(stale.data)).toContain('If-Match');
 
-    const current = (await client.read({ resourceType: 'Observation', id: created.id! })) as fhir4.Observation;
+    const current = (await client.read({ resourceType: 'Observation', id: created.id! })) as unknown as fhir4.Observation;
     expect(current.valueQuantity?.value).toBe(75);
   });
 });

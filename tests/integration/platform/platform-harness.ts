@@ -17,7 +17,7 @@ export interface RequestOptions {
   token?: string;
   body?: unknown;
   /** Sent as is (overrides body). */
-  rawBody?: string | Buffer;
+  rawBody?: string;
   contentType?: string | null;
   headers?: Record<string, string>;
 }
@@ -35,13 +35,13 @@ export interface TestPlatform {
 export async function httpRequest(root: string, method: string, path: string, options: RequestOptions = {}): Promise<HttpResult> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | Buffer | undefined;
+  let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/fhir+json';
   const response = await fetch(`${root}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

@@ -19,7 +19,7 @@ const patient = (matricule: string): fhir4.Patient => ({
   identifier: [{ system: LU_MATRICULE_SYSTEM, value: matricule }],
 });
 
-function issues(resource: fhir4.Resource, def = patientDef): string[] {
+function issues(resource: fhir4.FhirResource, def = patientDef): string[] {
   try {
     validateResource(def, resource, today);
     return [];
@@ -44,7 +44,7 @@ describe('resource validation', () => {
   });
 
   it('a matricule under another identifier system is not checked as one', () => {
-    expect(issues({ ...patient('123'), identifier: [{ system: 'urn:other', value: '123' }] })).toEqual([]);
+    expect(issues({ ...patient('123'), identifier: [{ system: 'urn:other', value: '123' }] } as fhir4.Patient)).toEqual([]);
   });
 
   it('every missing required element is reported with its FHIRPath, not only the first', () => {
@@ -59,7 +59,7 @@ describe('resource validation', () => {
   });
 
   it('codes outside a declared value set are refused', () => {
-    const [issue] = issues({ ...patient('1966031366602'), gender: 'x' as 'male' });
+    const [issue] = issues({ ...patient('1966031366602'), gender: 'x' as 'male' } as fhir4.Patient);
     expect(issue).toContain('Patient.gender|Patient.gender: "x" is not in value set');
   });
 

@@ -1,0 +1,126 @@
+/**
+ * Platform bench: a child platform seeded with ≥100,000 resources, then HTTP load with autocannon
+ * (reads, searches, creates: throughput and p50/p99 latency), a full `$changes` pull, and the
+ * child's peak RSS (VmHWM from /proc).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL } from '../../src-shared/domain/fhir-sync';
+import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
+import type { BenchRow } from './bench-table';
+
+const CLI = resolve(import.meta.dirname, '../../src-main/platform/cli.ts');
+const PATIENTS = 5000;
+const DOCS_PER_PATIENT = 19; // 5,000 × (1 patient + 19 documents) = 100,000 resources, plus the directory
+const DURATION_S = 10;
+const CONNECTIONS = 10;
+const SECTION = 'platform';
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
+}
+
+function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(CLI, ['--port', '0', '--data-dir', dataDir, '--seed', 'demo', '--patients', String(PATIENTS), '--docs-per-patient', String(DOCS_PER_PATIENT)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolveStart, reject) => {
+    child.once('exit', (code) => reject(new Error(`platform exited (${code}) before listening`)));
+    child.on('message', (m: { type?: string; url?: string }) => m.type === 'listening' && m.url && resolveStart({ child, url: m.url }));
+  });
+}
+
+const pick = (n: number) => `pat-${String(1 + Math.floor(Math.random() * n)).padStart(6, '0')}`;
+
+export async function benchPlatform(): Promise<BenchRow[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'esante-bench-platform-'));
+  const rows: BenchRow[] = [];
+  const row = (metric: string, value: number, unit: string, note?: string) => rows.push({ section: SECTION, metric, value, unit, ...(note ? { note } : {}) });
+  const seedStart = performance.now();
+  const { child, url } = await startChild(dataDir);
+  try {
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const root = url.replace(/\/fhir$/, '');
+    const account = demoAccount('gp');
+    const login = (await (
+      await fetch(`${root}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: account.identifier, password: account.password, otp: account.otp }) })
+    ).json()) as { access_token: string };
+    const headers = { authorization: `Bearer ${login.access_token}` };
+    const count = (await (await fetch(`${url}/$changes?_count=1`, { headers })).json()) as fhir4.Bundle;
+    void count;
+    row('seed + start', seedSeconds, 's', `${(PATIENTS * (1 + DOCS_PER_PATIENT)).toLocaleString('en-US')} patients+documents, plus directory`);
+
+    const load = async (name: string, options: Parameters<typeof autocannon>[0], note: string) => {
+      const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
+      const failed = result.non2xx + result.errors + result.timeouts;
+      row(`${name}/s`, result.requests.average, 'req/s', `${note}; ${CONNECTIONS} connections${failed ? `; ${failed} failed` : ''}`);
+      row(`${name} p50`, result.latency.p50, 'ms');
+      row(`${name} p99`, result.latency.p99, 'ms');
+    };
+
+    await load(
+      'reads',
+      { url, headers, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/fhir/Patient/${pick(PATIENTS)}` }) }] },
+      'GET Patient/{id}, audited',
+    );
+    await load(
+      'searches',
+      { url, headers, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/fhir/DocumentReference?patient=Patient/${pick(PATIENTS)}&_count=20` }) }] },
+      'DocumentReference?patient=…, 19 hits',
+    );
+    let n = 0;
+    await load(
+      'creates',
+      {
+        url,
+        headers: { ...headers, 'content-type': 'application/fhir+json' },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (r) => ({
+              ...r,
+              path: '/fhir/Observation',
+              body: JSON.stringify({
+                resourceType: 'Observation',
+                status: 'final',
+                code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+                subject: { reference: `Patient/${pick(PATIENTS)}` },
+                effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n++ * 1000).toISOString(),
+                valueQuantity: { value: 60 + (n % 40), unit: '/min' },
+              }),
+            }),
+          },
+        ],
+      },
+      'POST Observation, fsync per commit',
+    );
+
+    // A full $changes pull from scratch, page after page, as a new device would.
+    let cursor: string | undefined;
+    let pages = 0;
+    let entries = 0;
+    const pullStart = performance.now();
+    for (;;) {
+      const page = (await (await fetch(`${url}/$changes?_count=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as fhir4.Bundle & { extension: fhir4.Extension[] };
+      pages++;
+      entries += page.entry?.length ?? 0;
+      cursor = page.extension.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;
+      if (!page.extension.find((e) => e.url === CHANGES_HAS_MORE_URL)?.valueBoolean) break;
+    }
+    const pullSeconds = (performance.now() - pullStart) / 1000;
+    row('$changes pages/s', pages / pullSeconds, 'pages/s', `_count=500, ${entries} entries in ${pages} pages (GP scope)`);
+    row('$changes entries/s', entries / pullSeconds, 'entries/s');
+    row('peak RSS', peakRssMb(child.pid!), 'MiB', 'VmHWM of the platform process');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}

@@ -1,0 +1,12 @@
+/** `npm run bench`: runs every bench section and prints one table. Not part of the test run. */
+import { printTable, type BenchRow } from './bench-table';
+import { benchPlatform } from './platform.bench';
+
+const sections: Array<[string, () => Promise<BenchRow[]>]> = [['platform', benchPlatform]];
+
+const rows: BenchRow[] = [];
+for (const [name, bench] of sections) {
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await bench()));
+}
+printTable(rows);
