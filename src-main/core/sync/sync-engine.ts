@@ -108,6 +108,14 @@ export class SyncEngine {
     const server = entry.server as FhirResource | null;
     this.store.transaction(() => {
       this.store.quarantine.resolve(opId);
+      const queuedAfter = this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey && next.opId !== opId);
+      if (choice === 'mine' && server?.meta?.versionId && op.ifMatch !== null && queuedAfter) {
+        // Edits queued after this one were made on top of it: it must still go first, or the entity would
+        // end on an older edit. The platform's ledger keeps only accepted writes, so this same operation
+        // can go again on top of the server version; the cache keeps showing the newest local edit.
+        this.store.syncState.set(rebasedIfMatchKey(opId), `W/"${server.meta.versionId}"`);
+        return;
+      }
       this.store.outbox.discard(opId);
       this.store.syncState.delete(rebasedIfMatchKey(opId));
       if (server?.meta?.versionId) this.store.resources.upsert(server);
@@ -183,6 +191,12 @@ export class SyncEngine {
       const failure = error.failure;
       if (failure.kind === 'conflict' || failure.kind === 'rejected') {
         const server = await this.currentServerVersion(op.entityKey);
+        if (server === undefined) {
+          // The conflict must be shown with both versions: without the platform's, try again later (a
+          // refusal is not in the platform's ledger, so the same operation id gets the same answer).
+          this.store.outbox.markFailed(op.opId, failure.detail);
+          return 'retry-later';
+        }
         this.store.transaction(() => {
           this.store.outbox.markFailed(op.opId, failure.detail);
           this.store.quarantine.add({ opId: op.opId, entityKey: op.entityKey, local: op.body, server, reason: failure.detail });
@@ -195,14 +209,14 @@ export class SyncEngine {
     }
   }
 
-  /** The platform's version of an entity, to show next to ours; null when it has none (or we cannot tell). */
-  private async currentServerVersion(entityKey: string): Promise<FhirResource | null> {
+  /** The platform's version of an entity, to show next to ours; null when it has none, undefined when it could not be asked. */
+  private async currentServerVersion(entityKey: string): Promise<FhirResource | null | undefined> {
     const entity = entityOf(entityKey);
     if (!entity) return null;
     try {
       return (await this.client.read(entity.type, entity.id)).resource;
-    } catch {
-      return null;
+    } catch (error) {
+      return error instanceof PlatformError && error.failure.kind === 'rejected' ? null : undefined;
     }
   }
 }

@@ -1,0 +1,68 @@
+/**
+ * Starts `client-runner.ts` as a child process and turns its stdout into events the parent can aim a
+ * SIGKILL at (see the runner for the line protocol).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+export const CLIENT_RUNNER = resolve(import.meta.dirname, 'client-runner.ts');
+
+export interface RunnerLine {
+  /** ms since the process was spawned */
+  at: number;
+  kind: string;
+  rest: string;
+}
+
+export interface RunnerProcess {
+  child: ChildProcess;
+  lines: RunnerLine[];
+  /** Called for every line as it arrives. */
+  onLine(listener: (line: RunnerLine) => void): void;
+  /** Resolves with how the process ended, and its stderr. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  kill(): void;
+}
+
+/** Every runner ever started, so afterAll can make sure none survives the test. */
+export const startedRunners = new Set<ChildProcess>();
+
+export function killAllRunners(): void {
+  for (const child of startedRunners) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+export function startRunner(args: { url: string; dataDir: string; run: number; seed: number; writes: number; final?: boolean }): RunnerProcess {
+  const started = performance.now();
+  const argv = ['--import', 'tsx', CLIENT_RUNNER, '--url', args.url, '--data-dir', args.dataDir, '--run', String(args.run), '--seed', String(args.seed), '--writes', String(args.writes)];
+  if (args.final) argv.push('--final');
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  startedRunners.add(child);
+  const lines: RunnerLine[] = [];
+  const listeners: ((line: RunnerLine) => void)[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const reader = createInterface({ input: child.stdout! });
+  reader.on('line', (text) => {
+    const space = text.indexOf(' ');
+    const line = { at: performance.now() - started, kind: space < 0 ? text : text.slice(0, space), rest: space < 0 ? '' : text.slice(space + 1) };
+    lines.push(line);
+    for (const listener of listeners) listener(line);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolveExit) => {
+    // 'close' waits for stdout to be drained, so every line the child printed is in `lines`.
+    child.once('close', (code, signal) => {
+      startedRunners.delete(child);
+      resolveExit({ code, signal, stderr });
+    });
+  });
+  return {
+    child,
+    lines,
+    onLine: (listener) => listeners.push(listener),
+    exited,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+  };
+}
