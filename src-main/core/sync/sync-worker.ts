@@ -1,5 +1,11 @@
 import { PlatformError } from '../platform-client';
-import type { SyncEngine, SyncProgress } from './sync-engine';
+import type { PullReport, PushReport, SyncProgress } from './sync-engine';
+
+/** What the worker runs: the engine's two phases, possibly with follow-up work (e.g. opening new mail). */
+export interface SyncSteps {
+  push(): Promise<PushReport>;
+  pull(): Promise<PullReport>;
+}
 
 export type Connectivity = 'online' | 'offline' | 'unauthenticated';
 
@@ -41,7 +47,7 @@ export class SyncWorker {
   private readonly now: () => Date;
 
   constructor(
-    private readonly engine: SyncEngine,
+    private readonly engine: SyncSteps,
     private readonly options: SyncWorkerOptions = {},
   ) {
     this.periodMs = options.periodMs ?? 30_000;
