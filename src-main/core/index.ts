@@ -4,6 +4,7 @@ import type { DeskMethods } from '../../src-shared/api';
 import { ProfileDirectory } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
+import { createMailboxService } from './services/mailbox-service';
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
 import { createSessionService } from './services/session-service';
@@ -68,6 +69,7 @@ export function createCore(options: CoreOptions): Core {
     session: createSessionService(sessions),
     sync: createSyncService(sessions),
     directory: createDirectoryService(sessions),
+    mailbox: createMailboxService(sessions),
   });
   return {
     registry,

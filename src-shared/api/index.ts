@@ -4,6 +4,7 @@ import { settingsMethods } from './settings';
 import { sessionMethods } from './session';
 import { syncMethods } from './sync';
 import { directoryMethods } from './directory';
+import { mailboxMethods } from './mailbox';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
@@ -13,6 +14,7 @@ export * from './settings';
 export * from './session';
 export * from './sync';
 export * from './directory';
+export * from './mailbox';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
@@ -21,6 +23,7 @@ export const apiContract = {
   session: sessionMethods,
   sync: syncMethods,
   directory: directoryMethods,
+  mailbox: mailboxMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

@@ -105,6 +105,11 @@ export class PlatformClient {
     return (response.data.entry ?? []).map((entry) => entry.resource as T).filter((r) => r?.resourceType === type);
   }
 
+  /** A GET of any path under the FHIR base (operations such as `Organization/x/$members`). */
+  async get<T>(path: string): Promise<T> {
+    return (await this.send<T>({ method: 'GET', url: `${this.fhirBaseUrl}/${path}` })).data;
+  }
+
   /**
    * Sends one outbox operation. The operation id makes a retry safe: the platform answers a replay
    * with the first result.
@@ -112,7 +117,9 @@ export class PlatformClient {
   async write<T extends FhirResource>(op: { method: string; url: string; body: unknown; ifMatch: string | null; opId: string }): Promise<WriteResult<T>> {
     const headers: Record<string, string> = { [OPERATION_ID_HEADER]: op.opId, 'Content-Type': 'application/fhir+json' };
     if (op.ifMatch) headers['If-Match'] = op.ifMatch;
-    const response = await this.send<T>({ method: op.method, url: `${this.fhirBaseUrl}/${op.url}`, data: op.body ?? undefined, headers });
+    // An empty url is the FHIR base itself: where transaction Bundles go.
+    const url = op.url === '' ? this.fhirBaseUrl : `${this.fhirBaseUrl}/${op.url}`;
+    const response = await this.send<T>({ method: op.method, url, data: op.body ?? undefined, headers });
     return { status: response.status, resource: response.data, etag: response.headers.etag as string | undefined };
   }
 

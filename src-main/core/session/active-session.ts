@@ -1,5 +1,6 @@
 import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
+import { Mailbox } from '../messaging/mailbox';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
 import type { EventBus } from '../services/events';
 
@@ -20,6 +21,7 @@ export class ActiveSession {
   readonly engine: SyncEngine;
   readonly worker: SyncWorker;
   readonly writes: LocalWrites;
+  readonly mailbox: Mailbox;
 
   constructor(
     readonly unlocked: UnlockedProfile,
@@ -44,7 +46,18 @@ export class ActiveSession {
       this.worker.reportProgress(progress);
       events.emit('sync.progress', { phase: progress.phase, done: progress.done, total: progress.total });
     });
-    this.worker = new SyncWorker(this.engine, {
+    this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge());
+    // After each pull, new mail is opened into the cache and announced.
+    const steps = {
+      push: () => this.engine.push(),
+      pull: async () => {
+        const report = await this.engine.pull();
+        const arrived = await this.mailbox.processIncoming();
+        if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
+        return report;
+      },
+    };
+    this.worker = new SyncWorker(steps, {
       ...(options.syncPeriodMs === undefined ? {} : { periodMs: options.syncPeriodMs }),
       onChange: () => events.emit('sync.changed', {}),
     });
@@ -62,9 +75,11 @@ export class ActiveSession {
   }
 
   /** Takes over the tokens of a fresh login (saved in the cache through onSessionChanged). */
-  adoptLogin(session: PlatformSession): void {
+  adoptLogin(session: PlatformSession): Promise<void> {
     this.client.restoreSession(session);
     this.store.syncState.set(PLATFORM_SESSION_KEY, JSON.stringify(session));
+    // The first login on this device creates the messaging key and publishes it.
+    return this.mailbox.ensureKeyPublished();
   }
 
   syncState(): SyncWorkerState {

@@ -88,7 +88,7 @@ export class SessionManager {
         platformUrl: this.platformUrl,
       }));
     await this.open(profile.id, input.passphrase);
-    this.active!.adoptLogin(platformSession);
+    await this.active!.adoptLogin(platformSession);
     void this.active!.worker.nudge();
     this.events.emit('session.changed', {});
     return this.status();

@@ -2,6 +2,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import { BlobRepository } from './blob-repository';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
+import { MailboxRepository, PgpKeyRepository } from './mailbox-repository';
 import { latestVersion, runMigrations, type Migration } from './migration';
 import { MIGRATIONS } from './migrations/index';
 import { OutboxRepository } from './outbox-repository';
@@ -37,6 +38,8 @@ export class Store {
   readonly syncState: SyncStateRepository;
   readonly blobs: BlobRepository;
   readonly directory: DirectoryProjections;
+  readonly mailbox: MailboxRepository;
+  readonly pgpKeys: PgpKeyRepository;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -52,6 +55,8 @@ export class Store {
     this.syncState = new SyncStateRepository(this.sql);
     this.blobs = new BlobRepository(this.sql);
     this.directory = new DirectoryProjections(this.sql);
+    this.mailbox = new MailboxRepository(this.sql);
+    this.pgpKeys = new PgpKeyRepository(this.sql);
   }
 
   get isOpen(): boolean {

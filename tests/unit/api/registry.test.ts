@@ -23,6 +23,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     session: notUnderTest,
     sync: notUnderTest,
     directory: notUnderTest,
+    mailbox: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));

@@ -6,6 +6,7 @@ import { createSyncState } from './0040-create-sync-state';
 import { createBlobs } from './0050-create-blobs';
 import { createSearchIndex } from './0060-create-search-index';
 import { createDirectoryProjections } from './0070-create-directory-projections';
+import { createMailbox } from './0080-create-mailbox';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createBlobs,
   createSearchIndex,
   createDirectoryProjections,
+  createMailbox,
 ];

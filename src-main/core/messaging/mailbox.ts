@@ -1,0 +1,398 @@
+import { randomUUID } from 'node:crypto';
+import type { Binary, Bundle, BundleEntry, Communication, Endpoint, Organization, Parameters, Practitioner } from 'fhir/r4';
+import type { ComposeInput, MessageSummary, MessageView, RecipientHit } from '../../../src-shared/api';
+import { DeskError } from '../../../src-shared/domain/errors';
+import {
+  DELIVERY_STATUS_URL,
+  ENDPOINT_OWNER_URL,
+  OPENPGP_FINGERPRINT_SYSTEM,
+  OPENPGP_PAYLOAD_CODE,
+  OPENPGP_PAYLOAD_SYSTEM,
+  OPENPGP_PUBLIC_KEY_URL,
+  PGP_CONTENT_TYPE,
+} from '../../../src-shared/domain/messaging';
+import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
+import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
+import { DirectoryLookup, displayNameOf } from './directory-lookup';
+import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError } from './pgp';
+
+/** What part 0 of a message holds once decrypted: everything the platform must not see. */
+interface SealedBody {
+  v: 1;
+  subject: string;
+  body: string;
+  attachments: { name: string; contentType: string; size: number }[];
+}
+
+const DELIVERY_ORDER = ['pending', 'sent', 'delivered', 'read'] as const;
+
+function leastDelivered(entries: DeliveryEntry[]): DeliveryEntry['status'] {
+  if (entries.length === 0) return 'pending';
+  return entries.reduce<DeliveryEntry['status']>(
+    (least, e) => (DELIVERY_ORDER.indexOf(e.status) < DELIVERY_ORDER.indexOf(least) ? e.status : least),
+    'read',
+  );
+}
+
+function deliveryOf(communication: Communication): DeliveryEntry[] {
+  return (communication.extension ?? [])
+    .filter((e) => e.url === DELIVERY_STATUS_URL)
+    .map((e) => {
+      const part = (name: string) => e.extension?.find((x) => x.url === name);
+      return {
+        recipient: part('recipient')?.valueReference?.reference ?? '',
+        status: (part('status')?.valueCode ?? 'sent') as DeliveryEntry['status'],
+        at: part('at')?.valueDateTime ?? null,
+      };
+    });
+}
+
+/** A gpg user may send plain text rather than our sealed JSON: it is shown as the text of the message. */
+function unsealBody(data: Uint8Array): SealedBody {
+  const text = new TextDecoder().decode(data);
+  try {
+    const parsed = JSON.parse(text) as Partial<SealedBody>;
+    if (parsed.v === 1 && typeof parsed.subject === 'string' && typeof parsed.body === 'string') {
+      return { v: 1, subject: parsed.subject, body: parsed.body, attachments: Array.isArray(parsed.attachments) ? parsed.attachments : [] };
+    }
+  } catch {
+    // not JSON: plain text from another OpenPGP client
+  }
+  return { v: 1, subject: '', body: text, attachments: [] };
+}
+
+function summaryOf(message: StoredMessage, nameOf: (ref: string) => string): MessageSummary {
+  return {
+    id: message.id,
+    folder: message.folder,
+    sender: { reference: message.sender, name: message.senderName || nameOf(message.sender) },
+    recipients: message.recipients,
+    subject: message.subject,
+    sentAt: message.sentAt,
+    unread: message.readAt === null,
+    signature: message.signature,
+    attachmentCount: message.attachments.length,
+    delivery: leastDelivered(message.delivery),
+  };
+}
+
+/**
+ * The secure mailbox of one profile (issue 6): encrypts to every recipient and to the sender and signs;
+ * sends through the outbox (so offline compose is kept and sent later); opens what sync brings in,
+ * verifying signatures against the directory keys; keeps decrypted mail only in the encrypted cache.
+ */
+export class Mailbox {
+  readonly directory: DirectoryLookup;
+
+  constructor(
+    private readonly store: Store,
+    private readonly client: PlatformClient,
+    private readonly afterWrite: () => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.directory = new DirectoryLookup(store, client);
+  }
+
+  private me(): PlatformUser {
+    const user = this.client.user;
+    if (!user) throw new DeskError('unauthenticated', 'log in once online to use the secure messaging');
+    return user;
+  }
+
+  /** First login on this device: a key pair, kept in the cache, its public half published in the directory. */
+  async ensureKeyPublished(): Promise<void> {
+    const user = this.client.user;
+    if (!user || !user.id.startsWith('Practitioner/')) return;
+    if (this.store.pgpKeys.active()) return;
+    const pair = await generateKeyPair(user.name, `${user.id.split('/')[1]}@esante.lu`);
+    const endpoint: Endpoint = {
+      resourceType: 'Endpoint',
+      id: `pgp-${pair.fingerprint.slice(0, 16).toLowerCase()}`,
+      status: 'active',
+      connectionType: { system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type', code: 'direct-project' },
+      name: 'OpenPGP',
+      payloadType: [{ coding: [{ system: OPENPGP_PAYLOAD_SYSTEM, code: OPENPGP_PAYLOAD_CODE }] }],
+      payloadMimeType: ['application/pgp-keys'],
+      address: `urn:openpgp:${pair.fingerprint}`,
+      identifier: [{ system: OPENPGP_FINGERPRINT_SYSTEM, value: pair.fingerprint }],
+      extension: [
+        { url: ENDPOINT_OWNER_URL, valueReference: { reference: user.id } },
+        { url: OPENPGP_PUBLIC_KEY_URL, valueString: pair.publicKeyArmored },
+      ],
+      period: { start: this.now().toISOString() },
+    };
+    this.store.transaction(() => {
+      this.store.pgpKeys.addActive({ fingerprint: pair.fingerprint, publicKey: pair.publicKeyArmored, privateKey: pair.privateKeyArmored, createdAt: this.now().toISOString() });
+      this.store.outbox.enqueue({ entityKey: `Endpoint/${endpoint.id}`, method: 'PUT', url: `Endpoint/${endpoint.id}`, body: endpoint });
+    });
+    this.afterWrite();
+  }
+
+  keyInfo(): { fingerprint: string | null; published: boolean } {
+    const key = this.store.pgpKeys.active();
+    if (!key) return { fingerprint: null, published: false };
+    const published = this.store.resources.get<Endpoint>('Endpoint', `pgp-${key.fingerprint.slice(0, 16).toLowerCase()}`) !== undefined;
+    return { fingerprint: key.fingerprint, published };
+  }
+
+  list(folder: MailFolder, query?: string): MessageSummary[] {
+    const nameOf = (ref: string) => this.directory.nameOf(ref);
+    const messages = query ? this.store.mailbox.search(query).filter((m) => m.folder === folder) : this.store.mailbox.list(folder);
+    return messages.map((m) => summaryOf(m, nameOf));
+  }
+
+  counts() {
+    return this.store.mailbox.counts();
+  }
+
+  /** Who can be written to: professionals (with or without a key yet) and organisations' service mailboxes. */
+  async searchRecipients(text: string): Promise<RecipientHit[]> {
+    const [people, groups] = await Promise.all([
+      this.searchDirectory<Practitioner>('Practitioner', text),
+      this.searchDirectory<Organization>('Organization', text),
+    ]);
+    return [
+      ...people.map((p) => ({
+        reference: `Practitioner/${p.id}`,
+        name: displayNameOf(p, p.id ?? ''),
+        kind: 'person' as const,
+        detail: p.qualification?.[0]?.code?.text ?? p.address?.[0]?.city ?? null,
+        hasKey: this.directory.keysOf(`Practitioner/${p.id}`).some((k) => k.active),
+      })),
+      ...groups.map((o) => ({ reference: `Organization/${o.id}`, name: o.name ?? o.id!, kind: 'group' as const, detail: o.address?.[0]?.city ?? null, hasKey: true })),
+    ];
+  }
+
+  private async searchDirectory<T extends Practitioner | Organization>(type: T['resourceType'], text: string): Promise<T[]> {
+    try {
+      return await this.client.search<T>(type, { name: text, _count: '20' });
+    } catch (error) {
+      if (!(error instanceof PlatformError) || !error.isTransient) throw error;
+      return this.store.resources.search(text, 20, type).map((c) => c.resource as unknown as T);
+    }
+  }
+
+  saveDraft(input: { id?: string | undefined; to: string[]; subject: string; body: string }): string {
+    const me = this.me();
+    const id = input.id ?? randomUUID();
+    const existing = this.store.mailbox.get(id);
+    if (existing && existing.folder !== 'drafts') throw new DeskError('invalid_input', 'only drafts can be edited', 'id');
+    this.store.mailbox.save({
+      id,
+      folder: 'drafts',
+      sender: me.id,
+      senderName: me.name,
+      recipients: input.to.map((reference) => ({ reference, name: this.directory.nameOf(reference) })),
+      subject: input.subject,
+      body: input.body,
+      attachments: [],
+      sentAt: null,
+      readAt: this.now().toISOString(),
+      signature: 'own',
+      delivery: [],
+      versionId: 0,
+    });
+    return id;
+  }
+
+  /** Encrypts and queues a message; it leaves the device when the platform can be reached. */
+  async send(input: ComposeInput & { draftId?: string | undefined }): Promise<string> {
+    const me = this.me();
+    const ownKey = this.store.pgpKeys.active();
+    if (!ownKey) throw new DeskError('unauthenticated', 'no messaging key yet: log in once online');
+    const people = new Set<string>();
+    for (const reference of input.to) {
+      if (reference.startsWith('Organization/')) (await this.directory.membersOf(reference)).forEach((m) => people.add(m));
+      else people.add(reference);
+    }
+    people.delete(me.id);
+    const recipientKeys = [...people].map((person) => {
+      const key = this.directory.keysOf(person).find((k) => k.active);
+      if (!key) throw new DeskError('invalid_input', `${this.directory.nameOf(person)} has no published messaging key yet`, 'to');
+      return key.armored;
+    });
+    if (recipientKeys.length === 0) throw new DeskError('invalid_input', 'no recipient besides yourself', 'to');
+    const encryptTo = [...recipientKeys, ownKey.publicKey];
+
+    const attachments = (input.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.data, 'base64') }));
+    const sealed: SealedBody = {
+      v: 1,
+      subject: input.subject,
+      body: input.body,
+      attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.bytes.length })),
+    };
+    const parts = [
+      await encryptAndSign(new TextEncoder().encode(JSON.stringify(sealed)), encryptTo, ownKey.privateKey),
+      ...(await Promise.all(attachments.map((a) => encryptAndSign(a.bytes, encryptTo, ownKey.privateKey)))),
+    ];
+
+    const id = randomUUID();
+    const sentAt = this.now().toISOString();
+    const binaries: Binary[] = parts.map((part) => ({
+      resourceType: 'Binary',
+      id: randomUUID(),
+      contentType: PGP_CONTENT_TYPE,
+      securityContext: { reference: `Communication/${id}` },
+      data: Buffer.from(part).toString('base64'),
+    }));
+    const communication: Communication = {
+      resourceType: 'Communication',
+      id,
+      status: 'completed',
+      sender: { reference: me.id },
+      recipient: input.to.map((reference) => ({ reference })),
+      sent: sentAt,
+      payload: binaries.map((binary, i) => ({ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: parts[i]!.length } })),
+    };
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [
+        ...binaries.map((b): BundleEntry => ({ resource: b, request: { method: 'PUT', url: `Binary/${b.id}` } })),
+        { resource: communication, request: { method: 'PUT', url: `Communication/${id}` } },
+      ],
+    };
+    this.store.transaction(() => {
+      this.store.mailbox.save({
+        id,
+        folder: 'sent',
+        sender: me.id,
+        senderName: me.name,
+        recipients: input.to.map((reference) => ({ reference, name: this.directory.nameOf(reference) })),
+        subject: input.subject,
+        body: input.body,
+        attachments: sealed.attachments,
+        sentAt,
+        readAt: sentAt,
+        signature: 'own',
+        delivery: [...people].map((recipient) => ({ recipient, status: 'pending', at: null })),
+        versionId: 0,
+      });
+      this.store.outbox.enqueue({ entityKey: `Communication/${id}`, method: 'POST', url: '', body: bundle });
+      if (input.draftId) this.store.mailbox.delete(input.draftId);
+    });
+    this.afterWrite();
+    return id;
+  }
+
+  /**
+   * Opens what the last pull brought: new mail is decrypted and verified into the cache and
+   * acknowledged as delivered; delivery receipts update the sent folder. Returns how many messages arrived.
+   */
+  async processIncoming(): Promise<number> {
+    const me = this.client.user?.id;
+    if (!me) return 0;
+    let arrived = 0;
+    for (const cached of this.store.resources.listByType<Communication>('Communication', { limit: 100_000 })) {
+      const communication = cached.resource;
+      const existing = this.store.mailbox.get(cached.id);
+      if (existing && existing.versionId >= cached.versionId) continue;
+      const delivery = deliveryOf(communication);
+      if (existing) {
+        this.store.mailbox.save({ ...existing, delivery: delivery.length > 0 ? delivery : existing.delivery, versionId: cached.versionId });
+        continue;
+      }
+      const opened = await this.openIncoming(communication);
+      if (!opened) continue; // its body part has not arrived yet: next pull
+      const mine = communication.sender?.reference === me;
+      this.store.transaction(() => {
+        this.store.mailbox.save({ ...opened, folder: mine ? 'sent' : 'inbox', delivery, versionId: cached.versionId, readAt: mine ? opened.sentAt : null });
+        if (!mine) this.enqueueReceipt(cached.id, 'delivered');
+      });
+      if (!mine) arrived += 1;
+    }
+    if (arrived > 0) this.afterWrite();
+    return arrived;
+  }
+
+  async open(id: string): Promise<MessageView> {
+    const message = this.store.mailbox.get(id);
+    if (!message) throw new DeskError('not_found', `no message ${id}`, 'id');
+    if (message.readAt === null) {
+      const readAt = this.now().toISOString();
+      this.store.transaction(() => {
+        this.store.mailbox.save({ ...message, readAt });
+        if (message.folder === 'inbox' || message.folder === 'archive') this.enqueueReceipt(id, 'read');
+      });
+      message.readAt = readAt;
+      this.afterWrite();
+    }
+    return {
+      ...summaryOf(message, (ref) => this.directory.nameOf(ref)),
+      body: message.body,
+      attachments: message.attachments,
+      deliveries: message.delivery,
+    };
+  }
+
+  archive(id: string): void {
+    const message = this.store.mailbox.get(id);
+    if (!message) throw new DeskError('not_found', `no message ${id}`, 'id');
+    this.store.mailbox.save({ ...message, folder: 'archive' });
+  }
+
+  async attachment(id: string, index: number): Promise<{ name: string; contentType: string; data: string }> {
+    const message = this.store.mailbox.get(id);
+    const meta = message?.attachments[index];
+    if (!message || !meta) throw new DeskError('not_found', `no attachment ${index} in message ${id}`, 'index');
+    const communication = this.communication(id);
+    const url = communication?.payload?.[index + 1]?.contentAttachment?.url;
+    const binary = url ? this.binary(url) : undefined;
+    if (!binary?.data) throw new DeskError('offline', 'the attachment has not been downloaded yet; it comes with the next sync');
+    const opened = await decryptAndVerify(Buffer.from(binary.data, 'base64'), this.privateKeys(), this.directory.keysOf(message.sender).map((k) => k.armored));
+    return { name: meta.name, contentType: meta.contentType, data: Buffer.from(opened.data).toString('base64') };
+  }
+
+  private privateKeys(): string[] {
+    return this.store.pgpKeys.all().map((k) => k.privateKey);
+  }
+
+  private enqueueReceipt(id: string, status: 'delivered' | 'read'): void {
+    const parameters: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'status', valueCode: status }] };
+    this.store.outbox.enqueue({ entityKey: `Communication/${id}`, method: 'POST', url: `Communication/${id}/$receipt`, body: parameters });
+  }
+
+  /** The envelope from the cache, or from our own queued transaction while it has not been sent. */
+  private communication(id: string): Communication | undefined {
+    return this.store.resources.get<Communication>('Communication', id)?.resource ?? this.queuedResource<Communication>(`Communication/${id}`);
+  }
+
+  private binary(reference: string): Binary | undefined {
+    const [, id] = reference.split('/');
+    return (id ? this.store.resources.get<Binary>('Binary', id)?.resource : undefined) ?? this.queuedResource<Binary>(reference);
+  }
+
+  private queuedResource<T>(reference: string): T | undefined {
+    for (const op of this.store.outbox.listUnacked(10_000)) {
+      const bundle = op.body as Bundle | null;
+      const entry = bundle?.resourceType === 'Bundle' ? bundle.entry?.find((e) => e.request?.url === reference) : undefined;
+      if (entry?.resource) return entry.resource as T;
+    }
+    return undefined;
+  }
+
+  private async openIncoming(communication: Communication): Promise<Omit<StoredMessage, 'folder' | 'delivery' | 'versionId'> | null> {
+    const sender = communication.sender?.reference ?? '';
+    const bodyUrl = communication.payload?.[0]?.contentAttachment?.url;
+    const bodyPart = bodyUrl ? this.binary(bodyUrl) : undefined;
+    if (!bodyPart?.data) return null;
+    const base = {
+      id: communication.id!,
+      sender,
+      senderName: this.directory.nameOf(sender),
+      recipients: (communication.recipient ?? []).map((r) => ({ reference: r.reference ?? '', name: this.directory.nameOf(r.reference ?? '') })),
+      sentAt: communication.sent ?? null,
+      readAt: null,
+    };
+    try {
+      const opened = await decryptAndVerify(Buffer.from(bodyPart.data, 'base64'), this.privateKeys(), this.directory.keysOf(sender).map((k) => k.armored));
+      const sealed = unsealBody(opened.data);
+      return { ...base, subject: sealed.subject, body: sealed.body, attachments: sealed.attachments, signature: opened.signature };
+    } catch (error) {
+      if (!(error instanceof UnreadableMessageError)) throw error;
+      // Shown as such, never hidden: the user must know a message arrived that cannot be trusted.
+      return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable' };
+    }
+  }
+}
+

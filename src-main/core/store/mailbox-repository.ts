@@ -1,0 +1,197 @@
+import type { StatementCache } from './statement-cache';
+
+export type MailFolder = 'inbox' | 'sent' | 'drafts' | 'archive';
+export type SignatureCheck = 'valid' | 'invalid' | 'missing' | 'unknown-signer' | 'unreadable' | 'own';
+export interface MailParty {
+  reference: string;
+  name: string;
+}
+export interface AttachmentMeta {
+  name: string;
+  contentType: string;
+  size: number;
+}
+export interface DeliveryEntry {
+  recipient: string;
+  status: 'pending' | 'sent' | 'delivered' | 'read';
+  at: string | null;
+}
+
+export interface StoredMessage {
+  id: string;
+  folder: MailFolder;
+  sender: string;
+  senderName: string;
+  recipients: MailParty[];
+  subject: string;
+  body: string;
+  attachments: AttachmentMeta[];
+  sentAt: string | null;
+  readAt: string | null;
+  signature: SignatureCheck;
+  delivery: DeliveryEntry[];
+  versionId: number;
+}
+
+interface MessageRow {
+  row_id: number;
+  id: string;
+  folder: MailFolder;
+  sender: string;
+  sender_name: string;
+  recipients: string;
+  subject: string;
+  body: string;
+  attachments: string;
+  sent_at: string | null;
+  read_at: string | null;
+  signature: SignatureCheck;
+  delivery: string;
+  version_id: number;
+}
+
+function toMessage(row: MessageRow): StoredMessage {
+  return {
+    id: row.id,
+    folder: row.folder,
+    sender: row.sender,
+    senderName: row.sender_name,
+    recipients: JSON.parse(row.recipients) as MailParty[],
+    subject: row.subject,
+    body: row.body,
+    attachments: JSON.parse(row.attachments) as AttachmentMeta[],
+    sentAt: row.sent_at,
+    readAt: row.read_at,
+    signature: row.signature,
+    delivery: JSON.parse(row.delivery) as DeliveryEntry[],
+    versionId: row.version_id,
+  };
+}
+
+/** FTS5 query from what a person typed: every word as a required prefix. */
+function ftsQuery(text: string): string | null {
+  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
+  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+}
+
+/** Decrypted messages and their search index, kept in step in one transaction. */
+export class MailboxRepository {
+  constructor(private readonly sql: StatementCache) {}
+
+  save(message: StoredMessage): void {
+    this.sql.transaction(() => {
+      const { row_id } = this.sql
+        .prepare<unknown[], { row_id: number }>(
+          `INSERT INTO messages (id, folder, sender, sender_name, recipients, subject, body, attachments, sent_at, read_at, signature, delivery, version_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET folder = excluded.folder, sender = excluded.sender, sender_name = excluded.sender_name,
+             recipients = excluded.recipients, subject = excluded.subject, body = excluded.body, attachments = excluded.attachments,
+             sent_at = excluded.sent_at, read_at = excluded.read_at, signature = excluded.signature, delivery = excluded.delivery,
+             version_id = excluded.version_id
+           RETURNING row_id`,
+        )
+        .get(
+          message.id,
+          message.folder,
+          message.sender,
+          message.senderName,
+          JSON.stringify(message.recipients),
+          message.subject,
+          message.body,
+          JSON.stringify(message.attachments),
+          message.sentAt,
+          message.readAt,
+          message.signature,
+          JSON.stringify(message.delivery),
+          message.versionId,
+        )!;
+      this.sql.prepare('DELETE FROM message_search WHERE rowid = ?').run(row_id);
+      const people = [message.senderName, ...message.recipients.map((r) => r.name)].join(' ');
+      this.sql.prepare('INSERT INTO message_search (rowid, subject, body, people) VALUES (?, ?, ?, ?)').run(row_id, message.subject, message.body, people);
+    });
+  }
+
+  get(id: string): StoredMessage | undefined {
+    const row = this.sql.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?').get(id);
+    return row === undefined ? undefined : toMessage(row);
+  }
+
+  list(folder: MailFolder, limit = 200): StoredMessage[] {
+    return this.sql
+      .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE folder = ? ORDER BY coalesce(sent_at, \'9999\') DESC, row_id DESC LIMIT ?')
+      .all(folder, limit)
+      .map(toMessage);
+  }
+
+  search(text: string, limit = 100): StoredMessage[] {
+    const query = ftsQuery(text);
+    if (query === null) return [];
+    return this.sql
+      .prepare<[string, number], MessageRow>(
+        'SELECT m.* FROM message_search s JOIN messages m ON m.row_id = s.rowid WHERE message_search MATCH ? ORDER BY s.rank LIMIT ?',
+      )
+      .all(query, limit)
+      .map(toMessage);
+  }
+
+  counts(): Record<MailFolder, { total: number; unread: number }> {
+    const counts: Record<MailFolder, { total: number; unread: number }> = {
+      inbox: { total: 0, unread: 0 },
+      sent: { total: 0, unread: 0 },
+      drafts: { total: 0, unread: 0 },
+      archive: { total: 0, unread: 0 },
+    };
+    const rows = this.sql
+      .prepare<[], { folder: MailFolder; total: number; unread: number }>(
+        'SELECT folder, count(*) AS total, sum(read_at IS NULL) AS unread FROM messages GROUP BY folder',
+      )
+      .all();
+    for (const row of rows) counts[row.folder] = { total: row.total, unread: row.unread };
+    return counts;
+  }
+
+  delete(id: string): void {
+    this.sql.transaction(() => {
+      const row = this.sql.prepare<[string], { row_id: number }>('SELECT row_id FROM messages WHERE id = ?').get(id);
+      if (!row) return;
+      this.sql.prepare('DELETE FROM message_search WHERE rowid = ?').run(row.row_id);
+      this.sql.prepare('DELETE FROM messages WHERE row_id = ?').run(row.row_id);
+    });
+  }
+}
+
+export interface StoredKeyPair {
+  fingerprint: string;
+  publicKey: string;
+  privateKey: string;
+  createdAt: string;
+  active: boolean;
+}
+
+/** This professional's OpenPGP key pairs; the private keys never leave the encrypted cache. */
+export class PgpKeyRepository {
+  constructor(private readonly sql: StatementCache) {}
+
+  /** Adds a new active key; older keys stay (inactive) so old mail remains readable. */
+  addActive(pair: Omit<StoredKeyPair, 'active'>): void {
+    this.sql.transaction(() => {
+      this.sql.prepare('UPDATE pgp_keys SET active = 0').run();
+      this.sql
+        .prepare('INSERT INTO pgp_keys (fingerprint, public_key, private_key, created_at, active) VALUES (?, ?, ?, ?, 1)')
+        .run(pair.fingerprint, pair.publicKey, pair.privateKey, pair.createdAt);
+    });
+  }
+
+  active(): StoredKeyPair | undefined {
+    return this.all().find((k) => k.active);
+  }
+
+  all(): StoredKeyPair[] {
+    return this.sql
+      .prepare<[], { fingerprint: string; public_key: string; private_key: string; created_at: string; active: number }>(
+        'SELECT * FROM pgp_keys ORDER BY created_at DESC',
+      )
+      .all()
+      .map((r) => ({ fingerprint: r.fingerprint, publicKey: r.public_key, privateKey: r.private_key, createdAt: r.created_at, active: r.active === 1 }));
+  }
+}
