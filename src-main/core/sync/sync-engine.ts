@@ -12,6 +12,12 @@ export const CHANGES_CURSOR_KEY = 'changes.cursor';
  */
 const rebasedIfMatchKey = (opId: string) => `outbox.if-match.${opId}`;
 
+/**
+ * Where the sync keeps the newest platform version of an entity the feed delivered while a local edit
+ * of it was waiting: the cursor moves past it, so it is applied once the entity has no edit waiting.
+ */
+const heldBackKey = (entityKey: string) => `pull.held-back.${entityKey}`;
+
 export interface PullReport {
   pages: number;
   applied: number;
@@ -119,6 +125,7 @@ export class SyncEngine {
       this.store.outbox.discard(opId);
       this.store.syncState.delete(rebasedIfMatchKey(opId));
       if (server?.meta?.versionId) this.store.resources.upsert(server);
+      if (choice === 'theirs' && !this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey)) this.applyHeldBack(op.entityKey);
       if (choice === 'mine') {
         // A new operation (new id: its If-Match differs) re-applies the local version on top of the server's.
         const local = { ...(op.body as FhirResource), meta: { ...(op.body as FhirResource).meta, versionId: server?.meta?.versionId } };
@@ -134,6 +141,14 @@ export class SyncEngine {
     });
   }
 
+  /** The entity has no local edit waiting any more: the version the feed held back can show (if newer). */
+  private applyHeldBack(entityKey: string): void {
+    const held = this.store.syncState.get(heldBackKey(entityKey));
+    if (held === undefined) return;
+    this.store.syncState.delete(heldBackKey(entityKey));
+    this.store.resources.upsert(JSON.parse(held) as FhirResource);
+  }
+
   /** Entities whose local edit is still waiting: the feed must not overwrite that edit in the cache. */
   private entitiesWithLocalWrites(): Set<string> {
     return new Set(this.store.outbox.listUnacked(100_000).map((op) => op.entityKey));
@@ -147,7 +162,11 @@ export class SyncEngine {
       const version = versionFromEtag(entry.response?.etag) ?? Number.MAX_SAFE_INTEGER;
       return this.store.resources.markDeleted(entity.type, entity.id, version, entry.response?.lastModified) === 'stored' ? 1 : 0;
     }
-    if (!entry.resource || waiting.has(`${entity.type}/${entity.id}`)) return 0;
+    if (!entry.resource) return 0;
+    if (waiting.has(`${entity.type}/${entity.id}`)) {
+      this.store.syncState.set(heldBackKey(`${entity.type}/${entity.id}`), JSON.stringify(entry.resource));
+      return 0;
+    }
     return this.store.resources.upsert(entry.resource) === 'stored' ? 1 : 0;
   }
 
@@ -159,7 +178,9 @@ export class SyncEngine {
   private startNewSnapshot(): void {
     this.store.transaction(() => {
       this.store.syncState.delete(CHANGES_CURSOR_KEY);
-      this.store.resources.purgeSynced(this.entitiesWithLocalWrites());
+      const waiting = this.entitiesWithLocalWrites();
+      for (const entityKey of waiting) this.store.syncState.delete(heldBackKey(entityKey)); // the new snapshot brings them again
+      this.store.resources.purgeSynced(waiting);
     });
   }
 
@@ -180,7 +201,10 @@ export class SyncEngine {
         for (const next of queued) {
           if (next.ifMatch !== null) this.store.syncState.set(rebasedIfMatchKey(next.opId), `W/"${version}"`);
         }
-        if (queued.length === 0) this.store.resources.upsert(result.resource);
+        if (queued.length === 0) {
+          this.store.resources.upsert(result.resource);
+          this.applyHeldBack(op.entityKey);
+        }
       });
       return 'acked';
     } catch (error) {

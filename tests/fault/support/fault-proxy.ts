@@ -85,6 +85,18 @@ export class FaultProxy {
     this.agent.destroy();
   }
 
+  /** Scripted faults for deterministic tests: the next `/fhir` request with this method gets this fault. */
+  private readonly scripted: { method: string; fault: Fault; sticky: boolean }[] = [];
+
+  /** Queues a fault for the next request with this method; a sticky one applies until `clearScript`. */
+  forceNext(method: string, fault: Fault, options: { sticky?: boolean } = {}): void {
+    this.scripted.push({ method, fault, sticky: options.sticky ?? false });
+  }
+
+  clearScript(): void {
+    this.scripted.length = 0;
+  }
+
   private choose(token: string | undefined): Fault {
     let pick = this.prng.next() * this.total;
     let fault: Fault = 'pass';
@@ -110,7 +122,8 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token) this.requestsPerToken.set(token, (this.requestsPerToken.get(token) ?? 0) + 1);
-    const fault = this.enabled && req.url?.startsWith('/fhir/') ? this.choose(token) : 'pass';
+    const scripted = req.url?.startsWith('/fhir/') ? this.scripted.findIndex((s) => s.method === req.method) : -1;
+    const fault = scripted >= 0 ? (this.scripted[scripted]!.sticky ? this.scripted[scripted]!.fault : this.scripted.splice(scripted, 1)[0]!.fault) : this.enabled && req.url?.startsWith('/fhir/') ? this.choose(token) : 'pass';
     this.counts[fault] += 1;
     if (fault !== 'pass') {
       const kind = `${req.method} ${(req.url ?? '').split('?')[0]!.split('/')[2] ?? ''}`;
