@@ -87,7 +87,7 @@ beforeAll(async () => {
   proxy = new FaultProxy({
     upstream: new URL(platform.url).origin,
     seed: SEED,
-    weights: { pass: 40, drop: 10, duplicate: 10, delay: 10, stall: 1, error500: 6, error503: 6, unauthorized: 8 },
+    weights: { pass: 40, drop: 10, duplicate: 10, delay: 10, stall: 2, error500: 6, error503: 6, unauthorized: 8 },
     delayMs: [100, 500],
     stallMs: 20_500, // the client's watchdog is PlatformClient's default, 20 s
     maxStalls: 2,
