@@ -6,6 +6,7 @@ import { createHashRouter, RouterProvider } from 'react-router-dom';
 import type { DeskApi } from '../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../api/DeskContext';
 import { DirectoryPage } from '../features/directory/DirectoryPage';
+import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
 import { AppFrame } from './AppFrame';
@@ -19,6 +20,7 @@ export function createAppRouter() {
       children: [
         { index: true, element: <HomePage /> },
         { path: 'directory', element: <DirectoryPage /> },
+        { path: 'mailbox', element: <MailboxPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },
       ],
     },

@@ -1,4 +1,4 @@
-import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Badge, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet } from 'react-router-dom';
@@ -6,6 +6,9 @@ import { unwrap, useDesk } from '../api/DeskContext';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { SESSION_QUERY, SessionGate } from '../features/session/SessionGate';
 import { SyncStatusBar } from '../features/sync/SyncStatusBar';
+import { MAILBOX_QUERIES } from '../features/mailbox/MailboxPage';
+import { NewMailNotice } from '../features/mailbox/NewMailNotice';
+import { useInvalidateOn } from '../api/useDeskEvents';
 
 /** Who is signed in, and the lock button: visible only while a profile is open. */
 function SessionControls() {
@@ -23,6 +26,25 @@ function SessionControls() {
         {t('session.lock')}
       </Button>
     </Group>
+  );
+}
+
+/** The mailbox link, with the number of unread messages once a profile is open. */
+function MailboxLink() {
+  const { t } = useTranslation();
+  const desk = useDesk();
+  const status = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
+  const unlocked = status.data?.state === 'unlocked';
+  useInvalidateOn(['mailbox.changed'], MAILBOX_QUERIES);
+  const counts = useQuery({ queryKey: ['mailbox.counts'], queryFn: () => unwrap(desk.mailbox.counts({})), enabled: unlocked });
+  const unread = unlocked ? (counts.data?.inbox.unread ?? 0) : 0;
+  return (
+    <NavLink
+      component={RouterLink}
+      to="/mailbox"
+      label={t('mailbox.nav')}
+      rightSection={unread > 0 ? <Badge size="sm" data-testid="unread-badge">{unread}</Badge> : null}
+    />
   );
 }
 
@@ -48,11 +70,13 @@ export function AppFrame() {
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
         <NavLink component={RouterLink} to="/" end label={t('nav.home')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
+        <MailboxLink />
         <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />
       </AppShell.Navbar>
       <AppShell.Main id="main">
         <SessionGate>
           <Outlet />
+          <NewMailNotice />
         </SessionGate>
       </AppShell.Main>
     </AppShell>

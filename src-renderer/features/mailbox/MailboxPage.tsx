@@ -1,0 +1,116 @@
+import { Alert, Badge, Button, Grid, Group, NavLink, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { MailFolderName } from '../../../src-shared/api';
+import { unwrap, useDesk } from '../../api/DeskContext';
+import { useInvalidateOn } from '../../api/useDeskEvents';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { ComposeForm } from './ComposeForm';
+import { MessageReader } from './MessageReader';
+import { SignatureNotice } from './SignatureBadge';
+
+const FOLDERS: MailFolderName[] = ['inbox', 'sent', 'drafts', 'archive'];
+export const MAILBOX_QUERIES = [['mailbox.list'], ['mailbox.counts'], ['mailbox.open'], ['mailbox.keyInfo']];
+
+/** The secure mailbox: folders with unread counts, search, the message list and the selected message. */
+export function MailboxPage() {
+  const { t, i18n } = useTranslation();
+  const desk = useDesk();
+  const [folder, setFolder] = useState<MailFolderName>('inbox');
+  const [query, setQuery] = useState('');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [composing, setComposing] = useState(false);
+  const [queued, setQueued] = useState(false);
+  useInvalidateOn(['mailbox.changed', 'sync.changed'], MAILBOX_QUERIES);
+
+  const counts = useQuery({ queryKey: ['mailbox.counts'], queryFn: () => unwrap(desk.mailbox.counts({})) });
+  const keyInfo = useQuery({ queryKey: ['mailbox.keyInfo'], queryFn: () => unwrap(desk.mailbox.keyInfo({})) });
+  const list = useQuery({
+    queryKey: ['mailbox.list', folder, query],
+    queryFn: () => unwrap(desk.mailbox.list(query.trim() ? { folder, query } : { folder })),
+  });
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{t('mailbox.title')}</Title>
+        {keyInfo.data?.fingerprint && (
+          <Text size="xs" c="dimmed" data-testid="fingerprint">
+            {t('mailbox.fingerprint', { fingerprint: keyInfo.data.fingerprint.replace(/(.{4})/g, '$1 ').trim() })}
+            {!keyInfo.data.published && ` (${t('mailbox.keyPending')})`}
+          </Text>
+        )}
+      </Group>
+      <Grid>
+        <Grid.Col span={{ base: 12, md: 2 }}>
+          <Stack gap="xs">
+            <Button onClick={() => setComposing(true)}>{t('mailbox.compose')}</Button>
+            {FOLDERS.map((f) => (
+              <NavLink
+                key={f}
+                active={folder === f}
+                label={t(`mailbox.folders.${f}`)}
+                rightSection={counts.data && counts.data[f].unread > 0 && f === 'inbox' ? <Badge size="sm">{counts.data[f].unread}</Badge> : null}
+                onClick={() => {
+                  setFolder(f);
+                  setSelected(null);
+                  setComposing(false);
+                }}
+              />
+            ))}
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 10 }}>
+          {queued && (
+            <Alert color="teal" withCloseButton onClose={() => setQueued(false)}>
+              {t('mailbox.queued')}
+            </Alert>
+          )}
+          {composing ? (
+            <ComposeForm
+              onDone={(sentId) => {
+                setComposing(false);
+                if (sentId) {
+                  setQueued(true);
+                  setFolder('sent');
+                  setSelected(sentId);
+                }
+              }}
+            />
+          ) : (
+            <Stack>
+              <TextInput aria-label={t('mailbox.search')} placeholder={t('mailbox.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} />
+              {list.isError && <ApiErrorAlert error={list.error} />}
+              {list.data?.length === 0 && <Text c="dimmed">{t('mailbox.empty')}</Text>}
+              {list.data && list.data.length > 0 && (
+                <Table highlightOnHover data-testid="message-list">
+                  <Table.Tbody>
+                    {list.data.map((m) => (
+                      <Table.Tr
+                        key={m.id}
+                        onClick={() => setSelected(m.id)}
+                        onKeyDown={(e) => e.key === 'Enter' && setSelected(m.id)}
+                        tabIndex={0}
+                        style={{ cursor: 'pointer', fontWeight: m.unread ? 700 : 400 }}
+                        aria-selected={selected === m.id}
+                      >
+                        <Table.Td>{folder === 'sent' || folder === 'drafts' ? m.recipients.map((r) => r.name).join(', ') : m.sender.name}</Table.Td>
+                        <Table.Td>
+                          {m.subject || t('mailbox.noSubject')} {m.attachmentCount > 0 && '📎'} <SignatureNotice signature={m.signature} compact />
+                        </Table.Td>
+                        <Table.Td>{folder === 'sent' && <Badge variant="light">{t(`mailbox.delivery.${m.delivery}`)}</Badge>}</Table.Td>
+                        <Table.Td>{m.sentAt ? new Date(m.sentAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : ''}</Table.Td>
+                      </Table.Tr>
+                    ))}
+                  </Table.Tbody>
+                </Table>
+              )}
+              {selected && folder !== 'drafts' && <MessageReader id={selected} />}
+            </Stack>
+          )}
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
