@@ -43,7 +43,7 @@ describe('OpenPGP interoperability with GnuPG', () => {
     const recipient = await generateKeyPair('B', 'b@esante.lu');
     const message = await encryptAndSign(encoder.encode('x'.repeat(5000)), [recipient.publicKeyArmored], sender.privateKeyArmored);
     const tampered = Uint8Array.from(message);
-    tampered[tampered.length - 40] ^= 0x01;
+    tampered[tampered.length - 40]! ^= 0x01;
     await expect(decryptAndVerify(tampered, [recipient.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(UnreadableMessageError);
     await expect(decryptAndVerify(message.subarray(0, message.length - 10), [recipient.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(UnreadableMessageError);
   });
