@@ -27,6 +27,8 @@ export interface CoreOptions {
   /** Tests: faster key derivation and sync timers. */
   scrypt?: { N: number; r: number; p: number };
   syncPeriodMs?: number;
+  /** Watchdog on every platform request (default 20 s). */
+  requestTimeoutMs?: number;
   /** The OS keychain for "remember on this device" (Electron's safeStorage). */
   keyProtector?: KeyProtector;
 }
@@ -55,7 +57,10 @@ export function createCore(options: CoreOptions): Core {
     profiles,
     options.platformUrl,
     events,
-    options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs },
+    {
+      ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
+      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+    },
     options.keyProtector,
   );
   const registry = new ApiRegistry({

@@ -12,7 +12,8 @@ export type PlatformFailure =
   | { kind: 'unreachable'; detail: string }
   | { kind: 'unauthenticated'; detail: string }
   | { kind: 'conflict'; status: 412; detail: string }
-  | { kind: 'rejected'; status: number; detail: string; expression?: string; retryAfterSeconds?: number }
+  | { kind: 'throttled'; detail: string; retryAfterSeconds?: number }
+  | { kind: 'rejected'; status: number; detail: string; expression?: string }
   | { kind: 'server'; status: number; detail: string };
 
 export class PlatformError extends Error {
@@ -23,7 +24,7 @@ export class PlatformError extends Error {
 
   /** Worth trying again later with the same operation id. */
   get isTransient(): boolean {
-    return this.failure.kind === 'unreachable' || this.failure.kind === 'server';
+    return this.failure.kind === 'unreachable' || this.failure.kind === 'server' || this.failure.kind === 'throttled';
   }
 }
 
@@ -40,11 +41,12 @@ export function failureFromResponse(status: number, body: unknown, retryAfter?: 
   if (status === 401) return { kind: 'unauthenticated', detail };
   if (status === 412) return { kind: 'conflict', status: 412, detail };
   if (status === 502 || status === 503 || status === 504) return { kind: 'unreachable', detail };
+  const seconds = Number(retryAfter);
+  // Rate limiting is a "not now", never a refusal: the operation stays queued (not quarantined).
+  if (status === 429) return retryAfter !== undefined && Number.isFinite(seconds) ? { kind: 'throttled', detail, retryAfterSeconds: seconds } : { kind: 'throttled', detail };
   if (status >= 500) return { kind: 'server', status, detail };
   const failure: PlatformFailure = { kind: 'rejected', status, detail };
   if (issue?.expression?.[0]) failure.expression = issue.expression[0];
-  const seconds = Number(retryAfter);
-  if (retryAfter !== undefined && Number.isFinite(seconds)) failure.retryAfterSeconds = seconds;
   return failure;
 }
 
@@ -58,8 +60,10 @@ export function deskErrorCodeOf(failure: PlatformFailure): ErrorCode {
       return 'unauthenticated';
     case 'conflict':
       return 'conflict';
+    case 'throttled':
+      return 'rate_limited';
     case 'rejected':
-      return failure.status === 403 ? 'forbidden' : failure.status === 404 ? 'not_found' : failure.status === 429 ? 'rate_limited' : 'platform_error';
+      return failure.status === 403 ? 'forbidden' : failure.status === 404 ? 'not_found' : 'platform_error';
   }
 }
 

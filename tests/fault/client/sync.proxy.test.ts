@@ -95,7 +95,8 @@ beforeAll(async () => {
   await proxy.start();
   proxy.enabled = false; // logins and the shared starting point go through a clean connection
   for (const name of ['laptop', 'desktop']) {
-    const core = createTestClient(proxy.fhirUrl);
+    // A short watchdog: the proxy's stalls must end in a retry, not in a 20 s wait.
+    const core = createTestClient(proxy.fhirUrl, undefined, { requestTimeoutMs: 3_000 });
     await loginAs(core, 'nurse');
     devices.push({ name, core });
   }
