@@ -3,6 +3,7 @@
  * Prints exactly one line once listening; exits cleanly on SIGTERM/SIGINT. Started as a child with an
  * IPC channel, it also sends `{ type: 'listening', url }` to its parent.
  */
+import type { PlatformListening } from './announcement';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_DOCS_PER_PATIENT, DEFAULT_PATIENTS, startPlatform } from './index';
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
     ...(values['token-ttl'] !== undefined ? { accessTokenTtlSeconds: count('token-ttl', values['token-ttl'], 900, 86_400) } : {}),
   });
   process.stdout.write(`eSanté platform listening on ${platform.url}\n`);
-  process.send?.({ type: 'listening', url: platform.url });
+  process.send?.({ type: 'listening', url: platform.url } satisfies PlatformListening);
 
   let stopping = false;
   const stop = () => {

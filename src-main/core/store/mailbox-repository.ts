@@ -1,3 +1,4 @@
+import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
 
 export type MailFolder = 'inbox' | 'sent' | 'drafts' | 'archive';
@@ -68,12 +69,6 @@ function toMessage(row: MessageRow): StoredMessage {
   };
 }
 
-/** FTS5 query from what a person typed: every word as a required prefix. */
-function ftsQuery(text: string): string | null {
-  const words = text.split(/[^\p{L}\p{N}]+/u).filter(Boolean).slice(0, 8);
-  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
-}
-
 /** Decrypted messages and their search index, kept in step in one transaction. */
 export class MailboxRepository {
   constructor(private readonly sql: StatementCache) {}
@@ -124,7 +119,7 @@ export class MailboxRepository {
   }
 
   search(text: string, limit = 100): StoredMessage[] {
-    const query = ftsQuery(text);
+    const query = ftsQueryOf(text);
     if (query === null) return [];
     return this.sql
       .prepare<[string, number], MessageRow>(

@@ -1,5 +1,6 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { Patient, Practitioner } from 'fhir/r4';
+import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
 import { patientRowOf, practitionerRowOf, searchTextOf, type FhirResourceLike } from './resource-extracts';
 
@@ -60,16 +61,6 @@ function toCached(row: ResourceRow): CachedResource {
     lastUpdated: row.last_updated,
     resource: JSON.parse(row.json) as FhirResourceLike,
   };
-}
-
-/** Turns what a person typed into an FTS5 query: every word as a prefix, all required. */
-function ftsQueryOf(text: string): string | null {
-  const words = text
-    .normalize('NFC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
-  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
 }
 
 /**
