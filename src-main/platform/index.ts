@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MAX_MESSAGE_REQUEST_BYTES } from '../../src-shared/domain/messaging';
 import { AuditTrail } from './audit/audit-trail';
 import { AccessTokens } from './auth/access-tokens';
 import { LoginService } from './auth/login-service';
@@ -28,6 +29,8 @@ export interface PlatformOptions {
   accessTokenTtlSeconds?: number;
   /** Largest request body accepted (default 8 MiB). */
   bodyLimitBytes?: number;
+  /** Largest transaction (`POST /fhir`, e.g. a message with attachments) accepted (default MAX_MESSAGE_REQUEST_BYTES, 64 MiB). */
+  messageBodyLimitBytes?: number;
 }
 
 export interface RunningPlatform {
@@ -71,7 +74,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const { epoch, secret } = await prepare(storage, options);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
-    const app = buildHttpServer({ storage, logins, audit, epoch, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024 });
+    const app = buildHttpServer({ storage, logins, audit, epoch, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
+      messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
+    });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });
     const port = (app.server.address() as AddressInfo).port;

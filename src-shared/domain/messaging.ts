@@ -27,3 +27,24 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const MAX_ATTACHMENTS = 10;
 export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+/** Room the OpenPGP framing may add to an attachment (packets, session keys for many recipients, signature). */
+export const OPENPGP_OVERHEAD_BYTES = 64 * 1024;
+
+/**
+ * Largest message transaction the platform accepts (the whole `POST /fhir` body, base64 inside JSON):
+ * one 20 MiB attachment fits (≈ 27 MiB of base64), all ten at full size do not.
+ */
+export const MAX_MESSAGE_REQUEST_BYTES = 64 * 1024 * 1024;
+
+/** Endpoint.connectionType of a published key. */
+export const ENDPOINT_CONNECTION_TYPE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type';
+export const OPENPGP_CONNECTION_TYPE_CODE = 'direct-project';
+
+/** Endpoint.address of a published key: this prefix and the 40-digit upper-case fingerprint. */
+export const OPENPGP_ADDRESS_PREFIX = 'urn:openpgp:';
+
+/** Id of the Endpoint publishing a key: "pgp-" and the first 16 hex digits of its fingerprint, lower case. */
+export function openpgpEndpointId(fingerprint: string): string {
+  return `pgp-${fingerprint.slice(0, 16).toLowerCase()}`;
+}

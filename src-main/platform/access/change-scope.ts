@@ -4,6 +4,7 @@
  */
 import { RESOURCE_TYPES } from '../fhir/resource-types';
 import type { ChangeFilter } from '../storage/platform-storage';
+import { AUDIENCE_PARAM, AUDIENCE_TYPES } from './message-audience';
 import type { Principal } from './principal';
 
 const DIRECTORY_TYPES = RESOURCE_TYPES.filter((def) => def.category === 'directory').map((def) => def.type);
@@ -18,5 +19,8 @@ export function changeScope(principal: Principal): ChangeFilter {
     createdBy: [principal.userRef],
     // Audit events are the patient's access log, read by search; never pushed to professionals' caches.
     excludedTypes: ['AuditEvent'],
+    // Messages (envelopes and their encrypted parts) reach their sender and effective recipients, and
+    // nobody else whatever the rules above say.
+    audience: { param: AUDIENCE_PARAM, types: [...AUDIENCE_TYPES], principals: [principal.userRef] },
   };
 }

@@ -54,6 +54,17 @@ export function capabilityStatement(baseUrl: string): fhir4.CapabilityStatement 
             definition: 'https://esante.lu/fhir/OperationDefinition/changes',
             documentation: 'GET /fhir/$changes?cursor=C&_count=N: the sync feed of what the caller may see, in server commit order',
           },
+          {
+            name: 'members',
+            definition: 'https://esante.lu/fhir/OperationDefinition/Organization-members',
+            documentation: 'GET /fhir/Organization/<id>/$members: the Practitioners a message to this service mailbox reaches (authenticated)',
+          },
+          {
+            name: 'receipt',
+            definition: 'https://esante.lu/fhir/OperationDefinition/Communication-receipt',
+            documentation:
+              'POST /fhir/Communication/<id>/$receipt with Parameters {status: delivered | read}: an effective recipient acknowledges a message (monotone, idempotent with X-Operation-Id)',
+          },
         ],
       },
     ],

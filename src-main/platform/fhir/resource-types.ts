@@ -4,6 +4,7 @@
  * CapabilityStatement all read this table, so /metadata cannot claim more (or less) than the server does.
  */
 import { CONFIDENTIALITY_LEVELS, CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
+import { ENDPOINT_OWNER_URL } from '../../../src-shared/domain/messaging';
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date';
 
@@ -14,6 +15,8 @@ export interface SearchParamDef {
   paths: string[];
   /** Reference parameters: resource types a value may point to (others are not indexed). */
   targets?: string[];
+  /** When set, `paths` are relative to each `extension` of the resource with this url. */
+  extensionUrl?: string;
   documentation: string;
 }
 
@@ -215,6 +218,10 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       token('connection-type', ['connectionType'], 'Protocol of the endpoint'),
       token('status', ['status'], 'Status of the endpoint'),
       identifierParam,
+      {
+        ...reference('owner', ['valueReference'], ['Practitioner'], 'The professional a published OpenPGP key belongs to (endpoint-owner extension)'),
+        extensionUrl: ENDPOINT_OWNER_URL,
+      },
     ],
     patientPaths: [],
     clientWritable: true,
@@ -403,19 +410,18 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   },
   // ── Messaging envelopes and collaborative space ──
   {
+    // A message envelope: routing and ciphertext references only (issue 6; rules in fhir/message-rules.ts).
     type: 'Communication',
     category: 'collaboration',
     required: ['status'],
     bindings: [code('status', 'http://hl7.org/fhir/ValueSet/event-status', vs.eventStatus)],
     search: [
-      reference('sender', ['sender'], ['Practitioner', 'PractitionerRole', 'Organization', 'Patient'], 'Who sent the message'),
-      reference('recipient', ['recipient'], ['Practitioner', 'PractitionerRole', 'Organization', 'Patient', 'Group'], 'Who receives it'),
-      reference('patient', ['subject'], ['Patient'], 'Patient the message is about'),
+      reference('sender', ['sender'], ['Practitioner'], 'Who sent the message'),
+      reference('recipient', ['recipient'], ['Practitioner', 'Organization'], 'Who it was addressed to (a Practitioner or a service mailbox Organization)'),
       token('status', ['status'], 'Status of the message'),
       date('sent', ['sent'], 'When it was sent'),
-      token('category', ['category'], 'Kind of message'),
     ],
-    patientPaths: ['subject'],
+    patientPaths: [],
     clientWritable: true,
   },
   {

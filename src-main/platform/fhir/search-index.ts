@@ -36,12 +36,7 @@ export interface IndexEntries {
 
 /** Case-, accent- and space-insensitive form used for string search ("Müller" finds "muller"). */
 export function normalizeString(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 const RELATIVE_REFERENCE = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/;
@@ -97,35 +92,46 @@ function dateOf(value: unknown, expression: string): DateRange | null {
   return null; // Another choice type (e.g. effectiveTiming) is not date-searchable.
 }
 
+/** Where a parameter's paths start: the resource, or each of its extensions with the parameter's url. */
+function rootsOf(
+  def: SearchParamDef,
+  resource: Record<string, unknown>,
+  type: string,
+): Array<{ value: unknown; expression: string }> {
+  if (def.extensionUrl === undefined) return [{ value: resource, expression: type }];
+  return locate(resource, type, 'extension').filter((ext) => record(ext.value)?.url === def.extensionUrl);
+}
+
 function indexParam(def: SearchParamDef, resource: Record<string, unknown>, type: string, into: IndexEntries): void {
-  for (const path of def.paths) {
-    for (const { value, expression } of locate(resource, type, path)) {
-      switch (def.type) {
-        case 'token':
-          for (const t of tokensOf(value)) into.tokens.push({ param: def.name, ...t });
-          break;
-        case 'string':
-          for (const s of stringsOf(value)) {
-            const normalized = normalizeString(s);
-            if (normalized) into.strings.push({ param: def.name, value: normalized });
+  for (const root of rootsOf(def, resource, type))
+    for (const path of def.paths) {
+      for (const { value, expression } of locate(root.value, root.expression, path)) {
+        switch (def.type) {
+          case 'token':
+            for (const t of tokensOf(value)) into.tokens.push({ param: def.name, ...t });
+            break;
+          case 'string':
+            for (const s of stringsOf(value)) {
+              const normalized = normalizeString(s);
+              if (normalized) into.strings.push({ param: def.name, value: normalized });
+            }
+            break;
+          case 'reference': {
+            const ref = record(value)?.reference;
+            const parsed = typeof ref === 'string' ? parseRelativeReference(ref) : null;
+            if (parsed && (def.targets === undefined || def.targets.length === 0 || def.targets.includes(parsed.type))) {
+              into.references.push({ param: def.name, target: `${parsed.type}/${parsed.id}` });
+            }
+            break;
           }
-          break;
-        case 'reference': {
-          const ref = record(value)?.reference;
-          const parsed = typeof ref === 'string' ? parseRelativeReference(ref) : null;
-          if (parsed && (def.targets === undefined || def.targets.length === 0 || def.targets.includes(parsed.type))) {
-            into.references.push({ param: def.name, target: `${parsed.type}/${parsed.id}` });
+          case 'date': {
+            const range = dateOf(value, expression);
+            if (range) into.dates.push({ param: def.name, ...range });
+            break;
           }
-          break;
-        }
-        case 'date': {
-          const range = dateOf(value, expression);
-          if (range) into.dates.push({ param: def.name, ...range });
-          break;
         }
       }
     }
-  }
 }
 
 /** Index entries of one resource; throws a 400 FhirError if an indexed date element is malformed. */

@@ -36,7 +36,13 @@ export type Criterion =
   | { kind: 'reference'; param: string; values: string[] }
   | { kind: 'date'; param: string; values: DateValue[] }
   | { kind: 'id'; values: string[] }
-  | { kind: 'lastUpdated'; values: DateValue[] };
+  | { kind: 'lastUpdated'; values: DateValue[] }
+  /**
+   * Added by the platform, never parsed from a query: only resources without an audience, or whose
+   * audience (internal index parameter `param`) includes `principal` (messages, issue 6).
+   * `everyRowHasOne` (Communication) lets the index drive the search from the caller's messages.
+   */
+  | { kind: 'audience'; param: string; principal: string; everyRowHasOne: boolean };
 
 export type SortKey = (typeof SORTABLE)[number] | '_seq';
 

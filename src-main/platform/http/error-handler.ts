@@ -14,7 +14,7 @@ function clientError(error: FastifyError, request: FastifyRequest, bodyLimit: nu
   const issue = (code: IssueCode, diagnostics: string) => new FhirError(status, { code, diagnostics });
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return issue('too-costly', `body: larger than the ${bodyLimit} bytes accepted`);
+      return issue('too-costly', `body: larger than the ${request.routeOptions.bodyLimit ?? bodyLimit} bytes accepted`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return issue('not-supported', `Content-Type: "${String(request.headers['content-type'] ?? '')}" is not supported; send application/fhir+json`);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

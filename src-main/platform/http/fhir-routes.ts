@@ -16,7 +16,9 @@ import { checkOperationId, requestHash, runOnce } from '../service/idempotency';
 import type { RequestContext, WriteContext } from '../service/request-context';
 import { instanceHistory, readResource, searchResources } from '../service/resource-reads';
 import { createResource, deleteResource, updateResource, verifyReferences, type WriteResult } from '../service/resource-writes';
+import { listMembers, postReceipt } from '../service/messaging';
 import { runTransaction } from '../service/transaction-bundle';
+import { isAudited } from '../service/version-writer';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
 
@@ -62,7 +64,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
       principal = ctx.principal;
       return await work(ctx);
     } catch (error) {
-      if (error instanceof FhirError && (error.status === 401 || error.status === 403) && def.category === 'patient-data') {
+      if (error instanceof FhirError && (error.status === 401 || error.status === 403) && isAudited(def)) {
         await audit.recordNow({
           principal,
           interaction,
@@ -114,9 +116,25 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     return sendFhir(reply, await storage.read((tx) => changesFeed(ctx, tx, services.epoch, queryOf(request))));
   });
 
-  app.post('/fhir', async (request, reply) => {
+  // A message with a 20 MiB attachment is ≈ 27 MiB of base64 inside JSON: transactions get the larger limit.
+  app.post('/fhir', { bodyLimit: Math.max(services.bodyLimit, services.messageBodyLimit) }, async (request, reply) => {
     const ctx = await contextOf(request);
     return sendFhir(reply, await write(request, ctx, '', (wctx) => runTransaction(wctx, request.body)));
+  });
+
+  app.get<{ Params: { id: string } }>('/fhir/Organization/:id/$members', async (request, reply) => {
+    const def = typeDef('Organization');
+    const id = checkId(def, request.params.id);
+    if (queryOf(request).size > 0) throw badRequest(`parameter "${[...queryOf(request).keys()][0]}" is not supported on $members`, undefined, 'not-supported');
+    const ctx = await contextOf(request);
+    return sendFhir(reply, await storage.read((tx) => listMembers(ctx, tx, id)));
+  });
+
+  app.post<{ Params: { id: string } }>('/fhir/Communication/:id/$receipt', async (request, reply) => {
+    const def = typeDef('Communication');
+    const id = checkId(def, request.params.id);
+    const response = await guarded(request, def, 'update', `${def.type}/${id}`, (ctx) => write(request, ctx, `${def.type}/${id}/$receipt`, (wctx) => postReceipt(wctx, id, request.body)));
+    return sendFhir(reply, response);
   });
 
   app.get<{ Params: TypeParams }>('/fhir/:type', async (request, reply) => {

@@ -10,4 +10,6 @@ export interface PlatformServices {
   /** Random id of this database, carried in $changes cursors. */
   epoch: string;
   bodyLimit: number;
+  /** Largest `POST /fhir` transaction (a message with its encrypted attachments). */
+  messageBodyLimit: number;
 }

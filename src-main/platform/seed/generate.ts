@@ -290,6 +290,7 @@ class SeedGenerator {
       const specialty = account.role === 'specialist' ? SPECIALTIES.find((s) => s.code === 'cardiology') : undefined;
       yield* this.professional(account.userRef.split('/')[1]!, account.role, { family, given, gender, ...(account.displayName.startsWith('Dr ') ? { prefix: 'Dr' } : {}) }, org, specialty);
     }
+    yield* serviceMailbox();
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
     yield this.patient('demo-patient', { family: 'Reuter', given: 'Jean', gender: 'male' }, { birthDate: '1966-03-13', matricule: DEMO_PATIENT_MATRICULE }, demoGp);
     this.matricules.add(DEMO_PATIENT_MATRICULE);
@@ -329,6 +330,62 @@ class SeedGenerator {
       yield this.patient(id, this.person(), this.matricule(), this.rng.pick(professionals.gp!));
       yield* documentsOf(id);
     }
+  }
+}
+
+/**
+ * The demo service mailbox (issue 6): the nursing team of the home-care network, an Organization whose
+ * members (Practitioners with a PractitionerRole there) a message to it reaches — the demo nurse and a
+ * colleague. Fixed records without the PRNG, so the rest of the generated data set is unchanged.
+ */
+export const DEMO_MAILBOX = {
+  organizationId: 'demo-org-homecare-nursing',
+  name: 'Réseau Nordstad — équipe infirmière',
+  members: ['Practitioner/demo-nurse', 'Practitioner/demo-nurse-2'],
+} as const;
+
+function* serviceMailbox(): Generator<SeedItem> {
+  const item = (resource: SeedItem['resource']): SeedItem => ({ createdBy: SYSTEM_AUTHOR, resource });
+  yield item({
+    resourceType: 'Organization',
+    id: DEMO_MAILBOX.organizationId,
+    active: true,
+    identifier: [{ system: 'https://esante.lu/fhir/NamingSystem/organization-id', value: DEMO_MAILBOX.organizationId.toUpperCase() }],
+    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'team', display: 'Organizational team' }] }],
+    name: DEMO_MAILBOX.name,
+    alias: ['Boîte de service soins infirmiers Nordstad'],
+    partOf: { reference: 'Organization/demo-org-homecare' },
+  });
+  yield item({
+    resourceType: 'Practitioner',
+    id: 'demo-nurse-2',
+    active: true,
+    identifier: [{ system: 'https://esante.lu/fhir/NamingSystem/professional-code', value: 'PDEMONURSE2' }],
+    name: [{ family: 'Kremer', given: ['Sandra'] }],
+    gender: 'female',
+    address: [{ use: 'work', line: ['12, avenue de la Gare'], city: 'Ettelbruck', postalCode: 'L-9005', country: 'LU' }],
+    qualification: [{ code: { coding: [{ system: SPECIALTY_SYSTEM, ...NURSING }] } }],
+  });
+  yield item({
+    resourceType: 'PractitionerRole',
+    id: 'role-demo-nurse-2',
+    active: true,
+    practitioner: { reference: 'Practitioner/demo-nurse-2' },
+    organization: { reference: 'Organization/demo-org-homecare' },
+    location: [{ reference: 'Location/loc-demo-org-homecare' }],
+    code: [{ coding: [{ system: ROLE_SYSTEM, code: 'nurse', display: ROLE_DISPLAY.nurse }] }],
+    specialty: [{ coding: [{ system: SPECIALTY_SYSTEM, ...NURSING }] }],
+  });
+  for (const member of DEMO_MAILBOX.members) {
+    const id = member.slice('Practitioner/'.length);
+    yield item({
+      resourceType: 'PractitionerRole',
+      id: `role-${id}-mailbox`,
+      active: true,
+      practitioner: { reference: member },
+      organization: { reference: `Organization/${DEMO_MAILBOX.organizationId}` },
+      code: [{ coding: [{ system: ROLE_SYSTEM, code: 'nurse', display: ROLE_DISPLAY.nurse }] }],
+    });
   }
 }
 

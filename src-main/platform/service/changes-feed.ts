@@ -6,6 +6,7 @@
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL } from '../../../src-shared/domain/fhir-sync';
 import { changeScope } from '../access/change-scope';
 import { patientsOf } from '../access/access-rules';
+import { messageOfBinary } from '../access/message-audience';
 import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
 import { badRequest, unauthorized } from '../fhir/fhir-error';
 import { resourceTypeDef } from '../fhir/resource-types';
@@ -28,12 +29,17 @@ function changeEntry(row: StoredVersion, baseUrl: string): fhir4.BundleEntry {
 
 function auditPage(ctx: RequestContext, rows: StoredVersion[]): void {
   const patients = new Set<string>();
+  // Messages are audited by name (never content): who pulled which envelope and part.
+  const messages: string[] = [];
   for (const row of rows) {
     const def = resourceTypeDef(row.type);
     if (def?.category === 'patient-data' && row.resource) for (const p of patientsOf(def, row.resource)) patients.add(p);
+    if (row.resource && (row.type === 'Communication' || (row.type === 'Binary' && messageOfBinary(row.resource) !== undefined))) {
+      messages.push(`${row.type}/${row.id}/_history/${row.versionId}`);
+    }
   }
-  if (patients.size === 0 || !ctx.principal) return;
-  ctx.audit.enqueue({ principal: ctx.principal, interaction: 'history-instance', outcome: '0', entities: [], patients: [...patients], query: '$changes', recorded: new Date().toISOString() });
+  if ((patients.size === 0 && messages.length === 0) || !ctx.principal) return;
+  ctx.audit.enqueue({ principal: ctx.principal, interaction: 'history-instance', outcome: '0', entities: messages, patients: [...patients], query: '$changes', recorded: new Date().toISOString() });
 }
 
 export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: string, query: URLSearchParams): Promise<FhirResponse> {

@@ -1,3 +1,4 @@
+import type { MessagePlan } from '../access/message-audience';
 import type { Principal } from '../access/principal';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { ReferenceToCheck } from '../fhir/validation';
@@ -25,4 +26,6 @@ export interface WriteContext extends RequestContext {
   pendingReferences: PendingReference[];
   /** The instant stamped on every version this request writes. */
   now: string;
+  /** Set when this transaction sends a message (service/messaging.ts planMessage). */
+  message?: MessagePlan;
 }

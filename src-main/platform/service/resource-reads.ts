@@ -10,7 +10,10 @@ import type { ResourceTypeDef } from '../fhir/resource-types';
 import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from '../fhir/search-query';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import { etagOf, versionHeaders, type FhirResponse } from './fhir-response';
+import { AUDIENCE_PARAM } from '../access/message-audience';
+import { enforceAudience } from './messaging';
 import type { RequestContext } from './request-context';
+import { isAudited } from './version-writer';
 
 export function enforce(decision: Decision): void {
   if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
@@ -18,7 +21,7 @@ export function enforce(decision: Decision): void {
 
 function auditRead(ctx: RequestContext, def: ResourceTypeDef, interaction: RestInteraction, rows: StoredVersion[], query?: string): void {
   // The access log is not itself logged on every look, or reading it would grow it without end.
-  if (def.category !== 'patient-data') return;
+  if (!isAudited(def)) return;
   const patients = new Set<string>();
   for (const row of rows) if (row.resource) for (const p of patientsOf(def, row.resource)) patients.add(p);
   const facts: AuditFacts = {
@@ -48,6 +51,8 @@ export async function readResource(ctx: RequestContext, tx: StorageTx, def: Reso
   }
   if (!stored) throw notFound(`${def.type}/${id}${versionId !== undefined ? `/_history/${versionId}` : ''}: not found`);
   if (stored.deleted) throw gone(stored);
+  // A message outside the caller's audience does not exist for them (checked before anything else says otherwise).
+  await enforceAudience(ctx, tx, stored, versionId === undefined ? stored.resource : ((await tx.current(def.type, id))?.resource ?? stored.resource));
   enforce(decideRead(ctx.principal, def, stored.resource));
   auditRead(ctx, def, versionId === undefined ? 'read' : 'vread', [stored]);
   const headers = versionHeaders(stored, ctx.baseUrl);
@@ -78,6 +83,7 @@ export async function instanceHistory(ctx: RequestContext, tx: StorageTx, def: R
   const versions = await tx.history(def.type, id, count);
   if (versions.length === 0) throw notFound(`${def.type}/${id}: not found`);
   const latestContent = versions.find((v) => v.resource)?.resource ?? null;
+  await enforceAudience(ctx, tx, versions[0]!, latestContent);
   enforce(decideRead(ctx.principal, def, latestContent));
   auditRead(ctx, def, 'history-instance', versions.filter((v) => v.resource));
   const bundle: fhir4.Bundle = {
@@ -101,6 +107,10 @@ function pageLink(ctx: RequestContext, def: ResourceTypeDef, query: URLSearchPar
 export async function searchResources(ctx: RequestContext, tx: StorageTx, def: ResourceTypeDef, query: URLSearchParams): Promise<FhirResponse> {
   const request: SearchRequest = parseSearch(def, query);
   enforce(decideSearch(ctx.principal, def, request));
+  // Messages: only those the caller sent or received (a Binary without an audience is no message part).
+  if ((def.type === 'Communication' || def.type === 'Binary') && ctx.principal) {
+    request.criteria.push({ kind: 'audience', param: AUDIENCE_PARAM, principal: ctx.principal.userRef, everyRowHasOne: def.type === 'Communication' });
+  }
   const current = await tx.currentSequence();
   const snapshot = request.page?.snapshot ?? current;
   if (snapshot > current) throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');

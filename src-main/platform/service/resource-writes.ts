@@ -4,15 +4,16 @@
  * the same transaction, so a refused or failed request leaves nothing behind.
  */
 import { randomUUID } from 'node:crypto';
-import { decideWrite, patientsOf } from '../access/access-rules';
-import type { AuditFacts, RestInteraction } from '../audit/audit-event';
+import { decideWrite } from '../access/access-rules';
 import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
 import type { ResourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
-import { checkResourceShape, danglingReferenceError, validateResource } from '../fhir/validation';
+import { checkResourceShape, danglingReferenceError } from '../fhir/validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import { etagOf, parseVersionTag } from './fhir-response';
+import { guardWrite } from './messaging';
 import type { WriteContext } from './request-context';
+import { appendValidated, auditWrite as audit, stamp } from './version-writer';
 
 export interface WriteResult {
   /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
@@ -22,48 +23,6 @@ export interface WriteResult {
 
 function enforce(decision: ReturnType<typeof decideWrite>): void {
   if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
-}
-
-/** The resource as stored: server-owned meta (versionId, lastUpdated) replaces whatever the client sent. */
-function stamp(body: fhir4.FhirResource, id: string, versionId: number, now: string): fhir4.FhirResource {
-  const { resourceType, id: _ignored, meta, ...rest } = body;
-  const { versionId: _v, lastUpdated: _l, ...clientMeta } = meta ?? {};
-  return { resourceType, id, meta: { ...clientMeta, versionId: String(versionId), lastUpdated: now }, ...rest } as fhir4.FhirResource;
-}
-
-async function audit(ctx: WriteContext, def: ResourceTypeDef, interaction: RestInteraction, stored: StoredVersion, resource: fhir4.Resource): Promise<void> {
-  if (def.category !== 'patient-data') return;
-  const facts: AuditFacts = {
-    principal: ctx.principal,
-    interaction,
-    outcome: '0',
-    entities: [`${stored.type}/${stored.id}/_history/${stored.versionId}`],
-    patients: patientsOf(def, resource),
-    recorded: ctx.now,
-  };
-  await ctx.audit.recordInTransaction(ctx.tx, facts);
-}
-
-async function appendValidated(
-  ctx: WriteContext,
-  def: ResourceTypeDef,
-  resource: fhir4.FhirResource,
-  versionId: number,
-  createdBy: string,
-  entryIndex: number | undefined,
-): Promise<StoredVersion> {
-  const validated = validateResource(def, resource);
-  for (const ref of validated.references) ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
-  return ctx.tx.append({
-    type: def.type,
-    id: resource.id!,
-    versionId,
-    lastUpdated: ctx.now,
-    author: ctx.principal.userRef,
-    createdBy,
-    resource,
-    index: validated.index,
-  });
 }
 
 /** Finds the resource an `If-None-Exist` query names: none, one, or (412) several. */
@@ -91,6 +50,7 @@ export async function createResource(
 ): Promise<WriteResult> {
   checkResourceShape(body, def.type);
   enforce(decideWrite(ctx.principal, def, body));
+  await guardWrite(ctx, def, options.assignedId, body as unknown as Record<string, unknown>);
   if (options.ifNoneExist !== undefined) {
     const existing = await findExisting(ctx, def, options.ifNoneExist);
     if (existing) return { status: 200, stored: existing };
@@ -119,6 +79,7 @@ export async function updateResource(
   if (body.id === undefined) throw badRequest(`${def.type}.id: required element missing (an update must carry the id of its URL)`, `${def.type}.id`, 'required');
   if (body.id !== id) throw badRequest(`${def.type}.id: "${body.id}" differs from the id in the URL ("${id}")`, `${def.type}.id`);
   enforce(decideWrite(ctx.principal, def, body));
+  await guardWrite(ctx, def, id, body as unknown as Record<string, unknown>);
   const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
   const current = await ctx.tx.current(def.type, id);
   const live = current && !current.deleted ? current : undefined;
@@ -144,6 +105,7 @@ export async function updateResource(
 }
 
 export async function deleteResource(ctx: WriteContext, def: ResourceTypeDef, id: string, ifMatch: string | undefined): Promise<WriteResult> {
+  await guardWrite(ctx, def, id, undefined);
   const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
   const current = await ctx.tx.current(def.type, id);
   if (!current) throw notFound(`${def.type}/${id}: not found`);

@@ -12,6 +12,7 @@ import { resourceTypeDef } from '../fhir/resource-types';
 import { ID_PATTERN } from '../fhir/validation';
 import { etagOf, type FhirResponse } from './fhir-response';
 import { checkOperationId, requestHash, runOnce } from './idempotency';
+import { planMessage } from './messaging';
 import type { WriteContext } from './request-context';
 import { createResource, deleteResource, updateResource, type WriteResult } from './resource-writes';
 
@@ -110,6 +111,9 @@ function entryResponse(result: WriteResult, baseUrl: string): fhir4.BundleEntryR
 
 export async function runTransaction(ctx: WriteContext, bundle: unknown): Promise<FhirResponse> {
   const entries = plan(bundle);
+  // A message (issue 6) is checked as a whole first; the platform then stores its envelope with the delivery status.
+  const message = await planMessage(ctx, entries);
+  if (message) ctx.message = message.plan;
   const local = new Map<string, string>();
   for (const entry of entries) if (entry.fullUrl?.startsWith('urn:uuid:')) local.set(entry.fullUrl, `${entry.type}/${entry.id}`);
 
@@ -117,7 +121,8 @@ export async function runTransaction(ctx: WriteContext, bundle: unknown): Promis
   const ordered = [...entries].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
   for (const entry of ordered) {
     const def = resourceTypeDef(entry.type)!;
-    const resource = entry.resource === undefined ? undefined : resolveLocalReferences(entry.resource, local);
+    const given = message && entry.type === 'Communication' ? message.envelope : entry.resource;
+    const resource = given === undefined ? undefined : resolveLocalReferences(given, local);
     try {
       const key = entry.operationId && {
         operationId: entry.operationId,
@@ -134,7 +139,9 @@ export async function runTransaction(ctx: WriteContext, bundle: unknown): Promis
               : entry.method === 'PUT'
                 ? await updateResource(ctx, def, entry.id, resource, entry.ifMatch, entry.index)
                 : await deleteResource(ctx, def, entry.id, entry.ifMatch);
-          return { status: result.status, headers: {}, body: { response: entryResponse(result, ctx.baseUrl), resource: result.status === 204 ? undefined : result.stored.resource } };
+          // An encrypted part is not echoed back: the sender has it, and the ledger need not keep megabytes twice.
+          const echo = result.status !== 204 && !(message && entry.type === 'Binary');
+          return { status: result.status, headers: {}, body: { response: entryResponse(result, ctx.baseUrl), resource: echo ? result.stored.resource : undefined } };
         },
         `Bundle.entry[${entry.index}].request.extension(operation-id)`,
       );

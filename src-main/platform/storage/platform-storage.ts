@@ -46,6 +46,12 @@ export interface ChangeFilter {
   createdBy: string[];
   /** Never, whatever the rules above say. */
   excludedTypes: string[];
+  /**
+   * Resources restricted to an audience (messages): those of `types` whose audience (index parameter
+   * `param`) includes one of `principals` are in; a version with an audience that does not include
+   * them is out, whatever the rules above say.
+   */
+  audience?: { param: string; types: string[]; principals: string[] };
 }
 
 export interface Page {

@@ -4,7 +4,8 @@
  * can run against any past snapshot — which is what makes paging stable while others write.
  */
 
-export const SCHEMA_VERSION = 1;
+/** 2: idx_reference_audience (message visibility, issue 6). The SQL below is idempotent, so it migrates 1 → 2. */
+export const SCHEMA_VERSION = 2;
 
 /** `superseded_at` of a current version: larger than any sequence. */
 export const CURRENT = 9_007_199_254_740_991; // Number.MAX_SAFE_INTEGER: exact in JS and in SQLite
@@ -48,6 +49,8 @@ CREATE TABLE IF NOT EXISTS idx_reference (
   seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, target TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS idx_reference_lookup ON idx_reference(type, param, target, seq);
+-- Audience rows of message resources (param '_audience'): "has this version an audience?" per row.
+CREATE INDEX IF NOT EXISTS idx_reference_audience ON idx_reference(seq) WHERE param = '_audience';
 
 CREATE TABLE IF NOT EXISTS idx_date (
   seq INTEGER NOT NULL, type TEXT NOT NULL, param TEXT NOT NULL, low INTEGER NOT NULL, high INTEGER NOT NULL

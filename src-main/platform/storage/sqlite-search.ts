@@ -60,6 +60,25 @@ function indexSubquery(table: string, type: string, param: string, conditions: s
   return `v.seq IN (SELECT seq FROM ${table} WHERE type = ? AND param = ? AND (${conditions.join(' OR ')}))`;
 }
 
+/** A parameter name inlined into SQL (a partial index applies only to a literal, never to a bound value). */
+function literalParam(param: string): string {
+  if (!/^[_a-z][_a-z0-9-]*$/.test(param)) throw new Error(`audience parameter "${param}" cannot be inlined into SQL`);
+  return `'${param}'`;
+}
+
+/**
+ * A version (`v`) is visible to `principals` when it has no audience rows (the idx_reference_audience
+ * partial index answers that per row), or when one of them is in its audience.
+ */
+export function audienceCondition(param: string, principals: string[], params: SqlValue[]): string {
+  const name = literalParam(param);
+  params.push(...principals);
+  return (
+    `(NOT EXISTS (SELECT 1 FROM idx_reference a WHERE a.seq = v.seq AND a.param = ${name}) ` +
+    `OR EXISTS (SELECT 1 FROM idx_reference a WHERE a.seq = v.seq AND a.param = ${name} AND a.target IN (${principals.map(() => '?').join(', ')})))`
+  );
+}
+
 function criterionSql(type: string, criterion: Criterion, params: SqlValue[]): string {
   // Parameters of the subquery head (type, param) must precede its value conditions.
   const values: SqlValue[] = [];
@@ -100,6 +119,14 @@ function criterionSql(type: string, criterion: Criterion, params: SqlValue[]): s
     case 'date':
       sql = indexSubquery('idx_date', type, criterion.param, criterion.values.map((v) => dateCondition(v, 'low', 'high', values)), head);
       break;
+    case 'audience':
+      if (criterion.everyRowHasOne) {
+        sql = indexSubquery('idx_reference', type, criterion.param, ['target = ?'], head);
+        values.push(criterion.principal);
+      } else {
+        sql = audienceCondition(criterion.param, [criterion.principal], values);
+      }
+      break;
   }
   params.push(...head, ...values);
   return sql;
@@ -111,7 +138,7 @@ const SORT_COLUMN = { _seq: 'v.seq', _id: 'v.id', _lastUpdated: 'v.last_updated_
 export function buildSearchSql(request: SearchRequest, snapshot: number, columns: string): SqlQuery {
   const params: SqlValue[] = [];
   const where: string[] = [];
-  const indexDriven = request.criteria.some((c) => c.kind !== 'lastUpdated');
+  const indexDriven = request.criteria.some((c) => c.kind !== 'lastUpdated' && !(c.kind === 'audience' && !c.everyRowHasOne));
   // With selective criteria, the unary "+" keeps SQLite from walking every row of the type in
   // sort order and probing each one; it drives from the index-table matches instead.
   where.push(indexDriven ? '+v.type = ?' : 'v.type = ?');

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SearchRequest } from '../fhir/search-query';
-import { buildSearchSql } from './sqlite-search';
+import { audienceCondition, buildSearchSql } from './sqlite-search';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema';
 import type {
   Account,
@@ -346,11 +346,24 @@ export class SqliteStorage implements PlatformStorage {
       allowed.push('(v.type = ? AND v.id = ?)');
       params.push(ref.slice(0, slash), ref.slice(slash + 1));
     }
+    const audience = filter.audience;
+    if (audience && audience.principals.length > 0) {
+      for (const type of audience.types) {
+        allowed.push(`v.seq IN (SELECT seq FROM idx_reference WHERE type = ? AND param = ? AND target IN (${list(audience.principals)}))`);
+        params.push(type, audience.param, ...audience.principals);
+      }
+    }
     if (allowed.length === 0) return { rows: [], hasMore: false };
     let excluded = '';
     if (filter.excludedTypes.length > 0) {
       excluded = ` AND v.type NOT IN (${list(filter.excludedTypes)})`;
       params.push(...filter.excludedTypes);
+    }
+    if (audience) {
+      // A message is never let in by another rule unless its audience includes the caller.
+      const visible: Array<string | number> = [];
+      excluded += ` AND (v.type NOT IN (${list(audience.types)}) OR ${audienceCondition(audience.param, audience.principals.length > 0 ? audience.principals : [''], visible)})`;
+      params.push(...audience.types, ...visible);
     }
     params.push(limit + 1);
     const rows = (
