@@ -86,6 +86,8 @@ export const de: Messages = {
     addAttachments: 'Dateien anhängen (je max. 20 MB)',
     tooLarge: '{{name}} ist größer als 20 MB.',
     tooMany: 'Höchstens 10 Anhänge.',
+    attachmentCount: '{{count}} Anh.',
+    kilobytes: '{{count}} KB',
     send: 'Senden',
     saveDraft: 'Entwurf speichern',
     cancel: 'Abbrechen',

@@ -86,6 +86,8 @@ export const en: Messages = {
     addAttachments: 'Attach files (20 MB max. each)',
     tooLarge: '{{name}} is larger than 20 MB.',
     tooMany: 'At most 10 attachments.',
+    attachmentCount: '{{count}} att.',
+    kilobytes: '{{count}} KB',
     send: 'Send',
     saveDraft: 'Save draft',
     cancel: 'Cancel',

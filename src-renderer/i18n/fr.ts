@@ -85,6 +85,8 @@ export const fr = {
     addAttachments: 'Joindre des fichiers (20 Mo max. chacun)',
     tooLarge: '{{name}} dépasse 20 Mo.',
     tooMany: '10 pièces jointes au maximum.',
+    attachmentCount: '{{count}} PJ',
+    kilobytes: '{{count}} Ko',
     send: 'Envoyer',
     saveDraft: 'Enregistrer le brouillon',
     cancel: 'Annuler',

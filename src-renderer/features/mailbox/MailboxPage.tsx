@@ -97,7 +97,13 @@ export function MailboxPage() {
                       >
                         <Table.Td>{folder === 'sent' || folder === 'drafts' ? m.recipients.map((r) => r.name).join(', ') : m.sender.name}</Table.Td>
                         <Table.Td>
-                          {m.subject || t('mailbox.noSubject')} {m.attachmentCount > 0 && '📎'} <SignatureNotice signature={m.signature} compact />
+                          {m.subject || t('mailbox.noSubject')}{' '}
+                          {m.attachmentCount > 0 && (
+                            <Badge size="xs" variant="outline" title={t('mailbox.attachments')}>
+                              {t('mailbox.attachmentCount', { count: m.attachmentCount })}
+                            </Badge>
+                          )}{' '}
+                          <SignatureNotice signature={m.signature} compact />
                         </Table.Td>
                         <Table.Td>{folder === 'sent' && <Badge variant="light">{t(`mailbox.delivery.${m.delivery}`)}</Badge>}</Table.Td>
                         <Table.Td>{m.sentAt ? new Date(m.sentAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : ''}</Table.Td>

@@ -47,7 +47,7 @@ export function MessageReader({ id }: { id: string }) {
             {m.attachments.map((a, index) => (
               <Group key={`${a.name}-${index}`} gap="xs">
                 <Text size="sm">
-                  {a.name} ({Math.ceil(a.size / 1024)} Ko)
+                  {a.name} ({t('mailbox.kilobytes', { count: Math.ceil(a.size / 1024) })})
                 </Text>
                 <Button size="compact-xs" variant="light" onClick={() => download.mutate(index)} loading={download.isPending && download.variables === index}>
                   {t('mailbox.save')}

@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
+import type { Role } from '../../src-shared/domain/roles';
+import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import { startApp, type RunningApp } from './support/app-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+// Issue 6, acceptance 4: a nurse, offline, writes to a GP with a PDF attached (shown as pending); online
+// again it is delivered; the GP reads it and opens the attachment; the nurse sees "read".
+let platform: TestPlatform;
+let nurseApp: RunningApp;
+let gpApp: RunningApp;
+let browser: Browser;
+let nursePage: Page;
+let gpPage: Page;
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+
+async function login(page: Page, app: RunningApp, role: Role) {
+  const account = demoAccount(role);
+  await page.goto(app.url);
+  await page.getByLabel('Identifiant').fill(account.identifier);
+  await page.getByLabel(/^Mot de passe/).fill(account.password);
+  await page.getByLabel('Code à usage unique').fill(account.otp);
+  await page.getByLabel('Phrase secrète de cet appareil').fill('une phrase secrète solide');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByTestId('sync-status').getByText(/Dernière synchro : \d/).waitFor({ timeout: 60_000 });
+}
+
+async function syncAndWait(page: Page) {
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  platform = await startTestPlatform({ seed: 'none' });
+  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
+  gpApp = await startApp({ args: ['--platform-url', platform.url] });
+  browser = await launchChromium();
+  nursePage = await browser.newPage();
+  gpPage = await browser.newPage({ acceptDownloads: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await nurseApp?.stop();
+  await gpApp?.stop();
+  await platform?.stop().catch(() => {});
+});
+
+describe('secure messaging in Chromium', () => {
+  it('both professionals log in once online, which publishes their keys', async () => {
+    await login(gpPage, gpApp, 'gp');
+    await login(nursePage, nurseApp, 'nurse');
+    await syncAndWait(gpPage);
+    await syncAndWait(nursePage); // the nurse's cache now holds the GP's published key
+    await nursePage.getByRole('link', { name: 'Messagerie' }).click();
+    await nursePage.getByTestId('fingerprint').waitFor();
+    expect(await nursePage.getByTestId('fingerprint').textContent()).toMatch(/([0-9A-F]{4} ){9}[0-9A-F]{4}/);
+  });
+
+  it('offline, the nurse writes to the GP with a PDF; the message waits as pending', async () => {
+    await platform.stop();
+    await nursePage.getByRole('button', { name: 'Synchroniser' }).click();
+    await nursePage.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+
+    await nursePage.getByRole('button', { name: 'Nouveau message' }).click();
+    await nursePage.getByTestId('recipients').click();
+    await nursePage.keyboard.type('Weber');
+    await nursePage.getByRole('option', { name: /Dr Claude Weber/ }).click();
+    await nursePage.getByLabel(/^Objet/).fill('Mme Reuter — pansement');
+    await nursePage.getByLabel('Message', { exact: true }).fill('Bonjour Docteur, compte rendu de visite en pièce jointe.');
+    await nursePage.locator('input[type="file"]').setInputFiles({ name: 'compte-rendu.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await nursePage.getByRole('button', { name: 'Envoyer' }).click();
+    await nursePage.getByText('Message chiffré : il partira dès que la plateforme sera joignable.').waitFor();
+    await nursePage.getByTestId('message-list').getByText('En attente d’envoi').waitFor();
+    expect(await nursePage.getByTestId('pending-count').textContent()).toMatch(/en attente/);
+    await nursePage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-offline-pending.png') });
+  });
+
+  it('online again, the message is delivered, the GP reads it and opens the attachment, the nurse sees "read"', async () => {
+    platform = await startTestPlatform({ dataDir: platform.dataDir, port: platform.port });
+    await syncAndWait(nursePage);
+    await syncAndWait(gpPage);
+
+    await gpPage.getByRole('link', { name: /Messagerie/ }).click();
+    await gpPage.getByTestId('message-list').getByText('Mme Reuter — pansement').click();
+    const reader = gpPage.getByTestId('message-reader');
+    await reader.getByText('Signature vérifiée').waitFor();
+    await reader.getByText('Bonjour Docteur, compte rendu de visite en pièce jointe.').waitFor();
+    const download = gpPage.waitForEvent('download');
+    await reader.getByRole('button', { name: 'Enregistrer' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('compte-rendu.pdf');
+    const saved = await file.path();
+    expect((await import('node:fs')).readFileSync(saved!).equals(PDF)).toBe(true);
+    await gpPage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-gp-reads.png') });
+
+    await syncAndWait(gpPage); // sends the "read" receipt
+    await syncAndWait(nursePage);
+    await nursePage.getByTestId('message-list').getByText('Lu').waitFor({ timeout: 30_000 });
+    await nursePage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-nurse-sees-read.png') });
+  });
+});
