@@ -1,4 +1,8 @@
-import * as openpgp from 'openpgp';
+/**
+ * openpgp.js is loaded on first use: it is large, computes tables when imported, and most sessions
+ * (and the renderer tests, which run the core in jsdom) never touch messaging before the first login.
+ */
+const loadOpenpgp = () => import('openpgp');
 
 /**
  * OpenPGP for the secure messaging (ARCHITECTURE §6): v4 ECC keys (Ed25519 signing, Curve25519
@@ -34,6 +38,7 @@ export class UnreadableMessageError extends Error {
 const COMPATIBLE = { aeadProtect: false, v6Keys: false } as const;
 
 export async function generateKeyPair(name: string, email: string): Promise<KeyPair> {
+  const openpgp = await loadOpenpgp();
   const { publicKey, privateKey } = await openpgp.generateKey({
     type: 'ecc',
     curve: 'curve25519Legacy',
@@ -45,12 +50,14 @@ export async function generateKeyPair(name: string, email: string): Promise<KeyP
 }
 
 export async function fingerprintOf(armoredKey: string): Promise<string> {
+  const openpgp = await loadOpenpgp();
   const key = await openpgp.readKey({ armoredKey });
   return key.getFingerprint().toUpperCase();
 }
 
 /** Encrypts to every recipient (and the sender, who must read their own sent mail) and signs. */
 export async function encryptAndSign(data: Uint8Array, recipientPublicKeys: string[], senderPrivateKey: string): Promise<Uint8Array> {
+  const openpgp = await loadOpenpgp();
   const encryptionKeys = await Promise.all(recipientPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
   const signingKeys = await openpgp.readPrivateKey({ armoredKey: senderPrivateKey });
   const message = await openpgp.createMessage({ binary: data });
@@ -58,6 +65,7 @@ export async function encryptAndSign(data: Uint8Array, recipientPublicKeys: stri
 }
 
 async function readAnyMessage(message: Uint8Array | string) {
+  const openpgp = await loadOpenpgp();
   try {
     return typeof message === 'string' ? await openpgp.readMessage({ armoredMessage: message }) : await openpgp.readMessage({ binaryMessage: message });
   } catch (error) {
@@ -70,6 +78,7 @@ async function readAnyMessage(message: Uint8Array | string) {
  * the signature against the keys the directory publishes for the claimed sender.
  */
 export async function decryptAndVerify(message: Uint8Array | string, ourPrivateKeys: string[], senderPublicKeys: string[]): Promise<OpenedMessage> {
+  const openpgp = await loadOpenpgp();
   const decryptionKeys = await Promise.all(ourPrivateKeys.map((armoredKey) => openpgp.readPrivateKey({ armoredKey })));
   const verificationKeys = await Promise.all(senderPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
   let result;
