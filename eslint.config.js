@@ -5,7 +5,22 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'url', 'util', 'stream', 'zlib', 'worker_threads'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'stream',
+  'zlib',
+  'worker_threads',
+];
 
 /** A no-restricted-imports rule from a list of {group, message} entries. */
 function forbid(...entries) {
@@ -14,12 +29,21 @@ function forbid(...entries) {
 
 const NOT_MAIN = { group: ['**/src-main/**', '**/src-main'], message: 'Only src-main imports src-main (ARCHITECTURE §3).' };
 const NOT_RENDERER = { group: ['**/src-renderer/**'], message: 'Nothing imports the renderer (ARCHITECTURE §3).' };
-const NOT_ELECTRON = { group: ['electron', 'electron/*', '**/electron/**', '../electron'], message: 'Only src-main/electron imports electron (ARCHITECTURE §3).' };
+const NOT_ELECTRON = {
+  group: ['electron', 'electron/*', '**/electron/**', '../electron'],
+  message: 'Only src-main/electron imports electron (ARCHITECTURE §3).',
+};
 const NOT_NODE = { group: NODE_BUILTINS, message: 'This layer runs without Node: no node: modules (ARCHITECTURE §3).' };
 const NOT_REACT = { group: ['react', 'react-dom', 'react/*', 'react-dom/*'], message: 'src-shared is UI-free.' };
-const NOT_PLATFORM = { group: ['**/platform/**', '**/platform'], message: 'The client core reaches the platform only over HTTP (ARCHITECTURE §3).' };
+const NOT_PLATFORM = {
+  group: ['**/platform/**', '**/platform'],
+  message: 'The client core reaches the platform only over HTTP (ARCHITECTURE §3).',
+};
 const NOT_CORE = { group: ['**/core/**', '**/core'], message: 'The platform never imports the client core (ARCHITECTURE §3).' };
-const NOT_SQLITE = { group: ['better-sqlite3-multiple-ciphers'], message: 'Only core/store opens the client database (ARCHITECTURE §3).' };
+const NOT_SQLITE = {
+  group: ['better-sqlite3-multiple-ciphers'],
+  message: 'Only core/store opens the client database (ARCHITECTURE §3).',
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tsbuild/**', 'test-results/**', '.native/**', 'coverage/**'] },
@@ -40,7 +64,11 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules, ...forbid(NOT_MAIN, NOT_ELECTRON, NOT_NODE) },
   },
-  { files: ['src-main/core/**/*.ts'], ignores: ['src-main/core/store/**'], rules: forbid(NOT_PLATFORM, NOT_ELECTRON, NOT_RENDERER, NOT_SQLITE) },
+  {
+    files: ['src-main/core/**/*.ts'],
+    ignores: ['src-main/core/store/**'],
+    rules: forbid(NOT_PLATFORM, NOT_ELECTRON, NOT_RENDERER, NOT_SQLITE),
+  },
   { files: ['src-main/core/store/**/*.ts'], rules: forbid(NOT_PLATFORM, NOT_ELECTRON, NOT_RENDERER) },
   { files: ['src-main/platform/**/*.ts'], rules: forbid(NOT_CORE, NOT_ELECTRON, NOT_RENDERER) },
   { files: ['src-main/browser-shell/**/*.ts'], rules: forbid(NOT_ELECTRON, NOT_RENDERER) },

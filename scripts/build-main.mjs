@@ -13,6 +13,21 @@ const common = {
   logLevel: 'warning',
 };
 
-await build({ ...common, entryPoints: { 'electron-main': 'src-main/electron/main.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
-await build({ ...common, entryPoints: { preload: 'src-main/electron/preload.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
-await build({ ...common, entryPoints: { 'platform-process': 'src-main/platform/cli.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
+await build({
+  ...common,
+  entryPoints: { 'electron-main': 'src-main/electron/main.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.cjs' },
+});
+await build({
+  ...common,
+  entryPoints: { preload: 'src-main/electron/preload.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.cjs' },
+});
+await build({
+  ...common,
+  entryPoints: { 'platform-process': 'src-main/platform/cli.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.cjs' },
+});

@@ -31,7 +31,9 @@ for (let y = 0; y < SIZE; y++) {
     const cx = Math.min(Math.max(x, r), SIZE - 1 - r);
     const cy = Math.min(Math.max(y, r), SIZE - 1 - r);
     const inside = (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
-    const cross = (Math.abs(x - SIZE / 2) < 48 && Math.abs(y - SIZE / 2) < 160) || (Math.abs(y - SIZE / 2) < 48 && Math.abs(x - SIZE / 2) < 160);
+    const cross =
+      (Math.abs(x - SIZE / 2) < 48 && Math.abs(y - SIZE / 2) < 160) ||
+      (Math.abs(y - SIZE / 2) < 48 && Math.abs(x - SIZE / 2) < 160);
     const [red, green, blue] = cross ? [255, 255, 255] : [0, 122, 135];
     row.set([red, green, blue, inside ? 255 : 0], 1 + x * 4);
   }
@@ -41,5 +43,10 @@ const header = Buffer.alloc(13);
 header.writeUInt32BE(SIZE, 0);
 header.writeUInt32BE(SIZE, 4);
 header.set([8, 6, 0, 0, 0], 8); // 8-bit RGBA
-const png = Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+const png = Buffer.concat([
+  Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+  chunk('IHDR', header),
+  chunk('IDAT', deflateSync(Buffer.concat(rows))),
+  chunk('IEND', Buffer.alloc(0)),
+]);
 for (const path of ['build/icon.png', 'assets/icon.png', 'src-renderer/public/favicon.png']) writeFileSync(path, png);

@@ -23,7 +23,14 @@ export function buildElectronBinding(root, electronVersion) {
   const nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
   const result = spawnSync(
     process.execPath,
-    [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers', '--runtime=electron'],
+    [
+      nodeGyp,
+      'rebuild',
+      '--release',
+      `--target=${electronVersion}`,
+      '--dist-url=https://electronjs.org/headers',
+      '--runtime=electron',
+    ],
     { cwd: work, stdio: 'inherit', timeout: 10 * 60_000 },
   );
   if (result.status !== 0) return null;

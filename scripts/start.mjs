@@ -21,7 +21,10 @@ function run(command, commandArgs) {
 // The renderer is static files; build it once (and again whenever its sources are newer).
 function ensureRendererBuilt() {
   const index = join(root, 'dist', 'renderer', 'index.html');
-  const stale = spawnSync('find', ['src-renderer', 'src-shared', '-newer', index, '-type', 'f', '-print', '-quit'], { cwd: root, encoding: 'utf8' });
+  const stale = spawnSync('find', ['src-renderer', 'src-shared', '-newer', index, '-type', 'f', '-print', '-quit'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (!existsSync(index) || stale.stdout.trim() !== '') {
     console.error('Building the user interface…');
     run(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn']);

@@ -6,7 +6,10 @@ import { awaitPlatformUrl } from '../platform/announcement';
  * Runs the embedded platform as a child process (the browser shell's counterpart of Electron's
  * utilityProcess), so stopping it makes "offline" real.
  */
-export async function startEmbeddedPlatform(dataDir: string, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
+export async function startEmbeddedPlatform(
+  dataDir: string,
+  extraArgs: string[] = [],
+): Promise<{ url: string; child: ChildProcess }> {
   const entry = fileURLToPath(new URL('../platform/cli.ts', import.meta.url));
   const child = fork(entry, ['--port', '0', '--data-dir', dataDir, '--seed', 'demo', ...extraArgs], {
     execArgv: ['--import', 'tsx'],

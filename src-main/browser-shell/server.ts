@@ -104,7 +104,10 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
   async function handleCall(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      sendJson(res, 415, { ok: false, error: { code: 'invalid_input', message: 'content-type must be application/json', field: 'content-type' } });
+      sendJson(res, 415, {
+        ok: false,
+        error: { code: 'invalid_input', message: 'content-type must be application/json', field: 'content-type' },
+      });
       return;
     }
     let input: unknown;
@@ -115,7 +118,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       const tooLarge = error instanceof RangeError;
       sendJson(res, tooLarge ? 413 : 400, {
         ok: false,
-        error: { code: 'invalid_input', message: tooLarge ? 'request body too large' : 'request body is not valid JSON', field: 'body' },
+        error: {
+          code: 'invalid_input',
+          message: tooLarge ? 'request body too large' : 'request body is not valid JSON',
+          field: 'body',
+        },
       });
       return;
     }
@@ -123,7 +130,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
-    res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
     res.write(': connected\n\n');
     const unsubscribe = options.core.events.subscribe((topic, payload) => {
       res.write(`event: ${topic}\ndata: ${JSON.stringify(payload)}\n\n`);

@@ -13,7 +13,10 @@ export const settingsSchema = z
     language: z.enum(['fr', 'de', 'en']).default('fr'),
     autoLockMinutes: z.number().int().min(1).max(240).default(15),
     /** A standalone platform to use instead of the embedded one. */
-    remotePlatformUrl: z.url({ protocol: /^https?$/ }).nullable().default(null),
+    remotePlatformUrl: z
+      .url({ protocol: /^https?$/ })
+      .nullable()
+      .default(null),
     lastProfileId: z.string().max(64).nullable().default(null),
   })
   .strict();

@@ -32,7 +32,8 @@ async function boot(): Promise<void> {
   const settings = new ElectronSettingsStore();
   const remote = settings.read().remotePlatformUrl;
   const platformUrl =
-    remote ?? (await startEmbeddedPlatform(join(bundleDir, 'platform-process.cjs'), join(app.getPath('userData'), 'platform'))).url;
+    remote ??
+    (await startEmbeddedPlatform(join(bundleDir, 'platform-process.cjs'), join(app.getPath('userData'), 'platform'))).url;
 
   core = createCore({
     version: app.getVersion(),

@@ -13,7 +13,9 @@ export function useInvalidateOn(topics: EventTopic[], queryKeys: string[][]): vo
     const keys = JSON.parse(queriesKey) as string[][];
     const unsubscribers = topicsKey
       .split('|')
-      .map((topic) => desk.on(topic as EventTopic, () => keys.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }))));
+      .map((topic) =>
+        desk.on(topic as EventTopic, () => keys.forEach((queryKey) => void queryClient.invalidateQueries({ queryKey }))),
+      );
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
   }, [desk, queryClient, topicsKey, queriesKey]);
 }

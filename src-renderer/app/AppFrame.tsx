@@ -43,7 +43,13 @@ function MailboxLink() {
       component={RouterLink}
       to="/mailbox"
       label={t('mailbox.nav')}
-      rightSection={unread > 0 ? <Badge size="sm" data-testid="unread-badge">{unread}</Badge> : null}
+      rightSection={
+        unread > 0 ? (
+          <Badge size="sm" data-testid="unread-badge">
+            {unread}
+          </Badge>
+        ) : null
+      }
     />
   );
 }

@@ -6,10 +6,13 @@ import { DeskCallError } from '../api/DeskContext';
 /** Shows an API error in the user's language, naming the field when there is one. */
 export function ApiErrorAlert({ error }: { error: unknown }) {
   const { t } = useTranslation();
-  const apiError: ApiError =
-    error instanceof DeskCallError ? error.error : { code: 'internal', message: String(error) };
+  const apiError: ApiError = error instanceof DeskCallError ? error.error : { code: 'internal', message: String(error) };
   return (
-    <Alert color="red" role="alert" title={t(`errors.${apiError.code}`, { field: apiError.field ?? '', message: apiError.message })}>
+    <Alert
+      color="red"
+      role="alert"
+      title={t(`errors.${apiError.code}`, { field: apiError.field ?? '', message: apiError.message })}
+    >
       {apiError.field ? <code>{apiError.field}</code> : null}
     </Alert>
   );

@@ -5,7 +5,8 @@ export const de: Messages = {
   nav: { home: 'Startseite', directory: 'Verzeichnisse', conflicts: 'Konflikte', label: 'Hauptnavigation' },
   session: {
     loginTitle: 'LuxTrust-Anmeldung',
-    loginIntro: 'Melden Sie sich mit Kennung, Passwort und Einmalcode an. Die Passphrase schützt Ihre Daten auf diesem Gerät; bei der ersten Anmeldung wird sie festgelegt.',
+    loginIntro:
+      'Melden Sie sich mit Kennung, Passwort und Einmalcode an. Die Passphrase schützt Ihre Daten auf diesem Gerät; bei der ersten Anmeldung wird sie festgelegt.',
     identifier: 'Kennung',
     password: 'Passwort',
     otp: 'Einmalcode',
@@ -36,7 +37,8 @@ export const de: Messages = {
   },
   conflicts: {
     title: 'Zu lösende Konflikte',
-    intro: 'Diese Änderungen konnten nicht übernommen werden, weil die Plattform eine neuere Version hat. Nichts geht verloren: Wählen Sie die Version, die gilt.',
+    intro:
+      'Diese Änderungen konnten nicht übernommen werden, weil die Plattform eine neuere Version hat. Nichts geht verloren: Wählen Sie die Version, die gilt.',
     none: 'Keine Konflikte.',
     mine: 'Meine Version (dieses Gerät)',
     theirs: 'Version der Plattform',

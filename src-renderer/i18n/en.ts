@@ -5,7 +5,8 @@ export const en: Messages = {
   nav: { home: 'Home', directory: 'Directories', conflicts: 'Conflicts', label: 'Main navigation' },
   session: {
     loginTitle: 'LuxTrust login',
-    loginIntro: 'Log in with your identifier, password and one-time code. The passphrase protects your data on this device; at the first login it sets it up.',
+    loginIntro:
+      'Log in with your identifier, password and one-time code. The passphrase protects your data on this device; at the first login it sets it up.',
     identifier: 'Identifier',
     password: 'Password',
     otp: 'One-time code',
@@ -36,7 +37,8 @@ export const en: Messages = {
   },
   conflicts: {
     title: 'Conflicts to resolve',
-    intro: 'These changes could not be applied because the platform has a newer version. Nothing is lost: choose the version to keep.',
+    intro:
+      'These changes could not be applied because the platform has a newer version. Nothing is lost: choose the version to keep.',
     none: 'No conflicts.',
     mine: 'My version (this device)',
     theirs: 'Platform version',

@@ -4,7 +4,8 @@ export const fr = {
   nav: { home: 'Accueil', directory: 'Annuaires', conflicts: 'Conflits', label: 'Navigation principale' },
   session: {
     loginTitle: 'Connexion LuxTrust',
-    loginIntro: 'Connectez-vous avec votre identifiant, votre mot de passe et le code à usage unique. La phrase secrète protège vos données sur cet appareil ; à la première connexion, elle les crée.',
+    loginIntro:
+      'Connectez-vous avec votre identifiant, votre mot de passe et le code à usage unique. La phrase secrète protège vos données sur cet appareil ; à la première connexion, elle les crée.',
     identifier: 'Identifiant',
     password: 'Mot de passe',
     otp: 'Code à usage unique',
@@ -35,7 +36,8 @@ export const fr = {
   },
   conflicts: {
     title: 'Conflits à résoudre',
-    intro: 'Ces modifications n’ont pas pu être appliquées car la plateforme a une version plus récente. Rien n’est perdu : choisissez la version à garder.',
+    intro:
+      'Ces modifications n’ont pas pu être appliquées car la plateforme a une version plus récente. Rien n’est perdu : choisissez la version à garder.',
     none: 'Aucun conflit.',
     mine: 'Ma version (cet appareil)',
     theirs: 'Version de la plateforme',

@@ -39,7 +39,9 @@ const base64Attachment = z
   .max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4, `at most ${MAX_ATTACHMENT_BYTES / (1024 * 1024)} MB`)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 
-const reference = z.string().regex(/^(Practitioner|Organization)\/[A-Za-z0-9\-.]{1,64}$/, 'a professional or an organisation of the directory');
+const reference = z
+  .string()
+  .regex(/^(Practitioner|Organization)\/[A-Za-z0-9\-.]{1,64}$/, 'a professional or an organisation of the directory');
 
 export const composeInput = z
   .object({
@@ -47,7 +49,9 @@ export const composeInput = z
     subject: z.string().trim().min(1, 'required').max(200),
     body: z.string().max(100_000),
     attachments: z
-      .array(z.object({ name: z.string().min(1).max(200), contentType: z.string().min(1).max(100), data: base64Attachment }).strict())
+      .array(
+        z.object({ name: z.string().min(1).max(200), contentType: z.string().min(1).max(100), data: base64Attachment }).strict(),
+      )
       .max(MAX_ATTACHMENTS, `at most ${MAX_ATTACHMENTS} attachments`)
       .default([]),
   })
@@ -69,17 +73,35 @@ const byId = z.object({ id: z.string().min(1).max(64) }).strict();
 export const mailboxMethods = {
   /** This professional's key: fingerprint to compare out of band, and whether the directory has it. */
   keyInfo: defineMethod(z.object({}).strict(), z.object({ fingerprint: z.string().nullable(), published: z.boolean() })),
-  list: defineMethod(z.object({ folder: mailFolder, query: z.string().trim().max(100).optional() }).strict(), z.array(messageSummary)),
+  list: defineMethod(
+    z.object({ folder: mailFolder, query: z.string().trim().max(100).optional() }).strict(),
+    z.array(messageSummary),
+  ),
   counts: defineMethod(z.object({}).strict(), z.record(mailFolder, z.object({ total: z.number(), unread: z.number() }))),
   /** Opens a message (and tells the sender it was read). */
   open: defineMethod(byId, messageView),
   /** Encrypts and queues; `draftId` is the draft it replaces. */
   send: defineMethod(composeInput.extend({ draftId: z.string().max(64).optional() }), z.object({ id: z.string() })),
-  saveDraft: defineMethod(composeInput.extend({ id: z.string().max(64).optional(), subject: z.string().max(200) }), z.object({ id: z.string() })),
+  saveDraft: defineMethod(
+    composeInput.extend({ id: z.string().max(64).optional(), subject: z.string().max(200) }),
+    z.object({ id: z.string() }),
+  ),
   archive: defineMethod(byId, z.object({ id: z.string() })),
   attachment: defineMethod(
-    z.object({ id: z.string().min(1).max(64), index: z.number().int().min(0).max(MAX_ATTACHMENTS - 1) }).strict(),
+    z
+      .object({
+        id: z.string().min(1).max(64),
+        index: z
+          .number()
+          .int()
+          .min(0)
+          .max(MAX_ATTACHMENTS - 1),
+      })
+      .strict(),
     z.object({ name: z.string(), contentType: z.string(), data: z.string() }),
   ),
-  searchRecipients: defineMethod(z.object({ text: z.string().trim().min(2, 'at least 2 characters').max(100) }).strict(), z.array(recipientHit)),
+  searchRecipients: defineMethod(
+    z.object({ text: z.string().trim().min(2, 'at least 2 characters').max(100) }).strict(),
+    z.array(recipientHit),
+  ),
 };

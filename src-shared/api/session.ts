@@ -63,5 +63,8 @@ export const sessionMethods = {
   forget: defineMethod(z.object({ profileId: z.string().min(1).max(64) }).strict(), sessionStatus),
   lock: defineMethod(z.object({}).strict(), sessionStatus),
   /** Re-wraps the open profile's data key under a new passphrase; the cache itself is untouched. */
-  changePassphrase: defineMethod(z.object({ current: z.string().min(1, 'required').max(1024), next: passphrase }).strict(), sessionStatus),
+  changePassphrase: defineMethod(
+    z.object({ current: z.string().min(1, 'required').max(1024), next: passphrase }).strict(),
+    sessionStatus,
+  ),
 };

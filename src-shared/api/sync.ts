@@ -8,7 +8,11 @@ export const syncStatus = z.object({
   pending: z.number().int().nonnegative(),
   conflicts: z.number().int().nonnegative(),
   progress: z
-    .object({ phase: z.enum(['pull', 'push']), done: z.number().int().nonnegative(), total: z.number().int().nonnegative().nullable() })
+    .object({
+      phase: z.enum(['pull', 'push']),
+      done: z.number().int().nonnegative(),
+      total: z.number().int().nonnegative().nullable(),
+    })
     .nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatus>;

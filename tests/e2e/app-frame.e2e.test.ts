@@ -49,7 +49,10 @@ describe('npm start (browser shell) in Chromium', () => {
     const page = await browser.newPage();
     const origin = new URL(app.url).origin;
     await page.goto(`${origin}/`);
-    const status = await page.evaluate(async () => (await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+    const status = await page.evaluate(
+      async () =>
+        (await fetch('/api/app.info', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status,
+    );
     expect(status).toBe(401);
   });
 });

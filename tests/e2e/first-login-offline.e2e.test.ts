@@ -54,7 +54,10 @@ describe('first login, first sync, then offline', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
 
     await page.getByText(`Connecté : ${gp.displayName}`).waitFor();
-    await page.getByTestId('sync-status').getByText(/Dernière synchro : \d/).waitFor({ timeout: 60_000 });
+    await page
+      .getByTestId('sync-status')
+      .getByText(/Dernière synchro : \d/)
+      .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-sync-done.png') });
     const states = await page.evaluate(() => (window as unknown as { syncStates: string[] }).syncStates);
     expect(states.some((s) => s.includes('Synchronisation…'))).toBe(true);

@@ -26,7 +26,10 @@ async function login(page: Page, app: RunningApp, role: Role) {
   await page.getByLabel('Code à usage unique').fill(account.otp);
   await page.getByLabel('Phrase secrète de cet appareil').fill('une phrase secrète solide');
   await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page.getByTestId('sync-status').getByText(/Dernière synchro : \d/).waitFor({ timeout: 60_000 });
+  await page
+    .getByTestId('sync-status')
+    .getByText(/Dernière synchro : \d/)
+    .waitFor({ timeout: 60_000 });
 }
 
 async function syncAndWait(page: Page) {
@@ -72,7 +75,9 @@ describe('secure messaging in Chromium', () => {
     await nursePage.getByRole('option', { name: /Dr Claude Weber/ }).click();
     await nursePage.getByLabel(/^Objet/).fill('Mme Reuter — pansement');
     await nursePage.getByLabel('Message', { exact: true }).fill('Bonjour Docteur, compte rendu de visite en pièce jointe.');
-    await nursePage.locator('input[type="file"]').setInputFiles({ name: 'compte-rendu.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await nursePage
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'compte-rendu.pdf', mimeType: 'application/pdf', buffer: PDF });
     await nursePage.getByRole('button', { name: 'Envoyer' }).click();
     await nursePage.getByText('Message chiffré : il partira dès que la plateforme sera joignable.').waitFor();
     await nursePage.getByTestId('message-list').getByText('En attente d’envoi').waitFor();

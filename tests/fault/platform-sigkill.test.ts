@@ -88,7 +88,11 @@ describe('platform crash safety', () => {
       }
     });
     await Promise.all(writers);
-    await new Promise<void>((resolveExit) => (first.child.exitCode !== null || first.child.signalCode !== null ? resolveExit() : first.child.once('exit', () => resolveExit())));
+    await new Promise<void>((resolveExit) =>
+      first.child.exitCode !== null || first.child.signalCode !== null
+        ? resolveExit()
+        : first.child.once('exit', () => resolveExit()),
+    );
     expect(first.child.signalCode).toBe('SIGKILL');
     expect(acknowledged.size).toBeGreaterThanOrEqual(150);
 
@@ -106,7 +110,11 @@ describe('platform crash safety', () => {
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       // The ledger committed with each acknowledged effect: a replay after the crash would be recognised.
-      const ledger = db.prepare('SELECT count(*) AS n FROM operation_ledger WHERE op_id IN (' + [...acknowledged.keys()].map(() => '?').join(',') + ')').get(...acknowledged.keys()) as { n: number };
+      const ledger = db
+        .prepare(
+          'SELECT count(*) AS n FROM operation_ledger WHERE op_id IN (' + [...acknowledged.keys()].map(() => '?').join(',') + ')',
+        )
+        .get(...acknowledged.keys()) as { n: number };
       expect(ledger.n).toBe(acknowledged.size);
     } finally {
       db.close();

@@ -21,7 +21,9 @@ describe('app frame', () => {
     expect(await screen.findByRole('form', { name: 'LuxTrust-Anmeldung' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Startseite' })).toBeInTheDocument();
     expect(screen.getByLabelText(/Einmalcode/)).toBeInTheDocument();
-    await expect.poll(async () => (await core.registry.call('settings.get', {})) as unknown).toMatchObject({ value: { language: 'de' } });
+    await expect
+      .poll(async () => (await core.registry.call('settings.get', {})) as unknown)
+      .toMatchObject({ value: { language: 'de' } });
   });
 
   it('opens in English when that is the saved language', async () => {

@@ -14,7 +14,9 @@ describe('matricule (ARCHITECTURE §7)', () => {
   });
 
   it('names the broken rule', () => {
-    const rules = Object.fromEntries(vectors.invalid.map(({ value, why }) => [why, (checkMatricule(value, today) as { rule?: string }).rule]));
+    const rules = Object.fromEntries(
+      vectors.invalid.map(({ value, why }) => [why, (checkMatricule(value, today) as { rule?: string }).rule]),
+    );
     expect(rules).toMatchObject({
       'Verhoeff check digit (13th) wrong': 'verhoeff',
       'Luhn check digit (12th) wrong': 'luhn',

@@ -53,7 +53,12 @@ function unsealBody(data: Uint8Array): SealedBody {
   try {
     const parsed = JSON.parse(text) as Partial<SealedBody>;
     if (parsed.v === 1 && typeof parsed.subject === 'string' && typeof parsed.body === 'string') {
-      return { v: 1, subject: parsed.subject, body: parsed.body, attachments: Array.isArray(parsed.attachments) ? parsed.attachments : [] };
+      return {
+        v: 1,
+        subject: parsed.subject,
+        body: parsed.body,
+        attachments: Array.isArray(parsed.attachments) ? parsed.attachments : [],
+      };
     }
   } catch {
     // not JSON: plain text from another OpenPGP client
@@ -122,8 +127,18 @@ export class Mailbox {
       period: { start: this.now().toISOString() },
     };
     this.store.transaction(() => {
-      this.store.pgpKeys.addActive({ fingerprint: pair.fingerprint, publicKey: pair.publicKeyArmored, privateKey: pair.privateKeyArmored, createdAt: this.now().toISOString() });
-      this.store.outbox.enqueue({ entityKey: `Endpoint/${endpoint.id}`, method: 'PUT', url: `Endpoint/${endpoint.id}`, body: endpoint });
+      this.store.pgpKeys.addActive({
+        fingerprint: pair.fingerprint,
+        publicKey: pair.publicKeyArmored,
+        privateKey: pair.privateKeyArmored,
+        createdAt: this.now().toISOString(),
+      });
+      this.store.outbox.enqueue({
+        entityKey: `Endpoint/${endpoint.id}`,
+        method: 'PUT',
+        url: `Endpoint/${endpoint.id}`,
+        body: endpoint,
+      });
     });
     this.afterWrite();
   }
@@ -131,13 +146,16 @@ export class Mailbox {
   keyInfo(): { fingerprint: string | null; published: boolean } {
     const key = this.store.pgpKeys.active();
     if (!key) return { fingerprint: null, published: false };
-    const published = this.store.resources.get<Endpoint>('Endpoint', `pgp-${key.fingerprint.slice(0, 16).toLowerCase()}`) !== undefined;
+    const published =
+      this.store.resources.get<Endpoint>('Endpoint', `pgp-${key.fingerprint.slice(0, 16).toLowerCase()}`) !== undefined;
     return { fingerprint: key.fingerprint, published };
   }
 
   list(folder: MailFolder, query?: string): MessageSummary[] {
     const nameOf = (ref: string) => this.directory.nameOf(ref);
-    const messages = query ? this.store.mailbox.search(query).filter((m) => m.folder === folder) : this.store.mailbox.list(folder);
+    const messages = query
+      ? this.store.mailbox.search(query).filter((m) => m.folder === folder)
+      : this.store.mailbox.list(folder);
     return messages.map((m) => summaryOf(m, nameOf));
   }
 
@@ -159,7 +177,13 @@ export class Mailbox {
         detail: p.qualification?.[0]?.code?.text ?? p.address?.[0]?.city ?? null,
         hasKey: this.directory.keysOf(`Practitioner/${p.id}`).some((k) => k.active),
       })),
-      ...groups.map((o) => ({ reference: `Organization/${o.id}`, name: o.name ?? o.id!, kind: 'group' as const, detail: o.address?.[0]?.city ?? null, hasKey: true })),
+      ...groups.map((o) => ({
+        reference: `Organization/${o.id}`,
+        name: o.name ?? o.id!,
+        kind: 'group' as const,
+        detail: o.address?.[0]?.city ?? null,
+        hasKey: true,
+      })),
     ];
   }
 
@@ -242,7 +266,9 @@ export class Mailbox {
       sender: { reference: me.id },
       recipient: input.to.map((reference) => ({ reference })),
       sent: sentAt,
-      payload: binaries.map((binary, i) => ({ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: parts[i]!.length } })),
+      payload: binaries.map((binary, i) => ({
+        contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: parts[i]!.length },
+      })),
     };
     const bundle: Bundle = {
       resourceType: 'Bundle',
@@ -289,14 +315,24 @@ export class Mailbox {
       if (existing && existing.versionId >= cached.versionId) continue;
       const delivery = deliveryOf(communication);
       if (existing) {
-        this.store.mailbox.save({ ...existing, delivery: delivery.length > 0 ? delivery : existing.delivery, versionId: cached.versionId });
+        this.store.mailbox.save({
+          ...existing,
+          delivery: delivery.length > 0 ? delivery : existing.delivery,
+          versionId: cached.versionId,
+        });
         continue;
       }
       const opened = await this.openIncoming(communication);
       if (!opened) continue; // its body part has not arrived yet: next pull
       const mine = communication.sender?.reference === me;
       this.store.transaction(() => {
-        this.store.mailbox.save({ ...opened, folder: mine ? 'sent' : 'inbox', delivery, versionId: cached.versionId, readAt: mine ? opened.sentAt : null });
+        this.store.mailbox.save({
+          ...opened,
+          folder: mine ? 'sent' : 'inbox',
+          delivery,
+          versionId: cached.versionId,
+          readAt: mine ? opened.sentAt : null,
+        });
         if (!mine) this.enqueueReceipt(cached.id, 'delivered');
       });
       if (!mine) arrived += 1;
@@ -339,7 +375,11 @@ export class Mailbox {
     const url = communication?.payload?.[index + 1]?.contentAttachment?.url;
     const binary = url ? this.binary(url) : undefined;
     if (!binary?.data) throw new DeskError('offline', 'the attachment has not been downloaded yet; it comes with the next sync');
-    const opened = await decryptAndVerify(Buffer.from(binary.data, 'base64'), this.privateKeys(), this.directory.keysOf(message.sender).map((k) => k.armored));
+    const opened = await decryptAndVerify(
+      Buffer.from(binary.data, 'base64'),
+      this.privateKeys(),
+      this.directory.keysOf(message.sender).map((k) => k.armored),
+    );
     return { name: meta.name, contentType: meta.contentType, data: Buffer.from(opened.data).toString('base64') };
   }
 
@@ -349,12 +389,20 @@ export class Mailbox {
 
   private enqueueReceipt(id: string, status: 'delivered' | 'read'): void {
     const parameters: Parameters = { resourceType: 'Parameters', parameter: [{ name: 'status', valueCode: status }] };
-    this.store.outbox.enqueue({ entityKey: `Communication/${id}`, method: 'POST', url: `Communication/${id}/$receipt`, body: parameters });
+    this.store.outbox.enqueue({
+      entityKey: `Communication/${id}`,
+      method: 'POST',
+      url: `Communication/${id}/$receipt`,
+      body: parameters,
+    });
   }
 
   /** The envelope from the cache, or from our own queued transaction while it has not been sent. */
   private communication(id: string): Communication | undefined {
-    return this.store.resources.get<Communication>('Communication', id)?.resource ?? this.queuedResource<Communication>(`Communication/${id}`);
+    return (
+      this.store.resources.get<Communication>('Communication', id)?.resource ??
+      this.queuedResource<Communication>(`Communication/${id}`)
+    );
   }
 
   private binary(reference: string): Binary | undefined {
@@ -371,7 +419,9 @@ export class Mailbox {
     return undefined;
   }
 
-  private async openIncoming(communication: Communication): Promise<Omit<StoredMessage, 'folder' | 'delivery' | 'versionId'> | null> {
+  private async openIncoming(
+    communication: Communication,
+  ): Promise<Omit<StoredMessage, 'folder' | 'delivery' | 'versionId'> | null> {
     const sender = communication.sender?.reference ?? '';
     const bodyUrl = communication.payload?.[0]?.contentAttachment?.url;
     const bodyPart = bodyUrl ? this.binary(bodyUrl) : undefined;
@@ -380,14 +430,27 @@ export class Mailbox {
       id: communication.id!,
       sender,
       senderName: this.directory.nameOf(sender),
-      recipients: (communication.recipient ?? []).map((r) => ({ reference: r.reference ?? '', name: this.directory.nameOf(r.reference ?? '') })),
+      recipients: (communication.recipient ?? []).map((r) => ({
+        reference: r.reference ?? '',
+        name: this.directory.nameOf(r.reference ?? ''),
+      })),
       sentAt: communication.sent ?? null,
       readAt: null,
     };
     try {
-      const opened = await decryptAndVerify(Buffer.from(bodyPart.data, 'base64'), this.privateKeys(), this.directory.keysOf(sender).map((k) => k.armored));
+      const opened = await decryptAndVerify(
+        Buffer.from(bodyPart.data, 'base64'),
+        this.privateKeys(),
+        this.directory.keysOf(sender).map((k) => k.armored),
+      );
       const sealed = unsealBody(opened.data);
-      return { ...base, subject: sealed.subject, body: sealed.body, attachments: sealed.attachments, signature: opened.signature };
+      return {
+        ...base,
+        subject: sealed.subject,
+        body: sealed.body,
+        attachments: sealed.attachments,
+        signature: opened.signature,
+      };
     } catch (error) {
       if (!(error instanceof UnreadableMessageError)) throw error;
       // Shown as such, never hidden: the user must know a message arrived that cannot be trusted.
@@ -395,4 +458,3 @@ export class Mailbox {
     }
   }
 }
-

@@ -56,7 +56,11 @@ export async function fingerprintOf(armoredKey: string): Promise<string> {
 }
 
 /** Encrypts to every recipient (and the sender, who must read their own sent mail) and signs. */
-export async function encryptAndSign(data: Uint8Array, recipientPublicKeys: string[], senderPrivateKey: string): Promise<Uint8Array> {
+export async function encryptAndSign(
+  data: Uint8Array,
+  recipientPublicKeys: string[],
+  senderPrivateKey: string,
+): Promise<Uint8Array> {
   const openpgp = await loadOpenpgp();
   const encryptionKeys = await Promise.all(recipientPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
   const signingKeys = await openpgp.readPrivateKey({ armoredKey: senderPrivateKey });
@@ -67,7 +71,9 @@ export async function encryptAndSign(data: Uint8Array, recipientPublicKeys: stri
 async function readAnyMessage(message: Uint8Array | string) {
   const openpgp = await loadOpenpgp();
   try {
-    return typeof message === 'string' ? await openpgp.readMessage({ armoredMessage: message }) : await openpgp.readMessage({ binaryMessage: message });
+    return typeof message === 'string'
+      ? await openpgp.readMessage({ armoredMessage: message })
+      : await openpgp.readMessage({ binaryMessage: message });
   } catch (error) {
     throw new UnreadableMessageError(`not an OpenPGP message: ${(error as Error).message}`);
   }
@@ -77,7 +83,11 @@ async function readAnyMessage(message: Uint8Array | string) {
  * Decrypts with any of our private keys (old ones too, so rotation keeps old mail readable) and checks
  * the signature against the keys the directory publishes for the claimed sender.
  */
-export async function decryptAndVerify(message: Uint8Array | string, ourPrivateKeys: string[], senderPublicKeys: string[]): Promise<OpenedMessage> {
+export async function decryptAndVerify(
+  message: Uint8Array | string,
+  ourPrivateKeys: string[],
+  senderPublicKeys: string[],
+): Promise<OpenedMessage> {
   const openpgp = await loadOpenpgp();
   const decryptionKeys = await Promise.all(ourPrivateKeys.map((armoredKey) => openpgp.readPrivateKey({ armoredKey })));
   const verificationKeys = await Promise.all(senderPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));

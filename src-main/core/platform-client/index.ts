@@ -1,2 +1,9 @@
-export { PlatformClient, type PlatformClientOptions, type PlatformSession, type PlatformUser, type ChangesPage, type WriteResult } from './platform-client';
+export {
+  PlatformClient,
+  type PlatformClientOptions,
+  type PlatformSession,
+  type PlatformUser,
+  type ChangesPage,
+  type WriteResult,
+} from './platform-client';
 export { PlatformError, failureFromResponse, toDeskError, deskErrorCodeOf, type PlatformFailure } from './platform-error';

@@ -82,7 +82,10 @@ export class PlatformClient {
   }
 
   async login(identifier: string, password: string, otp: string): Promise<PlatformSession> {
-    const response = await this.send<LoginResponse>({ method: 'POST', url: this.authUrl('login'), data: { identifier, password, otp } }, false);
+    const response = await this.send<LoginResponse>(
+      { method: 'POST', url: this.authUrl('login'), data: { identifier, password, otp } },
+      false,
+    );
     this.setSession(fromLogin(response.data));
     return this.session!;
   }
@@ -114,7 +117,13 @@ export class PlatformClient {
    * Sends one outbox operation. The operation id makes a retry safe: the platform answers a replay
    * with the first result.
    */
-  async write<T extends FhirResource>(op: { method: string; url: string; body: unknown; ifMatch: string | null; opId: string }): Promise<WriteResult<T>> {
+  async write<T extends FhirResource>(op: {
+    method: string;
+    url: string;
+    body: unknown;
+    ifMatch: string | null;
+    opId: string;
+  }): Promise<WriteResult<T>> {
     const headers: Record<string, string> = { [OPERATION_ID_HEADER]: op.opId, 'Content-Type': 'application/fhir+json' };
     if (op.ifMatch) headers['If-Match'] = op.ifMatch;
     // An empty url is the FHIR base itself: where transaction Bundles go.
@@ -128,7 +137,11 @@ export class PlatformClient {
     const params: Record<string, string> = { _count: String(count) };
     if (cursor !== null) params.cursor = cursor;
     // The platform marks the page with two extensions on the Bundle (see src-shared/domain/fhir-sync.ts).
-    const response = await this.send<Bundle & { extension?: Extension[] }>({ method: 'GET', url: `${this.fhirBaseUrl}/$changes`, params });
+    const response = await this.send<Bundle & { extension?: Extension[] }>({
+      method: 'GET',
+      url: `${this.fhirBaseUrl}/$changes`,
+      params,
+    });
     const extensions = response.data.extension ?? [];
     const nextCursor = extensions.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;
     const hasMore = extensions.find((e) => e.url === CHANGES_HAS_MORE_URL)?.valueBoolean;
@@ -153,7 +166,10 @@ export class PlatformClient {
       try {
         const refreshToken = this.session?.refreshToken;
         if (!refreshToken) throw new PlatformError({ kind: 'unauthenticated', detail: 'not logged in' });
-        const response = await this.send<LoginResponse>({ method: 'POST', url: this.authUrl('refresh'), data: { refresh_token: refreshToken } }, false);
+        const response = await this.send<LoginResponse>(
+          { method: 'POST', url: this.authUrl('refresh'), data: { refresh_token: refreshToken } },
+          false,
+        );
         this.setSession(fromLogin(response.data));
       } finally {
         this.refreshing = null;
@@ -187,7 +203,9 @@ export class PlatformClient {
       response = await attempt();
     }
     if (response.status >= 400) {
-      throw new PlatformError(failureFromResponse(response.status, response.data, response.headers['retry-after'] as string | undefined));
+      throw new PlatformError(
+        failureFromResponse(response.status, response.data, response.headers['retry-after'] as string | undefined),
+      );
     }
     return response;
   }

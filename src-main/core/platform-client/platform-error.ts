@@ -43,7 +43,10 @@ export function failureFromResponse(status: number, body: unknown, retryAfter?: 
   if (status === 502 || status === 503 || status === 504) return { kind: 'unreachable', detail };
   const seconds = Number(retryAfter);
   // Rate limiting is a "not now", never a refusal: the operation stays queued (not quarantined).
-  if (status === 429) return retryAfter !== undefined && Number.isFinite(seconds) ? { kind: 'throttled', detail, retryAfterSeconds: seconds } : { kind: 'throttled', detail };
+  if (status === 429)
+    return retryAfter !== undefined && Number.isFinite(seconds)
+      ? { kind: 'throttled', detail, retryAfterSeconds: seconds }
+      : { kind: 'throttled', detail };
   if (status >= 500) return { kind: 'server', status, detail };
   const failure: PlatformFailure = { kind: 'rejected', status, detail };
   if (issue?.expression?.[0]) failure.expression = issue.expression[0];

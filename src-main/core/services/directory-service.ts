@@ -53,7 +53,13 @@ async function searchWithFallback<R extends Practitioner | Patient, H>(
 export function createDirectoryService(sessions: SessionManager): DomainHandlers<'directory'> {
   return {
     searchPractitioners: ({ text }) =>
-      searchWithFallback<Practitioner, PractitionerHit>(sessions.require(), 'Practitioner', { name: text, _count: '50' }, text, practitionerHit),
+      searchWithFallback<Practitioner, PractitionerHit>(
+        sessions.require(),
+        'Practitioner',
+        { name: text, _count: '50' },
+        text,
+        practitionerHit,
+      ),
     searchPatients: ({ text }) => {
       const params: Record<string, string> = /^\d{13}$/.test(text)
         ? { identifier: `${LU_MATRICULE_SYSTEM}|${text}` }

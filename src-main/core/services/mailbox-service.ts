@@ -8,7 +8,10 @@ export function createMailboxService(sessions: SessionManager): DomainHandlers<'
     list: ({ folder, query }) => mailbox().list(folder, query),
     counts: () => mailbox().counts(),
     open: ({ id }) => mailbox().open(id),
-    send: (input) => mailbox().send(input).then((id) => ({ id })),
+    send: (input) =>
+      mailbox()
+        .send(input)
+        .then((id) => ({ id })),
     saveDraft: (input) => ({ id: mailbox().saveDraft(input) }),
     archive: ({ id }) => {
       mailbox().archive(id);

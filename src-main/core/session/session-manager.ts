@@ -10,10 +10,10 @@ import { ActiveSession, type ActiveSessionOptions } from './active-session';
 export function loginError(error: unknown): DeskError {
   if (!(error instanceof PlatformError)) return error instanceof DeskError ? error : new DeskError('internal', 'login failed');
   const desk = toDeskError(error);
-  return desk.code === 'unauthenticated' || desk.code === 'rate_limited' ? new DeskError(desk.code, desk.message, 'identifier') : desk;
+  return desk.code === 'unauthenticated' || desk.code === 'rate_limited'
+    ? new DeskError(desk.code, desk.message, 'identifier')
+    : desk;
 }
-
-
 
 /** Which profile is open on this device, and the login, unlock and lock that change it. */
 export class SessionManager {
@@ -104,7 +104,8 @@ export class SessionManager {
   }
 
   async unlockRemembered(profileId: string): Promise<SessionStatus> {
-    if (!this.keyProtector || !this.canRemember) throw new DeskError('locked', 'this device cannot remember profiles; unlock with the passphrase');
+    if (!this.keyProtector || !this.canRemember)
+      throw new DeskError('locked', 'this device cannot remember profiles; unlock with the passphrase');
     if (this.active && this.active.profileId !== profileId) await this.lock();
     if (!this.active) {
       const unlocked = this.profiles.unlockWithProtector(profileId, this.keyProtector);

@@ -34,8 +34,11 @@ function openKeyed(path: string, options: CipherOpenOptions, mode: 'create' | 'r
   return db;
 }
 
-/** Settings every connection gets once the file is known to be ours. */
-function configure(db: SqliteDatabase): void {
+/**
+ * Settings every connection gets once the file is known to be ours. Exported for the bench's
+ * unencrypted baseline (tests/bench/support/plain-store.ts), which must use exactly the same settings.
+ */
+export function configure(db: SqliteDatabase): void {
   db.pragma('journal_mode = WAL');
   // FULL: a transaction the outbox reported as committed survives a power cut.
   db.pragma('synchronous = FULL');

@@ -6,4 +6,12 @@ export type { FhirResourceLike, PatientRow, PractitionerRow } from './resource-e
 export type { NewOutboxOp, OutboxOp, OutboxMethod, OutboxStatus } from './outbox-repository';
 export type { NewQuarantineEntry, QuarantineEntry } from './quarantine-repository';
 export { writeFileDurably } from './durable-file';
-export type { StoredMessage, MailFolder, MailParty, AttachmentMeta, DeliveryEntry, SignatureCheck, StoredKeyPair } from './mailbox-repository';
+export type {
+  StoredMessage,
+  MailFolder,
+  MailParty,
+  AttachmentMeta,
+  DeliveryEntry,
+  SignatureCheck,
+  StoredKeyPair,
+} from './mailbox-repository';

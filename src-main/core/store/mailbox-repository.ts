@@ -102,7 +102,9 @@ export class MailboxRepository {
         )!;
       this.sql.prepare('DELETE FROM message_search WHERE rowid = ?').run(row_id);
       const people = [message.senderName, ...message.recipients.map((r) => r.name)].join(' ');
-      this.sql.prepare('INSERT INTO message_search (rowid, subject, body, people) VALUES (?, ?, ?, ?)').run(row_id, message.subject, message.body, people);
+      this.sql
+        .prepare('INSERT INTO message_search (rowid, subject, body, people) VALUES (?, ?, ?, ?)')
+        .run(row_id, message.subject, message.body, people);
     });
   }
 
@@ -113,7 +115,9 @@ export class MailboxRepository {
 
   list(folder: MailFolder, limit = 200): StoredMessage[] {
     return this.sql
-      .prepare<[string, number], MessageRow>('SELECT * FROM messages WHERE folder = ? ORDER BY coalesce(sent_at, \'9999\') DESC, row_id DESC LIMIT ?')
+      .prepare<[string, number], MessageRow>(
+        "SELECT * FROM messages WHERE folder = ? ORDER BY coalesce(sent_at, '9999') DESC, row_id DESC LIMIT ?",
+      )
       .all(folder, limit)
       .map(toMessage);
   }
@@ -187,6 +191,12 @@ export class PgpKeyRepository {
         'SELECT * FROM pgp_keys ORDER BY created_at DESC',
       )
       .all()
-      .map((r) => ({ fingerprint: r.fingerprint, publicKey: r.public_key, privateKey: r.private_key, createdAt: r.created_at, active: r.active === 1 }));
+      .map((r) => ({
+        fingerprint: r.fingerprint,
+        publicKey: r.public_key,
+        privateKey: r.private_key,
+        createdAt: r.created_at,
+        active: r.active === 1,
+      }));
   }
 }

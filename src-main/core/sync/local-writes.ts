@@ -18,7 +18,12 @@ export class LocalWrites {
     this.store.transaction(() => {
       this.store.resources.saveLocal(withId);
       // PUT to a client-chosen id is FHIR's update-as-create; with the op id it is safe to replay.
-      this.store.outbox.enqueue({ entityKey: `${withId.resourceType}/${withId.id}`, method: 'PUT', url: `${withId.resourceType}/${withId.id}`, body: withId });
+      this.store.outbox.enqueue({
+        entityKey: `${withId.resourceType}/${withId.id}`,
+        method: 'PUT',
+        url: `${withId.resourceType}/${withId.id}`,
+        body: withId,
+      });
     });
     this.afterWrite();
     return withId;

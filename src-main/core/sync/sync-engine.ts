@@ -69,7 +69,12 @@ export class SyncEngine {
       try {
         page = await this.client.changes(cursor, this.pageSize);
       } catch (error) {
-        if (error instanceof PlatformError && error.failure.kind === 'rejected' && error.failure.status === 410 && !report.restarted) {
+        if (
+          error instanceof PlatformError &&
+          error.failure.kind === 'rejected' &&
+          error.failure.status === 410 &&
+          !report.restarted
+        ) {
           this.startNewSnapshot();
           report.restarted = true;
           continue;
@@ -110,11 +115,14 @@ export class SyncEngine {
   resolveConflict(opId: string, choice: 'mine' | 'theirs'): void {
     const entry = this.store.quarantine.get(opId);
     const op = this.store.outbox.get(opId);
-    if (!entry || entry.resolvedAt !== null || !op) throw new PlatformError({ kind: 'rejected', status: 404, detail: `no open conflict ${opId}` });
+    if (!entry || entry.resolvedAt !== null || !op)
+      throw new PlatformError({ kind: 'rejected', status: 404, detail: `no open conflict ${opId}` });
     const server = entry.server as FhirResource | null;
     this.store.transaction(() => {
       this.store.quarantine.resolve(opId);
-      const queuedAfter = this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey && next.opId !== opId);
+      const queuedAfter = this.store.outbox
+        .listUnacked(100_000)
+        .some((next) => next.entityKey === op.entityKey && next.opId !== opId);
       if (choice === 'mine' && server?.meta?.versionId && op.ifMatch !== null && queuedAfter) {
         // Edits queued after this one were made on top of it: it must still go first, or the entity would
         // end on an older edit. The platform's ledger keeps only accepted writes, so this same operation
@@ -125,10 +133,14 @@ export class SyncEngine {
       this.store.outbox.discard(opId);
       this.store.syncState.delete(rebasedIfMatchKey(opId));
       if (server?.meta?.versionId) this.store.resources.upsert(server);
-      if (choice === 'theirs' && !this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey)) this.applyHeldBack(op.entityKey);
+      if (choice === 'theirs' && !this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey))
+        this.applyHeldBack(op.entityKey);
       if (choice === 'mine') {
         // A new operation (new id: its If-Match differs) re-applies the local version on top of the server's.
-        const local = { ...(op.body as FhirResource), meta: { ...(op.body as FhirResource).meta, versionId: server?.meta?.versionId } };
+        const local = {
+          ...(op.body as FhirResource),
+          meta: { ...(op.body as FhirResource).meta, versionId: server?.meta?.versionId },
+        };
         this.store.resources.saveLocal(local);
         this.store.outbox.enqueue({
           entityKey: op.entityKey,

@@ -39,7 +39,13 @@ export class SyncWorker {
   private followUp: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
-  private readonly state: SyncWorkerState = { connectivity: 'offline', running: false, lastSuccessAt: null, lastError: null, progress: null };
+  private readonly state: SyncWorkerState = {
+    connectivity: 'offline',
+    running: false,
+    lastSuccessAt: null,
+    lastError: null,
+    progress: null,
+  };
   private readonly periodMs: number;
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;

@@ -7,7 +7,9 @@ import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 
 type Kind = 'practitioners' | 'patients';
-type Results = { kind: 'practitioners'; fromCache: boolean; results: PractitionerHit[] } | { kind: 'patients'; fromCache: boolean; results: PatientHit[] };
+type Results =
+  | { kind: 'practitioners'; fromCache: boolean; results: PractitionerHit[] }
+  | { kind: 'patients'; fromCache: boolean; results: PatientHit[] };
 
 function ResultsTable({ data }: { data: Results }) {
   const { t } = useTranslation();
@@ -89,7 +91,13 @@ export function DirectoryPage() {
       </Tabs>
       <form onSubmit={submit} role="search">
         <Group align="flex-end">
-          <TextInput label={t('directory.searchLabel')} value={text} onChange={(e) => setText(e.currentTarget.value)} style={{ flex: 1 }} autoFocus />
+          <TextInput
+            label={t('directory.searchLabel')}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            style={{ flex: 1 }}
+            autoFocus
+          />
           <Button type="submit" loading={search.isPending}>
             {t('directory.search')}
           </Button>

@@ -92,12 +92,30 @@ export function ComposeForm({ onDone }: { onDone: (sentId: string | null) => voi
           data-testid="recipients"
         />
         <TextInput label={t('mailbox.subject')} value={subject} onChange={(e) => setSubject(e.currentTarget.value)} required />
-        <Textarea label={t('mailbox.body')} value={body} onChange={(e) => setBody(e.currentTarget.value)} autosize minRows={6} onKeyDown={onBodyKey} />
-        <FileInput label={t('mailbox.addAttachments')} multiple clearable value={files} onChange={setFiles} data-testid="attachments" />
+        <Textarea
+          label={t('mailbox.body')}
+          value={body}
+          onChange={(e) => setBody(e.currentTarget.value)}
+          autosize
+          minRows={6}
+          onKeyDown={onBodyKey}
+        />
+        <FileInput
+          label={t('mailbox.addAttachments')}
+          multiple
+          clearable
+          value={files}
+          onChange={setFiles}
+          data-testid="attachments"
+        />
         {tooLarge && <Alert color="red">{t('mailbox.tooLarge', { name: tooLarge.name })}</Alert>}
         {tooMany && <Alert color="red">{t('mailbox.tooMany')}</Alert>}
         {send.isPending && (
-          <Progress value={readProgress === null ? 100 : readProgress * 100} animated={readProgress === null} aria-label={t('mailbox.sending')} />
+          <Progress
+            value={readProgress === null ? 100 : readProgress * 100}
+            animated={readProgress === null}
+            aria-label={t('mailbox.sending')}
+          />
         )}
         {send.isError && <ApiErrorAlert error={send.error} />}
         {saveDraft.isError && <ApiErrorAlert error={saveDraft.error} />}

@@ -51,7 +51,11 @@ export function MailboxPage() {
                 key={f}
                 active={folder === f}
                 label={t(`mailbox.folders.${f}`)}
-                rightSection={counts.data && counts.data[f].unread > 0 && f === 'inbox' ? <Badge size="sm">{counts.data[f].unread}</Badge> : null}
+                rightSection={
+                  counts.data && counts.data[f].unread > 0 && f === 'inbox' ? (
+                    <Badge size="sm">{counts.data[f].unread}</Badge>
+                  ) : null
+                }
                 onClick={() => {
                   setFolder(f);
                   setSelected(null);
@@ -80,7 +84,12 @@ export function MailboxPage() {
             />
           ) : (
             <Stack>
-              <TextInput aria-label={t('mailbox.search')} placeholder={t('mailbox.search')} value={query} onChange={(e) => setQuery(e.currentTarget.value)} />
+              <TextInput
+                aria-label={t('mailbox.search')}
+                placeholder={t('mailbox.search')}
+                value={query}
+                onChange={(e) => setQuery(e.currentTarget.value)}
+              />
               {list.isError && <ApiErrorAlert error={list.error} />}
               {list.data?.length === 0 && <Text c="dimmed">{t('mailbox.empty')}</Text>}
               {list.data && list.data.length > 0 && (
@@ -95,7 +104,9 @@ export function MailboxPage() {
                         style={{ cursor: 'pointer', fontWeight: m.unread ? 700 : 400 }}
                         aria-selected={selected === m.id}
                       >
-                        <Table.Td>{folder === 'sent' || folder === 'drafts' ? m.recipients.map((r) => r.name).join(', ') : m.sender.name}</Table.Td>
+                        <Table.Td>
+                          {folder === 'sent' || folder === 'drafts' ? m.recipients.map((r) => r.name).join(', ') : m.sender.name}
+                        </Table.Td>
                         <Table.Td>
                           {m.subject || t('mailbox.noSubject')}{' '}
                           {m.attachmentCount > 0 && (
@@ -105,8 +116,14 @@ export function MailboxPage() {
                           )}{' '}
                           <SignatureNotice signature={m.signature} compact />
                         </Table.Td>
-                        <Table.Td>{folder === 'sent' && <Badge variant="light">{t(`mailbox.delivery.${m.delivery}`)}</Badge>}</Table.Td>
-                        <Table.Td>{m.sentAt ? new Date(m.sentAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) : ''}</Table.Td>
+                        <Table.Td>
+                          {folder === 'sent' && <Badge variant="light">{t(`mailbox.delivery.${m.delivery}`)}</Badge>}
+                        </Table.Td>
+                        <Table.Td>
+                          {m.sentAt
+                            ? new Date(m.sentAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' })
+                            : ''}
+                        </Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

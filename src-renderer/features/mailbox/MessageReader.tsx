@@ -12,7 +12,10 @@ export function MessageReader({ id }: { id: string }) {
   const desk = useDesk();
   const queryClient = useQueryClient();
   const message = useQuery({ queryKey: ['mailbox.open', id], queryFn: () => unwrap(desk.mailbox.open({ id })) });
-  const archive = useMutation({ mutationFn: () => unwrap(desk.mailbox.archive({ id })), onSuccess: () => queryClient.invalidateQueries() });
+  const archive = useMutation({
+    mutationFn: () => unwrap(desk.mailbox.archive({ id })),
+    onSuccess: () => queryClient.invalidateQueries(),
+  });
   const download = useMutation({
     mutationFn: (index: number) => unwrap(desk.mailbox.attachment({ id, index })),
     onSuccess: (file) => saveBase64File(file.name, file.contentType, file.data),
@@ -49,7 +52,12 @@ export function MessageReader({ id }: { id: string }) {
                 <Text size="sm">
                   {a.name} ({t('mailbox.kilobytes', { count: Math.ceil(a.size / 1024) })})
                 </Text>
-                <Button size="compact-xs" variant="light" onClick={() => download.mutate(index)} loading={download.isPending && download.variables === index}>
+                <Button
+                  size="compact-xs"
+                  variant="light"
+                  onClick={() => download.mutate(index)}
+                  loading={download.isPending && download.variables === index}
+                >
                   {t('mailbox.save')}
                 </Button>
               </Group>

@@ -6,9 +6,18 @@ import type { MessageSummary } from '../../../src-shared/api';
 export function SignatureNotice({ signature, compact = false }: { signature: MessageSummary['signature']; compact?: boolean }) {
   const { t } = useTranslation();
   if (signature === 'valid' || signature === 'own') {
-    return compact ? null : <Badge color={signature === 'valid' ? 'teal' : 'gray'} variant="light">{t(`mailbox.signature.${signature}`)}</Badge>;
+    return compact ? null : (
+      <Badge color={signature === 'valid' ? 'teal' : 'gray'} variant="light">
+        {t(`mailbox.signature.${signature}`)}
+      </Badge>
+    );
   }
-  if (compact) return <Badge color="red" variant="filled" title={t(`mailbox.signature.${signature}`)}>!</Badge>;
+  if (compact)
+    return (
+      <Badge color="red" variant="filled" title={t(`mailbox.signature.${signature}`)}>
+        !
+      </Badge>
+    );
   return (
     <Alert color="red" role="alert" data-testid="signature-warning">
       {t(`mailbox.signature.${signature}`)}

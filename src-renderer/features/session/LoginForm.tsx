@@ -18,7 +18,8 @@ export function LoginForm() {
     onSuccess: () => queryClient.invalidateQueries(),
   });
   const errorField = login.error instanceof DeskCallError ? login.error.error.field : undefined;
-  const fieldError = (field: Field) => (errorField === field ? t(`errors.${(login.error as DeskCallError).error.code}`, { field }) : undefined);
+  const fieldError = (field: Field) =>
+    errorField === field ? t(`errors.${(login.error as DeskCallError).error.code}`, { field }) : undefined;
   const bind = (field: Field) => ({
     value: values[field],
     onChange: (event: { currentTarget: { value: string } }) => {
@@ -41,12 +42,21 @@ export function LoginForm() {
         <TextInput label={t('session.identifier')} autoComplete="username" autoFocus {...bind('identifier')} />
         <PasswordInput label={t('session.password')} autoComplete="current-password" {...bind('password')} />
         <TextInput label={t('session.otp')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} {...bind('otp')} />
-        <PasswordInput label={t('session.passphrase')} description={t('session.passphraseHint')} autoComplete="new-password" {...bind('passphrase')} />
+        <PasswordInput
+          label={t('session.passphrase')}
+          description={t('session.passphraseHint')}
+          autoComplete="new-password"
+          {...bind('passphrase')}
+        />
         {login.isError && <ApiErrorAlert error={login.error} />}
         <Button type="submit" loading={login.isPending}>
           {t('session.login')}
         </Button>
-        {login.isPending && <Text size="sm" aria-live="polite">{t('session.working')}</Text>}
+        {login.isPending && (
+          <Text size="sm" aria-live="polite">
+            {t('session.working')}
+          </Text>
+        )}
       </Stack>
     </form>
   );

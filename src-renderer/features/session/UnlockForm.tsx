@@ -46,7 +46,11 @@ export function UnlockForm({ profiles, canRemember }: { profiles: ProfileSummary
           autoFocus
         />
         {canRemember && (
-          <Checkbox label={t('session.remember')} checked={remember} onChange={(event) => setRemember(event.currentTarget.checked)} />
+          <Checkbox
+            label={t('session.remember')}
+            checked={remember}
+            onChange={(event) => setRemember(event.currentTarget.checked)}
+          />
         )}
         {unlock.isError && <ApiErrorAlert error={unlock.error} />}
         {unlockRemembered.isError && <ApiErrorAlert error={unlockRemembered.error} />}

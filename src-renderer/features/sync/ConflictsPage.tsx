@@ -66,7 +66,9 @@ export function ConflictsPage() {
       <Text>{t('conflicts.intro')}</Text>
       {conflicts.isError && <ApiErrorAlert error={conflicts.error} />}
       {conflicts.data?.length === 0 && <Alert color="teal">{t('conflicts.none')}</Alert>}
-      {conflicts.data?.map((conflict) => <ConflictCard key={conflict.opId} conflict={conflict} />)}
+      {conflicts.data?.map((conflict) => (
+        <ConflictCard key={conflict.opId} conflict={conflict} />
+      ))}
     </Stack>
   );
 }

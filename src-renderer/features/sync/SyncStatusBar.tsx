@@ -30,7 +30,9 @@ export function SyncStatusBar() {
   if (!status.data) return null;
   const s = status.data;
   const lastSync = s.lastSuccessAt
-    ? t('sync.lastSync', { time: new Date(s.lastSuccessAt).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' }) })
+    ? t('sync.lastSync', {
+        time: new Date(s.lastSuccessAt).toLocaleTimeString(i18n.language, { hour: '2-digit', minute: '2-digit' }),
+      })
     : t('sync.never');
 
   return (

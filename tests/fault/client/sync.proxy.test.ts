@@ -36,7 +36,14 @@ const timings = { faultyMs: 0, cleanMs: 0 };
 let cleanRounds = 0;
 
 function taskOf(description: string, id?: string): Task {
-  return { resourceType: 'Task', ...(id ? { id } : {}), status: 'requested', intent: 'order', description, for: { reference: 'Patient/demo-patient' } };
+  return {
+    resourceType: 'Task',
+    ...(id ? { id } : {}),
+    status: 'requested',
+    intent: 'order',
+    description,
+    for: { reference: 'Patient/demo-patient' },
+  };
 }
 
 function cachedTasks(core: Core) {
@@ -68,7 +75,12 @@ async function resolveConflicts(device: { name: string; core: Core }): Promise<n
   const conflicts = await device.core.desk.sync.conflicts({});
   if (!conflicts.ok) throw new Error(JSON.stringify(conflicts.error));
   for (const conflict of conflicts.value) {
-    conflictsSeen.push({ device: device.name, entityKey: conflict.entityKey, hasLocal: conflict.local != null, hasServer: conflict.server != null });
+    conflictsSeen.push({
+      device: device.name,
+      entityKey: conflict.entityKey,
+      hasLocal: conflict.local != null,
+      hasServer: conflict.server != null,
+    });
     const resolved = await device.core.desk.sync.resolve({ opId: conflict.opId, choice: 'mine' });
     if (!resolved.ok) throw new Error(`resolve ${conflict.opId}: ${JSON.stringify(resolved.error)}`);
     resolvedOps.add(conflict.opId);
@@ -143,14 +155,18 @@ beforeAll(async () => {
     if (open === 0 && statuses.every((s) => s.pending === 0 && s.conflicts === 0 && s.connectivity === 'online')) break;
   }
   timings.cleanMs = performance.now() - cleanStarted;
-  platformCheck = await checkPlatformAgainstLog(await PlatformProbe.login(platform.url), log, FAULT_TASK_PREFIX, { ordered: false });
+  platformCheck = await checkPlatformAgainstLog(await PlatformProbe.login(platform.url), log, FAULT_TASK_PREFIX, {
+    ordered: false,
+  });
 }, 240_000);
 
 afterAll(async () => {
   for (const device of devices) await device.core.close();
   await proxy?.stop();
   await platform?.stop();
-  const injected = Object.entries(proxy?.counts ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+  const injected = Object.entries(proxy?.counts ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   console.info(
     `[sync.proxy] seed ${SEED}: faults ${injected}; by request ${JSON.stringify(Object.fromEntries(proxy?.byRequest ?? []))}; ` +
       `${log.acked.length} acknowledged writes on ${log.entities().size} Tasks, ${platformCheck?.versions ?? '?'} platform versions; ` +
@@ -172,11 +188,15 @@ describe('sync through a faulty network (nothing lost, nothing twice, no silent 
     const probe = await PlatformProbe.login(platform.url);
     const problems: string[] = [];
     for (const [entityKey, writes] of log.entities()) {
-      const latestPerDevice = new Set(['laptop', 'desktop'].map((d) => writes.filter((w) => w.by === d).at(-1)?.description).filter((d) => d !== undefined));
+      const latestPerDevice = new Set(
+        ['laptop', 'desktop'].map((d) => writes.filter((w) => w.by === d).at(-1)?.description).filter((d) => d !== undefined),
+      );
       const current = platformCheck.current.get(entityKey.split('/')[1]!)?.description;
       if (!current || !latestPerDevice.has(current)) {
         const history = (await probe.history<Task>('Task', entityKey.split('/')[1]!)).map((t) => t.description);
-        problems.push(`${entityKey}: platform shows "${current}", expected one of ${JSON.stringify([...latestPerDevice])}; history ${JSON.stringify(history)}`);
+        problems.push(
+          `${entityKey}: platform shows "${current}", expected one of ${JSON.stringify([...latestPerDevice])}; history ${JSON.stringify(history)}`,
+        );
       }
     }
     expect(problems).toEqual([]);

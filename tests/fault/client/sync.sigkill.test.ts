@@ -58,7 +58,9 @@ function recordLine(line: RunnerLine, run: number): void {
 }
 
 function whereItLanded(lines: readonly RunnerLine[]): string {
-  const last = [...lines].reverse().find((l) => l.kind === 'PHASE' || l.kind === 'REQ' || l.kind === 'INTENT' || l.kind === 'ACK');
+  const last = [...lines]
+    .reverse()
+    .find((l) => l.kind === 'PHASE' || l.kind === 'REQ' || l.kind === 'INTENT' || l.kind === 'ACK');
   if (!last) return 'startup';
   if (last.kind === 'REQ') return last.rest === 'write' ? 'push' : 'pull';
   if (last.kind === 'INTENT' || last.kind === 'ACK') return 'writes';
@@ -66,7 +68,11 @@ function whereItLanded(lines: readonly RunnerLine[]): string {
 }
 
 /** One launch killed with SIGKILL at a point aimed at `target`. */
-async function killedRun(run: number, target: Target, startupMs: number): Promise<{ landedAt: string; writesAt: number | undefined }> {
+async function killedRun(
+  run: number,
+  target: Target,
+  startupMs: number,
+): Promise<{ landedAt: string; writesAt: number | undefined }> {
   const runner = startRunner({ url: platform.url, dataDir: clientDir, run, seed: SEED, writes: WRITES_PER_RUN });
   const nth = prng.int(1, 3); // which push / pull request to aim at
   const jitter = prng.next();
@@ -77,7 +83,10 @@ async function killedRun(run: number, target: Target, startupMs: number): Promis
     recordLine(line, run);
     if (target === 'login' && line.kind === 'PHASE' && line.rest === 'login') killAfter(jitter * 120);
     if (target === 'writes' && line.kind === 'PHASE' && line.rest === 'writes') killAfter(jitter * 40);
-    if ((target === 'push' && line.kind === 'REQ' && line.rest === 'write') || (target === 'pull' && line.kind === 'REQ' && line.rest === 'changes')) {
+    if (
+      (target === 'push' && line.kind === 'REQ' && line.rest === 'write') ||
+      (target === 'pull' && line.kind === 'REQ' && line.rest === 'changes')
+    ) {
       seen += 1;
       if (seen === nth) killAfter(jitter * 12);
     }
@@ -87,7 +96,10 @@ async function killedRun(run: number, target: Target, startupMs: number): Promis
   const exit = await runner.exited;
   clearTimeout(watchdog);
   if (exit.signal !== 'SIGKILL') throw new Error(`run ${run} ended without being killed (${exit.code}): ${exit.stderr}`);
-  return { landedAt: whereItLanded(runner.lines), writesAt: runner.lines.find((l) => l.kind === 'PHASE' && l.rest === 'writes')?.at };
+  return {
+    landedAt: whereItLanded(runner.lines),
+    writesAt: runner.lines.find((l) => l.kind === 'PHASE' && l.rest === 'writes')?.at,
+  };
 }
 
 /** After a kill, on disk: every acknowledged write is still the local state, and the file is sound. */
@@ -103,12 +115,15 @@ async function checkLocalStateAfterKill(run: number): Promise<void> {
       const admissible = WriteLog.admissibleLatest(writes);
       if (!cached) found.push(`after run ${run}: ${entityKey} is acknowledged but not in the cache`);
       else if (!admissible.has(cached.resource.description ?? '')) {
-        found.push(`after run ${run}: ${entityKey} shows "${cached.resource.description}" locally, expected one of ${JSON.stringify([...admissible])}`);
+        found.push(
+          `after run ${run}: ${entityKey} shows "${cached.resource.description}" locally, expected one of ${JSON.stringify([...admissible])}`,
+        );
       }
     }
     return found;
   });
-  if (problems === null && log.acked.length > 0) localViolations.push(`after run ${run}: writes were acknowledged but no profile exists`);
+  if (problems === null && log.acked.length > 0)
+    localViolations.push(`after run ${run}: writes were acknowledged but no profile exists`);
   localViolations.push(...(problems ?? []));
   timings.localChecksMs += performance.now() - started;
 }
@@ -129,7 +144,14 @@ beforeAll(async () => {
   timings.killedRunsMs = performance.now() - started;
 
   const finalStarted = performance.now();
-  const runner = startRunner({ url: platform.url, dataDir: clientDir, run: KILLS + 1, seed: SEED, writes: WRITES_PER_RUN, final: true });
+  const runner = startRunner({
+    url: platform.url,
+    dataDir: clientDir,
+    run: KILLS + 1,
+    seed: SEED,
+    writes: WRITES_PER_RUN,
+    final: true,
+  });
   runner.onLine((line) => recordLine(line, KILLS + 1));
   const watchdog = setTimeout(() => runner.kill(), 60_000);
   finalExit = await runner.exited;
@@ -152,7 +174,8 @@ afterAll(async () => {
 describe('client SIGKILL during sync (nothing lost, nothing twice)', () => {
   it('the client was killed at least 50 times, at login, during local writes, during push and during pull', () => {
     expect([...landed.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
-    for (const phase of ['login', 'writes', 'push', 'pull']) expect(landed.get(phase) ?? 0, `kills landing in ${phase}`).toBeGreaterThanOrEqual(3);
+    for (const phase of ['login', 'writes', 'push', 'pull'])
+      expect(landed.get(phase) ?? 0, `kills landing in ${phase}`).toBeGreaterThanOrEqual(3);
     expect(log.acked.length).toBeGreaterThanOrEqual(50);
   });
 
@@ -175,7 +198,9 @@ describe('client SIGKILL during sync (nothing lost, nothing twice)', () => {
 
   it("the client's cache converges to the platform, passes integrity_check and keeps nothing in the outbox", async () => {
     const probe = await PlatformProbe.login(platform.url);
-    const onPlatform = new Map([...(await probe.current<Task>('Task'))].filter(([, t]) => t.description?.startsWith(FAULT_TASK_PREFIX)));
+    const onPlatform = new Map(
+      [...(await probe.current<Task>('Task'))].filter(([, t]) => t.description?.startsWith(FAULT_TASK_PREFIX)),
+    );
     const state = await withCache(clientDir, (store) => ({
       integrity: store.integrityCheck(),
       unacked: store.outbox.countUnacked(),

@@ -74,7 +74,14 @@ async function main(): Promise<void> {
     if (existing.length === 0 || prng.chance(0.4)) {
       const id = randomUUID();
       say(`INTENT Task/${id} ${description}`);
-      session.writes.create<Task>({ resourceType: 'Task', id, status: 'requested', intent: 'order', description, for: { reference: 'Patient/demo-patient' } });
+      session.writes.create<Task>({
+        resourceType: 'Task',
+        id,
+        status: 'requested',
+        intent: 'order',
+        description,
+        for: { reference: 'Patient/demo-patient' },
+      });
       say(`ACK Task/${id} ${description}`);
     } else {
       const target = prng.pick(existing);
@@ -101,7 +108,9 @@ async function main(): Promise<void> {
   }
 
   if (final) {
-    say(`DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`);
+    say(
+      `DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`,
+    );
     await core.close();
     process.exit(0);
   }

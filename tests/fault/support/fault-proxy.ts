@@ -35,17 +35,41 @@ interface UpstreamResponse {
   body: Buffer;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'upgrade', 'te', 'trailer', 'content-length']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'proxy-connection',
+  'upgrade',
+  'te',
+  'trailer',
+  'content-length',
+]);
 
 function outcome(status: number, diagnostics: string): Buffer {
-  return Buffer.from(JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: status === 401 ? 'login' : 'transient', diagnostics }] }));
+  return Buffer.from(
+    JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: status === 401 ? 'login' : 'transient', diagnostics }],
+    }),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class FaultProxy {
   /** Faults actually injected, by kind (plus `late`: held answers the client no longer waited for). */
-  readonly counts: Record<Fault | 'late', number> = { pass: 0, drop: 0, duplicate: 0, delay: 0, stall: 0, error500: 0, error503: 0, unauthorized: 0, late: 0 };
+  readonly counts: Record<Fault | 'late', number> = {
+    pass: 0,
+    drop: 0,
+    duplicate: 0,
+    delay: 0,
+    stall: 0,
+    error500: 0,
+    error503: 0,
+    unauthorized: 0,
+    late: 0,
+  };
   /** Injected faults by request kind (`PUT Task`, `GET $changes`, …), for the report. */
   readonly byRequest = new Map<string, number>();
   /** When false every request passes untouched (the "clean connection"). */
@@ -123,7 +147,14 @@ export class FaultProxy {
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token) this.requestsPerToken.set(token, (this.requestsPerToken.get(token) ?? 0) + 1);
     const scripted = req.url?.startsWith('/fhir/') ? this.scripted.findIndex((s) => s.method === req.method) : -1;
-    const fault = scripted >= 0 ? (this.scripted[scripted]!.sticky ? this.scripted[scripted]!.fault : this.scripted.splice(scripted, 1)[0]!.fault) : this.enabled && req.url?.startsWith('/fhir/') ? this.choose(token) : 'pass';
+    const fault =
+      scripted >= 0
+        ? this.scripted[scripted]!.sticky
+          ? this.scripted[scripted]!.fault
+          : this.scripted.splice(scripted, 1)[0]!.fault
+        : this.enabled && req.url?.startsWith('/fhir/')
+          ? this.choose(token)
+          : 'pass';
     this.counts[fault] += 1;
     if (fault !== 'pass') {
       const kind = `${req.method} ${(req.url ?? '').split('?')[0]!.split('/')[2] ?? ''}`;
@@ -151,7 +182,8 @@ export class FaultProxy {
       return;
     }
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(upstream.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(upstream.headers))
+      if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     headers['content-length'] = upstream.body.length;
     res.writeHead(upstream.status, headers);
     res.end(upstream.body);
@@ -160,14 +192,17 @@ export class FaultProxy {
   private forward(req: http.IncomingMessage, body: Buffer): Promise<UpstreamResponse> {
     const target = new URL(req.url ?? '/', this.options.upstream);
     const headers: http.OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name) && name !== 'host' && value !== undefined) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (!HOP_BY_HOP.has(name) && name !== 'host' && value !== undefined) headers[name] = value;
     headers.host = target.host;
     if (body.length > 0) headers['content-length'] = body.length;
     return new Promise((resolve, reject) => {
       const upstream = http.request(target, { method: req.method, headers, agent: this.agent }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
         response.on('error', reject);
       });
       upstream.on('error', reject);

@@ -24,7 +24,9 @@ export class PlatformProbe {
   }
 
   private async get<T>(path: string): Promise<T> {
-    const response = await fetch(`${this.fhirUrl}/${path}`, { headers: { authorization: `Bearer ${this.token}`, accept: 'application/fhir+json' } });
+    const response = await fetch(`${this.fhirUrl}/${path}`, {
+      headers: { authorization: `Bearer ${this.token}`, accept: 'application/fhir+json' },
+    });
     if (response.status !== 200) throw new Error(`probe GET ${path}: HTTP ${response.status} ${await response.text()}`);
     return (await response.json()) as T;
   }
@@ -34,14 +36,17 @@ export class PlatformProbe {
     const result = new Map<string, T>();
     let cursor: string | undefined;
     for (;;) {
-      const page = await this.get<Bundle>(`$changes?_count=1000${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`);
+      const page = await this.get<Bundle>(
+        `$changes?_count=1000${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
       for (const entry of page.entry ?? []) {
         const [entryType, id] = (entry.request?.url ?? '').split('/');
         if (entryType !== type || !id) continue;
         if (entry.request?.method === 'DELETE') result.delete(id);
         else if (entry.resource) result.set(id, entry.resource as T);
       }
-      const extensions = (page as Bundle & { extension?: { url: string; valueString?: string; valueBoolean?: boolean }[] }).extension ?? [];
+      const extensions =
+        (page as Bundle & { extension?: { url: string; valueString?: string; valueBoolean?: boolean }[] }).extension ?? [];
       cursor = extensions.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;
       if (extensions.find((e) => e.url === CHANGES_HAS_MORE_URL)?.valueBoolean !== true) return result;
     }

@@ -32,9 +32,30 @@ export function killAllRunners(): void {
   for (const child of startedRunners) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
 
-export function startRunner(args: { url: string; dataDir: string; run: number; seed: number; writes: number; final?: boolean }): RunnerProcess {
+export function startRunner(args: {
+  url: string;
+  dataDir: string;
+  run: number;
+  seed: number;
+  writes: number;
+  final?: boolean;
+}): RunnerProcess {
   const started = performance.now();
-  const argv = ['--import', 'tsx', CLIENT_RUNNER, '--url', args.url, '--data-dir', args.dataDir, '--run', String(args.run), '--seed', String(args.seed), '--writes', String(args.writes)];
+  const argv = [
+    '--import',
+    'tsx',
+    CLIENT_RUNNER,
+    '--url',
+    args.url,
+    '--data-dir',
+    args.dataDir,
+    '--run',
+    String(args.run),
+    '--seed',
+    String(args.seed),
+    '--writes',
+    String(args.writes),
+  ];
   if (args.final) argv.push('--final');
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   startedRunners.add(child);
@@ -45,7 +66,11 @@ export function startRunner(args: { url: string; dataDir: string; run: number; s
   const reader = createInterface({ input: child.stdout! });
   reader.on('line', (text) => {
     const space = text.indexOf(' ');
-    const line = { at: performance.now() - started, kind: space < 0 ? text : text.slice(0, space), rest: space < 0 ? '' : text.slice(space + 1) };
+    const line = {
+      at: performance.now() - started,
+      kind: space < 0 ? text : text.slice(0, space),
+      rest: space < 0 ? '' : text.slice(space + 1),
+    };
     lines.push(line);
     for (const listener of listeners) listener(line);
   });

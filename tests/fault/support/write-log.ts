@@ -60,7 +60,12 @@ export interface PlatformCheck {
  * - `ordered`: one writer per entity, so the history must follow the log's order and end on the
  *   entity's latest write (the SIGKILL test); with several writers only membership is checked.
  */
-export async function checkPlatformAgainstLog(probe: PlatformProbe, log: WriteLog, prefix: string, options: { ordered: boolean }): Promise<PlatformCheck> {
+export async function checkPlatformAgainstLog(
+  probe: PlatformProbe,
+  log: WriteLog,
+  prefix: string,
+  options: { ordered: boolean },
+): Promise<PlatformCheck> {
   const violations: string[] = [];
   const current = new Map([...(await probe.current<Task>('Task'))].filter(([, t]) => t.description?.startsWith(prefix)));
   let versions = 0;
@@ -81,19 +86,27 @@ export async function checkPlatformAgainstLog(probe: PlatformProbe, log: WriteLo
       const other = seenAnywhere.get(description);
       if (other !== undefined && other !== entityKey) violations.push(`"${description}" is in ${entityKey} and in ${other}`);
       seenAnywhere.set(description, entityKey);
-      if (!attempted.includes(description)) violations.push(`${entityKey}: platform has "${description}", which was never written to it`);
+      if (!attempted.includes(description))
+        violations.push(`${entityKey}: platform has "${description}", which was never written to it`);
     }
     const counts = new Map<string, number>();
     for (const description of history) counts.set(description, (counts.get(description) ?? 0) + 1);
-    for (const [description, n] of counts) if (n > 1) violations.push(`${entityKey}: "${description}" is ${n} versions in _history (a replay made a new version)`);
-    for (const write of acked) if (!counts.has(write.description)) violations.push(`${entityKey}: acknowledged "${write.description}" (by ${write.by}) is missing from _history`);
-    if (history.length > writes.length) violations.push(`${entityKey}: ${history.length} versions for ${writes.length} attempted writes`);
+    for (const [description, n] of counts)
+      if (n > 1) violations.push(`${entityKey}: "${description}" is ${n} versions in _history (a replay made a new version)`);
+    for (const write of acked)
+      if (!counts.has(write.description))
+        violations.push(`${entityKey}: acknowledged "${write.description}" (by ${write.by}) is missing from _history`);
+    if (history.length > writes.length)
+      violations.push(`${entityKey}: ${history.length} versions for ${writes.length} attempted writes`);
     if (options.ordered) {
       const positions = history.map((d) => attempted.indexOf(d));
-      if (positions.some((p, i) => i > 0 && p <= positions[i - 1]!)) violations.push(`${entityKey}: versions out of write order: ${JSON.stringify(history)}`);
+      if (positions.some((p, i) => i > 0 && p <= positions[i - 1]!))
+        violations.push(`${entityKey}: versions out of write order: ${JSON.stringify(history)}`);
       const latest = WriteLog.admissibleLatest(writes);
       if (!latest.has(onPlatform.description ?? '')) {
-        violations.push(`${entityKey}: platform shows "${onPlatform.description}", expected one of ${JSON.stringify([...latest])}`);
+        violations.push(
+          `${entityKey}: platform shows "${onPlatform.description}", expected one of ${JSON.stringify([...latest])}`,
+        );
       }
     }
   }

@@ -83,7 +83,12 @@ describe('browser shell API bridge', () => {
   it('refuses a request from another Origin, even with the token', async () => {
     const res = await raw('POST', '/api/app.info', { ...json, ...auth(), Origin: 'http://evil.example' }, '{}');
     expect(res.status).toBe(403);
-    const sibling = await raw('POST', '/api/app.info', { ...json, ...auth(), Origin: `http://127.0.0.1:${shell.port + 1}` }, '{}');
+    const sibling = await raw(
+      'POST',
+      '/api/app.info',
+      { ...json, ...auth(), Origin: `http://127.0.0.1:${shell.port + 1}` },
+      '{}',
+    );
     expect(sibling.status).toBe(403);
   });
 

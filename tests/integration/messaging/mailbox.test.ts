@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { fingerprintOf } from '../../../src-main/core/messaging/pgp';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
-import { ENDPOINT_OWNER_URL, OPENPGP_FINGERPRINT_SYSTEM, OPENPGP_PAYLOAD_CODE, OPENPGP_PAYLOAD_SYSTEM, OPENPGP_PUBLIC_KEY_URL, PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
+import {
+  ENDPOINT_OWNER_URL,
+  OPENPGP_FINGERPRINT_SYSTEM,
+  OPENPGP_PAYLOAD_CODE,
+  OPENPGP_PAYLOAD_SYSTEM,
+  OPENPGP_PUBLIC_KEY_URL,
+  PGP_CONTENT_TYPE,
+} from '../../../src-shared/domain/messaging';
 import { GnupgHome } from '../../fixtures/gnupg';
 import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
@@ -35,7 +42,11 @@ async function tokenFor(role: 'specialist' | 'gp' | 'nurse'): Promise<string> {
 async function fhir(token: string, method: string, path: string, body?: unknown, operationId?: string) {
   const headers: Record<string, string> = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' };
   if (operationId) headers['X-Operation-Id'] = operationId;
-  const response = await fetch(`${platform.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${platform.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json().catch(() => null)) as unknown };
 }
 
@@ -77,14 +88,28 @@ describe('secure messaging end to end', () => {
     await syncNow(gp);
 
     const [message] = (await inbox(gp)).filter((m) => m.id === id);
-    expect(message).toMatchObject({ subject: 'Mme Reuter — plaie', unread: true, signature: 'valid', attachmentCount: 1, sender: { reference: 'Practitioner/demo-nurse' } });
+    expect(message).toMatchObject({
+      subject: 'Mme Reuter — plaie',
+      unread: true,
+      signature: 'valid',
+      attachmentCount: 1,
+      sender: { reference: 'Practitioner/demo-nurse' },
+    });
     await syncNow(gp); // sends the "delivered" receipt
     await syncNow(nurse);
     const afterDelivery = await nurse.desk.mailbox.open({ id });
-    expect(afterDelivery.ok && afterDelivery.value.deliveries).toEqual([expect.objectContaining({ recipient: 'Practitioner/demo-gp', status: 'delivered' })]);
+    expect(afterDelivery.ok && afterDelivery.value.deliveries).toEqual([
+      expect.objectContaining({ recipient: 'Practitioner/demo-gp', status: 'delivered' }),
+    ]);
 
     const opened = await gp.desk.mailbox.open({ id });
-    expect(opened).toMatchObject({ ok: true, value: { body: 'Bonjour Docteur, la plaie évolue bien. Photo et compte rendu joints.', attachments: [{ name: 'compte-rendu.pdf', size: pdf.length }] } });
+    expect(opened).toMatchObject({
+      ok: true,
+      value: {
+        body: 'Bonjour Docteur, la plaie évolue bien. Photo et compte rendu joints.',
+        attachments: [{ name: 'compte-rendu.pdf', size: pdf.length }],
+      },
+    });
     const attachment = await gp.desk.mailbox.attachment({ id, index: 0 });
     expect(attachment.ok && Buffer.from(attachment.value.data, 'base64').equals(pdf)).toBe(true);
     await syncNow(gp);
@@ -103,7 +128,12 @@ describe('secure messaging end to end', () => {
   it('a message written offline waits in the outbox and leaves when the platform is back', async () => {
     const port = platform.port;
     await platform.stop();
-    const sent = await nurse.desk.mailbox.send({ to: ['Practitioner/demo-gp'], subject: 'Hors ligne', body: 'Écrit dans la voiture.', attachments: [] });
+    const sent = await nurse.desk.mailbox.send({
+      to: ['Practitioner/demo-gp'],
+      subject: 'Hors ligne',
+      body: 'Écrit dans la voiture.',
+      attachments: [],
+    });
     expect(sent.ok).toBe(true);
     expect((await nurse.desk.sync.now({})).ok && nurse.sessions.require().store.outbox.countUnacked()).toBeGreaterThan(0);
     const listed = await nurse.desk.mailbox.list({ folder: 'sent' });
@@ -138,11 +168,23 @@ describe('secure messaging end to end', () => {
     expect((await fhir(token, 'PUT', `/Endpoint/${endpoint.id}`, endpoint, 'op-gpg-key-1')).status).toBe(201);
     // gpg encrypts to the GP's key, as published in the directory.
     const gpKey = (await fhir(token, 'GET', `/Endpoint?owner=Practitioner/demo-gp&status=active`)).body as Bundle;
-    const gpArmored = (gpKey.entry![0]!.resource as Endpoint).extension!.find((e) => e.url === OPENPGP_PUBLIC_KEY_URL)!.valueString!;
+    const gpArmored = (gpKey.entry![0]!.resource as Endpoint).extension!.find(
+      (e) => e.url === OPENPGP_PUBLIC_KEY_URL,
+    )!.valueString!;
     gpg.importKey(gpArmored);
-    const ciphertext = gpg.encryptAndSign(Buffer.from('Avis cardiologique : poursuivre le bêtabloquant.'), await fingerprintOf(gpArmored), signer);
+    const ciphertext = gpg.encryptAndSign(
+      Buffer.from('Avis cardiologique : poursuivre le bêtabloquant.'),
+      await fingerprintOf(gpArmored),
+      signer,
+    );
     const id = 'c0ffee00-0000-4000-8000-000000000001';
-    const binary: Binary = { resourceType: 'Binary', id: 'c0ffee00-0000-4000-8000-000000000002', contentType: PGP_CONTENT_TYPE, securityContext: { reference: `Communication/${id}` }, data: ciphertext.toString('base64') };
+    const binary: Binary = {
+      resourceType: 'Binary',
+      id: 'c0ffee00-0000-4000-8000-000000000002',
+      contentType: PGP_CONTENT_TYPE,
+      securityContext: { reference: `Communication/${id}` },
+      data: ciphertext.toString('base64'),
+    };
     const communication: Communication = {
       resourceType: 'Communication',
       id,
@@ -164,7 +206,10 @@ describe('secure messaging end to end', () => {
 
     await syncNow(gp);
     const opened = await gp.desk.mailbox.open({ id });
-    expect(opened).toMatchObject({ ok: true, value: { body: 'Avis cardiologique : poursuivre le bêtabloquant.', signature: 'valid' } });
+    expect(opened).toMatchObject({
+      ok: true,
+      value: { body: 'Avis cardiologique : poursuivre le bêtabloquant.', signature: 'valid' },
+    });
   });
 
   it('a tampered ciphertext and a signature by the wrong key are flagged, never shown as valid', async () => {
@@ -173,10 +218,14 @@ describe('secure messaging end to end', () => {
     const impostor = new GnupgHome();
     const impostorKey = impostor.generateSigningKey('Dr Anne Schmit <anne.schmit@esante.lu>');
     const gpKey = (await fhir(token, 'GET', `/Endpoint?owner=Practitioner/demo-gp&status=active`)).body as Bundle;
-    const gpArmored = (gpKey.entry![0]!.resource as Endpoint).extension!.find((e) => e.url === OPENPGP_PUBLIC_KEY_URL)!.valueString!;
+    const gpArmored = (gpKey.entry![0]!.resource as Endpoint).extension!.find(
+      (e) => e.url === OPENPGP_PUBLIC_KEY_URL,
+    )!.valueString!;
     impostor.importKey(gpArmored);
     const forged = impostor.encryptAndSign(Buffer.from('Arrêter le traitement.'), await fingerprintOf(gpArmored), impostorKey);
-    const tampered = Buffer.from(impostor.encryptAndSign(Buffer.from('x'.repeat(4000)), await fingerprintOf(gpArmored), impostorKey));
+    const tampered = Buffer.from(
+      impostor.encryptAndSign(Buffer.from('x'.repeat(4000)), await fingerprintOf(gpArmored), impostorKey),
+    );
     tampered[tampered.length - 30]! ^= 0x01;
 
     const post = async (n: number, data: Buffer) => {
@@ -186,9 +235,26 @@ describe('secure messaging end to end', () => {
         resourceType: 'Bundle',
         type: 'transaction',
         entry: [
-          { resource: { resourceType: 'Binary', id: binaryId, contentType: PGP_CONTENT_TYPE, securityContext: { reference: `Communication/${id}` }, data: data.toString('base64') }, request: { method: 'PUT', url: `Binary/${binaryId}` } },
           {
-            resource: { resourceType: 'Communication', id, status: 'completed', sender: { reference: 'Practitioner/demo-specialist' }, recipient: [{ reference: 'Practitioner/demo-gp' }], sent: new Date().toISOString(), payload: [{ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binaryId}`, size: data.length } }] },
+            resource: {
+              resourceType: 'Binary',
+              id: binaryId,
+              contentType: PGP_CONTENT_TYPE,
+              securityContext: { reference: `Communication/${id}` },
+              data: data.toString('base64'),
+            },
+            request: { method: 'PUT', url: `Binary/${binaryId}` },
+          },
+          {
+            resource: {
+              resourceType: 'Communication',
+              id,
+              status: 'completed',
+              sender: { reference: 'Practitioner/demo-specialist' },
+              recipient: [{ reference: 'Practitioner/demo-gp' }],
+              sent: new Date().toISOString(),
+              payload: [{ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binaryId}`, size: data.length } }],
+            },
             request: { method: 'PUT', url: `Communication/${id}` },
           },
         ],

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decryptAndVerify, encryptAndSign, fingerprintOf, generateKeyPair, UnreadableMessageError } from '../../../src-main/core/messaging/pgp';
+import {
+  decryptAndVerify,
+  encryptAndSign,
+  fingerprintOf,
+  generateKeyPair,
+  UnreadableMessageError,
+} from '../../../src-main/core/messaging/pgp';
 import { GnupgHome } from '../../fixtures/gnupg';
 
 // Issue 6, acceptance 1 and 2 at the OpenPGP level: our messages open in GnuPG 2.2 and GnuPG's open
@@ -32,7 +38,11 @@ describe('OpenPGP interoperability with GnuPG', () => {
     const attachment = randomBytes(256 * 1024);
     const message = gpg.encryptAndSign(attachment, recipient.fingerprint, gpgSigner);
 
-    const opened = await decryptAndVerify(new Uint8Array(message), [recipient.privateKeyArmored], [gpg.exportPublicKey(gpgSigner)]);
+    const opened = await decryptAndVerify(
+      new Uint8Array(message),
+      [recipient.privateKeyArmored],
+      [gpg.exportPublicKey(gpgSigner)],
+    );
     expect(Buffer.from(opened.data).equals(attachment)).toBe(true);
     expect(opened.signature).toBe('valid');
     expect(gpgSigner.endsWith(opened.signerKeyId!)).toBe(true);
@@ -41,18 +51,30 @@ describe('OpenPGP interoperability with GnuPG', () => {
   it('a tampered ciphertext is refused, not half-read', async () => {
     const sender = await generateKeyPair('A', 'a@esante.lu');
     const recipient = await generateKeyPair('B', 'b@esante.lu');
-    const message = await encryptAndSign(encoder.encode('x'.repeat(5000)), [recipient.publicKeyArmored], sender.privateKeyArmored);
+    const message = await encryptAndSign(
+      encoder.encode('x'.repeat(5000)),
+      [recipient.publicKeyArmored],
+      sender.privateKeyArmored,
+    );
     const tampered = Uint8Array.from(message);
     tampered[tampered.length - 40]! ^= 0x01;
-    await expect(decryptAndVerify(tampered, [recipient.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(UnreadableMessageError);
-    await expect(decryptAndVerify(message.subarray(0, message.length - 10), [recipient.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(UnreadableMessageError);
+    await expect(decryptAndVerify(tampered, [recipient.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(
+      UnreadableMessageError,
+    );
+    await expect(
+      decryptAndVerify(message.subarray(0, message.length - 10), [recipient.privateKeyArmored], [sender.publicKeyArmored]),
+    ).rejects.toBeInstanceOf(UnreadableMessageError);
   });
 
   it('a signature by a key other than the directory key of the sender is flagged', async () => {
     const claimedSender = await generateKeyPair('Dr Claude Weber', 'claude.weber@esante.lu');
     const impostor = await generateKeyPair('Dr Claude Weber', 'claude.weber@esante.lu');
     const recipient = await generateKeyPair('B', 'b@esante.lu');
-    const message = await encryptAndSign(encoder.encode('Changer le traitement'), [recipient.publicKeyArmored], impostor.privateKeyArmored);
+    const message = await encryptAndSign(
+      encoder.encode('Changer le traitement'),
+      [recipient.publicKeyArmored],
+      impostor.privateKeyArmored,
+    );
     const opened = await decryptAndVerify(message, [recipient.privateKeyArmored], [claimedSender.publicKeyArmored]);
     expect(opened.signature).toBe('unknown-signer');
     expect(await fingerprintOf(impostor.publicKeyArmored)).toContain(opened.signerKeyId!);
@@ -65,6 +87,8 @@ describe('OpenPGP interoperability with GnuPG', () => {
     const old = await encryptAndSign(encoder.encode('ancien message'), [before.publicKeyArmored], sender.privateKeyArmored);
     const opened = await decryptAndVerify(old, [after.privateKeyArmored, before.privateKeyArmored], [sender.publicKeyArmored]);
     expect(new TextDecoder().decode(opened.data)).toBe('ancien message');
-    await expect(decryptAndVerify(old, [after.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(UnreadableMessageError);
+    await expect(decryptAndVerify(old, [after.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(
+      UnreadableMessageError,
+    );
   });
 });

@@ -54,10 +54,15 @@ describe('remember on this device', () => {
   it('after an unlock with "remember", the next unlock needs no passphrase', async () => {
     const profiles = await client.desk.session.profiles({});
     const id = profiles.ok ? profiles.value[0]!.id : '';
-    expect(await client.desk.session.unlock({ profileId: id, passphrase: TEST_PASSPHRASE, remember: true })).toMatchObject({ ok: true });
+    expect(await client.desk.session.unlock({ profileId: id, passphrase: TEST_PASSPHRASE, remember: true })).toMatchObject({
+      ok: true,
+    });
     await client.desk.session.lock({});
     expect(await client.desk.session.profiles({})).toMatchObject({ ok: true, value: [{ remembered: true }] });
-    expect(await client.desk.session.unlockRemembered({ profileId: id })).toMatchObject({ ok: true, value: { state: 'unlocked' } });
+    expect(await client.desk.session.unlockRemembered({ profileId: id })).toMatchObject({
+      ok: true,
+      value: { state: 'unlocked' },
+    });
   });
 
   it('forgetting brings the passphrase back, and a keychain that stops working falls back to it', async () => {

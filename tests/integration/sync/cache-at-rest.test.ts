@@ -37,7 +37,13 @@ beforeAll(async () => {
   const found = await client.desk.directory.searchPatients({ text: 'Reuter' });
   if (!found.ok) throw new Error(JSON.stringify(found.error));
   patientNames = found.value.results.map((p) => `${p.given} ${p.family}`);
-  const task: Task = { resourceType: 'Task', status: 'requested', intent: 'order', description: NOTE, for: { reference: 'Patient/demo-patient' } };
+  const task: Task = {
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    description: NOTE,
+    for: { reference: 'Patient/demo-patient' },
+  };
   client.sessions.require().writes.create(task);
 });
 afterAll(async () => {
@@ -79,7 +85,10 @@ describe('changing the passphrase', () => {
     const changed = await client.desk.session.changePassphrase({ current: TEST_PASSPHRASE, next: 'une toute nouvelle phrase' });
     expect(changed).toMatchObject({ ok: true });
     await client.desk.session.lock({});
-    expect(await client.desk.session.unlock({ profileId, passphrase: TEST_PASSPHRASE })).toMatchObject({ ok: false, error: { code: 'wrong_passphrase' } });
+    expect(await client.desk.session.unlock({ profileId, passphrase: TEST_PASSPHRASE })).toMatchObject({
+      ok: false,
+      error: { code: 'wrong_passphrase' },
+    });
     expect(await client.desk.session.unlock({ profileId, passphrase: 'une toute nouvelle phrase' })).toMatchObject({ ok: true });
     expect(client.sessions.require().store.resources.search('hydrocolloïde', 5, 'Task')).toHaveLength(1);
   });

@@ -110,7 +110,10 @@ describe('sync conflicts on a mutable record', () => {
     const conflicts = await desktop.desk.sync.conflicts({});
     if (!conflicts.ok) throw new Error('no conflicts');
     const conflict = conflicts.value.find((c) => c.entityKey === `Task/${task.id}`)!;
-    expect(await desktop.desk.sync.resolve({ opId: conflict.opId, choice: 'theirs' })).toMatchObject({ ok: true, value: { conflicts: 0, pending: 0 } });
+    expect(await desktop.desk.sync.resolve({ opId: conflict.opId, choice: 'theirs' })).toMatchObject({
+      ok: true,
+      value: { conflicts: 0, pending: 0 },
+    });
     expect(cachedTask(desktop, task.id).resource.description).toBe('Injection insuline 10 UI');
     expect((await platformTask(task.id)).description).toBe('Injection insuline 10 UI');
   });

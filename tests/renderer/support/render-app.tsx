@@ -17,7 +17,13 @@ export function renderApp(options: { language?: Language; core?: Core } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'desk-renderer-'));
   const core =
     options.core ??
-    createCore({ version: '0.1.0', shell: 'browser', platformUrl: 'http://127.0.0.1:8787/fhir', dataDir: dir, settings: new FileSettingsStore(join(dir, 'settings.json')) });
+    createCore({
+      version: '0.1.0',
+      shell: 'browser',
+      platformUrl: 'http://127.0.0.1:8787/fhir',
+      dataDir: dir,
+      settings: new FileSettingsStore(join(dir, 'settings.json')),
+    });
   const desk: DeskApi = {
     ...createDeskMethods((name, input) => core.registry.call(name, input)),
     on: (topic, listener) =>

@@ -8,16 +8,24 @@ import { createSettingsService } from '../../../src-main/core/services/settings-
 import { FileSettingsStore } from '../../../src-main/core/settings';
 import { DeskError } from '../../../src-shared/domain/errors';
 
-const notUnderTest = new Proxy({}, {
-  get: () => () => {
-    throw new Error('not under test');
+const notUnderTest = new Proxy(
+  {},
+  {
+    get: () => () => {
+      throw new Error('not under test');
+    },
   },
-}) as never;
+) as never;
 
 function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []) {
   const settings = new FileSettingsStore(join(mkdtempSync(join(tmpdir(), 'desk-registry-')), 'settings.json'));
   const handlers: Handlers = {
-    app: createAppService({ version: '1.2.3', shell: 'browser', platformUrl: () => 'http://127.0.0.1:1/fhir', profileState: () => 'none' }),
+    app: createAppService({
+      version: '1.2.3',
+      shell: 'browser',
+      platformUrl: () => 'http://127.0.0.1:1/fhir',
+      profileState: () => 'none',
+    }),
     settings: createSettingsService(settings),
     // Domains these tests do not call; the registry must never reach them here.
     session: notUnderTest,
@@ -74,7 +82,10 @@ describe('API registry', () => {
       ok: true,
       value: { version: '1.2.3', shell: 'browser', platformUrl: 'http://127.0.0.1:1/fhir', profileState: 'none' },
     });
-    expect(await registry.call('settings.update', { language: 'de' })).toEqual({ ok: true, value: { language: 'de', autoLockMinutes: 15 } });
+    expect(await registry.call('settings.update', { language: 'de' })).toEqual({
+      ok: true,
+      value: { language: 'de', autoLockMinutes: 15 },
+    });
     expect(await registry.call('settings.get', {})).toEqual({ ok: true, value: { language: 'de', autoLockMinutes: 15 } });
   });
 

@@ -31,7 +31,12 @@ class FakeContents extends EventEmitter {
     this.openHandler = handler;
   }
   fire(event: string, ...args: unknown[]) {
-    const prevented = { defaultPrevented: false, preventDefault() { this.defaultPrevented = true; } };
+    const prevented = {
+      defaultPrevented: false,
+      preventDefault() {
+        this.defaultPrevented = true;
+      },
+    };
     this.emit(event, prevented, ...args);
     return prevented.defaultPrevented;
   }
@@ -39,7 +44,11 @@ class FakeContents extends EventEmitter {
 
 describe('Electron window security (ARCHITECTURE §8)', () => {
   it('creates the main window with contextIsolation and sandbox on, node integration off', () => {
-    createMainWindow(FakeWindow as unknown as new (o: BrowserWindowConstructorOptions) => BrowserWindow, '/app/preload.cjs', '/app/index.html');
+    createMainWindow(
+      FakeWindow as unknown as new (o: BrowserWindowConstructorOptions) => BrowserWindow,
+      '/app/preload.cjs',
+      '/app/index.html',
+    );
     const prefs = FakeWindow.created.at(-1)!.webPreferences!;
     expect(prefs).toMatchObject({
       contextIsolation: true,
@@ -67,7 +76,15 @@ describe('Electron window security (ARCHITECTURE §8)', () => {
     const opened: string[] = [];
     const contents = new FakeContents();
     hardenWebContents(contents as never, (url) => opened.push(url));
-    for (const url of ['https://esante.lu/', 'mailto:support@esante.lu', 'http://plain.example/', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@host/', 'not a url']) {
+    for (const url of [
+      'https://esante.lu/',
+      'mailto:support@esante.lu',
+      'http://plain.example/',
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'https://user:pw@host/',
+      'not a url',
+    ]) {
       expect(contents.openHandler!({ url })).toEqual({ action: 'deny' });
     }
     expect(opened).toEqual(['https://esante.lu/', 'mailto:support@esante.lu']);
@@ -145,16 +162,24 @@ describe('Electron main process glue', () => {
 
     // The CSP header is set on every response.
     let headers: Record<string, string[]> = {};
-    cspListener!({ responseHeaders: {} }, (r) => (headers = (r as { responseHeaders: Record<string, string[]> }).responseHeaders));
+    cspListener!(
+      { responseHeaders: {} },
+      (r) => (headers = (r as { responseHeaders: Record<string, string[]> }).responseHeaders),
+    );
     expect(headers['Content-Security-Policy']![0]).toContain("script-src 'self'");
     expect(headers['Content-Security-Policy']![0]).not.toContain('unsafe-eval');
 
     // The IPC handler refuses an untrusted frame and serves ours.
     const call = handlers.get('desk:call')!;
-    const refused = (await call({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {})) as { ok: boolean };
+    const refused = (await call({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {})) as {
+      ok: boolean;
+    };
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const ownUrl = `file://${windows[0]!.loaded}`;
     const served = await call({ senderFrame: { url: ownUrl, parent: null } }, 'app.info', {});
-    expect(served).toMatchObject({ ok: true, value: { shell: 'electron', version: '9.9.9', platformUrl: 'http://127.0.0.1:9/fhir' } });
+    expect(served).toMatchObject({
+      ok: true,
+      value: { shell: 'electron', version: '9.9.9', platformUrl: 'http://127.0.0.1:9/fhir' },
+    });
   });
 });

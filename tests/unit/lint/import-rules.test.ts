@@ -29,7 +29,10 @@ describe('layer import rules', () => {
     ['src-renderer/features/x.ts', "import { apiContract } from '../../src-shared/api';\nexport const x = apiContract;"],
     ['src-main/core/store/x.ts', "import Database from 'better-sqlite3-multiple-ciphers';\nexport const x = Database;"],
     ['src-main/electron/x.ts', "import { app } from 'electron';\nexport const x = app;"],
-    ['src-main/core/platform-client/x.ts', "import { checkMatricule } from '../../../src-shared/domain/matricule';\nexport const x = checkMatricule;"],
+    [
+      'src-main/core/platform-client/x.ts',
+      "import { checkMatricule } from '../../../src-shared/domain/matricule';\nexport const x = checkMatricule;",
+    ],
   ])('%s may: %s', async (filePath, code) => {
     expect(await restrictedImports(filePath, code)).toEqual([]);
   });

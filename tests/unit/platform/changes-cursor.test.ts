@@ -27,8 +27,18 @@ describe('$changes cursor', () => {
   });
 
   it('a malformed cursor is a 400', () => {
-    for (const bad of ['', '!!!', Buffer.from('c1.xyz.1').toString('base64url'), Buffer.from(`c2.${epoch}.1`).toString('base64url'), Buffer.from(`c1.${epoch}.-1`).toString('base64url'), Buffer.from(`c1.${epoch}.01`).toString('base64url')]) {
-      expect(statusOf(() => decodeCursor(bad)), bad).toBe(400);
+    for (const bad of [
+      '',
+      '!!!',
+      Buffer.from('c1.xyz.1').toString('base64url'),
+      Buffer.from(`c2.${epoch}.1`).toString('base64url'),
+      Buffer.from(`c1.${epoch}.-1`).toString('base64url'),
+      Buffer.from(`c1.${epoch}.01`).toString('base64url'),
+    ]) {
+      expect(
+        statusOf(() => decodeCursor(bad)),
+        bad,
+      ).toBe(400);
     }
   });
 

@@ -1,7 +1,12 @@
 /** The pure messaging rules: what an envelope and a part may hold, who is in a message's audience. */
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_STATUS_URL, MAX_ATTACHMENT_BYTES, OPENPGP_OVERHEAD_BYTES } from '../../../src-shared/domain/messaging';
-import { audienceIndex, audienceOf, deliveryEntries, deliveryExtension } from '../../../src-main/platform/access/message-audience';
+import {
+  audienceIndex,
+  audienceOf,
+  deliveryEntries,
+  deliveryExtension,
+} from '../../../src-main/platform/access/message-audience';
 import { checkEncryptedPart, checkEnvelope, isKeyEndpoint } from '../../../src-main/platform/fhir/message-rules';
 import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
 import { FhirError } from '../../../src-main/platform/fhir/fhir-error';
@@ -48,12 +53,20 @@ describe('envelope rules', () => {
   });
 
   it('a display name on the sender is refused too (references only)', () => {
-    expect(refusal(() => checkEnvelope(envelope({ sender: { reference: 'Practitioner/a', display: 'Dr A' } }))).issues[0]!.expression).toBe('Communication.sender.display');
+    expect(
+      refusal(() => checkEnvelope(envelope({ sender: { reference: 'Practitioner/a', display: 'Dr A' } }))).issues[0]!.expression,
+    ).toBe('Communication.sender.display');
   });
 });
 
 describe('encrypted part rules', () => {
-  const part = (data: string) => ({ resourceType: 'Binary', id: 'p0', contentType: 'application/pgp-encrypted', securityContext: { reference: 'Communication/m1' }, data });
+  const part = (data: string) => ({
+    resourceType: 'Binary',
+    id: 'p0',
+    contentType: 'application/pgp-encrypted',
+    securityContext: { reference: 'Communication/m1' },
+    data,
+  });
 
   it('returns the ciphertext size of a valid part', () => {
     expect(checkEncryptedPart(part(Buffer.from([0x85, 1, 2, 3, 4]).toString('base64')), 'm1')).toBe(5);
@@ -76,7 +89,10 @@ describe('encrypted part rules', () => {
 describe('audience', () => {
   const stored = {
     ...envelope(),
-    extension: [deliveryExtension({ recipient: 'Practitioner/b', status: 'sent', at: '2025-06-02T09:30:00Z' }), deliveryExtension({ recipient: 'Practitioner/c', status: 'read', at: '2025-06-02T10:00:00Z' })],
+    extension: [
+      deliveryExtension({ recipient: 'Practitioner/b', status: 'sent', at: '2025-06-02T09:30:00Z' }),
+      deliveryExtension({ recipient: 'Practitioner/c', status: 'read', at: '2025-06-02T10:00:00Z' }),
+    ],
   } as fhir4.Communication;
 
   it('is the sender and the effective recipients recorded in the delivery status', () => {
@@ -86,11 +102,28 @@ describe('audience', () => {
   });
 
   it('is indexed for an envelope, and a part written outside its message’s plan is a programming error', () => {
-    expect(audienceIndex(resourceTypeDef('Communication')!, stored, undefined).map((e) => e.target)).toEqual(['Practitioner/a', 'Practitioner/b', 'Practitioner/c']);
-    const binary = { resourceType: 'Binary', id: 'p0', contentType: 'application/pgp-encrypted', securityContext: { reference: 'Communication/m1' } } as fhir4.Binary;
+    expect(audienceIndex(resourceTypeDef('Communication')!, stored, undefined).map((e) => e.target)).toEqual([
+      'Practitioner/a',
+      'Practitioner/b',
+      'Practitioner/c',
+    ]);
+    const binary = {
+      resourceType: 'Binary',
+      id: 'p0',
+      contentType: 'application/pgp-encrypted',
+      securityContext: { reference: 'Communication/m1' },
+    } as fhir4.Binary;
     expect(() => audienceIndex(resourceTypeDef('Binary')!, binary, undefined)).toThrow('outside its message transaction');
-    expect(audienceIndex(resourceTypeDef('Binary')!, binary, { communicationId: 'm1', audience: ['Practitioner/a'], binaryIds: new Set(['p0']) })).toEqual([{ param: '_audience', target: 'Practitioner/a' }]);
-    expect(audienceIndex(resourceTypeDef('Binary')!, { resourceType: 'Binary', contentType: 'text/plain' } as fhir4.Binary, undefined)).toEqual([]);
+    expect(
+      audienceIndex(resourceTypeDef('Binary')!, binary, {
+        communicationId: 'm1',
+        audience: ['Practitioner/a'],
+        binaryIds: new Set(['p0']),
+      }),
+    ).toEqual([{ param: '_audience', target: 'Practitioner/a' }]);
+    expect(
+      audienceIndex(resourceTypeDef('Binary')!, { resourceType: 'Binary', contentType: 'text/plain' } as fhir4.Binary, undefined),
+    ).toEqual([]);
   });
 
   it('an Endpoint is a published key when any of its elements says so (seeded organisation endpoints are not)', () => {

@@ -46,12 +46,19 @@ describe('search parameter parsing', () => {
 
   it('a date becomes the range it names, with its prefix', () => {
     const [criterion] = parse('birthdate=ge1966-03').criteria;
-    expect(criterion).toEqual({ kind: 'date', param: 'birthdate', values: [{ prefix: 'ge', low: Date.UTC(1966, 2, 1), high: Date.UTC(1966, 3, 1) - 1 }] });
+    expect(criterion).toEqual({
+      kind: 'date',
+      param: 'birthdate',
+      values: [{ prefix: 'ge', low: Date.UTC(1966, 2, 1), high: Date.UTC(1966, 3, 1) - 1 }],
+    });
     expect(refusal('birthdate=2001-02-29').message).toContain('not a valid FHIR date');
   });
 
   it('a bare id expands to the only target type of a reference parameter; a foreign type is refused', () => {
-    expect(parse('patient=demo-patient', documents).criteria[0]).toMatchObject({ kind: 'reference', values: ['Patient/demo-patient'] });
+    expect(parse('patient=demo-patient', documents).criteria[0]).toMatchObject({
+      kind: 'reference',
+      values: ['Patient/demo-patient'],
+    });
     expect(refusal('patient=Organization/x', documents).message).toContain('not a target');
   });
 

@@ -8,7 +8,9 @@ import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types'
 import { validateResource } from '../../../src-main/platform/fhir/validation';
 import { generateSeed } from '../../../src-main/platform/seed/generate';
 
-const vectors = JSON.parse(readFileSync(new URL('../../../../shared/testdata/matricules.json', import.meta.url), 'utf8')) as { invalid: Array<{ value: string }> };
+const vectors = JSON.parse(readFileSync(new URL('../../../../shared/testdata/matricules.json', import.meta.url), 'utf8')) as {
+  invalid: Array<{ value: string }>;
+};
 const patientDef = resourceTypeDef('Patient')!;
 const today = new Date(Date.UTC(2026, 0, 1));
 
@@ -32,16 +34,22 @@ function issues(resource: fhir4.FhirResource, def = patientDef): string[] {
 describe('resource validation', () => {
   // Validation delegates to src-shared's checkMatricule; its own test owns the test vectors. Here:
   // whatever checkMatricule accepts passes, so the platform adds no rule of its own.
-  it.each(['1966031366602', makeMatricule(1970, 0, 0, 129), makeMatricule(2004, 2, 29, 7)])('a matricule checkMatricule accepts (%s) is accepted', (value) => {
-    expect(checkMatricule(value, today).valid).toBe(true);
-    expect(issues(patient(value))).toEqual([]);
-  });
+  it.each(['1966031366602', makeMatricule(1970, 0, 0, 129), makeMatricule(2004, 2, 29, 7)])(
+    'a matricule checkMatricule accepts (%s) is accepted',
+    (value) => {
+      expect(checkMatricule(value, today).valid).toBe(true);
+      expect(issues(patient(value))).toEqual([]);
+    },
+  );
 
-  it.each(vectors.invalid.map((v) => v.value))('the invalid matricule "%s" is refused at Patient.identifier[0].value', (value) => {
-    const [issue] = issues(patient(value));
-    expect(issue).toContain('Patient.identifier[0].value|');
-    expect(issue).toContain(`rule ${(checkMatricule(value, today) as { rule: string }).rule}`);
-  });
+  it.each(vectors.invalid.map((v) => v.value))(
+    'the invalid matricule "%s" is refused at Patient.identifier[0].value',
+    (value) => {
+      const [issue] = issues(patient(value));
+      expect(issue).toContain('Patient.identifier[0].value|');
+      expect(issue).toContain(`rule ${(checkMatricule(value, today) as { rule: string }).rule}`);
+    },
+  );
 
   it('a matricule under another identifier system is not checked as one', () => {
     expect(issues({ ...patient('123'), identifier: [{ system: 'urn:other', value: '123' }] } as fhir4.Patient)).toEqual([]);
@@ -49,13 +57,26 @@ describe('resource validation', () => {
 
   it('every missing required element is reported with its FHIRPath, not only the first', () => {
     const found = issues({ resourceType: 'Patient' });
-    expect(found).toEqual(['Patient.name|Patient.name: required element missing (min cardinality 1)', 'Patient.birthDate|Patient.birthDate: required element missing (min cardinality 1)']);
+    expect(found).toEqual([
+      'Patient.name|Patient.name: required element missing (min cardinality 1)',
+      'Patient.birthDate|Patient.birthDate: required element missing (min cardinality 1)',
+    ]);
   });
 
   it('a nested required element is reported for each parent lacking it', () => {
     const def = resourceTypeDef('DocumentReference')!;
-    const found = issues({ resourceType: 'DocumentReference', status: 'current', subject: { reference: 'Patient/p' }, content: [{ attachment: { data: 'QQ==' } }, {}] } as fhir4.DocumentReference, def);
-    expect(found).toEqual(['DocumentReference.content[1].attachment|DocumentReference.content[1].attachment: required element missing (min cardinality 1)']);
+    const found = issues(
+      {
+        resourceType: 'DocumentReference',
+        status: 'current',
+        subject: { reference: 'Patient/p' },
+        content: [{ attachment: { data: 'QQ==' } }, {}],
+      } as fhir4.DocumentReference,
+      def,
+    );
+    expect(found).toEqual([
+      'DocumentReference.content[1].attachment|DocumentReference.content[1].attachment: required element missing (min cardinality 1)',
+    ]);
   });
 
   it('codes outside a declared value set are refused', () => {
@@ -65,9 +86,24 @@ describe('resource validation', () => {
 
   it('references must be relative Type/id of a supported type (existence is checked by the store)', () => {
     const def = resourceTypeDef('Observation')!;
-    const result = validateResource(def, { resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'Patient/p1' } } as fhir4.Observation);
+    const result = validateResource(def, {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      subject: { reference: 'Patient/p1' },
+    } as fhir4.Observation);
     expect(result.references).toEqual([{ type: 'Patient', id: 'p1', expression: 'Observation.subject.reference' }]);
-    expect(issues({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { reference: 'patient 1' } } as fhir4.Observation, def)[0]).toContain('not a reference of the form Type/id');
+    expect(
+      issues(
+        {
+          resourceType: 'Observation',
+          status: 'final',
+          code: { text: 'x' },
+          subject: { reference: 'patient 1' },
+        } as fhir4.Observation,
+        def,
+      )[0],
+    ).toContain('not a reference of the form Type/id');
   });
 });
 
@@ -75,11 +111,15 @@ describe('FHIR dates', () => {
   it('a partial date covers the whole period it names', () => {
     expect(parseFhirDate('1966')).toEqual({ low: Date.UTC(1966, 0, 1), high: Date.UTC(1967, 0, 1) - 1 });
     expect(parseFhirDate('2024-02-29')).toEqual({ low: Date.UTC(2024, 1, 29), high: Date.UTC(2024, 2, 1) - 1 });
-    expect(parseFhirDate('2025-01-01T10:00:00+01:00')).toEqual({ low: Date.UTC(2025, 0, 1, 9), high: Date.UTC(2025, 0, 1, 9) + 999 });
+    expect(parseFhirDate('2025-01-01T10:00:00+01:00')).toEqual({
+      low: Date.UTC(2025, 0, 1, 9),
+      high: Date.UTC(2025, 0, 1, 9) + 999,
+    });
   });
 
   it('impossible dates are refused', () => {
-    for (const bad of ['2023-02-29', '2025-13-01', '2025-00', '2025-01-01T24:00:00Z', '25-01-01', '2025-1-1']) expect(parseFhirDate(bad), bad).toBeNull();
+    for (const bad of ['2023-02-29', '2025-13-01', '2025-00', '2025-01-01T24:00:00Z', '25-01-01', '2025-1-1'])
+      expect(parseFhirDate(bad), bad).toBeNull();
   });
 });
 
@@ -99,7 +139,11 @@ describe('seed generator', () => {
       }
     }
     expect(matricules.size).toBe(51); // unique, demo patient included
-    const roles = new Set(a.filter((i) => i.resource.resourceType === 'PractitionerRole').map((i) => (i.resource as fhir4.PractitionerRole).code![0]!.coding![0]!.code));
+    const roles = new Set(
+      a
+        .filter((i) => i.resource.resourceType === 'PractitionerRole')
+        .map((i) => (i.resource as fhir4.PractitionerRole).code![0]!.coding![0]!.code),
+    );
     expect([...roles].sort()).toEqual(['care-aide', 'facility-admin', 'gp', 'nurse', 'secretary', 'specialist']);
   });
 });

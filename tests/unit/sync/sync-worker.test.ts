@@ -43,7 +43,12 @@ describe('sync worker', () => {
     const { engine } = fakeEngine();
     const worker = new SyncWorker(engine, { periodMs: 3_600_000, now: () => new Date('2026-11-25T08:00:00Z') });
     await worker.nudge();
-    expect(worker.status).toMatchObject({ connectivity: 'online', lastSuccessAt: '2026-11-25T08:00:00.000Z', lastError: null, running: false });
+    expect(worker.status).toMatchObject({
+      connectivity: 'online',
+      lastSuccessAt: '2026-11-25T08:00:00.000Z',
+      lastError: null,
+      running: false,
+    });
     await worker.stop();
   });
 
@@ -72,10 +77,14 @@ describe('sync worker', () => {
   it('backs off exponentially with full jitter, within the cap', () => {
     const { engine } = fakeEngine();
     const high = new SyncWorker(engine, { backoffBaseMs: 1000, backoffMaxMs: 60_000, random: () => 0.999 });
-    expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => high.backoffDelay(n))).toEqual([999, 1998, 3996, 7992, 15984, 31968, 59940, 59940]);
+    expect([1, 2, 3, 4, 5, 6, 7, 10].map((n) => high.backoffDelay(n))).toEqual([
+      999, 1998, 3996, 7992, 15984, 31968, 59940, 59940,
+    ]);
     const low = new SyncWorker(engine, { backoffBaseMs: 1000, backoffMaxMs: 60_000, random: () => 0 });
     expect(low.backoffDelay(8)).toBe(500); // never a tight loop, even with the luckiest draw
-    const spread = new Set(Array.from({ length: 50 }, (_, i) => new SyncWorker(engine, { random: () => i / 50 }).backoffDelay(6)));
+    const spread = new Set(
+      Array.from({ length: 50 }, (_, i) => new SyncWorker(engine, { random: () => i / 50 }).backoffDelay(6)),
+    );
     expect(spread.size).toBeGreaterThan(40); // clients that failed together do not retry together
   });
 
