@@ -41,11 +41,36 @@ export class DirectoryLookup {
 
   /** Every key the directory lists for `owner`, active ones first (old ones verify old signatures). */
   keysOf(owner: string): PublishedKey[] {
-    return this.store.resources
-      .listByType<Endpoint>('Endpoint', { limit: 100_000 })
-      .map((cached) => keyOfEndpoint(cached.resource))
-      .filter((key): key is PublishedKey => key !== null && key.owner === owner)
-      .sort((a, b) => Number(b.active) - Number(a.active));
+    return (this.keysByOwner().get(owner) ?? []).slice().sort((a, b) => Number(b.active) - Number(a.active));
+  }
+
+  /**
+   * Runs `work` with the directory's keys read once: opening a large mailbox checks every message's
+   * sender, and rereading the directory for each would dominate. Outside such a batch every lookup
+   * reads the cache afresh, since a pull may have brought new or retired keys.
+   */
+  async withKeysSnapshot<T>(work: () => Promise<T>): Promise<T> {
+    this.snapshot = this.readKeys();
+    try {
+      return await work();
+    } finally {
+      this.snapshot = null;
+    }
+  }
+
+  private snapshot: Map<string, PublishedKey[]> | null = null;
+
+  private keysByOwner(): Map<string, PublishedKey[]> {
+    return this.snapshot ?? this.readKeys();
+  }
+
+  private readKeys(): Map<string, PublishedKey[]> {
+    const keys = new Map<string, PublishedKey[]>();
+    for (const cached of this.store.resources.listByType<Endpoint>('Endpoint', { limit: 100_000 })) {
+      const key = keyOfEndpoint(cached.resource);
+      if (key) keys.set(key.owner, [...(keys.get(key.owner) ?? []), key]);
+    }
+    return keys;
   }
 
   /** The members of a group address (an organisation's service mailbox). */

@@ -306,13 +306,17 @@ export class Mailbox {
    * acknowledged as delivered; delivery receipts update the sent folder. Returns how many messages arrived.
    */
   async processIncoming(): Promise<number> {
+    return this.directory.withKeysSnapshot(() => this.openNewEnvelopes());
+  }
+
+  private async openNewEnvelopes(): Promise<number> {
     const me = this.client.user?.id;
     if (!me) return 0;
     let arrived = 0;
-    for (const cached of this.store.resources.listByType<Communication>('Communication', { limit: 100_000 })) {
-      const communication = cached.resource;
+    for (const envelope of this.store.mailbox.unprocessedEnvelopes()) {
+      const cached = { id: envelope.id, versionId: envelope.versionId };
+      const communication = JSON.parse(envelope.json) as Communication;
       const existing = this.store.mailbox.get(cached.id);
-      if (existing && existing.versionId >= cached.versionId) continue;
       const delivery = deliveryOf(communication);
       if (existing) {
         this.store.mailbox.save({

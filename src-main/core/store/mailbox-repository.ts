@@ -108,6 +108,22 @@ export class MailboxRepository {
     });
   }
 
+  /**
+   * Cached envelopes (Communication resources) this mailbox has not processed at their current version:
+   * new mail and changed delivery statuses, without rereading the whole mailbox after every pull.
+   */
+  unprocessedEnvelopes(limit = 10_000): { id: string; versionId: number; json: string }[] {
+    return this.sql
+      .prepare<[number], { id: string; version_id: number; json: string }>(
+        `SELECT r.id, r.version_id, r.json FROM resources r LEFT JOIN messages m ON m.id = r.id
+         WHERE r.type = 'Communication' AND r.deleted = 0 AND r.json IS NOT NULL
+           AND (m.id IS NULL OR m.version_id < r.version_id)
+         ORDER BY r.last_updated LIMIT ?`,
+      )
+      .all(limit)
+      .map((row) => ({ id: row.id, versionId: row.version_id, json: row.json }));
+  }
+
   get(id: string): StoredMessage | undefined {
     const row = this.sql.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?').get(id);
     return row === undefined ? undefined : toMessage(row);
