@@ -105,6 +105,9 @@ export const de: Messages = {
     newMail_one: '{{count}} neue Nachricht',
     newMail_other: '{{count}} neue Nachrichten',
     fingerprint: 'Fingerabdruck Ihres Schlüssels: {{fingerprint}}',
+    rotateKey: 'Schlüssel erneuern',
+    rotateConfirm:
+      'Einen neuen Schlüssel erstellen? Der alte wird aus dem Verzeichnis zurückgezogen; alte Nachrichten bleiben lesbar.',
     keyPending: 'Schlüssel wird veröffentlicht',
     signature: {
       valid: 'Signatur geprüft',

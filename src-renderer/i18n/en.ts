@@ -105,6 +105,8 @@ export const en: Messages = {
     newMail_one: '{{count}} new message',
     newMail_other: '{{count}} new messages',
     fingerprint: 'Your key fingerprint: {{fingerprint}}',
+    rotateKey: 'Renew my key',
+    rotateConfirm: 'Create a new key? The old one is retired from the directory; your old messages stay readable.',
     keyPending: 'key being published',
     signature: {
       valid: 'Signature verified',

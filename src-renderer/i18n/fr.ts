@@ -104,6 +104,8 @@ export const fr = {
     newMail_one: '{{count}} nouveau message',
     newMail_other: '{{count}} nouveaux messages',
     fingerprint: 'Empreinte de votre clé : {{fingerprint}}',
+    rotateKey: 'Renouveler ma clé',
+    rotateConfirm: 'Créer une nouvelle clé ? L’ancienne est retirée de l’annuaire ; vos anciens messages restent lisibles.',
     keyPending: 'clé en cours de publication',
     signature: {
       valid: 'Signature vérifiée',

@@ -73,6 +73,8 @@ const byId = z.object({ id: z.string().min(1).max(64) }).strict();
 export const mailboxMethods = {
   /** This professional's key: fingerprint to compare out of band, and whether the directory has it. */
   keyInfo: defineMethod(z.object({}).strict(), z.object({ fingerprint: z.string().nullable(), published: z.boolean() })),
+  /** A new key pair; the old one is retired in the directory but kept here so old mail stays readable. */
+  rotateKey: defineMethod(z.object({}).strict(), z.object({ fingerprint: z.string() })),
   list: defineMethod(
     z.object({ folder: mailFolder, query: z.string().trim().max(100).optional() }).strict(),
     z.array(messageSummary),

@@ -9,6 +9,7 @@ import {
   OPENPGP_PAYLOAD_CODE,
   OPENPGP_PAYLOAD_SYSTEM,
   OPENPGP_PUBLIC_KEY_URL,
+  openpgpEndpointId,
   PGP_CONTENT_TYPE,
 } from '../../../src-shared/domain/messaging';
 import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
@@ -109,10 +110,29 @@ export class Mailbox {
     const user = this.client.user;
     if (!user || !user.id.startsWith('Practitioner/')) return;
     if (this.store.pgpKeys.active()) return;
+    await this.publishNewKey(user);
+  }
+
+  /**
+   * Key rotation: a new key pair becomes the one others encrypt to; the old public key is retired in
+   * the directory (status off, kept so its old signatures still verify) and the old private key stays
+   * in the cache, so mail encrypted to it stays readable.
+   */
+  async rotateKey(): Promise<string> {
+    const user = this.me();
+    const previous = this.store.pgpKeys.active();
+    const retired = previous
+      ? this.store.resources.get<Endpoint>('Endpoint', openpgpEndpointId(previous.fingerprint))
+      : undefined;
+    if (previous && !retired) throw new DeskError('offline', 'the current key is not published yet; sync before rotating it');
+    return this.publishNewKey(user, retired);
+  }
+
+  private async publishNewKey(user: PlatformUser, retire?: { resource: Endpoint; versionId: number }): Promise<string> {
     const pair = await generateKeyPair(user.name, `${user.id.split('/')[1]}@esante.lu`);
     const endpoint: Endpoint = {
       resourceType: 'Endpoint',
-      id: `pgp-${pair.fingerprint.slice(0, 16).toLowerCase()}`,
+      id: openpgpEndpointId(pair.fingerprint),
       status: 'active',
       connectionType: { system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type', code: 'direct-project' },
       name: 'OpenPGP',
@@ -139,15 +159,29 @@ export class Mailbox {
         url: `Endpoint/${endpoint.id}`,
         body: endpoint,
       });
+      if (retire) {
+        const off: Endpoint = {
+          ...retire.resource,
+          status: 'off',
+          period: { ...retire.resource.period, end: this.now().toISOString() },
+        };
+        this.store.outbox.enqueue({
+          entityKey: `Endpoint/${off.id}`,
+          method: 'PUT',
+          url: `Endpoint/${off.id}`,
+          body: off,
+          ifMatch: `W/"${retire.versionId}"`,
+        });
+      }
     });
     this.afterWrite();
+    return pair.fingerprint;
   }
 
   keyInfo(): { fingerprint: string | null; published: boolean } {
     const key = this.store.pgpKeys.active();
     if (!key) return { fingerprint: null, published: false };
-    const published =
-      this.store.resources.get<Endpoint>('Endpoint', `pgp-${key.fingerprint.slice(0, 16).toLowerCase()}`) !== undefined;
+    const published = this.store.resources.get<Endpoint>('Endpoint', openpgpEndpointId(key.fingerprint)) !== undefined;
     return { fingerprint: key.fingerprint, published };
   }
 

@@ -5,6 +5,7 @@ export function createMailboxService(sessions: SessionManager): DomainHandlers<'
   const mailbox = () => sessions.require().mailbox;
   return {
     keyInfo: () => mailbox().keyInfo(),
+    rotateKey: async () => ({ fingerprint: await mailbox().rotateKey() }),
     list: ({ folder, query }) => mailbox().list(folder, query),
     counts: () => mailbox().counts(),
     open: ({ id }) => mailbox().open(id),

@@ -1,5 +1,5 @@
 import { Alert, Badge, Button, Grid, Group, NavLink, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MailFolderName } from '../../../src-shared/api';
@@ -24,6 +24,11 @@ export function MailboxPage() {
   const [queued, setQueued] = useState(false);
   useInvalidateOn(['mailbox.changed', 'sync.changed'], MAILBOX_QUERIES);
 
+  const queryClient = useQueryClient();
+  const rotate = useMutation({
+    mutationFn: () => unwrap(desk.mailbox.rotateKey({})),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['mailbox.keyInfo'] }),
+  });
   const counts = useQuery({ queryKey: ['mailbox.counts'], queryFn: () => unwrap(desk.mailbox.counts({})) });
   const keyInfo = useQuery({ queryKey: ['mailbox.keyInfo'], queryFn: () => unwrap(desk.mailbox.keyInfo({})) });
   const list = useQuery({
@@ -38,9 +43,18 @@ export function MailboxPage() {
         {keyInfo.data?.fingerprint && (
           <Text size="xs" c="dimmed" data-testid="fingerprint">
             {t('mailbox.fingerprint', { fingerprint: keyInfo.data.fingerprint.replace(/(.{4})/g, '$1 ').trim() })}
-            {!keyInfo.data.published && ` (${t('mailbox.keyPending')})`}
+            {!keyInfo.data.published && ` (${t('mailbox.keyPending')})`}{' '}
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              loading={rotate.isPending}
+              onClick={() => window.confirm(t('mailbox.rotateConfirm')) && rotate.mutate()}
+            >
+              {t('mailbox.rotateKey')}
+            </Button>
           </Text>
         )}
+        {rotate.isError && <ApiErrorAlert error={rotate.error} />}
       </Group>
       <Grid>
         <Grid.Col span={{ base: 12, md: 2 }}>

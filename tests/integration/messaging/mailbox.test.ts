@@ -270,3 +270,34 @@ describe('secure messaging end to end', () => {
     expect(messages.find((m) => m.id === tamperedId)?.signature).toBe('unreadable');
   });
 });
+
+describe('key rotation', () => {
+  it('keeps old mail readable, retires the old key in the directory, and new mail uses the new key', async () => {
+    const before = await gp.desk.mailbox.keyInfo({});
+    const oldFingerprint = before.ok ? before.value.fingerprint : null;
+    const rotated = await gp.desk.mailbox.rotateKey({});
+    expect(rotated.ok && rotated.value.fingerprint).not.toBe(oldFingerprint);
+    await syncNow(gp);
+    await syncNow(nurse);
+    expect(await gp.desk.mailbox.keyInfo({})).toMatchObject({ ok: true, value: { published: true } });
+    const retired = gp.sessions
+      .require()
+      .store.resources.get<Endpoint>('Endpoint', `pgp-${oldFingerprint!.slice(0, 16).toLowerCase()}`);
+    expect(retired?.resource.status).toBe('off');
+
+    // An attachment of a message encrypted to the old key still opens.
+    const older = (await inbox(gp)).find((m) => m.subject === 'Mme Reuter — plaie')!;
+    expect((await gp.desk.mailbox.attachment({ id: older.id, index: 0 })).ok).toBe(true);
+    // New mail is encrypted to the new key and reads fine.
+    const sent = await nurse.desk.mailbox.send({
+      to: ['Practitioner/demo-gp'],
+      subject: 'Après rotation',
+      body: 'Nouvelle clé.',
+      attachments: [],
+    });
+    expect(sent.ok).toBe(true);
+    await syncNow(nurse);
+    await syncNow(gp);
+    expect((await inbox(gp)).find((m) => m.subject === 'Après rotation')?.signature).toBe('valid');
+  });
+});
