@@ -4,6 +4,7 @@ import type { DeskMethods } from '../../src-shared/api';
 import { ProfileDirectory } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
+import { createDspService } from './services/dsp-service';
 import { createMailboxService } from './services/mailbox-service';
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
@@ -75,6 +76,7 @@ export function createCore(options: CoreOptions): Core {
     sync: createSyncService(sessions),
     directory: createDirectoryService(sessions),
     mailbox: createMailboxService(sessions),
+    dsp: createDspService(sessions),
   });
   return {
     registry,

@@ -5,6 +5,7 @@ import { sessionMethods } from './session';
 import { syncMethods } from './sync';
 import { directoryMethods } from './directory';
 import { mailboxMethods } from './mailbox';
+import { dspMethods } from './dsp';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
@@ -15,6 +16,7 @@ export * from './session';
 export * from './sync';
 export * from './directory';
 export * from './mailbox';
+export * from './dsp';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
@@ -24,6 +26,7 @@ export const apiContract = {
   sync: syncMethods,
   directory: directoryMethods,
   mailbox: mailboxMethods,
+  dsp: dspMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

@@ -1,5 +1,7 @@
+import { DeskError } from '../../../src-shared/domain/errors';
 import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
+import { DspRecords } from '../dsp/dsp-records';
 import { Mailbox } from '../messaging/mailbox';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
 import type { EventBus } from '../services/events';
@@ -22,6 +24,7 @@ export class ActiveSession {
   readonly worker: SyncWorker;
   readonly writes: LocalWrites;
   readonly mailbox: Mailbox;
+  readonly dsp: DspRecords;
 
   constructor(
     readonly unlocked: UnlockedProfile,
@@ -54,6 +57,7 @@ export class ActiveSession {
         const report = await this.engine.pull();
         const arrived = await this.mailbox.processIncoming();
         if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
+        if (report.applied > 0) events.emit('dsp.changed', {});
         return report;
       },
     };
@@ -62,6 +66,11 @@ export class ActiveSession {
       onChange: () => events.emit('sync.changed', {}),
     });
     this.writes = new LocalWrites(store, () => void this.worker.nudge());
+    this.dsp = new DspRecords(store, this.writes, () => {
+      const user = this.client.user;
+      if (!user) throw new DeskError('unauthenticated', 'log in once online to write to a DSP');
+      return user.id;
+    });
     // Requests a crash left in flight are retried with their original operation ids.
     store.outbox.requeueInflight();
   }

@@ -55,10 +55,19 @@ export function searchTextOf(resource: FhirResourceLike): string {
     } else if (Array.isArray(node)) {
       for (const item of node) visit(item, key);
     } else if (node !== null && typeof node === 'object') {
+      if (key === 'attachment') visitTextAttachment(node as { contentType?: unknown; data?: unknown });
       for (const [childKey, child] of Object.entries(node)) {
         if (!SKIPPED_KEYS.has(childKey)) visit(child, childKey);
       }
     }
+  };
+  // A plain-text document (a nurse note typed in the app) is found by its words; binary data is not.
+  const visitTextAttachment = (attachment: { contentType?: unknown; data?: unknown }): void => {
+    if (typeof attachment.contentType !== 'string' || !attachment.contentType.startsWith('text/')) return;
+    if (typeof attachment.data !== 'string') return;
+    const text = Buffer.from(attachment.data.slice(0, MAX_SEARCH_TEXT * 2), 'base64').toString('utf8');
+    parts.push(text);
+    length += text.length + 1;
   };
   visit(resource, null);
   return parts.join(' ').slice(0, MAX_SEARCH_TEXT);

@@ -32,6 +32,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     sync: notUnderTest,
     directory: notUnderTest,
     mailbox: notUnderTest,
+    dsp: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));

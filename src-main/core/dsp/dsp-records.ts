@@ -1,0 +1,210 @@
+import type { Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
+import type { DspDocumentSummary, DspPatient } from '../../../src-shared/api';
+import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
+import { DeskError } from '../../../src-shared/domain/errors';
+import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
+import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
+import { displayNameOf } from '../messaging/directory-lookup';
+import type { Store } from '../store';
+import type { LocalWrites } from '../sync';
+
+export interface NewDspDocument {
+  type: string;
+  title: string;
+  confidentiality: Confidentiality;
+  contentType: 'application/pdf' | 'text/plain';
+  data: string;
+}
+
+export interface DocumentFilter {
+  patientId: string;
+  type?: string | undefined;
+  author?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  text?: string | undefined;
+}
+
+function confidentialityOf(doc: DocumentReference): Confidentiality {
+  const code = [...(doc.securityLabel ?? []).flatMap((l) => l.coding ?? []), ...(doc.meta?.security ?? [])].find(
+    (c) => c.system === CONFIDENTIALITY_SYSTEM,
+  )?.code;
+  return code === 'R' || code === 'V' ? code : 'N';
+}
+
+function patientIdOf(doc: DocumentReference): string | null {
+  const ref = doc.subject?.reference;
+  return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : null;
+}
+
+/** Who a consent names this professional for, in the words "Mes patients" shows. */
+function reasonOf(consent: Consent, me: string): DspPatient['access'][number] | null {
+  if (consent.status !== 'active') return null;
+  const actors = [consent.provision, ...(consent.provision?.provision ?? [])].flatMap((p) => p?.actor ?? []);
+  if (!actors.some((a) => a.reference?.reference === me)) return null;
+  const codes = (consent.category ?? [])
+    .flatMap((c) => c.coding ?? [])
+    .map((c) => `${c.code ?? ''} ${c.display ?? ''}`.toLowerCase());
+  const until = consent.provision?.period?.end ?? null;
+  if (codes.some((c) => c.includes('referent') || c.includes('référent'))) return { kind: 'referent', until };
+  if (codes.some((c) => c.includes('presence'))) return { kind: 'presence-code', until };
+  return { kind: 'trust-circle', until };
+}
+
+/**
+ * The DSP as this device holds it: the documents synced for the patients this professional may see,
+ * and the writes (new document, correction, entered-in-error) that go through the outbox, so they
+ * work offline and are shown as pending until the platform has them.
+ */
+export class DspRecords {
+  constructor(
+    private readonly store: Store,
+    private readonly writes: LocalWrites,
+    private readonly me: () => string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private documentsInCache(): DocumentReference[] {
+    return this.store.resources.listByType<DocumentReference>('DocumentReference', { limit: 1_000_000 }).map((c) => c.resource);
+  }
+
+  patients(): DspPatient[] {
+    const me = this.me();
+    const counts = new Map<string, number>();
+    const authored = new Set<string>();
+    for (const doc of this.documentsInCache()) {
+      const patientId = patientIdOf(doc);
+      if (!patientId) continue;
+      counts.set(patientId, (counts.get(patientId) ?? 0) + 1);
+      if (doc.author?.some((a) => a.reference === me)) authored.add(patientId);
+    }
+    const reasons = new Map<string, DspPatient['access']>();
+    for (const { resource } of this.store.resources.listByType<Consent>('Consent', { limit: 100_000 })) {
+      const patientId = resource.patient?.reference?.split('/')[1];
+      const reason = patientId ? reasonOf(resource, me) : null;
+      if (patientId && reason) reasons.set(patientId, [...(reasons.get(patientId) ?? []), reason]);
+    }
+    const ids = new Set([...counts.keys(), ...reasons.keys()]);
+    return [...ids]
+      .map((id) => {
+        const patient = this.store.resources.get<Patient>('Patient', id)?.resource;
+        const name = patient?.name?.[0];
+        const access = reasons.get(id) ?? [];
+        if (authored.has(id) && access.length === 0) access.push({ kind: 'author', until: null });
+        return {
+          id,
+          name: name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') : id,
+          matricule: patient?.identifier?.find((i) => i.system === LU_MATRICULE_SYSTEM)?.value ?? null,
+          birthDate: patient?.birthDate ?? null,
+          documentCount: counts.get(id) ?? 0,
+          access,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  documents(filter: DocumentFilter): DspDocumentSummary[] {
+    const matchingText = filter.text
+      ? new Set(this.store.resources.search(filter.text, 5_000, 'DocumentReference').map((c) => c.id))
+      : null;
+    const author = filter.author?.toLowerCase();
+    return this.documentsInCache()
+      .filter((doc) => patientIdOf(doc) === filter.patientId)
+      .filter((doc) => !filter.type || doc.type?.coding?.some((c) => c.system === LOINC_SYSTEM && c.code === filter.type))
+      .filter((doc) => !matchingText || matchingText.has(doc.id ?? ''))
+      .map((doc) => this.summaryOf(doc))
+      .filter((doc) => !author || `${doc.author ?? ''} ${doc.organization ?? ''}`.toLowerCase().includes(author))
+      .filter((doc) => !filter.from || (doc.date ?? '') >= filter.from)
+      .filter((doc) => !filter.to || (doc.date ?? '').slice(0, 10) <= filter.to)
+      .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
+  }
+
+  document(id: string): DspDocumentSummary & { data: string | null; text: string | null } {
+    const doc = this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource;
+    if (!doc) throw new DeskError('not_found', `no document ${id} on this device`, 'id');
+    const attachment = doc.content?.[0]?.attachment;
+    const isText = attachment?.contentType?.startsWith('text/') ?? false;
+    return {
+      ...this.summaryOf(doc),
+      data: !isText ? (attachment?.data ?? null) : null,
+      text: isText && attachment?.data ? Buffer.from(attachment.data, 'base64').toString('utf8') : null,
+    };
+  }
+
+  add(patientId: string, input: NewDspDocument, replaces?: string): string {
+    // Whether this professional may write to this DSP is the platform's decision (the access table):
+    // offline, the document waits in the outbox and a refusal comes back as a conflict to resolve.
+    const me = this.me();
+    const created = this.writes.create<DocumentReference>({
+      resourceType: 'DocumentReference',
+      status: 'current',
+      docStatus: 'final',
+      type: { coding: [{ system: LOINC_SYSTEM, code: input.type }] },
+      subject: { reference: `Patient/${patientId}` },
+      date: this.now().toISOString(),
+      author: [{ reference: me }],
+      description: input.title,
+      securityLabel: [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: input.confidentiality }] }],
+      ...(replaces ? { relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${replaces}` } }] } : {}),
+      content: [
+        {
+          attachment: {
+            contentType: input.contentType,
+            data: input.data,
+            title: input.title,
+            creation: this.now().toISOString(),
+          },
+        },
+      ],
+    });
+    return created.id;
+  }
+
+  correct(replaces: string, input: NewDspDocument): string {
+    const old = this.store.resources.get<DocumentReference>('DocumentReference', replaces)?.resource;
+    if (!old) throw new DeskError('not_found', `no document ${replaces} on this device`, 'replaces');
+    const patientId = patientIdOf(old);
+    if (!patientId) throw new DeskError('invalid_input', 'the document has no patient', 'replaces');
+    return this.add(patientId, input, replaces);
+  }
+
+  markEnteredInError(id: string): string {
+    const cached = this.store.resources.get<DocumentReference>('DocumentReference', id);
+    if (!cached) throw new DeskError('not_found', `no document ${id} on this device`, 'id');
+    if (!cached.resource.author?.some((a) => a.reference === this.me())) {
+      throw new DeskError('forbidden', 'only the author may mark a document entered-in-error', 'id');
+    }
+    this.writes.update({ ...cached.resource, id, status: 'entered-in-error' }, String(cached.versionId));
+    return id;
+  }
+
+  private nameOf(reference: string | undefined): string | null {
+    if (!reference) return null;
+    const [type, id] = reference.split('/');
+    const resource = type && id ? this.store.resources.get<Practitioner | Organization>(type, id)?.resource : undefined;
+    return displayNameOf(resource, reference);
+  }
+
+  private summaryOf(doc: DocumentReference): DspDocumentSummary {
+    const me = this.me();
+    const id = doc.id ?? '';
+    const authorRef = doc.author?.find((a) => a.reference?.startsWith('Practitioner/'))?.reference;
+    const organizationRef =
+      doc.custodian?.reference ?? doc.author?.find((a) => a.reference?.startsWith('Organization/'))?.reference;
+    return {
+      id,
+      patientId: patientIdOf(doc) ?? '',
+      type: doc.type?.coding?.find((c) => c.system === LOINC_SYSTEM)?.code ?? null,
+      title: doc.description ?? doc.content?.[0]?.attachment?.title ?? doc.type?.text ?? id,
+      date: doc.date ?? null,
+      author: this.nameOf(authorRef),
+      organization: this.nameOf(organizationRef),
+      confidentiality: confidentialityOf(doc),
+      status: doc.status,
+      contentType: doc.content?.[0]?.attachment?.contentType ?? null,
+      pending: this.store.resources.versionOf('DocumentReference', id)?.versionId === 0,
+      mine: doc.author?.some((a) => a.reference === me) ?? false,
+      replaces: doc.relatesTo?.find((r) => r.code === 'replaces')?.target?.reference?.split('/')[1] ?? null,
+    };
+  }
+}

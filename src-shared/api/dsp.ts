@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { CONFIDENTIALITY_LEVELS } from '../domain/confidentiality';
+import { DSP_DOCUMENT_TYPE_CODES } from '../domain/dsp';
+import { defineMethod } from './contract';
+
+const documentType = z.enum(DSP_DOCUMENT_TYPE_CODES as [string, ...string[]]);
+const confidentiality = z.enum(CONFIDENTIALITY_LEVELS);
+const id = z.string().min(1).max(64);
+
+export const accessReason = z.object({
+  kind: z.enum(['referent', 'trust-circle', 'presence-code', 'author']),
+  until: z.string().nullable(),
+});
+
+export const dspPatient = z.object({
+  id: z.string(),
+  name: z.string(),
+  matricule: z.string().nullable(),
+  birthDate: z.string().nullable(),
+  documentCount: z.number().int().nonnegative(),
+  access: z.array(accessReason),
+});
+export type DspPatient = z.infer<typeof dspPatient>;
+
+export const dspDocumentSummary = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  type: z.string().nullable(),
+  title: z.string(),
+  date: z.string().nullable(),
+  author: z.string().nullable(),
+  organization: z.string().nullable(),
+  confidentiality: confidentiality,
+  status: z.enum(['current', 'superseded', 'entered-in-error']),
+  contentType: z.string().nullable(),
+  /** Written on this device and not yet acknowledged by the platform. */
+  pending: z.boolean(),
+  mine: z.boolean(),
+  replaces: z.string().nullable(),
+});
+export type DspDocumentSummary = z.infer<typeof dspDocumentSummary>;
+
+/** Base64 of at most 20 MB. */
+const content = z
+  .string()
+  .max(Math.ceil((20 * 1024 * 1024) / 3) * 4, 'at most 20 MB')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+
+const newDocument = z
+  .object({
+    type: documentType,
+    title: z.string().trim().min(1, 'required').max(200),
+    confidentiality: confidentiality.default('N'),
+    contentType: z.enum(['application/pdf', 'text/plain']),
+    data: content.min(1, 'required'),
+  })
+  .strict();
+
+export const dspMethods = {
+  /** "Mes patients": the patients whose DSP this professional may open, and why. */
+  patients: defineMethod(z.object({}).strict(), z.array(dspPatient)),
+  documents: defineMethod(
+    z
+      .object({
+        patientId: id,
+        type: documentType.optional(),
+        author: z.string().trim().max(100).optional(),
+        from: z.iso.date().optional(),
+        to: z.iso.date().optional(),
+        text: z.string().trim().max(100).optional(),
+      })
+      .strict(),
+    z.array(dspDocumentSummary),
+  ),
+  document: defineMethod(
+    z.object({ id }).strict(),
+    dspDocumentSummary.extend({ data: z.string().nullable(), text: z.string().nullable() }),
+  ),
+  addDocument: defineMethod(newDocument.extend({ patientId: id }), z.object({ id: z.string() })),
+  /** A correction is a new document that replaces the old one; the old one is never overwritten. */
+  correct: defineMethod(newDocument.extend({ replaces: id }), z.object({ id: z.string() })),
+  markEnteredInError: defineMethod(z.object({ id }).strict(), z.object({ id: z.string() })),
+};
