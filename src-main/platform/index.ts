@@ -14,6 +14,7 @@ import { buildHttpServer } from './http/server';
 import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
 import { SqliteStorage } from './storage/sqlite-storage';
+import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './service/dsp-simulator';
 
 export { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, type DemoAccount } from './seed/demo-accounts';
 
@@ -31,6 +32,8 @@ export interface PlatformOptions {
   bodyLimitBytes?: number;
   /** Largest transaction (`POST /fhir`, e.g. a message with attachments) accepted (default MAX_MESSAGE_REQUEST_BYTES, 64 MiB). */
   messageBodyLimitBytes?: number;
+  /** Default validity of a DSP presence code (default 3600 s). */
+  presenceCodeTtlSeconds?: number;
 }
 
 export interface RunningPlatform {
@@ -76,6 +79,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
     const app = buildHttpServer({ storage, logins, audit, epoch, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
       messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
+      presenceCodeTtlSeconds: options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS,
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });

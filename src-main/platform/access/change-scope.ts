@@ -4,12 +4,14 @@
  */
 import { RESOURCE_TYPES } from '../fhir/resource-types';
 import type { ChangeFilter } from '../storage/platform-storage';
+import { DOCUMENT_PARAM } from './dsp-consents';
 import { AUDIENCE_PARAM, AUDIENCE_TYPES } from './message-audience';
 import type { Principal } from './principal';
 
 const DIRECTORY_TYPES = RESOURCE_TYPES.filter((def) => def.category === 'directory').map((def) => def.type);
 
-export function changeScope(principal: Principal): ChangeFilter {
+/** `dspPatients`: the DSPs whose documents the user may read now (service/dsp-access.ts dspPatientsOf); the caller decides each document. */
+export function changeScope(principal: Principal, dspPatients: string[] = []): ChangeFilter {
   return {
     // The public professional directory, so the client can search it offline.
     allOfTypes: DIRECTORY_TYPES,
@@ -22,5 +24,7 @@ export function changeScope(principal: Principal): ChangeFilter {
     // Messages (envelopes and their encrypted parts) reach their sender and effective recipients, and
     // nobody else whatever the rules above say.
     audience: { param: AUDIENCE_PARAM, types: [...AUDIENCE_TYPES], principals: [principal.userRef] },
+    // DSP documents (and their Binaries) of the patients who gave the user a right (référent, trust circle, presence grant).
+    dsp: { patients: dspPatients, documentParam: DOCUMENT_PARAM },
   };
 }

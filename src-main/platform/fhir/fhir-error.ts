@@ -36,6 +36,11 @@ export interface Issue {
 
 export class FhirError extends Error {
   readonly issues: Issue[];
+  /**
+   * Set when the refusal is an access decision that must be audited with these facts (the DSP rules):
+   * the HTTP layer records them once the refused unit of work has ended (audit/audit-event.ts AuditFacts).
+   */
+  auditFacts?: unknown;
 
   constructor(
     readonly status: number,
@@ -64,7 +69,9 @@ export class FhirError extends Error {
       diagnostics: `${entry}: ${issue.diagnostics}`,
       ...(issue.expression !== undefined ? { expression: relocate(issue.expression) } : {}),
     }));
-    return new FhirError(this.status, issues, this.headers);
+    const located = new FhirError(this.status, issues, this.headers);
+    if (this.auditFacts !== undefined) located.auditFacts = this.auditFacts;
+    return located;
   }
 }
 

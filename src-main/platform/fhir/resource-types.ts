@@ -80,6 +80,10 @@ const vs = {
 
 const code = (path: string, valueSet: string, codes: readonly string[]): CodeBinding => ({ path, valueSet, codes });
 
+/** The DSP document types (LOINC), ARCHITECTURE §5 / issue 5. */
+export const DSP_DOCUMENT_TYPE_CODES = ['60591-5', '11502-2', '18842-5', '18748-4', '57833-6', '34746-8', '11488-4', '18776-5'] as const;
+export const LOINC_SYSTEM = 'http://loinc.org';
+
 const confidentiality = (path: string): CodeBinding => ({
   path,
   valueSet: 'http://terminology.hl7.org/ValueSet/v3-ConfidentialityClassification',
@@ -255,6 +259,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       code('docStatus', 'http://hl7.org/fhir/ValueSet/composition-status', vs.compositionStatus),
       confidentiality('securityLabel'),
       confidentiality('meta.security'),
+      { path: 'type', valueSet: 'https://esante.lu/fhir/ValueSet/dsp-document-type', codes: DSP_DOCUMENT_TYPE_CODES, system: LOINC_SYSTEM },
     ],
     search: [
       token('type', ['type'], 'Kind of document'),

@@ -18,6 +18,8 @@ import { instanceHistory, readResource, searchResources } from '../service/resou
 import { createResource, deleteResource, updateResource, verifyReferences, type WriteResult } from '../service/resource-writes';
 import { listMembers, postReceipt } from '../service/messaging';
 import { runTransaction } from '../service/transaction-bundle';
+import type { AuditFacts } from '../audit/audit-event';
+import { accessLog, expirePresenceGrants, hasExpiredPresenceGrants, redeemPresenceCode, runSimulatorOperation, SIMULATOR_OPERATIONS } from '../service/dsp-simulator';
 import { isAudited } from '../service/version-writer';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
@@ -64,7 +66,10 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
       principal = ctx.principal;
       return await work(ctx);
     } catch (error) {
-      if (error instanceof FhirError && (error.status === 401 || error.status === 403) && isAudited(def)) {
+      if (error instanceof FhirError && error.auditFacts !== undefined) {
+        // A DSP decision: audited with its own facts (rule, patient, document), whatever the status.
+        await audit.recordNow(error.auditFacts as AuditFacts);
+      } else if (error instanceof FhirError && (error.status === 401 || error.status === 403) && isAudited(def)) {
         await audit.recordNow({
           principal,
           interaction,
@@ -113,13 +118,58 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
 
   app.get('/fhir/$changes', async (request, reply) => {
     const ctx = await contextOf(request);
+    const principal = ctx.principal;
+    // Presence grants run out with time, not with a write: their revocations are recorded at the holder's next pull.
+    if (principal && principal.role !== 'patient' && (await storage.read((tx) => hasExpiredPresenceGrants(tx, principal.userRef, Date.now())))) {
+      await storage.write((tx) => expirePresenceGrants({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }));
+    }
     return sendFhir(reply, await storage.read((tx) => changesFeed(ctx, tx, services.epoch, queryOf(request))));
   });
 
   // A message with a 20 MiB attachment is ≈ 27 MiB of base64 inside JSON: transactions get the larger limit.
   app.post('/fhir', { bodyLimit: Math.max(services.bodyLimit, services.messageBodyLimit) }, async (request, reply) => {
     const ctx = await contextOf(request);
-    return sendFhir(reply, await write(request, ctx, '', (wctx) => runTransaction(wctx, request.body)));
+    try {
+      return sendFhir(reply, await write(request, ctx, '', (wctx) => runTransaction(wctx, request.body)));
+    } catch (error) {
+      if (error instanceof FhirError && error.auditFacts !== undefined) await audit.recordNow(error.auditFacts as AuditFacts);
+      throw error;
+    }
+  });
+
+  // ── Patient simulator and presence codes (issue 5; src-main/platform/DSP.md) ──
+  for (const operation of SIMULATOR_OPERATIONS) {
+    app.post<{ Params: { id: string } }>(`/fhir/Patient/:id/$${operation}`, async (request, reply) => {
+      const def = typeDef('Patient');
+      const id = checkId(def, request.params.id);
+      const response = await guarded(request, def, 'update', `Patient/${id}`, (ctx) =>
+        write(request, ctx, `Patient/${id}/$${operation}`, (wctx) => runSimulatorOperation(wctx, id, operation, request.body, services.presenceCodeTtlSeconds)),
+      );
+      return sendFhir(reply, response);
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/fhir/Patient/:id/$access-log', async (request, reply) => {
+    const def = typeDef('Patient');
+    const id = checkId(def, request.params.id);
+    const query = queryOf(request);
+    // Read events are batched: the log shows everything up to this request.
+    await audit.flush();
+    return sendFhir(reply, await guarded(request, def, 'read', `Patient/${id}`, (ctx) => {
+      if (!ctx.principal) throw unauthorized('authentication required: the access log is the holder\'s');
+      return storage.read((tx) => accessLog(ctx, tx, id, query));
+    }));
+  });
+
+  app.post<{ Params: { id: string } }>('/fhir/Patient/:id/$redeem-presence-code', async (request, reply) => {
+    const def = typeDef('Patient');
+    const id = checkId(def, request.params.id);
+    const ctx = await contextOf(request);
+    const principal = ctx.principal;
+    if (!principal) throw unauthorized('authentication required: a presence code is redeemed by a logged-in professional');
+    const outcome = await storage.write((tx) => redeemPresenceCode({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }, id, request.body));
+    if (outcome instanceof FhirError) throw outcome;
+    return sendFhir(reply, outcome);
   });
 
   app.get<{ Params: { id: string } }>('/fhir/Organization/:id/$members', async (request, reply) => {

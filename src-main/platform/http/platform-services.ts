@@ -12,4 +12,6 @@ export interface PlatformServices {
   bodyLimit: number;
   /** Largest `POST /fhir` transaction (a message with its encrypted attachments). */
   messageBodyLimit: number;
+  /** Default validity of a presence code issued by the patient simulator (issue 5). */
+  presenceCodeTtlSeconds: number;
 }

@@ -7,6 +7,7 @@ import { CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiali
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import type { Role } from '../../../src-shared/domain/roles';
+import { buildConsent, consentId } from '../access/dsp-consents';
 import { SYSTEM_AUTHOR } from '../access/principal';
 import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE } from './demo-accounts';
 import {
@@ -294,6 +295,10 @@ class SeedGenerator {
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
     yield this.patient('demo-patient', { family: 'Reuter', given: 'Jean', gender: 'male' }, { birthDate: '1966-03-13', matricule: DEMO_PATIENT_MATRICULE }, demoGp);
     this.matricules.add(DEMO_PATIENT_MATRICULE);
+    // The demo DSP's rights: the demo GP is the médecin référent, the demo nurse is in the trust circle
+    // (normal documents only); the demo specialist has nothing (presence-code demos).
+    yield dspConsent('referent', 'demo-patient', demoGp);
+    yield dspConsent('trust-circle', 'demo-patient', 'Practitioner/demo-nurse');
     if (options.mode === 'none') return;
 
     // The directory.
@@ -327,7 +332,12 @@ class SeedGenerator {
     yield* documentsOf('demo-patient');
     for (let p = 1; p <= options.patients; p++) {
       const id = `pat-${String(p).padStart(6, '0')}`;
-      yield this.patient(id, this.person(), this.matricule(), this.rng.pick(professionals.gp!));
+      const person = this.person();
+      const identity = this.matricule();
+      const gp = this.rng.pick(professionals.gp!);
+      yield this.patient(id, person, identity, gp);
+      // The patient's GP is their médecin référent in the DSP.
+      yield dspConsent('referent', id, gp);
       yield* documentsOf(id);
     }
   }
@@ -387,6 +397,21 @@ function* serviceMailbox(): Generator<SeedItem> {
       code: [{ coding: [{ system: ROLE_SYSTEM, code: 'nurse', display: ROLE_DISPLAY.nurse }] }],
     });
   }
+}
+
+/** A DSP right declared by the patient (access/dsp-consents.ts), dated at the seed's fixed instant. */
+function dspConsent(kind: 'referent' | 'trust-circle', patientId: string, actorRef: string): SeedItem {
+  return {
+    createdBy: `Patient/${patientId}`,
+    resource: buildConsent({
+      id: consentId(kind, patientId, kind === 'referent' ? undefined : actorRef),
+      kind,
+      patientRef: `Patient/${patientId}`,
+      active: true,
+      actorRef,
+      dateTime: new Date(DOCUMENT_EPOCH).toISOString(),
+    }) as fhir4.Consent & { id: string },
+  };
 }
 
 export function generateSeed(options: SeedOptions): Generator<SeedItem> {

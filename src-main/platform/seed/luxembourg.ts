@@ -86,11 +86,14 @@ export const NURSING = { code: 'nursing', display: 'Soins infirmiers' };
 export const CARE_AIDE = { code: 'care-aide', display: 'Aide-soignant' };
 
 /** Document kinds (LOINC) with a line of plausible content each. */
+/** The 8 DSP document types (LOINC), also the value set bound to DocumentReference.type (fhir/resource-types.ts). */
 export const DOCUMENT_KINDS: ReadonlyArray<{ code: string; display: string; title: string; text: string }> = [
-  { code: '11488-4', display: 'Consult note', title: 'Compte rendu de consultation', text: 'Consultation de suivi. Tension artérielle stable, traitement poursuivi.' },
+  { code: '60591-5', display: 'Patient summary Document', title: 'Résumé patient', text: 'Antécédents : HTA, diabète de type 2. Allergies : pénicilline. Traitement : metformine 850 mg 2×/j, ramipril 5 mg/j.' },
+  { code: '11502-2', display: 'Laboratory report', title: "Résultats d'analyses", text: 'Hémogramme normal. CRP 3 mg/L. Créatinine 0,9 mg/dL. HbA1c 6,8 %.' },
   { code: '18842-5', display: 'Discharge summary', title: "Lettre de sortie d'hospitalisation", text: 'Hospitalisation de 4 jours. Évolution favorable, sortie à domicile.' },
-  { code: '11502-2', display: 'Laboratory report', title: "Résultats d'analyses", text: 'Hémogramme normal. CRP 3 mg/L. Créatinine 0,9 mg/dL.' },
-  { code: '57133-1', display: 'Referral note', title: "Lettre d'adressage", text: 'Patient adressé pour avis spécialisé. Merci de votre avis.' },
   { code: '18748-4', display: 'Diagnostic imaging study', title: "Compte rendu d'imagerie", text: 'Radiographie thoracique de face : pas de foyer, pas d’épanchement.' },
-  { code: '34133-9', display: 'Summary of episode note', title: 'Résumé de soins', text: 'Soins infirmiers à domicile : pansement, surveillance glycémique.' },
+  { code: '57833-6', display: 'Prescription for medication', title: 'Ordonnance', text: 'Metformine 850 mg : 1 cp matin et soir. Ramipril 5 mg : 1 cp le matin. Renouvelable 3 mois.' },
+  { code: '34746-8', display: 'Nurse Note', title: 'Note infirmière', text: 'Soins infirmiers à domicile : pansement, surveillance glycémique (1,32 g/L à jeun).' },
+  { code: '11488-4', display: 'Consult note', title: 'Lettre du spécialiste', text: 'Avis cardiologique : ECG sinusal, pas de trouble de la conduction. Poursuite du traitement.' },
+  { code: '18776-5', display: 'Plan of care note', title: 'Plan de soins', text: 'Objectifs : HbA1c < 7 %, marche 30 min/j. Passage infirmier quotidien, contrôle biologique trimestriel.' },
 ];

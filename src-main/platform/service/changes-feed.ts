@@ -13,6 +13,10 @@ import { resourceTypeDef } from '../fhir/resource-types';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import { etagOf, type FhirResponse } from './fhir-response';
 import type { RequestContext } from './request-context';
+import { DSP_REVOKED_URL, metadataOnly } from '../access/dsp-consents';
+import { DspGate, dspPatientsOf, isDspType } from './dsp-access';
+import { dspFilter } from './resource-reads';
+import type { DspChange } from '../storage/platform-storage';
 
 export const DEFAULT_CHANGES_PAGE = 100;
 export const MAX_CHANGES_PAGE = 1000;
@@ -62,11 +66,19 @@ export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: str
       throw badRequest(`parameter "${name}" is not supported by $changes (supported: cursor, _count)`, undefined, 'not-supported');
     }
   }
-  const page = await tx.changes(changeScope(ctx.principal), after, count);
+  const page = await tx.changes(changeScope(ctx.principal, await dspPatientsOf(tx, ctx.principal)), after, count);
   const last = page.rows[page.rows.length - 1];
   // With nothing more in scope, the cursor jumps to the current sequence so the next pull starts there.
-  const nextCursor = encodeCursor({ epoch, sequence: page.hasMore && last ? last.seq : current });
-  auditPage(ctx, page.rows);
+  const upTo = page.hasMore && last ? last.seq : current;
+  const nextCursor = encodeCursor({ epoch, sequence: upTo });
+  const others = page.rows.filter((row) => !isDspType(row.type));
+  auditPage(ctx, others);
+  // DSP documents pass the decision table one by one (audited there); refused ones are left out.
+  const visible = new Map((await dspFilter(ctx, tx, page.rows.filter((row) => isDspType(row.type)), '$changes', 'history-instance')).map((row) => [row.seq, row]));
+  const rows = page.rows.flatMap((row) => (!isDspType(row.type) ? [row] : visible.has(row.seq) ? [visible.get(row.seq)!] : []));
+  // Rights gained and lost since the cursor (a fresh snapshot already holds exactly what is visible).
+  const dspChanges = after > 0 ? await tx.dspChanges(ctx.principal.userRef, after, upTo) : [];
+  const entries = await mergeDspChanges(ctx, tx, rows, dspChanges);
   const self = `${ctx.baseUrl}/$changes?${query.toString()}`;
   // The protocol puts the cursor on the Bundle itself (R4 gives Bundle no extension element; the
   // client contract in src-shared/domain/fhir-sync.ts is what both sides rely on).
@@ -81,7 +93,49 @@ export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: str
       { relation: 'self', url: self },
       { relation: 'next', url: `${ctx.baseUrl}/$changes?cursor=${nextCursor}&_count=${count}` },
     ],
-    entry: page.rows.map((row) => changeEntry(row, ctx.baseUrl)),
+    entry: entries,
   };
   return { status: 200, headers: {}, body: bundle };
+}
+
+/** A revocation: the user may no longer see this document (or its Binary); the client purges its copy. */
+function revocationEntry(change: DspChange, current: StoredVersion | undefined, baseUrl: string): fhir4.BundleEntry {
+  const url = `${change.type}/${change.id}`;
+  return {
+    fullUrl: `${baseUrl}/${url}`,
+    extension: [{ url: DSP_REVOKED_URL, valueCode: 'revoked' }],
+    request: { method: 'DELETE', url },
+    response: {
+      status: '403',
+      ...(current ? { etag: etagOf(current.versionId), lastModified: current.lastUpdated } : {}),
+      outcome: {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'information', code: 'suppressed', diagnostics: `revoked: ${url} is no longer visible to you in this DSP; delete your copy` }],
+      },
+    },
+  };
+}
+
+/**
+ * Merges the user's DSP grants and revocations into the page in commit order: a revocation becomes a
+ * DELETE entry; a grant re-sends the current version if the user may still see it.
+ */
+async function mergeDspChanges(ctx: RequestContext, tx: StorageTx, rows: StoredVersion[], changes: DspChange[]): Promise<fhir4.BundleEntry[]> {
+  const items: Array<{ seq: number; entry: fhir4.BundleEntry }> = rows.map((row) => ({ seq: row.seq, entry: changeEntry(row, ctx.baseUrl) }));
+  const gate = new DspGate(tx, ctx.principal);
+  for (const change of changes) {
+    const current = await tx.current(change.type, change.id);
+    if (change.kind === 'revoke') {
+      items.push({ seq: change.seq, entry: revocationEntry(change, current, ctx.baseUrl) });
+      continue;
+    }
+    if (!current?.resource) continue;
+    const dsp = await gate.decideRead(current);
+    if (!dsp || dsp === 'orphan' || !dsp.decision.allowed) continue;
+    if (dsp.decision.grant === 'metadata-only' && current.type === 'Binary') continue;
+    const shown = dsp.decision.grant === 'metadata-only' ? { ...current, resource: metadataOnly(current.resource) } : current;
+    items.push({ seq: change.seq, entry: changeEntry(shown, ctx.baseUrl) });
+  }
+  // Stable: a row and the changes recorded with it keep their order (the row first).
+  return items.map((item, index) => ({ ...item, index })).sort((a, b) => a.seq - b.seq || a.index - b.index).map((item) => item.entry);
 }

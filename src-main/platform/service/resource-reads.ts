@@ -14,6 +14,33 @@ import { AUDIENCE_PARAM } from '../access/message-audience';
 import { enforceAudience } from './messaging';
 import type { RequestContext } from './request-context';
 import { isAudited } from './version-writer';
+import { metadataOnly } from '../access/dsp-consents';
+import type { DspDecision } from '../access/dsp-decision';
+import { DspGate, dspAuditFacts, dspRefusal, isDspType } from './dsp-access';
+
+/**
+ * The DSP decision for reading a DocumentReference or a document's Binary (undefined: the DSP rules
+ * do not apply). Refusals throw with their audit facts; an allowed read is audited here.
+ */
+async function dspRead(ctx: RequestContext, tx: StorageTx, stored: StoredVersion, interaction: RestInteraction, entities: string[]): Promise<DspDecision | undefined> {
+  if (!isDspType(stored.type)) return undefined;
+  const gate = new DspGate(tx, ctx.principal);
+  const dsp = await gate.decideRead(stored);
+  if (dsp === undefined) return undefined;
+  const entity = `${stored.type}/${stored.id}`;
+  if (dsp === 'orphan') throw notFound(`${entity}: not found`);
+  let { decision } = dsp;
+  if (decision.allowed && decision.grant === 'metadata-only' && stored.type === 'Binary') {
+    decision = { allowed: false, row: decision.row, status: 403, reason: 'metadata only, never content' };
+  }
+  const facts = dspAuditFacts(ctx.principal, interaction, decision, [dsp.patient], entities);
+  if (!decision.allowed) throw dspRefusal(decision, entity, facts);
+  ctx.audit.enqueue(facts);
+  return decision;
+}
+
+const shown = (resource: fhir4.FhirResource | null, decision: DspDecision | undefined) =>
+  resource && decision?.allowed && decision.grant === 'metadata-only' ? metadataOnly(resource) : resource;
 
 export function enforce(decision: Decision): void {
   if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
@@ -53,11 +80,15 @@ export async function readResource(ctx: RequestContext, tx: StorageTx, def: Reso
   if (stored.deleted) throw gone(stored);
   // A message outside the caller's audience does not exist for them (checked before anything else says otherwise).
   await enforceAudience(ctx, tx, stored, versionId === undefined ? stored.resource : ((await tx.current(def.type, id))?.resource ?? stored.resource));
-  enforce(decideRead(ctx.principal, def, stored.resource));
-  auditRead(ctx, def, versionId === undefined ? 'read' : 'vread', [stored]);
+  const interaction = versionId === undefined ? 'read' : 'vread';
+  const dsp = await dspRead(ctx, tx, stored, interaction, [`${stored.type}/${stored.id}/_history/${stored.versionId}`]);
+  if (!dsp) {
+    enforce(decideRead(ctx.principal, def, stored.resource));
+    auditRead(ctx, def, interaction, [stored]);
+  }
   const headers = versionHeaders(stored, ctx.baseUrl);
   delete headers.Location;
-  return { status: 200, headers, body: stored.resource };
+  return { status: 200, headers, body: shown(stored.resource, dsp) };
 }
 
 function historyEntry(stored: StoredVersion, baseUrl: string): fhir4.BundleEntry {
@@ -84,14 +115,18 @@ export async function instanceHistory(ctx: RequestContext, tx: StorageTx, def: R
   if (versions.length === 0) throw notFound(`${def.type}/${id}: not found`);
   const latestContent = versions.find((v) => v.resource)?.resource ?? null;
   await enforceAudience(ctx, tx, versions[0]!, latestContent);
-  enforce(decideRead(ctx.principal, def, latestContent));
-  auditRead(ctx, def, 'history-instance', versions.filter((v) => v.resource));
+  const withContent = versions.filter((v) => v.resource);
+  const dsp = withContent[0] ? await dspRead(ctx, tx, withContent[0], 'history-instance', withContent.map((r) => `${r.type}/${r.id}/_history/${r.versionId}`)) : undefined;
+  if (!dsp) {
+    enforce(decideRead(ctx.principal, def, latestContent));
+    auditRead(ctx, def, 'history-instance', withContent);
+  }
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
     type: 'history',
     total: versions.length,
     link: [{ relation: 'self', url: `${ctx.baseUrl}/${def.type}/${id}/_history` }],
-    entry: versions.map((v) => historyEntry(v, ctx.baseUrl)),
+    entry: versions.map((v) => historyEntry({ ...v, resource: shown(v.resource, dsp) }, ctx.baseUrl)),
   };
   return { status: 200, headers: {}, body: bundle };
 }
@@ -116,10 +151,11 @@ export async function searchResources(ctx: RequestContext, tx: StorageTx, def: R
   if (snapshot > current) throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');
   const page = await tx.search(request, snapshot);
   const last = page.rows[page.rows.length - 1];
+  const rows = isDspType(def.type) ? await dspFilter(ctx, tx, page.rows, `${def.type}?${query.toString()}`) : page.rows;
   const sortValue = (row: StoredVersion): string | number =>
     request.sort.key === '_id' ? row.id : request.sort.key === '_lastUpdated' ? Date.parse(row.lastUpdated) : row.seq;
   const next = page.hasMore && last ? encodePageToken({ snapshot, after: { key: sortValue(last), seq: last.seq } }) : undefined;
-  auditRead(ctx, def, 'search-type', page.rows, `${def.type}?${query.toString()}`);
+  if (!isDspType(def.type)) auditRead(ctx, def, 'search-type', page.rows, `${def.type}?${query.toString()}`);
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
@@ -127,7 +163,48 @@ export async function searchResources(ctx: RequestContext, tx: StorageTx, def: R
       { relation: 'self', url: pageLink(ctx, def, query, request.page ? query.get(PAGE_TOKEN_PARAM) ?? undefined : undefined) },
       ...(next !== undefined ? [{ relation: 'next', url: pageLink(ctx, def, query, next) }] : []),
     ],
-    entry: page.rows.map((row) => ({ fullUrl: `${ctx.baseUrl}/${row.type}/${row.id}`, resource: row.resource!, search: { mode: 'match' as const } })),
+    entry: rows.map((row) => ({ fullUrl: `${ctx.baseUrl}/${row.type}/${row.id}`, resource: row.resource!, search: { mode: 'match' as const } })),
   };
   return { status: 200, headers: {}, body: bundle };
+}
+
+/**
+ * Search results of DSP types through the decision table: refused documents are silently left out,
+ * metadata-only ones lose their content. One AuditEvent for what was shown, one for what was left out.
+ */
+export async function dspFilter(ctx: RequestContext, tx: StorageTx, rows: StoredVersion[], query: string, interaction: RestInteraction = 'search-type'): Promise<StoredVersion[]> {
+  const gate = new DspGate(tx, ctx.principal);
+  const kept: StoredVersion[] = [];
+  const shownEntities: string[] = [];
+  const refused: string[] = [];
+  const shownPatients = new Set<string>();
+  const refusedPatients = new Set<string>();
+  const reasons = new Set<string>();
+  for (const row of rows) {
+    const dsp = row.resource ? await gate.decideRead(row) : undefined;
+    if (dsp === undefined) {
+      kept.push(row);
+      continue;
+    }
+    const entity = `${row.type}/${row.id}/_history/${row.versionId}`;
+    if (dsp === 'orphan' || !dsp.decision.allowed || (dsp.decision.grant === 'metadata-only' && row.type === 'Binary')) {
+      refused.push(entity);
+      if (dsp !== 'orphan') {
+        refusedPatients.add(dsp.patient);
+        reasons.add(dsp.decision.allowed ? `DSP rule ${dsp.decision.row}: metadata only, never content` : `DSP rule ${dsp.decision.row}: ${dsp.decision.reason}`);
+      }
+      continue;
+    }
+    shownEntities.push(entity);
+    shownPatients.add(dsp.patient);
+    kept.push(dsp.decision.grant === 'metadata-only' ? { ...row, resource: metadataOnly(row.resource!) } : row);
+  }
+  const recorded = new Date().toISOString();
+  if (shownEntities.length > 0 || refused.length === 0) {
+    ctx.audit.enqueue({ principal: ctx.principal, interaction, outcome: '0', outcomeDescription: 'DSP: allowed', entities: shownEntities, patients: [...shownPatients], query, recorded });
+  }
+  if (refused.length > 0) {
+    ctx.audit.enqueue({ principal: ctx.principal, interaction, outcome: '4', outcomeDescription: `DSP: left out — ${[...reasons].join('; ')}`, entities: refused, patients: [...refusedPatients], query, recorded });
+  }
+  return kept;
 }

@@ -11,6 +11,7 @@ import { parseSearch } from '../fhir/search-query';
 import { checkResourceShape, danglingReferenceError } from '../fhir/validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import { etagOf, parseVersionTag } from './fhir-response';
+import { guardDspWrite } from './dsp-writes';
 import { guardWrite } from './messaging';
 import type { WriteContext } from './request-context';
 import { appendValidated, auditWrite as audit, stamp } from './version-writer';
@@ -55,6 +56,7 @@ export async function createResource(
     const existing = await findExisting(ctx, def, options.ifNoneExist);
     if (existing) return { status: 200, stored: existing };
   }
+  await guardDspWrite(ctx, def, options.assignedId, body as unknown as Record<string, unknown>);
   const resource = stamp(body, options.assignedId ?? randomUUID(), 1, ctx.now);
   const stored = await appendValidated(ctx, def, resource, 1, ctx.principal.userRef, options.entryIndex);
   await audit(ctx, def, 'create', stored, resource);
@@ -80,6 +82,7 @@ export async function updateResource(
   if (body.id !== id) throw badRequest(`${def.type}.id: "${body.id}" differs from the id in the URL ("${id}")`, `${def.type}.id`);
   enforce(decideWrite(ctx.principal, def, body));
   await guardWrite(ctx, def, id, body as unknown as Record<string, unknown>);
+  await guardDspWrite(ctx, def, id, body as unknown as Record<string, unknown>);
   const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
   const current = await ctx.tx.current(def.type, id);
   const live = current && !current.deleted ? current : undefined;
@@ -106,6 +109,7 @@ export async function updateResource(
 
 export async function deleteResource(ctx: WriteContext, def: ResourceTypeDef, id: string, ifMatch: string | undefined): Promise<WriteResult> {
   await guardWrite(ctx, def, id, undefined);
+  await guardDspWrite(ctx, def, id, undefined);
   const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
   const current = await ctx.tx.current(def.type, id);
   if (!current) throw notFound(`${def.type}/${id}: not found`);

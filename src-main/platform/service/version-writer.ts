@@ -4,7 +4,9 @@
  * client's behalf (message receipts).
  */
 import { patientsOf } from '../access/access-rules';
+import { DOCUMENT_PARAM, documentOfBinary } from '../access/dsp-consents';
 import { audienceIndex } from '../access/message-audience';
+import type { ReferenceEntry } from '../fhir/search-index';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
 import type { ResourceTypeDef } from '../fhir/resource-types';
 import { validateResource } from '../fhir/validation';
@@ -36,6 +38,12 @@ export async function auditWrite(ctx: WriteContext, def: ResourceTypeDef, intera
   await ctx.audit.recordInTransaction(ctx.tx, facts);
 }
 
+/** A document's Binary is indexed with its DocumentReference, so `$changes` carries it with the document. */
+export function documentIndex(def: ResourceTypeDef, resource: fhir4.Resource): ReferenceEntry[] {
+  const doc = def.type === 'Binary' ? documentOfBinary(resource) : undefined;
+  return doc === undefined ? [] : [{ param: DOCUMENT_PARAM, target: `DocumentReference/${doc}` }];
+}
+
 export async function appendValidated(
   ctx: WriteContext,
   def: ResourceTypeDef,
@@ -46,7 +54,7 @@ export async function appendValidated(
 ): Promise<StoredVersion> {
   const validated = validateResource(def, resource);
   for (const ref of validated.references) ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
-  validated.index.references.push(...audienceIndex(def, resource, ctx.message));
+  validated.index.references.push(...audienceIndex(def, resource, ctx.message), ...documentIndex(def, resource));
   return ctx.tx.append({
     type: def.type,
     id: resource.id!,

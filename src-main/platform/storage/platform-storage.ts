@@ -52,6 +52,27 @@ export interface ChangeFilter {
    * them is out, whatever the rules above say.
    */
   audience?: { param: string; types: string[]; principals: string[] };
+  /**
+   * DSP documents (issue 5): DocumentReferences whose `patient` index names one of `patients`, and the
+   * Binaries whose `documentParam` index names one of those documents. The caller still applies the
+   * access decision to each row (hidden, confidentiality).
+   */
+  dsp?: { patients: string[]; documentParam: string };
+}
+
+/** A DSP access change recorded for one user (see dsp_change in sqlite-schema.ts). */
+export interface DspChange {
+  seq: number;
+  principal: string;
+  type: string;
+  id: string;
+  kind: 'revoke' | 'grant';
+}
+
+export interface PresenceCodeRecord {
+  patient: string;
+  expiresAt: number;
+  used: boolean;
 }
 
 export interface Page {
@@ -122,6 +143,18 @@ export interface StorageTx {
   putRefreshToken(tokenHash: string, record: RefreshTokenRecord): Promise<void>;
   refreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   markRefreshTokenUsed(tokenHash: string): Promise<void>;
+
+  // DSP (issue 5)
+  putPresenceCode(hash: string, record: PresenceCodeRecord): Promise<void>;
+  presenceCode(hash: string): Promise<PresenceCodeRecord | undefined>;
+  markPresenceCodeUsed(hash: string): Promise<void>;
+  presenceThrottle(patient: string): Promise<LoginThrottle>;
+  setPresenceThrottle(patient: string, throttle: LoginThrottle): Promise<void>;
+  addDspChanges(changes: DspChange[]): Promise<void>;
+  /** The user's DSP changes with afterSequence < seq <= upTo, in commit order. */
+  dspChanges(principal: string, afterSequence: number, upTo: number): Promise<DspChange[]>;
+  /** The role of the account standing for a user ("Practitioner/…"), if any. */
+  roleOf(userRef: string): Promise<string | undefined>;
 
   // Settings kept with the data (epoch, signing secret, seed marker)
   getMeta(key: string): Promise<string | undefined>;

@@ -4,8 +4,12 @@
  * can run against any past snapshot — which is what makes paging stable while others write.
  */
 
-/** 2: idx_reference_audience (message visibility, issue 6). The SQL below is idempotent, so it migrates 1 → 2. */
-export const SCHEMA_VERSION = 2;
+/**
+ * 2: idx_reference_audience (message visibility, issue 6). 3: presence codes, their throttle and the
+ * DSP access changes (grants and revocations) per user (issue 5). The SQL below is idempotent, so it
+ * migrates any older version.
+ */
+export const SCHEMA_VERSION = 3;
 
 /** `superseded_at` of a current version: larger than any sequence. */
 export const CURRENT = 9_007_199_254_740_991; // Number.MAX_SAFE_INTEGER: exact in JS and in SQLite
@@ -87,6 +91,32 @@ CREATE TABLE IF NOT EXISTS auth_session (
   created_at INTEGER NOT NULL,
   revoked INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+
+-- DSP presence codes (issue 5): only a hash of the code is kept; single use, bound to one patient.
+CREATE TABLE IF NOT EXISTS presence_code (
+  hash TEXT PRIMARY KEY,
+  patient TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE IF NOT EXISTS presence_throttle (
+  patient TEXT PRIMARY KEY,
+  failures INTEGER NOT NULL,
+  locked_until INTEGER NOT NULL
+) STRICT;
+
+-- What a rights change did to each user's view of a DSP: 'revoke' (send a DELETE) or 'grant' (send the
+-- current version again). seq is the commit sequence of the version that caused it (same transaction),
+-- so the $changes cursor orders these rows with the resource versions.
+CREATE TABLE IF NOT EXISTS dsp_change (
+  seq INTEGER NOT NULL,
+  principal TEXT NOT NULL,
+  type TEXT NOT NULL,
+  id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('revoke', 'grant'))
+) STRICT;
+CREATE INDEX IF NOT EXISTS dsp_change_principal ON dsp_change(principal, seq);
 
 CREATE TABLE IF NOT EXISTS refresh_token (
   hash TEXT PRIMARY KEY,

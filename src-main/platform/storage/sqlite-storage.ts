@@ -11,6 +11,7 @@ import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema';
 import type {
   Account,
   ChangeFilter,
+  DspChange,
   LedgerEntry,
   LoginThrottle,
   NewVersion,
@@ -130,6 +131,9 @@ export class SqliteStorage implements PlatformStorage {
       ).iterate() as IterableIterator<{ seq: number; type: string; id: string; version: number; deleted: number; json: string | null }>) {
         sequence = row.seq;
         hash.update(`${row.seq}|${row.type}|${row.id}|${row.version}|${row.deleted}|${row.json ?? ''}\n`);
+      }
+      for (const row of this.stmt('SELECT seq, principal, type, id, kind FROM dsp_change ORDER BY seq, rowid').iterate() as IterableIterator<Record<string, unknown>>) {
+        hash.update(`dsp|${String(row.seq)}|${String(row.principal)}|${String(row.type)}|${String(row.id)}|${String(row.kind)}\n`);
       }
       for (const row of this.stmt('SELECT op_id, request_hash, status FROM operation_ledger ORDER BY op_id').iterate() as IterableIterator<Record<string, unknown>>) {
         hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
@@ -265,6 +269,31 @@ export class SqliteStorage implements PlatformStorage {
         run('UPDATE refresh_token SET used = 1 WHERE hash = ?', tokenHash);
       },
 
+      putPresenceCode: async (hash, record) => {
+        run('INSERT INTO presence_code (hash, patient, expires_at, used) VALUES (?, ?, ?, ?)', hash, record.patient, record.expiresAt, record.used ? 1 : 0);
+      },
+      presenceCode: async (hash) => {
+        const row = one<{ patient: string; expires_at: number; used: number }>('SELECT patient, expires_at, used FROM presence_code WHERE hash = ?', hash);
+        return row && { patient: row.patient, expiresAt: row.expires_at, used: row.used === 1 };
+      },
+      markPresenceCodeUsed: async (hash) => {
+        run('UPDATE presence_code SET used = 1 WHERE hash = ?', hash);
+      },
+      presenceThrottle: async (patient) => {
+        const row = one<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM presence_throttle WHERE patient = ?', patient);
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
+      },
+      setPresenceThrottle: async (patient, throttle) => {
+        run('INSERT OR REPLACE INTO presence_throttle (patient, failures, locked_until) VALUES (?, ?, ?)', patient, throttle.failures, throttle.lockedUntil);
+      },
+      addDspChanges: async (changes) => {
+        const insert = this.stmt('INSERT INTO dsp_change (seq, principal, type, id, kind) VALUES (?, ?, ?, ?, ?)');
+        for (const c of changes) insert.run(c.seq, c.principal, c.type, c.id, c.kind);
+      },
+      dspChanges: async (principal, after, upTo) =>
+        this.stmt('SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, rowid').all(principal, after, upTo) as DspChange[],
+      roleOf: async (userRef) => one<{ role: string }>('SELECT role FROM account WHERE user_ref = ? LIMIT 1', userRef)?.role,
+
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
       setMeta: async (key, value) => {
         run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
@@ -352,6 +381,17 @@ export class SqliteStorage implements PlatformStorage {
         allowed.push(`v.seq IN (SELECT seq FROM idx_reference WHERE type = ? AND param = ? AND target IN (${list(audience.principals)}))`);
         params.push(type, audience.param, ...audience.principals);
       }
+    }
+    const dsp = filter.dsp;
+    if (dsp && dsp.patients.length > 0) {
+      const documents = `SELECT seq FROM idx_reference WHERE type = 'DocumentReference' AND param = 'patient' AND target IN (${list(dsp.patients)})`;
+      allowed.push(`(v.type = 'DocumentReference' AND v.seq IN (${documents}))`);
+      params.push(...dsp.patients);
+      allowed.push(
+        `(v.type = 'Binary' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Binary' AND param = ? AND target IN (` +
+          `SELECT 'DocumentReference/' || d.id FROM resource_version d WHERE d.type = 'DocumentReference' AND d.superseded_at = ${CURRENT} AND d.seq IN (${documents}))))`,
+      );
+      params.push(dsp.documentParam, ...dsp.patients);
     }
     if (allowed.length === 0) return { rows: [], hasMore: false };
     let excluded = '';
