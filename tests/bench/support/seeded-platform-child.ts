@@ -1,0 +1,89 @@
+/**
+ * Bench child: a platform whose database holds, before it starts, `--own N` resources written by one
+ * demo user (Observations and Tasks by `--owner`, recorded with that user as creator), appended through
+ * the platform's storage API with the same validation and search indexing as any write. That puts all
+ * of them in the user's `$changes` scope (ARCHITECTURE §5: resources the user created). The usual demo
+ * seed (directory, patients, documents) is added by startPlatform on top.
+ *
+ * argv: --data-dir DIR --own N --owner ROLE --patients N --docs-per-patient N
+ * IPC: sends { type: 'listening', url } once serving; exits on SIGTERM or when the parent goes away.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DATABASE_FILE, startPlatform } from '../../../src-main/platform';
+import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
+import { validateResource } from '../../../src-main/platform/fhir/validation';
+import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
+import { FAMILY_NAMES } from '../../../src-main/platform/seed/luxembourg';
+import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
+import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
+import type { Role } from '../../../src-shared/domain/roles';
+import { ownResource } from './own-resources';
+
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    own: { type: 'string', default: '0' },
+    owner: { type: 'string', default: 'nurse' },
+    patients: { type: 'string', default: '200' },
+    'docs-per-patient': { type: 'string', default: '5' },
+  },
+});
+const dataDir = values['data-dir']!;
+const own = Number(values.own);
+const patients = Number(values.patients);
+const owner = demoAccount(values.owner as Role).userRef;
+
+async function seedOwn(): Promise<void> {
+  const storage = new SqliteStorage(join(dataDir, DATABASE_FILE));
+  try {
+    const now = new Date().toISOString();
+    for (let start = 0; start < own; start += 5000) {
+      const batch: NewVersion[] = [];
+      for (let i = start; i < Math.min(own, start + 5000); i++) {
+        const resource = { ...ownResource(i, owner, patients, FAMILY_NAMES), meta: { versionId: '1', lastUpdated: now } };
+        const { index } = validateResource(resourceTypeDef(resource.resourceType)!, resource);
+        batch.push({
+          type: resource.resourceType,
+          id: resource.id,
+          versionId: 1,
+          lastUpdated: now,
+          author: owner,
+          createdBy: owner,
+          resource,
+          index,
+        });
+      }
+      await storage.write(async (tx) => {
+        for (const version of batch) await tx.append(version);
+      });
+    }
+  } finally {
+    await storage.close();
+  }
+}
+
+async function main(): Promise<void> {
+  if (own > 0) await seedOwn();
+  const platform = await startPlatform({
+    port: 0,
+    dataDir,
+    seed: 'demo',
+    patients,
+    docsPerPatient: Number(values['docs-per-patient']),
+  });
+  process.send?.({ type: 'listening', url: platform.url });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    void platform.stop().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('disconnect', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench platform: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
