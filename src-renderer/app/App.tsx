@@ -6,6 +6,8 @@ import { createHashRouter, RouterProvider } from 'react-router-dom';
 import type { DeskApi } from '../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../api/DeskContext';
 import { DirectoryPage } from '../features/directory/DirectoryPage';
+import { DspPage } from '../features/dsp/DspPage';
+import { PatientsPage } from '../features/dsp/PatientsPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
@@ -19,6 +21,8 @@ export function createAppRouter() {
       element: <AppFrame />,
       children: [
         { index: true, element: <HomePage /> },
+        { path: 'patients', element: <PatientsPage /> },
+        { path: 'patients/:patientId', element: <DspPage /> },
         { path: 'directory', element: <DirectoryPage /> },
         { path: 'mailbox', element: <MailboxPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },

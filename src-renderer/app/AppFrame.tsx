@@ -75,6 +75,7 @@ export function AppFrame() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
         <NavLink component={RouterLink} to="/" end label={t('nav.home')} />
+        <NavLink component={RouterLink} to="/patients" label={t('dsp.nav')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
         <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />

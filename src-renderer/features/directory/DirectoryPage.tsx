@@ -2,6 +2,7 @@ import { Alert, Button, Group, Stack, Table, Tabs, Text, TextInput, Title } from
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
 import type { PatientHit, PractitionerHit } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
@@ -51,6 +52,11 @@ function ResultsTable({ data }: { data: Results }) {
             <Table.Td>{[p.family?.toUpperCase(), p.given].filter(Boolean).join(' ')}</Table.Td>
             <Table.Td>{p.matricule}</Table.Td>
             <Table.Td>{p.birthDate}</Table.Td>
+            <Table.Td>
+              <Button size="compact-xs" variant="light" component={Link} to={`/patients/${p.id}`}>
+                {t('directory.openDsp')}
+              </Button>
+            </Table.Td>
           </Table.Tr>
         ))}
       </Table.Tbody>

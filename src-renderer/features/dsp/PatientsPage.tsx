@@ -1,0 +1,57 @@
+import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router-dom';
+import { unwrap, useDesk } from '../../api/DeskContext';
+import { useInvalidateOn } from '../../api/useDeskEvents';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+
+/** "Mes patients": whose DSP this professional may open, and on what ground (référent, trust circle, code). */
+export function PatientsPage() {
+  const { t, i18n } = useTranslation();
+  const desk = useDesk();
+  const navigate = useNavigate();
+  useInvalidateOn(['dsp.changed'], [['dsp.patients']]);
+  const patients = useQuery({ queryKey: ['dsp.patients'], queryFn: () => unwrap(desk.dsp.patients({})) });
+  return (
+    <Stack maw={1000}>
+      <Title order={2}>{t('dsp.patientsTitle')}</Title>
+      <Text>{t('dsp.patientsIntro')}</Text>
+      {patients.isError && <ApiErrorAlert error={patients.error} />}
+      {patients.data?.length === 0 && <Text c="dimmed">{t('dsp.noPatients')}</Text>}
+      {patients.data && patients.data.length > 0 && (
+        <Table highlightOnHover data-testid="patients">
+          <Table.Tbody>
+            {patients.data.map((p) => (
+              <Table.Tr
+                key={p.id}
+                tabIndex={0}
+                style={{ cursor: 'pointer' }}
+                onClick={() => navigate(`/patients/${p.id}`)}
+                onKeyDown={(e) => e.key === 'Enter' && navigate(`/patients/${p.id}`)}
+              >
+                <Table.Td fw={600}>{p.name}</Table.Td>
+                <Table.Td>{p.matricule}</Table.Td>
+                <Table.Td>{p.birthDate}</Table.Td>
+                <Table.Td>
+                  {p.documentCount} {t('dsp.documents').toLowerCase()}
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {p.access.map((a, i) => (
+                      <Badge key={i} variant="light">
+                        {t(`dsp.access.${a.kind}`)}
+                        {a.until &&
+                          ` ${t('dsp.until', { date: new Date(a.until).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) })}`}
+                      </Badge>
+                    ))}
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}

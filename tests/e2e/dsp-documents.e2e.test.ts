@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
+import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import { startApp, type RunningApp } from './support/app-process';
+import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+
+// Issue 5, acceptance 3 (first part): a GP opens a patient's DSP, adds a PDF and sees it in the
+// timeline, rendered in the app; offline, another document waits as pending and syncs once the
+// platform is back.
+let platform: TestPlatform;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+/** A one-page PDF written by hand: enough for pdf.js to render real text. */
+function tinyPdf(text: string): Buffer {
+  const stream = `BT /F1 24 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let body = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((object, i) => {
+    offsets.push(body.length);
+    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+  });
+  const xref = body.length;
+  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(body, 'latin1');
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  platform = await startTestPlatform({ seed: 'none' });
+  app = await startApp({ args: ['--platform-url', platform.url] });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await platform?.stop().catch(() => {});
+});
+
+async function addDocument(title: string, pdf: Buffer) {
+  await page.getByRole('button', { name: 'Ajouter un document' }).click();
+  await page.getByLabel(/^Titre/).fill(title);
+  await page.locator('input[type="file"]').setInputFiles({ name: `${title}.pdf`, mimeType: 'application/pdf', buffer: pdf });
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+}
+
+describe('a GP and a patient’s DSP in Chromium', () => {
+  it('opens the DSP of a patient found in the directory and adds a PDF, rendered in the app', async () => {
+    const gp = demoAccount('gp');
+    await page.goto(app.url);
+    await page.getByLabel('Identifiant').fill(gp.identifier);
+    await page.getByLabel(/^Mot de passe/).fill(gp.password);
+    await page.getByLabel('Code à usage unique').fill(gp.otp);
+    await page.getByLabel('Phrase secrète de cet appareil').fill('phrase secrète du cabinet');
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page
+      .getByTestId('sync-status')
+      .getByText(/Dernière synchro : \d/)
+      .waitFor({ timeout: 60_000 });
+
+    await page.getByRole('link', { name: 'Annuaires' }).click();
+    await page.getByRole('tab', { name: 'Patients' }).click();
+    await page.getByLabel('Nom, ou matricule pour un patient').fill('Reuter');
+    await page.getByRole('button', { name: 'Rechercher' }).click();
+    await page.getByRole('link', { name: 'Ouvrir le DSP' }).first().click();
+    await page.getByTestId('patient-banner').waitFor();
+
+    await addDocument('Bilan cardiologique', tinyPdf('Bilan cardiologique normal'));
+    const timeline = page.getByTestId('document-timeline');
+    await timeline.getByText('Bilan cardiologique').waitFor();
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await expect.poll(() => timeline.getByTestId('pending-document').count(), { timeout: 30_000 }).toBe(0);
+    await timeline.getByText('Bilan cardiologique').click();
+    await page.getByTestId('pdf-canvas').waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-pdf-added.png') });
+  });
+
+  it('offline, a new document waits as pending, and syncs when the platform is back', async () => {
+    const port = platform.port;
+    await platform.stop();
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await addDocument('Compte rendu de visite', tinyPdf('Visite a domicile'));
+    const timeline = page.getByTestId('document-timeline');
+    await timeline.getByText('Compte rendu de visite').waitFor();
+    expect(await timeline.getByTestId('pending-document').count()).toBe(1);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-pending-offline.png') });
+
+    platform = await startTestPlatform({ dataDir: platform.dataDir, port });
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+    await expect.poll(() => timeline.getByTestId('pending-document').count(), { timeout: 30_000 }).toBe(0);
+  });
+});
