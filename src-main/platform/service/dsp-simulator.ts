@@ -40,6 +40,7 @@ export const SIMULATOR_OPERATIONS = [
   'close-dsp',
   'reopen-dsp',
   'issue-presence-code',
+  'revoke-presence-grant',
 ] as const;
 export type SimulatorOperation = (typeof SIMULATOR_OPERATIONS)[number];
 
@@ -170,6 +171,8 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
       return putConsent(ctx, patientRef, 'dsp-closed', { active: true });
     case 'reopen-dsp':
       return putConsent(ctx, patientRef, 'dsp-closed', { active: false });
+    case 'revoke-presence-grant':
+      return putConsent(ctx, patientRef, 'presence-grant', { active: false, actorRef: practitionerParam(body) });
     case 'issue-presence-code': {
       const ttl = body.ttlSeconds ?? presenceCodeTtlSeconds;
       if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_PRESENCE_CODE_TTL_SECONDS) {

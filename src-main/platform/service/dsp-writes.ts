@@ -125,17 +125,19 @@ export async function guardDspWrite(ctx: WriteContext, def: ResourceTypeDef, id:
   if (isHidden(body as unknown as fhir4.Resource) && !(ctx.principal.role === 'patient' && ctx.principal.userRef === patient)) {
     throw forbidden('DocumentReference.meta.security: only the patient hides a document (POST /fhir/Patient/<id>/$hide-document)');
   }
-  await decideWrite(ctx, gate, patient, undefined, `DocumentReference/${id ?? 'new'}`);
-  for (const replaced of replacedIds(body)) {
-    const old = await ctx.tx.current('DocumentReference', replaced);
-    const entity = `DocumentReference/${replaced}`;
+  const replaced = replacedIds(body);
+  // A correction is decided against the document it replaces (rule 5: its author amends it); anything else is a new document.
+  if (replaced.length === 0) await decideWrite(ctx, gate, patient, undefined, `DocumentReference/${id ?? 'new'}`);
+  for (const oldId of replaced) {
+    const old = await ctx.tx.current('DocumentReference', oldId);
+    const entity = `DocumentReference/${oldId}`;
     if (!old?.resource || patientOfDocument(old.resource) !== patient) {
       throw new FhirError(422, { code: 'not-found', diagnostics: `DocumentReference.relatesTo: ${entity} is no document of ${patient}`, expression: 'DocumentReference.relatesTo' });
     }
     await decideWriteAmend(ctx, gate, patient, old, entity);
     const status = (old.resource as fhir4.DocumentReference).status;
     if (status !== 'current') throw new FhirError(409, { code: 'conflict', diagnostics: `DocumentReference.relatesTo: ${entity} is ${status}; only a current document can be replaced` });
-    const next = stamp({ ...(old.resource as fhir4.DocumentReference), status: 'superseded' }, replaced, old.versionId + 1, ctx.now);
+    const next = stamp({ ...(old.resource as fhir4.DocumentReference), status: 'superseded' }, oldId, old.versionId + 1, ctx.now);
     const stored = await appendValidated(ctx, DOCUMENT, next, old.versionId + 1, old.createdBy, undefined);
     await auditWrite(ctx, DOCUMENT, 'update', stored, next);
   }

@@ -68,6 +68,11 @@ function gone(stored: StoredVersion): FhirError {
 }
 
 export async function readResource(ctx: RequestContext, tx: StorageTx, def: ResourceTypeDef, id: string, versionId?: string): Promise<FhirResponse> {
+  if (!ctx.principal && isDspType(def.type)) {
+    // 401 whether or not the document exists, but a DSP document's log records the attempt (rule 1).
+    const current = await tx.current(def.type, id);
+    if (current?.resource) await dspRead(ctx, tx, current, versionId === undefined ? 'read' : 'vread', [`${def.type}/${id}`]);
+  }
   enforce(decideRead(ctx.principal, def, null));
   let stored: StoredVersion | undefined;
   if (versionId === undefined) {
