@@ -26,6 +26,7 @@ interface SealedBody {
 }
 
 const DELIVERY_ORDER = ['pending', 'sent', 'delivered', 'read'] as const;
+const ENVELOPES_PER_TRANSACTION = 200;
 
 function leastDelivered(entries: DeliveryEntry[]): DeliveryEntry['status'] {
   if (entries.length === 0) return 'pending';
@@ -347,33 +348,41 @@ export class Mailbox {
     const me = this.client.user?.id;
     if (!me) return 0;
     let arrived = 0;
-    for (const envelope of this.store.mailbox.unprocessedEnvelopes()) {
-      const cached = { id: envelope.id, versionId: envelope.versionId };
-      const communication = JSON.parse(envelope.json) as Communication;
-      const existing = this.store.mailbox.get(cached.id);
-      const delivery = deliveryOf(communication);
-      if (existing) {
-        this.store.mailbox.save({
-          ...existing,
-          delivery: delivery.length > 0 ? delivery : existing.delivery,
-          versionId: cached.versionId,
+    const envelopes = this.store.mailbox.unprocessedEnvelopes(100_000);
+    // Decrypting is asynchronous; saving is not. Chunks keep one write transaction (one fsync) per
+    // couple of hundred messages instead of one per message, without holding all plaintext in memory.
+    for (let start = 0; start < envelopes.length; start += ENVELOPES_PER_TRANSACTION) {
+      const writes: (() => void)[] = [];
+      for (const envelope of envelopes.slice(start, start + ENVELOPES_PER_TRANSACTION)) {
+        const communication = JSON.parse(envelope.json) as Communication;
+        const existing = this.store.mailbox.get(envelope.id);
+        const delivery = deliveryOf(communication);
+        if (existing) {
+          writes.push(() =>
+            this.store.mailbox.save({
+              ...existing,
+              delivery: delivery.length > 0 ? delivery : existing.delivery,
+              versionId: envelope.versionId,
+            }),
+          );
+          continue;
+        }
+        const opened = await this.openIncoming(communication);
+        if (!opened) continue; // its body part has not arrived yet: next pull
+        const mine = communication.sender?.reference === me;
+        writes.push(() => {
+          this.store.mailbox.save({
+            ...opened,
+            folder: mine ? 'sent' : 'inbox',
+            delivery,
+            versionId: envelope.versionId,
+            readAt: mine ? opened.sentAt : null,
+          });
+          if (!mine) this.enqueueReceipt(envelope.id, 'delivered');
         });
-        continue;
+        if (!mine) arrived += 1;
       }
-      const opened = await this.openIncoming(communication);
-      if (!opened) continue; // its body part has not arrived yet: next pull
-      const mine = communication.sender?.reference === me;
-      this.store.transaction(() => {
-        this.store.mailbox.save({
-          ...opened,
-          folder: mine ? 'sent' : 'inbox',
-          delivery,
-          versionId: cached.versionId,
-          readAt: mine ? opened.sentAt : null,
-        });
-        if (!mine) this.enqueueReceipt(cached.id, 'delivered');
-      });
-      if (!mine) arrived += 1;
+      this.store.transaction(() => writes.forEach((write) => write()));
     }
     if (arrived > 0) this.afterWrite();
     return arrived;

@@ -133,6 +133,24 @@ export class OutboxRepository {
       .map(toOp);
   }
 
+  /** The entity's operations not yet acknowledged, oldest first (an index lookup, not a scan). */
+  unackedFor(entityKey: string): OutboxOp[] {
+    return this.sql
+      .prepare<[string], OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE entity_key = ? AND status <> 'acked' ORDER BY seq`)
+      .all(entityKey)
+      .map(toOp);
+  }
+
+  /** Entities with a local write still waiting for the platform. */
+  entitiesWithUnacked(): Set<string> {
+    return new Set(
+      this.sql
+        .prepare<[], { entity_key: string }>("SELECT DISTINCT entity_key FROM outbox WHERE status <> 'acked'")
+        .all()
+        .map((row) => row.entity_key),
+    );
+  }
+
   countUnacked(): number {
     return this.sql.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox WHERE status <> 'acked'").get()!.n;
   }

@@ -120,9 +120,7 @@ export class SyncEngine {
     const server = entry.server as FhirResource | null;
     this.store.transaction(() => {
       this.store.quarantine.resolve(opId);
-      const queuedAfter = this.store.outbox
-        .listUnacked(100_000)
-        .some((next) => next.entityKey === op.entityKey && next.opId !== opId);
+      const queuedAfter = this.store.outbox.unackedFor(op.entityKey).some((next) => next.opId !== opId);
       if (choice === 'mine' && server?.meta?.versionId && op.ifMatch !== null && queuedAfter) {
         // Edits queued after this one were made on top of it: it must still go first, or the entity would
         // end on an older edit. The platform's ledger keeps only accepted writes, so this same operation
@@ -133,8 +131,7 @@ export class SyncEngine {
       this.store.outbox.discard(opId);
       this.store.syncState.delete(rebasedIfMatchKey(opId));
       if (server?.meta?.versionId) this.store.resources.upsert(server);
-      if (choice === 'theirs' && !this.store.outbox.listUnacked(100_000).some((next) => next.entityKey === op.entityKey))
-        this.applyHeldBack(op.entityKey);
+      if (choice === 'theirs' && this.store.outbox.unackedFor(op.entityKey).length === 0) this.applyHeldBack(op.entityKey);
       if (choice === 'mine') {
         // A new operation (new id: its If-Match differs) re-applies the local version on top of the server's.
         const local = {
@@ -163,7 +160,7 @@ export class SyncEngine {
 
   /** Entities whose local edit is still waiting: the feed must not overwrite that edit in the cache. */
   private entitiesWithLocalWrites(): Set<string> {
-    return new Set(this.store.outbox.listUnacked(100_000).map((op) => op.entityKey));
+    return this.store.outbox.entitiesWithUnacked();
   }
 
   private applyChange(entry: BundleEntry, waiting: Set<string>): number {
@@ -209,7 +206,7 @@ export class SyncEngine {
         // Later edits of this entity queued behind this one were made on top of it: they now apply to
         // its result version (not to the older one the cache held when they were queued), and the cache
         // keeps showing the newest local edit until the last of them is acknowledged.
-        const queued = this.store.outbox.listUnacked(100_000).filter((next) => next.entityKey === op.entityKey);
+        const queued = this.store.outbox.unackedFor(op.entityKey);
         for (const next of queued) {
           if (next.ifMatch !== null) this.store.syncState.set(rebasedIfMatchKey(next.opId), `W/"${version}"`);
         }
