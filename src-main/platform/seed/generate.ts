@@ -8,6 +8,7 @@ import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import type { Role } from '../../../src-shared/domain/roles';
 import { buildConsent, consentId } from '../access/dsp-consents';
+import { demoDspResources } from './demo-dsp';
 import { SYSTEM_AUTHOR } from '../access/principal';
 import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE } from './demo-accounts';
 import {
@@ -329,7 +330,17 @@ class SeedGenerator {
       }
       return items;
     };
-    yield* documentsOf('demo-patient');
+    // The demo patient: a document of each DSP type (fixed), then generated ones. The demo specialist
+    // writes none of them (no access at all: presence-code demos).
+    yield* demoDspResources('demo-patient');
+    for (const item of documentsOf('demo-patient')) {
+      const doc = item.resource as fhir4.DocumentReference;
+      if (item.createdBy === 'Practitioner/demo-specialist') {
+        item.createdBy = demoGp;
+        doc.author = [{ reference: demoGp }];
+      }
+      yield item;
+    }
     for (let p = 1; p <= options.patients; p++) {
       const id = `pat-${String(p).padStart(6, '0')}`;
       const person = this.person();

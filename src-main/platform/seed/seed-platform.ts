@@ -5,6 +5,7 @@
 import { SYSTEM_AUTHOR } from '../access/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { validateResource } from '../fhir/validation';
+import { documentIndex } from '../service/version-writer';
 import { hashPassword } from '../auth/passwords';
 import type { NewVersion, PlatformStorage } from '../storage/platform-storage';
 import { DEMO_ACCOUNTS } from './demo-accounts';
@@ -33,10 +34,11 @@ export async function seedPlatform(storage: PlatformStorage, options: SeedOption
   };
   for (const item of generateSeed(options)) {
     const def = resourceTypeDef(item.resource.resourceType)!;
-    const resource = { ...item.resource, meta: { versionId: '1', lastUpdated: now } };
+    const resource = { ...item.resource, meta: { ...item.resource.meta, versionId: '1', lastUpdated: now } };
     // The generator's references point at earlier items by construction; validation still checks
     // everything else (required elements, value sets, matricules), so seed data is never invalid.
     const { index } = validateResource(def, resource);
+    index.references.push(...documentIndex(def, resource)); // a document's Binary travels with it in $changes
     batch.push({ type: def.type, id: resource.id, versionId: 1, lastUpdated: now, author: SYSTEM_AUTHOR, createdBy: item.createdBy, resource, index });
     if (batch.length >= BATCH_SIZE) await flush();
   }

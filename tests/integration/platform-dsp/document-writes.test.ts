@@ -1,0 +1,129 @@
+/**
+ * DSP documents are append-only (ARCHITECTURE §6, issue 5): a correction is a new document that
+ * replaces the old one (superseded in the same transaction), only the author marks one
+ * entered-in-error, content is never overwritten or deleted; metadata-only roles never get content.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
+import { createDocument, documentBody, mustSimulate, pull, type Json } from './dsp-harness';
+
+let env: TestPlatform;
+let gp: string;
+let nurse: string;
+let secretary: string;
+let patient: string;
+
+beforeAll(async () => {
+  env = await startTestPlatform({ seed: 'none' });
+  [gp, nurse, secretary, patient] = await Promise.all([env.login('gp'), env.login('nurse'), env.login('secretary'), env.login('patient')]);
+});
+afterAll(() => env?.stop());
+
+const replacing = (oldId: string, overrides: Json = {}) => documentBody('demo-patient', { relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${oldId}` } }], ...overrides });
+
+describe('DSP document writes', () => {
+  it('a correction replaces the old document, which becomes superseded in the same transaction', async () => {
+    const old = await createDocument(env, gp, 'demo-patient');
+    const correction = await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing(old.id) });
+    expect(correction.status).toBe(201);
+    const after = await env.request('GET', `/fhir/DocumentReference/${old.id}`, { token: gp });
+    expect(after.json.status).toBe('superseded');
+    expect(after.json.content).toEqual(old.content); // content untouched
+    expect(after.json.meta.versionId).toBe('2');
+  });
+
+  it('only the author corrects a document; a refused correction writes nothing', async () => {
+    const old = await createDocument(env, gp, 'demo-patient');
+    const before = await env.platform.fingerprint();
+    const refused = await env.request('POST', '/fhir/DocumentReference', { token: nurse, body: replacing(old.id) });
+    expect(refused.status).toBe(403);
+    expect((await env.platform.fingerprint()).hash).toBe(before.hash);
+    expect((await env.request('GET', `/fhir/DocumentReference/${old.id}`, { token: gp })).json.status).toBe('current');
+  });
+
+  it('a document already superseded cannot be replaced again (409), and a replaced target must be in this DSP (422)', async () => {
+    const old = await createDocument(env, gp, 'demo-patient');
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing(old.id) })).status).toBe(201);
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing(old.id) })).status).toBe(409);
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing('does-not-exist') })).status).toBe(422);
+  });
+
+  it('PUT over an existing document’s content is refused with 409 and changes nothing', async () => {
+    const old = await createDocument(env, gp, 'demo-patient');
+    const before = await env.platform.fingerprint();
+    const changed = { ...old, content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('autre').toString('base64') } }] };
+    const result = await env.request('PUT', `/fhir/DocumentReference/${old.id}`, { token: gp, body: changed, headers: { 'If-Match': 'W/"1"' } });
+    expect(result.status).toBe(409);
+    expect(result.json.issue[0].diagnostics).toContain('never overwritten');
+    expect((await env.platform.fingerprint()).hash).toBe(before.hash);
+  });
+
+  it('entered-in-error is set by the author only', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    const marked = { ...doc, status: 'entered-in-error' };
+    expect((await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, { token: nurse, body: marked, headers: { 'If-Match': 'W/"1"' } })).status).toBe(403);
+    const byAuthor = await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, { token: gp, body: marked, headers: { 'If-Match': 'W/"1"' } });
+    expect(byAuthor.status).toBe(200);
+    expect(byAuthor.json.status).toBe('entered-in-error');
+  });
+
+  it('a document is never deleted (405)', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    expect((await env.request('DELETE', `/fhir/DocumentReference/${doc.id}`, { token: gp })).status).toBe(405);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: gp })).status).toBe(200);
+  });
+
+  it('a document type outside the DSP value set is refused, naming DocumentReference.type', async () => {
+    const result = await env.request('POST', '/fhir/DocumentReference', { token: gp, body: documentBody('demo-patient', { type: { coding: [{ system: 'http://loinc.org', code: '1234-5' }] } }) });
+    expect(result.status).toBe(422);
+    expect(result.json.issue[0].expression[0]).toBe('DocumentReference.type.coding[0].code');
+  });
+
+  it('only the patient hides a document', async () => {
+    const result = await env.request('POST', '/fhir/DocumentReference', { token: gp, body: documentBody('demo-patient', { meta: { security: [{ system: 'https://esante.lu/fhir/CodeSystem/dsp-visibility', code: 'hidden' }] } }) });
+    expect(result.status).toBe(403);
+  });
+});
+
+describe('document Binaries', () => {
+  it('a document’s Binary follows its document: readable with it, never overwritten, hidden with it', async () => {
+    const binary = { resourceType: 'Binary', contentType: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') };
+    const doc = await createDocument(env, gp, 'demo-patient');
+    const put = await env.request('PUT', '/fhir/Binary/bin-doc-1', { token: gp, body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } } });
+    expect(put.status).toBe(201);
+    expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: nurse })).status).toBe(200);
+    expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: secretary })).status).toBe(403);
+    expect((await env.request('PUT', '/fhir/Binary/bin-doc-1', { token: gp, body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } }, headers: { 'If-Match': 'W/"1"' } })).status).toBe(409);
+    expect((await env.request('PUT', '/fhir/Binary/bin-doc-2', { token: nurse, body: { ...binary, id: 'bin-doc-2', securityContext: { reference: `DocumentReference/${doc.id}` } } })).status).toBe(403);
+    await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${doc.id}` });
+    expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: nurse })).status).toBe(404);
+    expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: patient })).status).toBe(200);
+  });
+});
+
+describe('metadata only (no care mandate)', () => {
+  it('a secretary reads and searches documents without their content, and their history without it either', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
+    expect(read.status).toBe(200);
+    expect(read.json.content[0].attachment.data).toBeUndefined();
+    expect(read.json.content[0].attachment.contentType).toBe('text/plain');
+    const history = await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: secretary });
+    expect(history.json.entry.every((e: Json) => e.resource.content[0].attachment.data === undefined)).toBe(true);
+    const search = await env.request('GET', `/fhir/DocumentReference?subject=Patient/demo-patient&_id=${doc.id}`, { token: secretary });
+    expect(search.json.entry[0].resource.content[0].attachment.data).toBeUndefined();
+  });
+
+  it('a secretary writes no document (403), the holder writes to their own DSP (201)', async () => {
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: secretary, body: documentBody('demo-patient') })).status).toBe(403);
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: patient, body: documentBody('demo-patient') })).status).toBe(201);
+  });
+
+  it('the holder’s $changes carries their whole DSP, hidden documents included', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${doc.id}` });
+    const feed = await pull(env, patient);
+    const entry = feed.entries.find((e: Json) => e.request.url === `DocumentReference/${doc.id}`);
+    expect(entry.resource.content[0].attachment.data).toBeDefined();
+  });
+});
