@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { loginAndFirstSync } from './support/login';
 
 // Issue 5, acceptance 3 (first part): a GP opens a patient's DSP, adds a PDF and sees it in the
 // timeline, rendered in the app; offline, another document waits as pending and syncs once the
@@ -59,17 +59,7 @@ async function addDocument(title: string, pdf: Buffer) {
 
 describe('a GP and a patient’s DSP in Chromium', () => {
   it('opens the DSP of a patient found in the directory and adds a PDF, rendered in the app', async () => {
-    const gp = demoAccount('gp');
-    await page.goto(app.url);
-    await page.getByLabel('Identifiant').fill(gp.identifier);
-    await page.getByLabel(/^Mot de passe/).fill(gp.password);
-    await page.getByLabel('Code à usage unique').fill(gp.otp);
-    await page.getByLabel('Phrase secrète de cet appareil').fill('phrase secrète du cabinet');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page
-      .getByTestId('sync-status')
-      .getByText(/Dernière synchro : \d/)
-      .waitFor({ timeout: 60_000 });
+    await loginAndFirstSync(page, app.url, 'gp');
 
     await page.getByRole('link', { name: 'Annuaires' }).click();
     await page.getByRole('tab', { name: 'Patients' }).click();

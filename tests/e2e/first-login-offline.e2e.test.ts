@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { submitLogin } from './support/login';
 
 // Issue 4, acceptance 6: a new user logs in, sets a passphrase, sees the first sync and the sync state;
 // with the platform stopped the app says offline and still opens cached data.
@@ -46,12 +46,7 @@ describe('first login, first sync, then offline', () => {
         if (text && seen.at(-1) !== text) seen.push(text);
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
-    const gp = demoAccount('gp');
-    await page.getByLabel('Identifiant').fill(gp.identifier);
-    await page.getByLabel(/^Mot de passe/).fill(gp.password);
-    await page.getByLabel('Code à usage unique').fill(gp.otp);
-    await page.getByLabel('Phrase secrète de cet appareil').fill('ma phrase secrète du cabinet');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    const gp = await submitLogin(page, 'gp', 'ma phrase secrète du cabinet');
 
     await page.getByText(`Connecté : ${gp.displayName}`).waitFor();
     await page

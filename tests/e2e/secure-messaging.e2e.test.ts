@@ -2,11 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
-import type { Role } from '../../src-shared/domain/roles';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { loginAndFirstSync } from './support/login';
 
 // Issue 6, acceptance 4: a nurse, offline, writes to a GP with a PDF attached (shown as pending); online
 // again it is delivered; the GP reads it and opens the attachment; the nurse sees "read".
@@ -17,20 +16,6 @@ let browser: Browser;
 let nursePage: Page;
 let gpPage: Page;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
-
-async function login(page: Page, app: RunningApp, role: Role) {
-  const account = demoAccount(role);
-  await page.goto(app.url);
-  await page.getByLabel('Identifiant').fill(account.identifier);
-  await page.getByLabel(/^Mot de passe/).fill(account.password);
-  await page.getByLabel('Code à usage unique').fill(account.otp);
-  await page.getByLabel('Phrase secrète de cet appareil').fill('une phrase secrète solide');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  await page
-    .getByTestId('sync-status')
-    .getByText(/Dernière synchro : \d/)
-    .waitFor({ timeout: 60_000 });
-}
 
 async function syncAndWait(page: Page) {
   await page.getByRole('button', { name: 'Synchroniser' }).click();
@@ -55,8 +40,8 @@ afterAll(async () => {
 
 describe('secure messaging in Chromium', () => {
   it('both professionals log in once online, which publishes their keys', async () => {
-    await login(gpPage, gpApp, 'gp');
-    await login(nursePage, nurseApp, 'nurse');
+    await loginAndFirstSync(gpPage, gpApp.url, 'gp');
+    await loginAndFirstSync(nursePage, nurseApp.url, 'nurse');
     await syncAndWait(gpPage);
     await syncAndWait(nursePage); // the nurse's cache now holds the GP's published key
     await nursePage.getByRole('link', { name: 'Messagerie' }).click();

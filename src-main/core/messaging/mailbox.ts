@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Binary, Bundle, BundleEntry, Communication, Endpoint, Organization, Parameters, Practitioner } from 'fhir/r4';
+import type { Binary, Bundle, Communication, Endpoint, Organization, Parameters, Practitioner } from 'fhir/r4';
 import type { ComposeInput, MessageSummary, MessageView, RecipientHit } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
 import {
@@ -10,20 +10,12 @@ import {
   OPENPGP_PAYLOAD_SYSTEM,
   OPENPGP_PUBLIC_KEY_URL,
   openpgpEndpointId,
-  PGP_CONTENT_TYPE,
 } from '../../../src-shared/domain/messaging';
 import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
 import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
 import { DirectoryLookup, displayNameOf } from './directory-lookup';
+import { messageBundle, sealBody, unsealBody } from './message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError } from './pgp';
-
-/** What part 0 of a message holds once decrypted: everything the platform must not see. */
-interface SealedBody {
-  v: 1;
-  subject: string;
-  body: string;
-  attachments: { name: string; contentType: string; size: number }[];
-}
 
 const DELIVERY_ORDER = ['pending', 'sent', 'delivered', 'read'] as const;
 const ENVELOPES_PER_TRANSACTION = 200;
@@ -47,25 +39,6 @@ function deliveryOf(communication: Communication): DeliveryEntry[] {
         at: part('at')?.valueDateTime ?? null,
       };
     });
-}
-
-/** A gpg user may send plain text rather than our sealed JSON: it is shown as the text of the message. */
-function unsealBody(data: Uint8Array): SealedBody {
-  const text = new TextDecoder().decode(data);
-  try {
-    const parsed = JSON.parse(text) as Partial<SealedBody>;
-    if (parsed.v === 1 && typeof parsed.subject === 'string' && typeof parsed.body === 'string') {
-      return {
-        v: 1,
-        subject: parsed.subject,
-        body: parsed.body,
-        attachments: Array.isArray(parsed.attachments) ? parsed.attachments : [],
-      };
-    }
-  } catch {
-    // not JSON: plain text from another OpenPGP client
-  }
-  return { v: 1, subject: '', body: text, attachments: [] };
 }
 
 function summaryOf(message: StoredMessage, nameOf: (ref: string) => string): MessageSummary {
@@ -274,45 +247,18 @@ export class Mailbox {
     const encryptTo = [...recipientKeys, ownKey.publicKey];
 
     const attachments = (input.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.data, 'base64') }));
-    const sealed: SealedBody = {
-      v: 1,
+    const sealed = {
       subject: input.subject,
       body: input.body,
       attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.bytes.length })),
     };
     const parts = [
-      await encryptAndSign(new TextEncoder().encode(JSON.stringify(sealed)), encryptTo, ownKey.privateKey),
+      await encryptAndSign(sealBody(sealed), encryptTo, ownKey.privateKey),
       ...(await Promise.all(attachments.map((a) => encryptAndSign(a.bytes, encryptTo, ownKey.privateKey)))),
     ];
 
-    const id = randomUUID();
     const sentAt = this.now().toISOString();
-    const binaries: Binary[] = parts.map((part) => ({
-      resourceType: 'Binary',
-      id: randomUUID(),
-      contentType: PGP_CONTENT_TYPE,
-      securityContext: { reference: `Communication/${id}` },
-      data: Buffer.from(part).toString('base64'),
-    }));
-    const communication: Communication = {
-      resourceType: 'Communication',
-      id,
-      status: 'completed',
-      sender: { reference: me.id },
-      recipient: input.to.map((reference) => ({ reference })),
-      sent: sentAt,
-      payload: binaries.map((binary, i) => ({
-        contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: parts[i]!.length },
-      })),
-    };
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        ...binaries.map((b): BundleEntry => ({ resource: b, request: { method: 'PUT', url: `Binary/${b.id}` } })),
-        { resource: communication, request: { method: 'PUT', url: `Communication/${id}` } },
-      ],
-    };
+    const { id, bundle } = messageBundle({ sender: me.id, recipients: input.to, parts, sentAt });
     this.store.transaction(() => {
       this.store.mailbox.save({
         id,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Binary, Bundle, Communication, Endpoint } from 'fhir/r4';
+import type { Bundle, Endpoint } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
+import { messageBundle } from '../../../src-main/core/messaging/message-wire';
 import { fingerprintOf } from '../../../src-main/core/messaging/pgp';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import {
@@ -10,7 +11,6 @@ import {
   OPENPGP_PAYLOAD_CODE,
   OPENPGP_PAYLOAD_SYSTEM,
   OPENPGP_PUBLIC_KEY_URL,
-  PGP_CONTENT_TYPE,
 } from '../../../src-shared/domain/messaging';
 import { GnupgHome } from '../../fixtures/gnupg';
 import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
@@ -177,31 +177,12 @@ describe('secure messaging end to end', () => {
       await fingerprintOf(gpArmored),
       signer,
     );
-    const id = 'c0ffee00-0000-4000-8000-000000000001';
-    const binary: Binary = {
-      resourceType: 'Binary',
-      id: 'c0ffee00-0000-4000-8000-000000000002',
-      contentType: PGP_CONTENT_TYPE,
-      securityContext: { reference: `Communication/${id}` },
-      data: ciphertext.toString('base64'),
-    };
-    const communication: Communication = {
-      resourceType: 'Communication',
-      id,
-      status: 'completed',
-      sender: { reference: 'Practitioner/demo-specialist' },
-      recipient: [{ reference: 'Practitioner/demo-gp' }],
-      sent: new Date().toISOString(),
-      payload: [{ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: ciphertext.length } }],
-    };
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'transaction',
-      entry: [
-        { resource: binary, request: { method: 'PUT', url: `Binary/${binary.id}` } },
-        { resource: communication, request: { method: 'PUT', url: `Communication/${id}` } },
-      ],
-    };
+    const { id, bundle } = messageBundle({
+      sender: 'Practitioner/demo-specialist',
+      recipients: ['Practitioner/demo-gp'],
+      parts: [ciphertext],
+      sentAt: new Date().toISOString(),
+    });
     expect((await fhir(token, 'POST', '', bundle, 'op-gpg-message-1')).status).toBe(200);
 
     await syncNow(gp);
@@ -229,36 +210,12 @@ describe('secure messaging end to end', () => {
     tampered[tampered.length - 30]! ^= 0x01;
 
     const post = async (n: number, data: Buffer) => {
-      const id = `c0ffee00-0000-4000-8000-00000000010${n}`;
-      const binaryId = `c0ffee00-0000-4000-8000-00000000020${n}`;
-      const bundle: Bundle = {
-        resourceType: 'Bundle',
-        type: 'transaction',
-        entry: [
-          {
-            resource: {
-              resourceType: 'Binary',
-              id: binaryId,
-              contentType: PGP_CONTENT_TYPE,
-              securityContext: { reference: `Communication/${id}` },
-              data: data.toString('base64'),
-            },
-            request: { method: 'PUT', url: `Binary/${binaryId}` },
-          },
-          {
-            resource: {
-              resourceType: 'Communication',
-              id,
-              status: 'completed',
-              sender: { reference: 'Practitioner/demo-specialist' },
-              recipient: [{ reference: 'Practitioner/demo-gp' }],
-              sent: new Date().toISOString(),
-              payload: [{ contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binaryId}`, size: data.length } }],
-            },
-            request: { method: 'PUT', url: `Communication/${id}` },
-          },
-        ],
-      };
+      const { id, bundle } = messageBundle({
+        sender: 'Practitioner/demo-specialist',
+        recipients: ['Practitioner/demo-gp'],
+        parts: [data],
+        sentAt: new Date().toISOString(),
+      });
       expect((await fhir(token, 'POST', '', bundle, `op-forged-${n}`)).status).toBe(200);
       return id;
     };
