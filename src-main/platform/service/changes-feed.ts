@@ -123,7 +123,10 @@ function revocationEntry(change: DspChange, current: StoredVersion | undefined, 
 async function mergeDspChanges(ctx: RequestContext, tx: StorageTx, rows: StoredVersion[], changes: DspChange[]): Promise<fhir4.BundleEntry[]> {
   const items: Array<{ seq: number; entry: fhir4.BundleEntry }> = rows.map((row) => ({ seq: row.seq, entry: changeEntry(row, ctx.baseUrl) }));
   const gate = new DspGate(tx, ctx.principal);
+  const inPage = new Set(rows.map((row) => `${row.type}/${row.id}`));
   for (const change of changes) {
+    // A grant whose document is already in the page (e.g. unhidden: a new version) needs no second entry.
+    if (change.kind === 'grant' && inPage.has(`${change.type}/${change.id}`)) continue;
     const current = await tx.current(change.type, change.id);
     if (change.kind === 'revoke') {
       items.push({ seq: change.seq, entry: revocationEntry(change, current, ctx.baseUrl) });

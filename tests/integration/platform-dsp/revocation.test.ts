@@ -72,4 +72,47 @@ describe('revocations in $changes', () => {
     expect(urlsOf(after.entries, 'DELETE')).toContain(`DocumentReference/${doc.id}`);
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: specialist })).status).toBe(403);
   });
+
+  it('raising a document to V revokes it for the référent and the trust circle, not for its author', async () => {
+    const doc = await createDocument(env, nurse, 'demo-patient');
+    const [gpStart, nurseStart] = await Promise.all([pull(env, gp), pull(env, nurse)]);
+    expect(urlsOf(gpStart.entries, 'PUT')).toContain(`DocumentReference/${doc.id}`);
+    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', { document: `DocumentReference/${doc.id}`, confidentiality: 'V' });
+    expect(urlsOf((await pull(env, gp, gpStart.cursor)).entries, 'DELETE')).toEqual([`DocumentReference/${doc.id}`]);
+    const nurseNext = await pull(env, nurse, nurseStart.cursor);
+    expect(urlsOf(nurseNext.entries, 'DELETE')).toEqual([]);
+    expect(urlsOf(nurseNext.entries, 'PUT')).toContain(`DocumentReference/${doc.id}`); // the new version, still theirs
+  });
+
+  it('closing the DSP revokes every document for every professional, authors included; reopening sends them again', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    const start = await pull(env, gp);
+    await mustSimulate(env, patient, 'demo-patient', 'close-dsp');
+    const closed = await pull(env, gp, start.cursor);
+    expect(urlsOf(closed.entries, 'DELETE')).toContain(`DocumentReference/${doc.id}`);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: gp })).status).toBe(403);
+    await mustSimulate(env, patient, 'demo-patient', 'reopen-dsp');
+    const reopened = await pull(env, gp, closed.cursor);
+    expect(urlsOf(reopened.entries, 'PUT')).toContain(`DocumentReference/${doc.id}`);
+    expect(urlsOf(reopened.entries, 'DELETE')).toEqual([]);
+  });
+
+  it('revoking the référent revokes the documents others wrote, with their Binaries', async () => {
+    const doc = await createDocument(env, nurse, 'demo-patient', {
+      content: [{ attachment: { contentType: 'application/pdf', url: 'Binary/rev-pdf-1' } }],
+    });
+    const put = await env.request('PUT', '/fhir/Binary/rev-pdf-1', {
+      token: nurse,
+      body: { resourceType: 'Binary', id: 'rev-pdf-1', contentType: 'application/pdf', securityContext: { reference: `DocumentReference/${doc.id}` }, data: Buffer.from('%PDF-1.4').toString('base64') },
+    });
+    expect(put.status).toBe(201);
+    const start = await pull(env, gp);
+    expect(urlsOf(start.entries, 'PUT', 'Binary')).toContain('Binary/rev-pdf-1');
+    await mustSimulate(env, patient, 'demo-patient', 'revoke-referent');
+    const next = await pull(env, gp, start.cursor);
+    expect(urlsOf(next.entries, 'DELETE')).toContain(`DocumentReference/${doc.id}`);
+    expect(urlsOf(next.entries, 'DELETE', 'Binary')).toEqual(['Binary/rev-pdf-1']);
+    expect((await env.request('GET', '/fhir/Binary/rev-pdf-1', { token: gp })).status).toBe(403);
+    await mustSimulate(env, patient, 'demo-patient', 'set-referent', { practitioner: 'Practitioner/demo-gp' });
+  });
 });
