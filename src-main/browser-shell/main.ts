@@ -28,7 +28,14 @@ async function main(): Promise<void> {
   const settings = new FileSettingsStore(join(dataDir, 'settings.json'));
   const remote = values['platform-url'] ?? settings.read().remotePlatformUrl;
   const platform = remote ? undefined : await startEmbeddedPlatform(join(dataDir, 'platform'));
-  const core = createCore({ version, shell: 'browser', platformUrl: remote ?? platform!.url, dataDir, settings });
+  const core = createCore({
+    version,
+    shell: 'browser',
+    platformUrl: remote ?? platform!.url,
+    dataDir,
+    settings,
+    embeddedPlatform: !remote,
+  });
   const shell = await startBrowserShell({ core, staticDir: join(root, 'dist', 'renderer'), port });
 
   console.log(`eSanté Desk is running at ${shell.launchUrl}`);

@@ -10,6 +10,8 @@ import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
 import { createSessionService } from './services/session-service';
 import { createSettingsService } from './services/settings-service';
+import { createSimulatorService } from './services/simulator-service';
+import { PatientSimulator } from './simulator/patient-simulator';
 import { createSyncService } from './services/sync-service';
 import { SessionManager } from './session/session-manager';
 import type { KeyProtector } from './keys';
@@ -20,6 +22,8 @@ export interface CoreOptions {
   shell: 'electron' | 'browser';
   /** Base URL of the platform's FHIR endpoint (embedded or remote). */
   platformUrl: string;
+  /** The platform was started by this app (the patient simulator is offered only then). */
+  embeddedPlatform?: boolean;
   /** Where profiles and their encrypted caches live. */
   dataDir: string;
   settings: SettingsStore;
@@ -70,6 +74,7 @@ export function createCore(options: CoreOptions): Core {
       shell: options.shell,
       platformUrl: () => options.platformUrl,
       profileState: () => sessions.status().state,
+      embeddedPlatform: options.embeddedPlatform ?? false,
     }),
     settings: createSettingsService(options.settings),
     session: createSessionService(sessions),
@@ -77,6 +82,7 @@ export function createCore(options: CoreOptions): Core {
     directory: createDirectoryService(sessions),
     mailbox: createMailboxService(sessions),
     dsp: createDspService(sessions),
+    simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
   });
   return {
     registry,

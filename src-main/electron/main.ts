@@ -42,6 +42,7 @@ async function boot(): Promise<void> {
     dataDir: app.getPath('userData'),
     settings,
     keyProtector: electronKeyProtector,
+    embeddedPlatform: !remote,
     // npm start builds the SQLite binding for Electron's ABI and passes its path here.
     ...(process.env.DESK_SQLITE_BINDING ? { nativeBinding: process.env.DESK_SQLITE_BINDING } : {}),
   });

@@ -13,6 +13,8 @@ export const appMethods = {
       shell: z.enum(['electron', 'browser']),
       platformUrl: z.string(),
       profileState,
+      /** The platform runs inside this app (demo mode: the patient simulator is available). */
+      embeddedPlatform: z.boolean(),
     }),
   ),
 };

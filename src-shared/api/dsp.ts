@@ -80,4 +80,17 @@ export const dspMethods = {
   /** A correction is a new document that replaces the old one; the old one is never overwritten. */
   correct: defineMethod(newDocument.extend({ replaces: id }), z.object({ id: z.string() })),
   markEnteredInError: defineMethod(z.object({ id }).strict(), z.object({ id: z.string() })),
+  /** The code a patient gives at the visit: opens their DSP to this professional until it expires. */
+  redeemPresenceCode: defineMethod(
+    z
+      .object({
+        patientId: id,
+        code: z
+          .string()
+          .trim()
+          .regex(/^\d{8}$/, 'eight digits'),
+      })
+      .strict(),
+    z.object({ until: z.string().nullable() }),
+  ),
 };

@@ -6,6 +6,7 @@ import { syncMethods } from './sync';
 import { directoryMethods } from './directory';
 import { mailboxMethods } from './mailbox';
 import { dspMethods } from './dsp';
+import { simulatorMethods } from './simulator';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
@@ -17,6 +18,7 @@ export * from './sync';
 export * from './directory';
 export * from './mailbox';
 export * from './dsp';
+export * from './simulator';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
@@ -27,6 +29,7 @@ export const apiContract = {
   directory: directoryMethods,
   mailbox: mailboxMethods,
   dsp: dspMethods,
+  simulator: simulatorMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

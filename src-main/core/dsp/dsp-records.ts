@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
 import type { DspDocumentSummary, DspPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
@@ -5,6 +6,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { displayNameOf } from '../messaging/directory-lookup';
+import { PlatformError, type PlatformClient } from '../platform-client';
 import type { Store } from '../store';
 import type { LocalWrites } from '../sync';
 
@@ -176,6 +178,26 @@ export class DspRecords {
     }
     this.writes.update({ ...cached.resource, id, status: 'entered-in-error' }, String(cached.versionId));
     return id;
+  }
+
+  /** Redeems the presence code a patient gave at the visit; their DSP follows at the next sync. */
+  async redeemPresenceCode(client: PlatformClient, patientId: string, code: string): Promise<{ until: string | null }> {
+    try {
+      const result = await client.write<Consent>({
+        method: 'POST',
+        url: `Patient/${patientId}/$redeem-presence-code`,
+        body: { code },
+        ifMatch: null,
+        opId: randomUUID(),
+      });
+      return { until: result.resource.provision?.period?.end ?? null };
+    } catch (error) {
+      // The platform says no more than "wrong, used or expired" (a code must not be guessable by probing).
+      if (error instanceof PlatformError && error.failure.kind === 'rejected' && error.failure.status === 403) {
+        throw new DeskError('invalid_input', 'this presence code is wrong, already used or expired', 'code');
+      }
+      throw error;
+    }
   }
 
   private nameOf(reference: string | undefined): string | null {

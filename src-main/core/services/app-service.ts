@@ -6,6 +6,7 @@ export interface AppServiceDeps {
   shell: 'electron' | 'browser';
   platformUrl: () => string;
   profileState: () => ProfileState;
+  embeddedPlatform: boolean;
 }
 
 export function createAppService(deps: AppServiceDeps): DomainHandlers<'app'> {
@@ -15,6 +16,7 @@ export function createAppService(deps: AppServiceDeps): DomainHandlers<'app'> {
       shell: deps.shell,
       platformUrl: deps.platformUrl(),
       profileState: deps.profileState(),
+      embeddedPlatform: deps.embeddedPlatform,
     }),
   };
 }

@@ -10,5 +10,11 @@ export function createDspService(sessions: SessionManager): DomainHandlers<'dsp'
     addDocument: ({ patientId, ...input }) => ({ id: records().add(patientId, input) }),
     correct: ({ replaces, ...input }) => ({ id: records().correct(replaces, input) }),
     markEnteredInError: ({ id }) => ({ id: records().markEnteredInError(id) }),
+    redeemPresenceCode: async ({ patientId, code }) => {
+      const session = sessions.require();
+      const granted = await session.dsp.redeemPresenceCode(session.client, patientId, code);
+      await session.worker.nudge(); // brings the DSP the code opened
+      return granted;
+    },
   };
 }

@@ -25,6 +25,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
       shell: 'browser',
       platformUrl: () => 'http://127.0.0.1:1/fhir',
       profileState: () => 'none',
+      embeddedPlatform: true,
     }),
     settings: createSettingsService(settings),
     // Domains these tests do not call; the registry must never reach them here.
@@ -33,6 +34,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     directory: notUnderTest,
     mailbox: notUnderTest,
     dsp: notUnderTest,
+    simulator: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));
@@ -81,7 +83,13 @@ describe('API registry', () => {
     const registry = registryWith();
     expect(await registry.call('app.info', {})).toEqual({
       ok: true,
-      value: { version: '1.2.3', shell: 'browser', platformUrl: 'http://127.0.0.1:1/fhir', profileState: 'none' },
+      value: {
+        version: '1.2.3',
+        shell: 'browser',
+        platformUrl: 'http://127.0.0.1:1/fhir',
+        profileState: 'none',
+        embeddedPlatform: true,
+      },
     });
     expect(await registry.call('settings.update', { language: 'de' })).toEqual({
       ok: true,
