@@ -15,8 +15,8 @@ export function changeScope(principal: Principal, dspPatients: string[] = []): C
   return {
     // The public professional directory, so the client can search it offline.
     allOfTypes: DIRECTORY_TYPES,
-    // The user's own Practitioner or Patient record.
-    resources: [principal.userRef],
+    // The user's own Practitioner or Patient record, and the patients whose DSP they may read.
+    resources: [principal.userRef, ...dspPatients.filter((p) => p !== principal.userRef)],
     // What the user wrote (notes, documents, messages), so every device of theirs converges.
     createdBy: [principal.userRef],
     // Audit events are the patient's access log, read by search; never pushed to professionals' caches.
@@ -26,5 +26,7 @@ export function changeScope(principal: Principal, dspPatients: string[] = []): C
     audience: { param: AUDIENCE_PARAM, types: [...AUDIENCE_TYPES], principals: [principal.userRef] },
     // DSP documents (and their Binaries) of the patients who gave the user a right (référent, trust circle, presence grant).
     dsp: { patients: dspPatients, documentParam: DOCUMENT_PARAM },
+    // The DSP rights naming the user (why they see a DSP, until when), also when withdrawn.
+    consentActors: principal.role === 'patient' ? [] : [principal.userRef],
   };
 }

@@ -58,6 +58,8 @@ export interface ChangeFilter {
    * access decision to each row (hidden, confidentiality).
    */
   dsp?: { patients: string[]; documentParam: string };
+  /** Every version of the Consents whose `actor` index names one of these users (their DSP rights, granted or withdrawn). */
+  consentActors?: string[];
 }
 
 /** A DSP access change recorded for one user (see dsp_change in sqlite-schema.ts). */

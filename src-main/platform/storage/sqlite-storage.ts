@@ -393,6 +393,10 @@ export class SqliteStorage implements PlatformStorage {
       );
       params.push(dsp.documentParam, ...dsp.patients);
     }
+    if (filter.consentActors && filter.consentActors.length > 0) {
+      allowed.push(`(v.type = 'Consent' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Consent' AND param = 'actor' AND target IN (${list(filter.consentActors)})))`);
+      params.push(...filter.consentActors);
+    }
     if (allowed.length === 0) return { rows: [], hasMore: false };
     let excluded = '';
     if (filter.excludedTypes.length > 0) {

@@ -53,4 +53,15 @@ describe('the demo DSP', () => {
     const feed = await pull(env, specialist);
     expect(urlsOf(feed.entries, 'PUT', 'Binary')).toContain('Binary/dsp-demo-patient-18748-4-pdf');
   });
+
+  it('a professional’s feed carries the Consents naming them and the patients whose DSP they see, not other patients’', async () => {
+    const nurse = await env.login('nurse');
+    const feed = await pull(env, nurse);
+    const consents = (feed.entries as Json[]).filter((e) => e.request.url.startsWith('Consent/')).map((e) => e.resource);
+    expect(consents.map((c) => c.id)).toContain('dsp-demo-patient-tc-demo-nurse');
+    expect(consents.every((c) => c.provision.actor[0].reference.reference === 'Practitioner/demo-nurse')).toBe(true);
+    const patients = urlsOf(feed.entries, 'PUT', 'Patient');
+    expect(patients).toContain('Patient/demo-patient');
+    expect(patients.every((p) => p === 'Patient/demo-patient')).toBe(true);
+  });
 });
