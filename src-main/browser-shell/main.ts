@@ -16,6 +16,8 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string', default: join(homedir(), '.esante-desk') },
       /** Use a platform that is already running (standalone or remote) instead of the embedded one. */
       'platform-url': { type: 'string' },
+      /** The platform at --platform-url is the mock (e.g. `npm run platform`): offer the patient simulator. */
+      simulator: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     platformUrl: remote ?? platform!.url,
     dataDir,
     settings,
-    embeddedPlatform: !remote,
+    embeddedPlatform: !remote || values.simulator,
   });
   const shell = await startBrowserShell({ core, staticDir: join(root, 'dist', 'renderer'), port });
 

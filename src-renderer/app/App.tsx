@@ -11,6 +11,7 @@ import { PatientsPage } from '../features/dsp/PatientsPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
+import { SimulatorPage } from '../features/simulator/SimulatorPage';
 import { AppFrame } from './AppFrame';
 
 /** Hash routing, so the same build works from file:// (Electron) and from the browser shell. */
@@ -26,6 +27,7 @@ export function createAppRouter() {
         { path: 'directory', element: <DirectoryPage /> },
         { path: 'mailbox', element: <MailboxPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },
+        { path: 'simulator', element: <SimulatorPage /> },
       ],
     },
   ]);

@@ -54,6 +54,15 @@ function MailboxLink() {
   );
 }
 
+/** The patient simulator exists only when the platform runs inside this app (demo mode). */
+function SimulatorLink() {
+  const { t } = useTranslation();
+  const desk = useDesk();
+  const info = useQuery({ queryKey: ['app.info'], queryFn: () => unwrap(desk.app.info({})) });
+  if (!info.data?.embeddedPlatform) return null;
+  return <NavLink component={RouterLink} to="/simulator" label={t('simulator.nav')} />;
+}
+
 /** Header (title, sync state, session, language), navigation (only what works) and the current screen. */
 export function AppFrame() {
   const { t } = useTranslation();
@@ -79,6 +88,7 @@ export function AppFrame() {
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
         <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />
+        <SimulatorLink />
       </AppShell.Navbar>
       <AppShell.Main id="main">
         <SessionGate>

@@ -2,18 +2,23 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { loginAndFirstSync } from './support/login';
 
-// Issue 5, acceptance 3 (first part): a GP opens a patient's DSP, adds a PDF and sees it in the
-// timeline, rendered in the app; offline, another document waits as pending and syncs once the
-// platform is back.
+// Issue 5, acceptance 3: a GP opens a patient's DSP, adds a PDF and sees it in the timeline, rendered
+// in the app; offline, another document waits as pending and syncs once the platform is back; the
+// patient (simulator panel) removes the GP from the trust circle, and after sync the DSP is gone from
+// the GP's screens but for the documents he wrote himself.
 let platform: TestPlatform;
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
+// Documents other professionals wrote (the GP must lose them with his right) and his own.
+let othersBefore = 0;
+let mineBefore = 0;
 
 /** A one-page PDF written by hand: enough for pdf.js to render real text. */
 function tinyPdf(text: string): Buffer {
@@ -39,8 +44,28 @@ function tinyPdf(text: string): Buffer {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'none' });
-  app = await startApp({ args: ['--platform-url', platform.url] });
+  platform = await startTestPlatform({ seed: 'demo' });
+  // The patient makes the GP a trust-circle member instead of référent (so that removing him is the test).
+  const patient = demoAccount('patient');
+  const origin = new URL(platform.url).origin;
+  const login = await fetch(`${origin}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ identifier: patient.identifier, password: patient.password, otp: patient.otp }),
+  });
+  const { access_token: token } = (await login.json()) as { access_token: string };
+  for (const [operation, body] of [
+    ['revoke-referent', {}],
+    ['add-to-trust-circle', { practitioner: 'Practitioner/demo-gp', restricted: false }],
+  ] as const) {
+    const response = await fetch(`${platform.url}/Patient/demo-patient/$${operation}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status >= 300) throw new Error(`${operation}: ${response.status} ${await response.text()}`);
+  }
+  app = await startApp({ args: ['--platform-url', platform.url, '--simulator'] });
   browser = await launchChromium();
   page = await browser.newPage();
 });
@@ -61,12 +86,14 @@ describe('a GP and a patient’s DSP in Chromium', () => {
   it('opens the DSP of a patient found in the directory and adds a PDF, rendered in the app', async () => {
     await loginAndFirstSync(page, app.url, 'gp');
 
-    await page.getByRole('link', { name: 'Annuaires' }).click();
-    await page.getByRole('tab', { name: 'Patients' }).click();
-    await page.getByLabel('Nom, ou matricule pour un patient').fill('Reuter');
-    await page.getByRole('button', { name: 'Rechercher' }).click();
-    await page.getByRole('link', { name: 'Ouvrir le DSP' }).first().click();
+    await page.getByRole('link', { name: 'Mes patients' }).click();
+    await page.getByTestId('patients').getByText('Cercle de confiance').waitFor();
+    await page.getByTestId('patients').getByText('REUTER Jean').click();
     await page.getByTestId('patient-banner').waitFor();
+    await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
+    othersBefore = await page.getByTestId('document-timeline').locator('[data-mine="false"]').count();
+    mineBefore = await page.getByTestId('document-timeline').locator('[data-mine="true"]').count();
+    expect(othersBefore).toBeGreaterThan(0);
 
     await addDocument('Bilan cardiologique', tinyPdf('Bilan cardiologique normal'));
     const timeline = page.getByTestId('document-timeline');
@@ -93,5 +120,31 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await page.getByRole('button', { name: 'Synchroniser' }).click();
     await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
     await expect.poll(() => timeline.getByTestId('pending-document').count(), { timeout: 30_000 }).toBe(0);
+  });
+
+  it('removed from the trust circle by the patient, the GP keeps only the documents he wrote himself', async () => {
+    await page.getByRole('link', { name: 'Simulateur patient' }).click();
+    await page.getByLabel(/^Mot de passe/).fill(demoAccount('patient').password);
+    await page.getByLabel('Code à usage unique').fill(demoAccount('patient').otp);
+    await page.getByRole('button', { name: 'Se connecter comme patient' }).click();
+    await page.getByTestId('rights').getByText('Practitioner/demo-gp').waitFor();
+    await page.getByLabel('Professionnel (Practitioner/…)').fill('Practitioner/demo-gp');
+    await page.getByRole('button', { name: 'Retirer du cercle' }).click();
+    await expect.poll(() => page.getByTestId('rights').getByText('Practitioner/demo-gp').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-simulator-removed.png') });
+
+    await page.getByRole('button', { name: 'Synchroniser' }).click();
+    await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+    await page.getByRole('link', { name: 'Mes patients' }).click();
+    const reuter = page.getByTestId('patients').getByRole('row', { name: /REUTER Jean/ });
+    await reuter.getByText('Auteur de documents').waitFor();
+    expect(await reuter.getByText('Cercle de confiance').count()).toBe(0);
+    await page.getByTestId('patients').getByText('REUTER Jean').click();
+    const timeline = page.getByTestId('document-timeline');
+    await timeline.getByText('Bilan cardiologique').waitFor();
+    await timeline.getByText('Compte rendu de visite').waitFor();
+    expect(await timeline.locator('[data-mine="false"]').count()).toBe(0);
+    expect(await timeline.locator('[data-mine="true"]').count()).toBe(mineBefore + 2);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-after-revocation.png') });
   });
 });

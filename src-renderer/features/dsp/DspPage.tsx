@@ -10,6 +10,7 @@ import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { DocumentForm } from './DocumentForm';
 import { PdfView } from './PdfView';
+import { PresenceCodeForm } from './PresenceCodeForm';
 
 const CONFIDENTIALITY_COLOR = { N: 'gray', R: 'orange', V: 'red' } as const;
 
@@ -123,12 +124,14 @@ export function DspPage() {
       </Group>
       {documents.isError && <ApiErrorAlert error={documents.error} />}
       {documents.data?.length === 0 && <Text c="dimmed">{t('dsp.noDocuments')}</Text>}
+      {!banner?.access.some((a) => a.kind !== 'author') && <PresenceCodeForm patientId={patientId} />}
       <Grid>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Timeline active={-1} bulletSize={14} lineWidth={2} data-testid="document-timeline">
             {documents.data?.map((doc) => (
               <Timeline.Item
                 key={doc.id}
+                data-mine={doc.mine}
                 title={
                   <Text
                     component="button"
