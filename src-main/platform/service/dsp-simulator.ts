@@ -41,6 +41,8 @@ export const SIMULATOR_OPERATIONS = [
   'reopen-dsp',
   'issue-presence-code',
   'revoke-presence-grant',
+  'add-assistant',
+  'remove-assistant',
 ] as const;
 export type SimulatorOperation = (typeof SIMULATOR_OPERATIONS)[number];
 
@@ -171,6 +173,13 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
       return putConsent(ctx, patientRef, 'dsp-closed', { active: true });
     case 'reopen-dsp':
       return putConsent(ctx, patientRef, 'dsp-closed', { active: false });
+    case 'add-assistant': {
+      const practitioner = practitionerParam(body);
+      await existingPractitioner(ctx.tx, practitioner);
+      return putConsent(ctx, patientRef, 'assistant', { active: true, actorRef: practitioner });
+    }
+    case 'remove-assistant':
+      return putConsent(ctx, patientRef, 'assistant', { active: false, actorRef: practitionerParam(body) });
     case 'revoke-presence-grant':
       return putConsent(ctx, patientRef, 'presence-grant', { active: false, actorRef: practitionerParam(body) });
     case 'issue-presence-code': {

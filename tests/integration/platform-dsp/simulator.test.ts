@@ -91,6 +91,24 @@ describe('patient simulator', () => {
   });
 });
 
+describe('the holder’s DSP assistant', () => {
+  it('acts for the holder (rule 2): reads everything with content, may use the simulator, until removed', async () => {
+    const secretary = await env.login('secretary');
+    const doc = await createDocument(env, gp, 'demo-patient', { meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] } });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data).toBeUndefined();
+    expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(403);
+    await mustSimulate(env, patient, 'demo-patient', 'add-assistant', { practitioner: 'Practitioner/demo-secretary' });
+    const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
+    expect(read.status).toBe(200);
+    expect(read.json.content[0].attachment.data).toBeDefined();
+    expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(201);
+    expect((await env.request('GET', '/fhir/Patient/demo-patient/$access-log?_count=5', { token: secretary })).status).toBe(200);
+    await mustSimulate(env, patient, 'demo-patient', 'remove-assistant', { practitioner: 'Practitioner/demo-secretary' });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data).toBeUndefined();
+    expect((await simulate(env, secretary, 'demo-patient', 'close-dsp')).status).toBe(403);
+  });
+});
+
 describe('presence codes', () => {
   it('a code gives a presence grant to the professional who redeems it, once', async () => {
     const code = codeOf(await mustSimulate(env, patient, 'demo-patient', 'issue-presence-code'));
