@@ -37,6 +37,46 @@ export class UnreadableMessageError extends Error {
 
 const COMPATIBLE = { aeadProtect: false, v6Keys: false } as const;
 
+type OpenpgpModule = Awaited<ReturnType<typeof loadOpenpgp>>;
+type PublicKey = Awaited<ReturnType<OpenpgpModule['readKey']>>;
+type PrivateKey = Awaited<ReturnType<OpenpgpModule['readPrivateKey']>>;
+
+/**
+ * Parsed keys by their armored text. Opening a mailbox verifies thousands of messages against the same
+ * few keys, and parsing an armored key costs more than the signature check itself. Bounded, and the
+ * private keys it holds are the ones the unlocked cache already holds in memory.
+ */
+const PARSED_KEYS_MAX = 256;
+const parsedPublic = new Map<string, Promise<PublicKey>>();
+const parsedPrivate = new Map<string, Promise<PrivateKey>>();
+
+function remember<K>(cache: Map<string, Promise<K>>, armored: string, parse: () => Promise<K>): Promise<K> {
+  let parsed = cache.get(armored);
+  if (!parsed) {
+    if (cache.size >= PARSED_KEYS_MAX) cache.delete(cache.keys().next().value!);
+    parsed = parse();
+    parsed.catch(() => cache.delete(armored));
+    cache.set(armored, parsed);
+  }
+  return parsed;
+}
+
+async function publicKeyOf(armoredKey: string): Promise<PublicKey> {
+  const openpgp = await loadOpenpgp();
+  return remember(parsedPublic, armoredKey, () => openpgp.readKey({ armoredKey }));
+}
+
+async function privateKeyOf(armoredKey: string): Promise<PrivateKey> {
+  const openpgp = await loadOpenpgp();
+  return remember(parsedPrivate, armoredKey, () => openpgp.readPrivateKey({ armoredKey }));
+}
+
+/** Forgets parsed private keys (on lock), so they live no longer than the unlocked cache. */
+export function forgetParsedKeys(): void {
+  parsedPrivate.clear();
+  parsedPublic.clear();
+}
+
 export async function generateKeyPair(name: string, email: string): Promise<KeyPair> {
   const openpgp = await loadOpenpgp();
   const { publicKey, privateKey } = await openpgp.generateKey({
@@ -62,8 +102,8 @@ export async function encryptAndSign(
   senderPrivateKey: string,
 ): Promise<Uint8Array> {
   const openpgp = await loadOpenpgp();
-  const encryptionKeys = await Promise.all(recipientPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
-  const signingKeys = await openpgp.readPrivateKey({ armoredKey: senderPrivateKey });
+  const encryptionKeys = await Promise.all(recipientPublicKeys.map(publicKeyOf));
+  const signingKeys = await privateKeyOf(senderPrivateKey);
   const message = await openpgp.createMessage({ binary: data });
   return openpgp.encrypt({ message, encryptionKeys, signingKeys, format: 'binary', config: COMPATIBLE });
 }
@@ -89,8 +129,8 @@ export async function decryptAndVerify(
   senderPublicKeys: string[],
 ): Promise<OpenedMessage> {
   const openpgp = await loadOpenpgp();
-  const decryptionKeys = await Promise.all(ourPrivateKeys.map((armoredKey) => openpgp.readPrivateKey({ armoredKey })));
-  const verificationKeys = await Promise.all(senderPublicKeys.map((armoredKey) => openpgp.readKey({ armoredKey })));
+  const decryptionKeys = await Promise.all(ourPrivateKeys.map(privateKeyOf));
+  const verificationKeys = await Promise.all(senderPublicKeys.map(publicKeyOf));
   let result;
   try {
     result = await openpgp.decrypt({

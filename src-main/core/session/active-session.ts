@@ -3,6 +3,7 @@ import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
 import { DspRecords } from '../dsp/dsp-records';
 import { Mailbox } from '../messaging/mailbox';
+import { forgetParsedKeys } from '../messaging/pgp';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
 import type { EventBus } from '../services/events';
 
@@ -97,5 +98,6 @@ export class ActiveSession {
 
   async stop(): Promise<void> {
     await this.worker.stop();
+    forgetParsedKeys();
   }
 }
