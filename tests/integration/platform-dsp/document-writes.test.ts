@@ -85,6 +85,40 @@ describe('DSP document writes', () => {
   });
 });
 
+describe('history and versions follow the document’s current labels', () => {
+  it('once a document is raised to V, its older versions are refused too (vread and _history)', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(200);
+    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', { document: `DocumentReference/${doc.id}`, confidentiality: 'V' });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(403);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: nurse })).status).toBe(403);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: gp })).status).toBe(200); // its author
+  });
+
+  it('a hidden document’s history does not exist for others (404), and is whole for the holder', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient');
+    await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${doc.id}` });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(404);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: nurse })).status).toBe(404);
+    const mine = await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: patient });
+    expect(mine.json.entry).toHaveLength(2);
+  });
+
+  it('a correction in a transaction Bundle supersedes the old document with it; a refused one writes nothing', async () => {
+    const old = await createDocument(env, gp, 'demo-patient');
+    const bundle = (by: string) => ({ resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: `urn:uuid:${by}`, resource: replacing(old.id), request: { method: 'POST', url: 'DocumentReference' } }] });
+    const before = await env.platform.fingerprint();
+    expect((await env.request('POST', '/fhir', { token: nurse, body: bundle('00000000-0000-4000-8000-000000000001') })).status).toBe(403);
+    expect((await env.platform.fingerprint()).hash).toBe(before.hash);
+    // The refusal itself is in the holder's access log.
+    const log = await env.request('GET', '/fhir/Patient/demo-patient/$access-log?_count=50', { token: patient });
+    const refusal = (log.json.entry as Json[]).map((e) => e.resource).find((a) => a.outcome === '4' && a.entity.some((x: Json) => x.what?.reference === `DocumentReference/${old.id}`));
+    expect(refusal?.agent[0].who.reference).toBe('Practitioner/demo-nurse');
+    expect((await env.request('POST', '/fhir', { token: gp, body: bundle('00000000-0000-4000-8000-000000000002') })).status).toBe(200);
+    expect((await env.request('GET', `/fhir/DocumentReference/${old.id}`, { token: gp })).json.status).toBe('superseded');
+  });
+});
+
 describe('document Binaries', () => {
   it('a document’s Binary follows its document: readable with it, never overwritten, hidden with it', async () => {
     const binary = { resourceType: 'Binary', contentType: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') };
