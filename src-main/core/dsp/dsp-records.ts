@@ -66,19 +66,20 @@ export class DspRecords {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  private documentsInCache(): DocumentReference[] {
-    return this.store.resources.listByType<DocumentReference>('DocumentReference', { limit: 1_000_000 }).map((c) => c.resource);
+  private documentsOf(patientId: string): DocumentReference[] {
+    return this.store.dspDocuments
+      .idsForPatient(patientId)
+      .map((id) => this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource)
+      .filter((doc): doc is DocumentReference => doc !== undefined);
   }
 
   patients(): DspPatient[] {
     const me = this.me();
     const counts = new Map<string, number>();
     const authored = new Set<string>();
-    for (const doc of this.documentsInCache()) {
-      const patientId = patientIdOf(doc);
-      if (!patientId) continue;
-      counts.set(patientId, (counts.get(patientId) ?? 0) + 1);
-      if (doc.author?.some((a) => a.reference === me)) authored.add(patientId);
+    for (const row of this.store.dspDocuments.countsByPatient(me)) {
+      counts.set(row.patientId, row.documents);
+      if (row.authored) authored.add(row.patientId);
     }
     const reasons = new Map<string, DspPatient['access']>();
     for (const { resource } of this.store.resources.listByType<Consent>('Consent', { limit: 100_000 })) {
@@ -110,8 +111,7 @@ export class DspRecords {
       ? new Set(this.store.resources.search(filter.text, 5_000, 'DocumentReference').map((c) => c.id))
       : null;
     const author = filter.author?.toLowerCase();
-    return this.documentsInCache()
-      .filter((doc) => patientIdOf(doc) === filter.patientId)
+    return this.documentsOf(filter.patientId)
       .filter((doc) => !filter.type || doc.type?.coding?.some((c) => c.system === LOINC_SYSTEM && c.code === filter.type))
       .filter((doc) => !matchingText || matchingText.has(doc.id ?? ''))
       .map((doc) => this.summaryOf(doc))

@@ -1,4 +1,4 @@
-import type { HumanName, Patient, Practitioner } from 'fhir/r4';
+import type { DocumentReference, HumanName, Patient, Practitioner } from 'fhir/r4';
 import { checkMatricule } from '../../../src-shared/domain/matricule';
 
 /** The minimum every cached resource has; the rest of its JSON is kept as the platform sent it. */
@@ -104,4 +104,18 @@ export function practitionerRowOf(id: string, practitioner: Practitioner): Pract
     specialty: nonEmpty(qualification?.text ?? qualification?.coding?.[0]?.display),
     city: nonEmpty(practitioner.address?.find((a) => a.city !== undefined)?.city),
   };
+}
+
+export interface DspDocumentRow {
+  id: string;
+  patientId: string;
+  date: string | null;
+  author: string | null;
+}
+
+/** The index row of a DSP document; null for a DocumentReference that is not about a patient. */
+export function dspDocumentRowOf(id: string, doc: DocumentReference): DspDocumentRow | null {
+  const subject = doc.subject?.reference;
+  if (!subject?.startsWith('Patient/')) return null;
+  return { id, patientId: subject.slice('Patient/'.length), date: doc.date ?? null, author: doc.author?.[0]?.reference ?? null };
 }

@@ -1,8 +1,8 @@
 import { DeskError } from '../../../src-shared/domain/errors';
-import type { Patient, Practitioner } from 'fhir/r4';
+import type { DocumentReference, Patient, Practitioner } from 'fhir/r4';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
-import { patientRowOf, practitionerRowOf, searchTextOf, type FhirResourceLike } from './resource-extracts';
+import { patientRowOf, practitionerRowOf, searchTextOf, type FhirResourceLike, dspDocumentRowOf } from './resource-extracts';
 
 export interface CachedResource<T extends FhirResourceLike = FhirResourceLike> {
   type: string;
@@ -73,7 +73,11 @@ export class ResourceRepository {
     private readonly now: () => Date,
   ) {}
 
-  /** Stores a version received from the platform, unless the cache already has this one or a newer one. */
+  /**
+   * Stores a version received from the platform, unless the cache already has this one or a newer one.
+   * A tombstone left by a revocation carries the document's own version; when the right comes back the
+   * platform re-sends that same version, which must bring the document back.
+   */
   upsert(resource: FhirResourceLike): UpsertOutcome {
     const { type, id } = identityOf(resource);
     const version = versionOf(resource);
@@ -85,6 +89,7 @@ export class ResourceRepository {
          ON CONFLICT (type, id) DO UPDATE SET
            version_id = excluded.version_id, last_updated = excluded.last_updated, json = excluded.json, deleted = 0
          WHERE excluded.version_id > resources.version_id
+            OR (resources.deleted = 1 AND excluded.version_id = resources.version_id)
          RETURNING row_id`,
         )
         .get(type, id, version, lastUpdated, JSON.stringify(resource));
@@ -157,6 +162,9 @@ export class ResourceRepository {
         .run(kept).changes;
       this.sql.prepare("DELETE FROM patients WHERE id NOT IN (SELECT id FROM resources WHERE type = 'Patient')").run();
       this.sql.prepare("DELETE FROM practitioners WHERE id NOT IN (SELECT id FROM resources WHERE type = 'Practitioner')").run();
+      this.sql
+        .prepare("DELETE FROM dsp_documents WHERE id NOT IN (SELECT id FROM resources WHERE type = 'DocumentReference')")
+        .run();
       return dropped;
     });
   }
@@ -231,6 +239,14 @@ export class ResourceRepository {
         this.sql
           .prepare('INSERT INTO patients (id, matricule, family, given, birth_date) VALUES (?, ?, ?, ?, ?)')
           .run(p.id, p.matricule, p.family, p.given, p.birthDate);
+      }
+    } else if (type === 'DocumentReference') {
+      this.sql.prepare('DELETE FROM dsp_documents WHERE id = ?').run(id);
+      const row = resource === null ? null : dspDocumentRowOf(id, resource as DocumentReference);
+      if (row) {
+        this.sql
+          .prepare('INSERT INTO dsp_documents (id, patient_id, date, author) VALUES (?, ?, ?, ?)')
+          .run(row.id, row.patientId, row.date, row.author);
       }
     } else if (type === 'Practitioner') {
       this.sql.prepare('DELETE FROM practitioners WHERE id = ?').run(id);

@@ -2,6 +2,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import { BlobRepository } from './blob-repository';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
+import { DspDocumentIndex } from './dsp-document-index';
 import { MailboxRepository, PgpKeyRepository } from './mailbox-repository';
 import { latestVersion, runMigrations, type Migration } from './migration';
 import { MIGRATIONS } from './migrations/index';
@@ -40,6 +41,7 @@ export class Store {
   readonly directory: DirectoryProjections;
   readonly mailbox: MailboxRepository;
   readonly pgpKeys: PgpKeyRepository;
+  readonly dspDocuments: DspDocumentIndex;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -57,6 +59,7 @@ export class Store {
     this.directory = new DirectoryProjections(this.sql);
     this.mailbox = new MailboxRepository(this.sql);
     this.pgpKeys = new PgpKeyRepository(this.sql);
+    this.dspDocuments = new DspDocumentIndex(this.sql);
   }
 
   get isOpen(): boolean {

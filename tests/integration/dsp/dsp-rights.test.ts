@@ -121,3 +121,16 @@ describe('the patient’s rights reach the professionals’ caches', () => {
     if (log.ok) expect(log.value.some((entry) => /demo-specialist|Schmit/.test(entry.who))).toBe(true);
   });
 });
+
+describe('a right that comes back', () => {
+  it('brings the revoked documents back into the cache at the next sync', async () => {
+    expect(cachedDocuments(nurse).filter((d) => !d.author?.some((a) => a.reference === 'Practitioner/demo-nurse'))).toEqual([]);
+    const added = await patientDevice.desk.simulator.act({
+      action: { operation: 'add-to-trust-circle', practitioner: 'Practitioner/demo-nurse', restricted: false },
+    });
+    expect(added.ok).toBe(true);
+    await syncNow(nurse);
+    const back = cachedDocuments(nurse).filter((d) => !d.author?.some((a) => a.reference === 'Practitioner/demo-nurse'));
+    expect(back.length).toBeGreaterThan(0);
+  });
+});

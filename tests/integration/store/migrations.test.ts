@@ -18,6 +18,7 @@ const CREATES: Record<number, string[]> = {
   60: ['search_index'],
   70: ['patients', 'practitioners'],
   80: ['message_search', 'messages', 'pgp_keys'],
+  90: ['dsp_documents'],
 };
 
 interface Schema {

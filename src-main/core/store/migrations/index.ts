@@ -7,6 +7,7 @@ import { createBlobs } from './0050-create-blobs';
 import { createSearchIndex } from './0060-create-search-index';
 import { createDirectoryProjections } from './0070-create-directory-projections';
 import { createMailbox } from './0080-create-mailbox';
+import { createDspDocuments } from './0090-create-dsp-documents';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createSearchIndex,
   createDirectoryProjections,
   createMailbox,
+  createDspDocuments,
 ];
