@@ -1,0 +1,40 @@
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { I18nextProvider } from 'react-i18next';
+import { MemoryRouter } from 'react-router-dom';
+import type { ApiResult } from '../../../src-shared/api';
+import { createDeskMethods, type DeskApi } from '../../../src-shared/api/desk-bridge';
+import { DeskProvider } from '../../../src-renderer/api/DeskContext';
+import { createI18n } from '../../../src-renderer/i18n';
+
+/**
+ * A desk whose answers the test scripts per method, recording every call: for screens whose data would
+ * otherwise need a platform (conflicts, mail). The app frame tests use the real core instead.
+ */
+export function renderWithFakeDesk(ui: ReactNode, answers: Record<string, (input: unknown) => unknown>) {
+  const calls: { method: string; input: unknown }[] = [];
+  const desk: DeskApi = {
+    ...createDeskMethods(async (method, input): Promise<ApiResult<unknown>> => {
+      calls.push({ method, input });
+      const answer = answers[method];
+      if (!answer) return { ok: false, error: { code: 'unknown_method', message: method } };
+      return { ok: true, value: answer(input) };
+    }),
+    on: () => () => {},
+  };
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const result = render(
+    <I18nextProvider i18n={createI18n('fr')}>
+      <MantineProvider>
+        <QueryClientProvider client={queryClient}>
+          <DeskProvider desk={desk}>
+            <MemoryRouter>{ui}</MemoryRouter>
+          </DeskProvider>
+        </QueryClientProvider>
+      </MantineProvider>
+    </I18nextProvider>,
+  );
+  return { ...result, calls };
+}
