@@ -76,6 +76,7 @@ export default tseslint.config(
   {
     files: ['tests/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    // Tests read whatever JSON the platform answered; `any` there is the honest type (see Json in platform-harness).
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -14,7 +14,8 @@ import { startTestPlatform, type TestPlatform } from '../platform/platform-harne
 import { CONFIDENTIALITY, createDocument, documentBody, mustSimulate, simulate, type Json } from './dsp-harness';
 
 type Who = Role | 'anonymous';
-type Relation = 'referent' | 'trust-circle' | 'trust-circle-restricted' | 'presence-valid' | 'presence-expired' | 'presence-used' | 'none';
+type Relation =
+  'referent' | 'trust-circle' | 'trust-circle-restricted' | 'presence-valid' | 'presence-expired' | 'presence-used' | 'none';
 type Level = 'N' | 'R' | 'V';
 
 const PATIENT = 'demo-patient';
@@ -82,14 +83,28 @@ const tokens: Partial<Record<Who, string>> = {};
 const fixtures: Fixture[] = [];
 /** Denied cases, to be found in the access log: who, which entity, how many times. */
 const denied = new Map<string, number>();
-const cases: Array<{ group: string; closed: boolean; who: Who; relation: Relation; doc?: Fixture; action: 'read' | 'search' | 'write'; status: number; content?: 'full' | 'metadata'; expected: Expected }> = [];
+const cases: Array<{
+  group: string;
+  closed: boolean;
+  who: Who;
+  relation: Relation;
+  doc?: Fixture;
+  action: 'read' | 'search' | 'write';
+  status: number;
+  content?: 'full' | 'metadata';
+  expected: Expected;
+}> = [];
 const searches: Array<{ who: Who; relation: Relation; closed: boolean; shown: string[]; expected: string[] }> = [];
 
 const token = (who: Who) => (who === 'anonymous' ? undefined : tokens[who]);
 const noteDenied = (who: Who, entity: string) => denied.set(`${who}|${entity}`, (denied.get(`${who}|${entity}`) ?? 0) + 1);
 
 async function redeem(who: Who, code: string) {
-  return env.request('POST', `/fhir/Patient/${PATIENT}/$redeem-presence-code`, { token: token(who)!, body: { code }, contentType: 'application/json' });
+  return env.request('POST', `/fhir/Patient/${PATIENT}/$redeem-presence-code`, {
+    token: token(who)!,
+    body: { code },
+    contentType: 'application/json',
+  });
 }
 
 async function issueCode(ttlSeconds?: number): Promise<string> {
@@ -110,7 +125,10 @@ async function arrange(relations: Partial<Record<Who, Relation>>): Promise<void>
   for (const [who, relation] of Object.entries(relations) as Array<[Who, Relation]>) {
     if (relation === 'referent') await mustSimulate(env, holder, PATIENT, 'set-referent', { practitioner: REF[who] });
     if (relation === 'trust-circle' || relation === 'trust-circle-restricted') {
-      await mustSimulate(env, holder, PATIENT, 'add-to-trust-circle', { practitioner: REF[who], restricted: relation === 'trust-circle-restricted' });
+      await mustSimulate(env, holder, PATIENT, 'add-to-trust-circle', {
+        practitioner: REF[who],
+        restricted: relation === 'trust-circle-restricted',
+      });
     }
     if (relation === 'presence-valid') expect([200, 201]).toContain((await redeem(who, await issueCode())).status);
     if (relation === 'presence-expired') {
@@ -136,7 +154,10 @@ beforeAll(async () => {
   await mustSimulate(env, tokens.patient!, PATIENT, 'add-to-trust-circle', { practitioner: REF[AUTHOR], restricted: true });
   for (const level of ['N', 'R', 'V'] as Level[]) {
     for (const hidden of [false, true]) {
-      const doc = await createDocument(env, tokens[AUTHOR]!, PATIENT, { meta: { security: [{ system: CONFIDENTIALITY, code: level }] }, description: `${level}${hidden ? ' hidden' : ''}` });
+      const doc = await createDocument(env, tokens[AUTHOR]!, PATIENT, {
+        meta: { security: [{ system: CONFIDENTIALITY, code: level }] },
+        description: `${level}${hidden ? ' hidden' : ''}`,
+      });
       if (hidden) await mustSimulate(env, tokens.patient!, PATIENT, 'hide-document', { document: `DocumentReference/${doc.id}` });
       fixtures.push({ id: doc.id, level, hidden });
     }
@@ -153,19 +174,45 @@ beforeAll(async () => {
           for (const doc of fixtures) {
             const result = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: token(who) });
             const expected = expectedRead(who, relation, doc, closed);
-            const content = result.status !== 200 ? undefined : result.json.content?.[0]?.attachment?.data === undefined ? 'metadata' : 'full';
-            cases.push({ group: group.name, closed, who, relation, doc, action: 'read', status: result.status, ...(content ? { content } : {}), expected });
+            const content =
+              result.status !== 200 ? undefined : result.json.content?.[0]?.attachment?.data === undefined ? 'metadata' : 'full';
+            cases.push({
+              group: group.name,
+              closed,
+              who,
+              relation,
+              doc,
+              action: 'read',
+              status: result.status,
+              ...(content ? { content } : {}),
+              expected,
+            });
             if (expected.status >= 400) noteDenied(who, `DocumentReference/${doc.id}`);
           }
           if (who !== 'anonymous') {
-            const search = await env.request('GET', `/fhir/DocumentReference?${who === 'patient' ? `patient=Patient/${PATIENT}` : `subject=Patient/${PATIENT}`}&_count=1000`, { token: token(who) });
+            const search = await env.request(
+              'GET',
+              `/fhir/DocumentReference?${who === 'patient' ? `patient=Patient/${PATIENT}` : `subject=Patient/${PATIENT}`}&_count=1000`,
+              { token: token(who) },
+            );
             const found = new Set((search.json.entry ?? []).map((e: Json) => e.resource.id));
             const shown = fixtures.filter((d) => found.has(d.id)).map((d) => d.id);
             const expectedShown = fixtures.filter((d) => expectedRead(who, relation, d, closed).status === 200).map((d) => d.id);
-            cases.push({ group: group.name, closed, who, relation, action: 'search', status: search.status, expected: { status: 200 } });
+            cases.push({
+              group: group.name,
+              closed,
+              who,
+              relation,
+              action: 'search',
+              status: search.status,
+              expected: { status: 200 },
+            });
             searches.push({ who, relation, closed, shown, expected: expectedShown });
           }
-          const write = await env.request('POST', '/fhir/DocumentReference', { token: token(who), body: documentBody(PATIENT, { description: `by ${who}` }) });
+          const write = await env.request('POST', '/fhir/DocumentReference', {
+            token: token(who),
+            body: documentBody(PATIENT, { description: `by ${who}` }),
+          });
           const status = expectedWrite(who, relation, closed);
           cases.push({ group: group.name, closed, who, relation, action: 'write', status: write.status, expected: { status } });
           if (status >= 400 && who !== 'anonymous') noteDenied(who, 'DocumentReference/new');
@@ -181,13 +228,21 @@ afterAll(() => env?.stop());
 describe('the DSP decision table over HTTP', () => {
   it('covers every row of the table', () => {
     const statuses = new Set(cases.map((c) => `${c.action}:${c.expected.status}`));
-    for (const s of ['read:200', 'read:401', 'read:403', 'read:404', 'write:201', 'write:401', 'write:403', 'write:409']) expect(statuses).toContain(s);
+    for (const s of ['read:200', 'read:401', 'read:403', 'read:404', 'write:201', 'write:401', 'write:403', 'write:409'])
+      expect(statuses).toContain(s);
     expect(cases.filter((c) => c.action === 'read')).toHaveLength(GROUPS.length * 2 * WHO.length * fixtures.length);
   });
 
   it('each read answers the status of the first matching row, with content only where the row gives it', () => {
-    const wrong = cases.filter((c) => c.action === 'read' && (c.status !== c.expected.status || c.content !== c.expected.content));
-    expect(wrong.map((c) => `${c.group}${c.closed ? ' closed' : ''}: ${c.who} (${c.relation}) reading ${c.doc!.level}${c.doc!.hidden ? ' hidden' : ''} → ${c.status} ${c.content ?? ''}, expected ${c.expected.status} ${c.expected.content ?? ''}`)).toEqual([]);
+    const wrong = cases.filter(
+      (c) => c.action === 'read' && (c.status !== c.expected.status || c.content !== c.expected.content),
+    );
+    expect(
+      wrong.map(
+        (c) =>
+          `${c.group}${c.closed ? ' closed' : ''}: ${c.who} (${c.relation}) reading ${c.doc!.level}${c.doc!.hidden ? ' hidden' : ''} → ${c.status} ${c.content ?? ''}, expected ${c.expected.status} ${c.expected.content ?? ''}`,
+      ),
+    ).toEqual([]);
   });
 
   it('a search returns exactly the documents a read would, and silently leaves out the rest', () => {
@@ -197,7 +252,12 @@ describe('the DSP decision table over HTTP', () => {
 
   it('each write of a new document answers the status of the first matching row', () => {
     const wrong = cases.filter((c) => c.action === 'write' && c.status !== c.expected.status);
-    expect(wrong.map((c) => `${c.group}${c.closed ? ' closed' : ''}: ${c.who} (${c.relation}) writing → ${c.status}, expected ${c.expected.status}`)).toEqual([]);
+    expect(
+      wrong.map(
+        (c) =>
+          `${c.group}${c.closed ? ' closed' : ''}: ${c.who} (${c.relation}) writing → ${c.status}, expected ${c.expected.status}`,
+      ),
+    ).toEqual([]);
   });
 
   it('every denied read and write is in the holder’s access log as a refused AuditEvent', async () => {
@@ -208,7 +268,8 @@ describe('the DSP decision table over HTTP', () => {
     for (const { resource } of log.json.entry as Array<{ resource: Json }>) {
       if (resource.outcome !== '4') continue;
       const agent = resource.agent[0].who?.reference;
-      const who = agent === undefined ? 'anonymous' : (Object.entries(REF).find(([, ref]) => ref === agent)?.[0] as Who | undefined);
+      const who =
+        agent === undefined ? 'anonymous' : (Object.entries(REF).find(([, ref]) => ref === agent)?.[0] as Who | undefined);
       if (!who) continue;
       for (const entity of resource.entity as Json[]) {
         const what: string | undefined = entity.what?.reference;
@@ -217,7 +278,9 @@ describe('the DSP decision table over HTTP', () => {
         refused.set(key, (refused.get(key) ?? 0) + 1);
       }
     }
-    const missing = [...denied].filter(([key, count]) => (refused.get(key) ?? 0) < count).map(([key, count]) => `${key}: ${refused.get(key) ?? 0} of ${count}`);
+    const missing = [...denied]
+      .filter(([key, count]) => (refused.get(key) ?? 0) < count)
+      .map(([key, count]) => `${key}: ${refused.get(key) ?? 0} of ${count}`);
     expect(missing).toEqual([]);
     expect(denied.size).toBeGreaterThan(20);
   });

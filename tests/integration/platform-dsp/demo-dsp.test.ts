@@ -17,14 +17,18 @@ beforeAll(async () => {
 afterAll(() => env?.stop());
 
 async function readable(token: string): Promise<string[]> {
-  const statuses = await Promise.all(ids.map(async (id) => ({ id, status: (await env.request('GET', `/fhir/DocumentReference/${id}`, { token })).status })));
+  const statuses = await Promise.all(
+    ids.map(async (id) => ({ id, status: (await env.request('GET', `/fhir/DocumentReference/${id}`, { token })).status })),
+  );
   return statuses.filter((s) => s.status === 200).map((s) => s.id);
 }
 
 describe('the demo DSP', () => {
   it('holds one document of each of the 8 DSP types, with LOINC codes', async () => {
     const patient = await env.login('patient');
-    const search = await env.request('GET', '/fhir/DocumentReference?patient=Patient/demo-patient&_count=100', { token: patient });
+    const search = await env.request('GET', '/fhir/DocumentReference?patient=Patient/demo-patient&_count=100', {
+      token: patient,
+    });
     const codes = new Set((search.json.entry as Json[]).map((e) => e.resource.type?.coding?.[0]?.code));
     expect([...DSP_DOCUMENT_TYPE_CODES].every((c) => codes.has(c))).toBe(true);
     expect(ids.every((id) => (search.json.entry as Json[]).some((e) => e.resource.id === id))).toBe(true);
@@ -42,7 +46,15 @@ describe('the demo DSP', () => {
     const [patient, specialist] = await Promise.all([env.login('patient'), env.login('specialist')]);
     const issued = await mustSimulate(env, patient, 'demo-patient', 'issue-presence-code');
     const code = issued.parameter.find((p: Json) => p.name === 'code').valueString;
-    expect((await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', { token: specialist, body: { code }, contentType: 'application/json' })).status).toBe(201);
+    expect(
+      (
+        await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', {
+          token: specialist,
+          body: { code },
+          contentType: 'application/json',
+        })
+      ).status,
+    ).toBe(201);
     const doc = await env.request('GET', '/fhir/DocumentReference/dsp-demo-patient-18748-4', { token: specialist });
     expect(doc.json.content[0].attachment.contentType).toBe('application/pdf');
     const binary = await env.request('GET', `/fhir/${doc.json.content[0].attachment.url}`, { token: specialist });

@@ -15,11 +15,20 @@ let patient: string;
 
 beforeAll(async () => {
   env = await startTestPlatform({ seed: 'none' });
-  [gp, nurse, secretary, patient] = await Promise.all([env.login('gp'), env.login('nurse'), env.login('secretary'), env.login('patient')]);
+  [gp, nurse, secretary, patient] = await Promise.all([
+    env.login('gp'),
+    env.login('nurse'),
+    env.login('secretary'),
+    env.login('patient'),
+  ]);
 });
 afterAll(() => env?.stop());
 
-const replacing = (oldId: string, overrides: Json = {}) => documentBody('demo-patient', { relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${oldId}` } }], ...overrides });
+const replacing = (oldId: string, overrides: Json = {}) =>
+  documentBody('demo-patient', {
+    relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${oldId}` } }],
+    ...overrides,
+  });
 
 describe('DSP document writes', () => {
   it('a correction replaces the old document, which becomes superseded in the same transaction', async () => {
@@ -45,14 +54,23 @@ describe('DSP document writes', () => {
     const old = await createDocument(env, gp, 'demo-patient');
     expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing(old.id) })).status).toBe(201);
     expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing(old.id) })).status).toBe(409);
-    expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing('does-not-exist') })).status).toBe(422);
+    expect((await env.request('POST', '/fhir/DocumentReference', { token: gp, body: replacing('does-not-exist') })).status).toBe(
+      422,
+    );
   });
 
   it('PUT over an existing document’s content is refused with 409 and changes nothing', async () => {
     const old = await createDocument(env, gp, 'demo-patient');
     const before = await env.platform.fingerprint();
-    const changed = { ...old, content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('autre').toString('base64') } }] };
-    const result = await env.request('PUT', `/fhir/DocumentReference/${old.id}`, { token: gp, body: changed, headers: { 'If-Match': 'W/"1"' } });
+    const changed = {
+      ...old,
+      content: [{ attachment: { contentType: 'text/plain', data: Buffer.from('autre').toString('base64') } }],
+    };
+    const result = await env.request('PUT', `/fhir/DocumentReference/${old.id}`, {
+      token: gp,
+      body: changed,
+      headers: { 'If-Match': 'W/"1"' },
+    });
     expect(result.status).toBe(409);
     expect(result.json.issue[0].diagnostics).toContain('never overwritten');
     expect((await env.platform.fingerprint()).hash).toBe(before.hash);
@@ -61,8 +79,20 @@ describe('DSP document writes', () => {
   it('entered-in-error is set by the author only', async () => {
     const doc = await createDocument(env, gp, 'demo-patient');
     const marked = { ...doc, status: 'entered-in-error' };
-    expect((await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, { token: nurse, body: marked, headers: { 'If-Match': 'W/"1"' } })).status).toBe(403);
-    const byAuthor = await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, { token: gp, body: marked, headers: { 'If-Match': 'W/"1"' } });
+    expect(
+      (
+        await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, {
+          token: nurse,
+          body: marked,
+          headers: { 'If-Match': 'W/"1"' },
+        })
+      ).status,
+    ).toBe(403);
+    const byAuthor = await env.request('PUT', `/fhir/DocumentReference/${doc.id}`, {
+      token: gp,
+      body: marked,
+      headers: { 'If-Match': 'W/"1"' },
+    });
     expect(byAuthor.status).toBe(200);
     expect(byAuthor.json.status).toBe('entered-in-error');
   });
@@ -74,13 +104,21 @@ describe('DSP document writes', () => {
   });
 
   it('a document type outside the DSP value set is refused, naming DocumentReference.type', async () => {
-    const result = await env.request('POST', '/fhir/DocumentReference', { token: gp, body: documentBody('demo-patient', { type: { coding: [{ system: 'http://loinc.org', code: '1234-5' }] } }) });
+    const result = await env.request('POST', '/fhir/DocumentReference', {
+      token: gp,
+      body: documentBody('demo-patient', { type: { coding: [{ system: 'http://loinc.org', code: '1234-5' }] } }),
+    });
     expect(result.status).toBe(422);
     expect(result.json.issue[0].expression[0]).toBe('DocumentReference.type.coding[0].code');
   });
 
   it('only the patient hides a document', async () => {
-    const result = await env.request('POST', '/fhir/DocumentReference', { token: gp, body: documentBody('demo-patient', { meta: { security: [{ system: 'https://esante.lu/fhir/CodeSystem/dsp-visibility', code: 'hidden' }] } }) });
+    const result = await env.request('POST', '/fhir/DocumentReference', {
+      token: gp,
+      body: documentBody('demo-patient', {
+        meta: { security: [{ system: 'https://esante.lu/fhir/CodeSystem/dsp-visibility', code: 'hidden' }] },
+      }),
+    });
     expect(result.status).toBe(403);
   });
 });
@@ -89,7 +127,10 @@ describe('history and versions follow the document’s current labels', () => {
   it('once a document is raised to V, its older versions are refused too (vread and _history)', async () => {
     const doc = await createDocument(env, gp, 'demo-patient');
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(200);
-    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', { document: `DocumentReference/${doc.id}`, confidentiality: 'V' });
+    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', {
+      document: `DocumentReference/${doc.id}`,
+      confidentiality: 'V',
+    });
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(403);
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: nurse })).status).toBe(403);
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: gp })).status).toBe(200); // its author
@@ -106,29 +147,61 @@ describe('history and versions follow the document’s current labels', () => {
 
   it('a correction in a transaction Bundle supersedes the old document with it; a refused one writes nothing', async () => {
     const old = await createDocument(env, gp, 'demo-patient');
-    const bundle = (by: string) => ({ resourceType: 'Bundle', type: 'transaction', entry: [{ fullUrl: `urn:uuid:${by}`, resource: replacing(old.id), request: { method: 'POST', url: 'DocumentReference' } }] });
+    const bundle = (by: string) => ({
+      resourceType: 'Bundle',
+      type: 'transaction',
+      entry: [{ fullUrl: `urn:uuid:${by}`, resource: replacing(old.id), request: { method: 'POST', url: 'DocumentReference' } }],
+    });
     const before = await env.platform.fingerprint();
-    expect((await env.request('POST', '/fhir', { token: nurse, body: bundle('00000000-0000-4000-8000-000000000001') })).status).toBe(403);
+    expect(
+      (await env.request('POST', '/fhir', { token: nurse, body: bundle('00000000-0000-4000-8000-000000000001') })).status,
+    ).toBe(403);
     expect((await env.platform.fingerprint()).hash).toBe(before.hash);
     // The refusal itself is in the holder's access log.
     const log = await env.request('GET', '/fhir/Patient/demo-patient/$access-log?_count=50', { token: patient });
-    const refusal = (log.json.entry as Json[]).map((e) => e.resource).find((a) => a.outcome === '4' && a.entity.some((x: Json) => x.what?.reference === `DocumentReference/${old.id}`));
+    const refusal = (log.json.entry as Json[])
+      .map((e) => e.resource)
+      .find((a) => a.outcome === '4' && a.entity.some((x: Json) => x.what?.reference === `DocumentReference/${old.id}`));
     expect(refusal?.agent[0].who.reference).toBe('Practitioner/demo-nurse');
-    expect((await env.request('POST', '/fhir', { token: gp, body: bundle('00000000-0000-4000-8000-000000000002') })).status).toBe(200);
+    expect((await env.request('POST', '/fhir', { token: gp, body: bundle('00000000-0000-4000-8000-000000000002') })).status).toBe(
+      200,
+    );
     expect((await env.request('GET', `/fhir/DocumentReference/${old.id}`, { token: gp })).json.status).toBe('superseded');
   });
 });
 
 describe('document Binaries', () => {
   it('a document’s Binary follows its document: readable with it, never overwritten, hidden with it', async () => {
-    const binary = { resourceType: 'Binary', contentType: 'application/pdf', data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64') };
+    const binary = {
+      resourceType: 'Binary',
+      contentType: 'application/pdf',
+      data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+    };
     const doc = await createDocument(env, gp, 'demo-patient');
-    const put = await env.request('PUT', '/fhir/Binary/bin-doc-1', { token: gp, body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } } });
+    const put = await env.request('PUT', '/fhir/Binary/bin-doc-1', {
+      token: gp,
+      body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } },
+    });
     expect(put.status).toBe(201);
     expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: nurse })).status).toBe(200);
     expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: secretary })).status).toBe(403);
-    expect((await env.request('PUT', '/fhir/Binary/bin-doc-1', { token: gp, body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } }, headers: { 'If-Match': 'W/"1"' } })).status).toBe(409);
-    expect((await env.request('PUT', '/fhir/Binary/bin-doc-2', { token: nurse, body: { ...binary, id: 'bin-doc-2', securityContext: { reference: `DocumentReference/${doc.id}` } } })).status).toBe(403);
+    expect(
+      (
+        await env.request('PUT', '/fhir/Binary/bin-doc-1', {
+          token: gp,
+          body: { ...binary, id: 'bin-doc-1', securityContext: { reference: `DocumentReference/${doc.id}` } },
+          headers: { 'If-Match': 'W/"1"' },
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await env.request('PUT', '/fhir/Binary/bin-doc-2', {
+          token: nurse,
+          body: { ...binary, id: 'bin-doc-2', securityContext: { reference: `DocumentReference/${doc.id}` } },
+        })
+      ).status,
+    ).toBe(403);
     await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${doc.id}` });
     expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: nurse })).status).toBe(404);
     expect((await env.request('GET', '/fhir/Binary/bin-doc-1', { token: patient })).status).toBe(200);
@@ -144,13 +217,19 @@ describe('metadata only (no care mandate)', () => {
     expect(read.json.content[0].attachment.contentType).toBe('text/plain');
     const history = await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: secretary });
     expect(history.json.entry.every((e: Json) => e.resource.content[0].attachment.data === undefined)).toBe(true);
-    const search = await env.request('GET', `/fhir/DocumentReference?subject=Patient/demo-patient&_id=${doc.id}`, { token: secretary });
+    const search = await env.request('GET', `/fhir/DocumentReference?subject=Patient/demo-patient&_id=${doc.id}`, {
+      token: secretary,
+    });
     expect(search.json.entry[0].resource.content[0].attachment.data).toBeUndefined();
   });
 
   it('a secretary writes no document (403), the holder writes to their own DSP (201)', async () => {
-    expect((await env.request('POST', '/fhir/DocumentReference', { token: secretary, body: documentBody('demo-patient') })).status).toBe(403);
-    expect((await env.request('POST', '/fhir/DocumentReference', { token: patient, body: documentBody('demo-patient') })).status).toBe(201);
+    expect(
+      (await env.request('POST', '/fhir/DocumentReference', { token: secretary, body: documentBody('demo-patient') })).status,
+    ).toBe(403);
+    expect(
+      (await env.request('POST', '/fhir/DocumentReference', { token: patient, body: documentBody('demo-patient') })).status,
+    ).toBe(201);
   });
 
   it('the holder’s $changes carries their whole DSP, hidden documents included', async () => {

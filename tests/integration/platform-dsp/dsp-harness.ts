@@ -2,8 +2,9 @@
 import { CHANGES_NEXT_CURSOR_URL } from '../../../src-shared/domain/fhir-sync';
 import type { TestPlatform } from '../platform/platform-harness';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+import type { Json } from '../platform/platform-harness';
+
+export type { Json };
 
 export const CONFIDENTIALITY = 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality';
 
@@ -11,7 +12,13 @@ export async function simulate(env: TestPlatform, token: string, patientId: stri
   return env.request('POST', `/fhir/Patient/${patientId}/$${operation}`, { token, body, contentType: 'application/json' });
 }
 
-export async function mustSimulate(env: TestPlatform, token: string, patientId: string, operation: string, body: Json = {}): Promise<Json> {
+export async function mustSimulate(
+  env: TestPlatform,
+  token: string,
+  patientId: string,
+  operation: string,
+  body: Json = {},
+): Promise<Json> {
   const result = await simulate(env, token, patientId, operation, body);
   if (result.status >= 300) throw new Error(`$${operation} on ${patientId}: ${result.status} ${JSON.stringify(result.json)}`);
   return result.json;
@@ -30,7 +37,8 @@ export function documentBody(patientId: string, overrides: Json = {}): Json {
 
 export async function createDocument(env: TestPlatform, token: string, patientId: string, overrides: Json = {}): Promise<Json> {
   const result = await env.request('POST', '/fhir/DocumentReference', { token, body: documentBody(patientId, overrides) });
-  if (result.status !== 201) throw new Error(`creating a document for ${patientId}: ${result.status} ${JSON.stringify(result.json)}`);
+  if (result.status !== 201)
+    throw new Error(`creating a document for ${patientId}: ${result.status} ${JSON.stringify(result.json)}`);
   return result.json;
 }
 
@@ -49,4 +57,7 @@ export async function pull(env: TestPlatform, token: string, cursor?: string): P
 }
 
 export const urlsOf = (entries: Json[], method: string, type = 'DocumentReference') =>
-  entries.filter((e) => e.request.method === method && e.request.url.startsWith(`${type}/`)).map((e) => e.request.url as string).sort();
+  entries
+    .filter((e) => e.request.method === method && e.request.url.startsWith(`${type}/`))
+    .map((e) => e.request.url as string)
+    .sort();

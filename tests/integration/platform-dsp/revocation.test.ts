@@ -15,21 +15,36 @@ let nurse: string;
 
 beforeAll(async () => {
   env = await startTestPlatform({ seed: 'none' });
-  [gp, patient, specialist, nurse] = await Promise.all([env.login('gp'), env.login('patient'), env.login('specialist'), env.login('nurse')]);
+  [gp, patient, specialist, nurse] = await Promise.all([
+    env.login('gp'),
+    env.login('patient'),
+    env.login('specialist'),
+    env.login('nurse'),
+  ]);
 });
 afterAll(() => env?.stop());
 
 describe('revocations in $changes', () => {
   it('a GP removed from the trust circle gets a DELETE for exactly the DSP documents they had, then 403 on read', async () => {
     // The demo GP is the référent in the seed: make the specialist a trust-circle member instead, with restricted access.
-    await mustSimulate(env, patient, 'demo-patient', 'add-to-trust-circle', { practitioner: 'Practitioner/demo-specialist', restricted: true });
-    const byGp = await Promise.all([createDocument(env, gp, 'demo-patient'), createDocument(env, gp, 'demo-patient', { meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] } })]);
+    await mustSimulate(env, patient, 'demo-patient', 'add-to-trust-circle', {
+      practitioner: 'Practitioner/demo-specialist',
+      restricted: true,
+    });
+    const byGp = await Promise.all([
+      createDocument(env, gp, 'demo-patient'),
+      createDocument(env, gp, 'demo-patient', {
+        meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] },
+      }),
+    ]);
     const own = await createDocument(env, specialist, 'demo-patient');
     const first = await pull(env, specialist);
     const received = urlsOf(first.entries, 'PUT');
     expect(received).toEqual([...byGp.map((d: Json) => `DocumentReference/${d.id}`), `DocumentReference/${own.id}`].sort());
 
-    await mustSimulate(env, patient, 'demo-patient', 'remove-from-trust-circle', { practitioner: 'Practitioner/demo-specialist' });
+    await mustSimulate(env, patient, 'demo-patient', 'remove-from-trust-circle', {
+      practitioner: 'Practitioner/demo-specialist',
+    });
     const next = await pull(env, specialist, first.cursor);
     const deleted = next.entries.filter((e: Json) => e.request.method === 'DELETE');
     // Their own document stays theirs (rule 5): only the GP's documents are revoked.
@@ -38,7 +53,8 @@ describe('revocations in $changes', () => {
       expect(entry.extension).toEqual([{ url: DSP_REVOKED_URL, valueCode: 'revoked' }]);
       expect(entry.response.outcome.issue[0].diagnostics).toMatch(/^revoked/);
     }
-    for (const doc of byGp) expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: specialist })).status).toBe(403);
+    for (const doc of byGp)
+      expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: specialist })).status).toBe(403);
     expect((await env.request('GET', `/fhir/DocumentReference/${own.id}`, { token: specialist })).status).toBe(200);
     // A later page does not repeat them.
     expect(urlsOf((await pull(env, specialist, next.cursor)).entries, 'DELETE')).toEqual([]);
@@ -62,7 +78,11 @@ describe('revocations in $changes', () => {
   it('an expired presence grant revokes the documents it gave at the next pull', async () => {
     const issued = await mustSimulate(env, patient, 'demo-patient', 'issue-presence-code', { ttlSeconds: 2 });
     const code = issued.parameter.find((p: Json) => p.name === 'code').valueString;
-    const redeemed = await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', { token: specialist, body: { code }, contentType: 'application/json' });
+    const redeemed = await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', {
+      token: specialist,
+      body: { code },
+      contentType: 'application/json',
+    });
     expect(redeemed.status).toBe(201);
     const doc = await createDocument(env, gp, 'demo-patient');
     const before = await pull(env, specialist);
@@ -77,7 +97,10 @@ describe('revocations in $changes', () => {
     const doc = await createDocument(env, nurse, 'demo-patient');
     const [gpStart, nurseStart] = await Promise.all([pull(env, gp), pull(env, nurse)]);
     expect(urlsOf(gpStart.entries, 'PUT')).toContain(`DocumentReference/${doc.id}`);
-    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', { document: `DocumentReference/${doc.id}`, confidentiality: 'V' });
+    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', {
+      document: `DocumentReference/${doc.id}`,
+      confidentiality: 'V',
+    });
     expect(urlsOf((await pull(env, gp, gpStart.cursor)).entries, 'DELETE')).toEqual([`DocumentReference/${doc.id}`]);
     const nurseNext = await pull(env, nurse, nurseStart.cursor);
     expect(urlsOf(nurseNext.entries, 'DELETE')).toEqual([]);
@@ -103,7 +126,13 @@ describe('revocations in $changes', () => {
     });
     const put = await env.request('PUT', '/fhir/Binary/rev-pdf-1', {
       token: nurse,
-      body: { resourceType: 'Binary', id: 'rev-pdf-1', contentType: 'application/pdf', securityContext: { reference: `DocumentReference/${doc.id}` }, data: Buffer.from('%PDF-1.4').toString('base64') },
+      body: {
+        resourceType: 'Binary',
+        id: 'rev-pdf-1',
+        contentType: 'application/pdf',
+        securityContext: { reference: `DocumentReference/${doc.id}` },
+        data: Buffer.from('%PDF-1.4').toString('base64'),
+      },
     });
     expect(put.status).toBe(201);
     const start = await pull(env, gp);

@@ -15,12 +15,21 @@ let specialist: string;
 let nurse: string;
 
 const redeem = (token: string, code: unknown, patientId = 'demo-patient') =>
-  env.request('POST', `/fhir/Patient/${patientId}/$redeem-presence-code`, { token, body: { code }, contentType: 'application/json' });
+  env.request('POST', `/fhir/Patient/${patientId}/$redeem-presence-code`, {
+    token,
+    body: { code },
+    contentType: 'application/json',
+  });
 const codeOf = (issued: Json): string => issued.parameter.find((p: Json) => p.name === 'code').valueString;
 
 beforeAll(async () => {
   env = await startTestPlatform({ seed: 'none' });
-  [patient, gp, specialist, nurse] = await Promise.all([env.login('patient'), env.login('gp'), env.login('specialist'), env.login('nurse')]);
+  [patient, gp, specialist, nurse] = await Promise.all([
+    env.login('patient'),
+    env.login('gp'),
+    env.login('specialist'),
+    env.login('nurse'),
+  ]);
 });
 afterAll(() => env?.stop());
 
@@ -42,7 +51,10 @@ describe('patient simulator', () => {
   });
 
   it('a right is a versioned Consent with the actor, the restricted label and the DSP category', async () => {
-    const added = await mustSimulate(env, patient, 'demo-patient', 'add-to-trust-circle', { practitioner: 'Practitioner/demo-specialist', restricted: true });
+    const added = await mustSimulate(env, patient, 'demo-patient', 'add-to-trust-circle', {
+      practitioner: 'Practitioner/demo-specialist',
+      restricted: true,
+    });
     expect(added).toMatchObject({
       resourceType: 'Consent',
       status: 'active',
@@ -50,16 +62,33 @@ describe('patient simulator', () => {
       category: [{ coding: [{ system: DSP_CONSENT_SYSTEM, code: 'trust-circle' }] }],
       provision: { actor: [{ reference: { reference: 'Practitioner/demo-specialist' } }], securityLabel: [{ code: 'R' }] },
     });
-    const removed = await mustSimulate(env, patient, 'demo-patient', 'remove-from-trust-circle', { practitioner: 'Practitioner/demo-specialist' });
+    const removed = await mustSimulate(env, patient, 'demo-patient', 'remove-from-trust-circle', {
+      practitioner: 'Practitioner/demo-specialist',
+    });
     expect(removed.status).toBe('inactive');
     expect(Number(removed.meta.versionId)).toBe(Number(added.meta.versionId) + 1);
   });
 
   it('DSP Consents cannot be written directly, even by the holder', async () => {
-    const consent = { resourceType: 'Consent', status: 'active', scope: { text: 'x' }, category: [{ coding: [{ system: DSP_CONSENT_SYSTEM, code: 'referent' }] }], patient: { reference: 'Patient/demo-patient' }, provision: { actor: [{ reference: { reference: 'Practitioner/demo-specialist' } }] } };
+    const consent = {
+      resourceType: 'Consent',
+      status: 'active',
+      scope: { text: 'x' },
+      category: [{ coding: [{ system: DSP_CONSENT_SYSTEM, code: 'referent' }] }],
+      patient: { reference: 'Patient/demo-patient' },
+      provision: { actor: [{ reference: { reference: 'Practitioner/demo-specialist' } }] },
+    };
     expect((await env.request('POST', '/fhir/Consent', { token: gp, body: consent })).status).toBe(403);
     expect((await env.request('POST', '/fhir/Consent', { token: patient, body: consent })).status).toBe(403);
-    expect((await env.request('PUT', '/fhir/Consent/dsp-demo-patient-ref', { token: gp, body: { ...consent, id: 'dsp-demo-patient-ref' }, headers: { 'If-Match': 'W/"1"' } })).status).toBe(403);
+    expect(
+      (
+        await env.request('PUT', '/fhir/Consent/dsp-demo-patient-ref', {
+          token: gp,
+          body: { ...consent, id: 'dsp-demo-patient-ref' },
+          headers: { 'If-Match': 'W/"1"' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('bad simulator input is a 4xx naming the field, never a 5xx', async () => {
@@ -84,9 +113,13 @@ describe('patient simulator', () => {
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: nurse })).status).toBe(200);
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: specialist })).status).toBe(403);
     const log = await env.request('GET', '/fhir/Patient/demo-patient/$access-log', { token: patient });
-    const about = (log.json.entry as Json[]).map((e) => e.resource).filter((a) => a.entity.some((x: Json) => x.what?.reference?.startsWith(`DocumentReference/${doc.id}`)));
+    const about = (log.json.entry as Json[])
+      .map((e) => e.resource)
+      .filter((a) => a.entity.some((x: Json) => x.what?.reference?.startsWith(`DocumentReference/${doc.id}`)));
     const summary = about.map((a) => `${a.agent[0].who.reference} ${a.action} ${a.outcome}`);
-    expect(summary).toEqual(expect.arrayContaining(['Practitioner/demo-nurse R 0', 'Practitioner/demo-specialist R 4', 'Practitioner/demo-gp C 0']));
+    expect(summary).toEqual(
+      expect.arrayContaining(['Practitioner/demo-nurse R 0', 'Practitioner/demo-specialist R 4', 'Practitioner/demo-gp C 0']),
+    );
     expect(about.find((a) => a.outcome === '4').outcomeDesc).toContain('DSP rule 10');
   });
 });
@@ -94,8 +127,12 @@ describe('patient simulator', () => {
 describe('the holder’s DSP assistant', () => {
   it('acts for the holder (rule 2): reads everything with content, may use the simulator, until removed', async () => {
     const secretary = await env.login('secretary');
-    const doc = await createDocument(env, gp, 'demo-patient', { meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] } });
-    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data).toBeUndefined();
+    const doc = await createDocument(env, gp, 'demo-patient', {
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] },
+    });
+    expect(
+      (await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data,
+    ).toBeUndefined();
     expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(403);
     await mustSimulate(env, patient, 'demo-patient', 'add-assistant', { practitioner: 'Practitioner/demo-secretary' });
     const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
@@ -104,7 +141,9 @@ describe('the holder’s DSP assistant', () => {
     expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(201);
     expect((await env.request('GET', '/fhir/Patient/demo-patient/$access-log?_count=5', { token: secretary })).status).toBe(200);
     await mustSimulate(env, patient, 'demo-patient', 'remove-assistant', { practitioner: 'Practitioner/demo-secretary' });
-    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data).toBeUndefined();
+    expect(
+      (await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data,
+    ).toBeUndefined();
     expect((await simulate(env, secretary, 'demo-patient', 'close-dsp')).status).toBe(403);
   });
 });
@@ -149,6 +188,13 @@ describe('presence codes', () => {
     const secretary = await env.login('secretary');
     expect((await redeem(secretary, '12345678', 'pat-000002')).status).toBe(403);
     expect((await redeem(patient, '12345678', 'pat-000002')).status).toBe(403);
-    expect((await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', { body: { code: '1' }, contentType: 'application/json' })).status).toBe(401);
+    expect(
+      (
+        await env.request('POST', '/fhir/Patient/demo-patient/$redeem-presence-code', {
+          body: { code: '1' },
+          contentType: 'application/json',
+        })
+      ).status,
+    ).toBe(401);
   });
 });

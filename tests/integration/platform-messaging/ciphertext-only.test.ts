@@ -67,14 +67,21 @@ beforeAll(async () => {
   // Reading, searching and syncing it must not leave plaintext behind either (audit, ledger).
   await env.request('GET', `/fhir/Communication/${message.id}`, { token: specialist.token });
   await env.request('GET', `/fhir/$changes`, { token: specialist.token });
-  await env.request('POST', `/fhir/Communication/${message.id}/$receipt`, { token: specialist.token, body: { resourceType: 'Parameters', parameter: [{ name: 'status', valueCode: 'read' }] } });
+  await env.request('POST', `/fhir/Communication/${message.id}/$receipt`, {
+    token: specialist.token,
+    body: { resourceType: 'Parameters', parameter: [{ name: 'status', valueCode: 'read' }] },
+  });
 });
 afterAll(async () => env?.stop());
 
 describe('the platform stores ciphertext only', () => {
   it('the stored parts are the sender’s ciphertext, which the recipient decrypts to the known plaintext (the needles are real)', async () => {
     const part = await env.request('GET', `/fhir/Binary/${message.binaryIds[1]}`, { token: specialist.token });
-    const opened = await decryptAndVerify(Buffer.from(part.json.data, 'base64'), [specialist.keys.privateKeyArmored], [gp.keys.publicKeyArmored]);
+    const opened = await decryptAndVerify(
+      Buffer.from(part.json.data, 'base64'),
+      [specialist.keys.privateKeyArmored],
+      [gp.keys.publicKeyArmored],
+    );
     expect(Buffer.from(opened.data).equals(ATTACHMENT)).toBe(true);
     expect(opened.signature).toBe('valid');
     // The detector finds a needle when it is there.
@@ -93,7 +100,9 @@ describe('the platform stores ciphertext only', () => {
     const db = new Database(join(env.dataDir, DATABASE_FILE));
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
-      const stored = db.prepare("SELECT count(*) AS n FROM resource_version WHERE type = 'Binary' AND id IN (?, ?)").get(...message.binaryIds) as { n: number };
+      const stored = db
+        .prepare("SELECT count(*) AS n FROM resource_version WHERE type = 'Binary' AND id IN (?, ?)")
+        .get(...message.binaryIds) as { n: number };
       expect(stored.n).toBe(2); // the parts are in the main file now
     } finally {
       db.close();

@@ -22,8 +22,13 @@ describe('published keys', () => {
     const byOwner = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}&status=active`);
     expect(byOwner.status).toBe(200);
     expect(byOwner.json.entry.map((e: Json) => e.resource.id)).toEqual([published.id]);
-    expect(byOwner.json.entry[0].resource.extension.find((e: Json) => e.url === OPENPGP_PUBLIC_KEY_URL).valueString).toBe(gp.keys.publicKeyArmored);
-    const byFingerprint = await env.request('GET', `/fhir/Endpoint?identifier=${encodeURIComponent(`${OPENPGP_FINGERPRINT_SYSTEM}|${gp.keys.fingerprint}`)}`);
+    expect(byOwner.json.entry[0].resource.extension.find((e: Json) => e.url === OPENPGP_PUBLIC_KEY_URL).valueString).toBe(
+      gp.keys.publicKeyArmored,
+    );
+    const byFingerprint = await env.request(
+      'GET',
+      `/fhir/Endpoint?identifier=${encodeURIComponent(`${OPENPGP_FINGERPRINT_SYSTEM}|${gp.keys.fingerprint}`)}`,
+    );
     expect(byFingerprint.json.entry.map((e: Json) => e.resource.id)).toEqual([published.id]);
     const otherOwner = await env.request('GET', `/fhir/Endpoint?owner=${nurse.ref}`);
     expect(otherOwner.json.entry).toEqual([]);
@@ -61,9 +66,19 @@ describe('published keys', () => {
   it('only the owner may change their published key, e.g. retire it (403)', async () => {
     const current = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}`);
     const endpoint = current.json.entry[0].resource;
-    const takeover = { ...endpoint, status: 'off', extension: endpoint.extension.map((e: Json) => (e.url === ENDPOINT_OWNER_URL ? { ...e, valueReference: { reference: nurse.ref } } : e)) };
+    const takeover = {
+      ...endpoint,
+      status: 'off',
+      extension: endpoint.extension.map((e: Json) =>
+        e.url === ENDPOINT_OWNER_URL ? { ...e, valueReference: { reference: nurse.ref } } : e,
+      ),
+    };
     const before = await env.platform.fingerprint();
-    const refused = await env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, { token: nurse.token, body: takeover, headers: { 'If-Match': 'W/"1"' } });
+    const refused = await env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, {
+      token: nurse.token,
+      body: takeover,
+      headers: { 'If-Match': 'W/"1"' },
+    });
     expect(refused.status).toBe(403);
     expect(refused.json.issue[0].diagnostics).toContain(`changed by its owner only`);
     expect(await env.platform.fingerprint()).toEqual(before);
@@ -72,8 +87,16 @@ describe('published keys', () => {
   const inconsistent: Array<[string, (e: Json, other: Json) => Json, string]> = [
     ['an address naming another fingerprint', (e, o) => ({ ...e, address: o.address }), 'Endpoint.address'],
     ['an id not derived from the fingerprint', (e, o) => ({ ...e, id: o.id }), 'Endpoint.id'],
-    ['an armored key of another fingerprint', (e, o) => ({ ...e, extension: [e.extension[0], o.extension[1]] }), 'Endpoint.extension[1].valueString'],
-    ['a fingerprint in lower case', (e) => ({ ...e, identifier: [{ system: OPENPGP_FINGERPRINT_SYSTEM, value: e.identifier[0].value.toLowerCase() }] }), 'Endpoint.identifier[0].value'],
+    [
+      'an armored key of another fingerprint',
+      (e, o) => ({ ...e, extension: [e.extension[0], o.extension[1]] }),
+      'Endpoint.extension[1].valueString',
+    ],
+    [
+      'a fingerprint in lower case',
+      (e) => ({ ...e, identifier: [{ system: OPENPGP_FINGERPRINT_SYSTEM, value: e.identifier[0].value.toLowerCase() }] }),
+      'Endpoint.identifier[0].value',
+    ],
   ];
   for (const [name, mutate, element] of inconsistent) {
     it(`a published key whose fingerprints disagree is refused with 400 naming the element: ${name}`, async () => {
@@ -98,7 +121,12 @@ describe('published keys', () => {
   it('a key published with an operation id is replayed, not written twice', async () => {
     const keys = await generateKeyPair('Dr Claude Weber', 'demo.gp@esante.lu');
     const endpoint = keyEndpoint(gp.ref, keys);
-    const put = () => env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, { token: gp.token, body: endpoint, headers: { 'X-Operation-Id': 'key-replay-0001' } });
+    const put = () =>
+      env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, {
+        token: gp.token,
+        body: endpoint,
+        headers: { 'X-Operation-Id': 'key-replay-0001' },
+      });
     const first = await put();
     const again = await put();
     expect(first.status).toBe(201);

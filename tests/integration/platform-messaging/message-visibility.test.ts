@@ -23,13 +23,25 @@ const text = (s: string) => new TextEncoder().encode(s);
 const deliveryOf = (communication: Json) =>
   (communication.extension ?? [])
     .filter((e: Json) => e.url === DELIVERY_STATUS_URL)
-    .map((e: Json) => Object.fromEntries(e.extension.map((p: Json) => [p.url, p.valueReference?.reference ?? p.valueCode ?? p.valueDateTime])));
+    .map((e: Json) =>
+      Object.fromEntries(e.extension.map((p: Json) => [p.url, p.valueReference?.reference ?? p.valueCode ?? p.valueDateTime])),
+    );
 
 beforeAll(async () => {
   env = await startTestPlatform({ seed: 'none' });
-  [gp, specialist, nurse, careAide] = await Promise.all([party(env, 'gp'), party(env, 'specialist'), party(env, 'nurse'), party(env, 'care-aide')]);
+  [gp, specialist, nurse, careAide] = await Promise.all([
+    party(env, 'gp'),
+    party(env, 'specialist'),
+    party(env, 'nurse'),
+    party(env, 'care-aide'),
+  ]);
   for (const p of [gp, specialist, nurse, careAide]) await publishKey(env, p);
-  message = await buildMessage(gp, [specialist.ref], [specialist.keys.publicKeyArmored], [text('body'), text('attachment one'), new Uint8Array([1, 2, 3, 4])]);
+  message = await buildMessage(
+    gp,
+    [specialist.ref],
+    [specialist.keys.publicKeyArmored],
+    [text('body'), text('attachment one'), new Uint8Array([1, 2, 3, 4])],
+  );
   sent = await send(env, gp, message, 'visibility-send-0001');
 });
 afterAll(async () => env?.stop());
@@ -40,7 +52,9 @@ describe('sending', () => {
     expect(sent.json.type).toBe('transaction-response');
     const envelopeEntry = sent.json.entry[message.binaryIds.length];
     expect(envelopeEntry.response.status).toBe('201');
-    expect(deliveryOf(envelopeEntry.resource)).toEqual([{ recipient: specialist.ref, status: 'sent', at: envelopeEntry.resource.meta.lastUpdated }]);
+    expect(deliveryOf(envelopeEntry.resource)).toEqual([
+      { recipient: specialist.ref, status: 'sent', at: envelopeEntry.resource.meta.lastUpdated },
+    ]);
     // Parts are not echoed back (the sender has them), only their location.
     for (const [i, id] of message.binaryIds.entries()) {
       expect(sent.json.entry[i].resource).toBeUndefined();
@@ -65,7 +79,11 @@ describe('sending', () => {
 
   it('a Communication is never written directly: PUT, POST and DELETE are 405 with a clear message', async () => {
     const stored = await env.request('GET', `/fhir/Communication/${message.id}`, { token: gp.token });
-    const put = await env.request('PUT', `/fhir/Communication/${message.id}`, { token: gp.token, body: stored.json, headers: { 'If-Match': 'W/"1"' } });
+    const put = await env.request('PUT', `/fhir/Communication/${message.id}`, {
+      token: gp.token,
+      body: stored.json,
+      headers: { 'If-Match': 'W/"1"' },
+    });
     expect(put.status).toBe(405);
     expect(put.json.issue[0].diagnostics).toContain('$receipt');
     const post = await env.request('POST', '/fhir/Communication', { token: gp.token, body: { ...stored.json, id: undefined } });
@@ -91,12 +109,21 @@ describe('visibility', () => {
   });
 
   it('sender and recipient find it by search (sender, recipient, sent, status, _lastUpdated)', async () => {
-    const queries = [`sender=${gp.ref}`, `recipient=${specialist.ref}`, 'sent=ge2025-06-01', 'status=completed', '_lastUpdated=ge2020-01-01'];
+    const queries = [
+      `sender=${gp.ref}`,
+      `recipient=${specialist.ref}`,
+      'sent=ge2025-06-01',
+      'status=completed',
+      '_lastUpdated=ge2020-01-01',
+    ];
     for (const who of [gp, specialist]) {
       for (const query of queries) {
         const found = await env.request('GET', `/fhir/Communication?${query}`, { token: who.token });
         expect(found.status, query).toBe(200);
-        expect(found.json.entry.map((e: Json) => e.resource.id), `${who.role} ${query}`).toContain(message.id);
+        expect(
+          found.json.entry.map((e: Json) => e.resource.id),
+          `${who.role} ${query}`,
+        ).toContain(message.id);
       }
     }
   });
@@ -117,7 +144,8 @@ describe('visibility', () => {
     expect(read.json.issue[0].code).toBe(missing.json.issue[0].code);
     expect((await env.request('GET', `/fhir/Communication/${message.id}/_history/1`, { token: nurse.token })).status).toBe(404);
     expect((await env.request('GET', `/fhir/Communication/${message.id}/_history`, { token: nurse.token })).status).toBe(404);
-    for (const id of message.binaryIds) expect((await env.request('GET', `/fhir/Binary/${id}`, { token: nurse.token })).status).toBe(404);
+    for (const id of message.binaryIds)
+      expect((await env.request('GET', `/fhir/Binary/${id}`, { token: nurse.token })).status).toBe(404);
     const search = await env.request('GET', `/fhir/Communication?sender=${gp.ref}`, { token: nurse.token });
     expect(search.json.entry).toEqual([]);
     const binaries = await env.request('GET', `/fhir/Binary?_id=${message.binaryIds.join(',')}`, { token: nurse.token });
@@ -144,15 +172,24 @@ describe('service mailboxes', () => {
   });
 
   it('a message to a mailbox reaches each member (read, $changes), with a delivery status per member; non-members see nothing', async () => {
-    const toTeam = await buildMessage(gp, [`Organization/${DEMO_MAILBOX.organizationId}`], [nurse.keys.publicKeyArmored], [text('team body')]);
+    const toTeam = await buildMessage(
+      gp,
+      [`Organization/${DEMO_MAILBOX.organizationId}`],
+      [nurse.keys.publicKeyArmored],
+      [text('team body')],
+    );
     const result = await send(env, gp, toTeam);
     expect(result.status).toBe(200);
     const stored = result.json.entry.at(-1).resource;
     expect(deliveryOf(stored).map((d: Json) => d.recipient)).toEqual([...DEMO_MAILBOX.members]);
     expect((await env.request('GET', `/fhir/Communication/${toTeam.id}`, { token: nurse.token })).status).toBe(200);
     expect((await env.request('GET', `/fhir/Binary/${toTeam.binaryIds[0]}`, { token: nurse.token })).status).toBe(200);
-    expect(urlsOf(await pullAll(env, nurse.token))).toEqual(expect.arrayContaining([`Communication/${toTeam.id}`, `Binary/${toTeam.binaryIds[0]}`]));
-    const byMailbox = await env.request('GET', `/fhir/Communication?recipient=Organization/${DEMO_MAILBOX.organizationId}`, { token: nurse.token });
+    expect(urlsOf(await pullAll(env, nurse.token))).toEqual(
+      expect.arrayContaining([`Communication/${toTeam.id}`, `Binary/${toTeam.binaryIds[0]}`]),
+    );
+    const byMailbox = await env.request('GET', `/fhir/Communication?recipient=Organization/${DEMO_MAILBOX.organizationId}`, {
+      token: nurse.token,
+    });
     expect(byMailbox.json.entry.map((e: Json) => e.resource.id)).toEqual([toTeam.id]);
     expect((await env.request('GET', `/fhir/Communication/${toTeam.id}`, { token: careAide.token })).status).toBe(404);
     expect(urlsOf(await pullAll(env, careAide.token))).not.toContain(`Communication/${toTeam.id}`);
@@ -165,7 +202,9 @@ describe('audit', () => {
     await env.platform.stop(); // flushes the queued read events
     const db = new Database(join(env.dataDir, DATABASE_FILE), { readonly: true });
     try {
-      const events = (db.prepare("SELECT json FROM resource_version WHERE type = 'AuditEvent'").all() as Array<{ json: string }>).map((r) => r.json);
+      const events = (
+        db.prepare("SELECT json FROM resource_version WHERE type = 'AuditEvent'").all() as Array<{ json: string }>
+      ).map((r) => r.json);
       const about = (ref: string) => events.filter((e) => e.includes(ref));
       expect(about(`Communication/${message.id}`).length).toBeGreaterThanOrEqual(2); // the send and the reads
       expect(about(`Binary/${message.binaryIds[1]}`).length).toBeGreaterThanOrEqual(1);

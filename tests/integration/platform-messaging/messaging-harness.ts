@@ -18,8 +18,9 @@ import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL } from '../../../src-shared/domain/fhir-sync';
 import type { TestPlatform } from '../platform/platform-harness';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+import type { Json } from '../platform/platform-harness';
+
+export type { Json };
 
 export interface Party {
   role: Role;
@@ -49,13 +50,20 @@ export function keyEndpoint(owner: string, keys: KeyPair, status: 'active' | 'of
 
 export async function party(env: TestPlatform, role: Role): Promise<Party> {
   const account = demoAccount(role);
-  const [token, keys] = await Promise.all([env.login(role), generateKeyPair(account.displayName, `${account.identifier}@esante.lu`)]);
+  const [token, keys] = await Promise.all([
+    env.login(role),
+    generateKeyPair(account.displayName, `${account.identifier}@esante.lu`),
+  ]);
   return { role, ref: account.userRef, token, keys };
 }
 
 export async function publishKey(env: TestPlatform, who: Party): Promise<Json> {
   const endpoint = keyEndpoint(who.ref, who.keys);
-  const result = await env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, { token: who.token, body: endpoint, headers: { 'X-Operation-Id': `key-${randomUUID()}` } });
+  const result = await env.request('PUT', `/fhir/Endpoint/${endpoint.id}`, {
+    token: who.token,
+    body: endpoint,
+    headers: { 'X-Operation-Id': `key-${randomUUID()}` },
+  });
   if (result.status !== 201) throw new Error(`publishing ${who.ref}'s key: ${result.status} ${JSON.stringify(result.json)}`);
   return result.json;
 }
@@ -99,13 +107,23 @@ export function transaction(communication: Json, binaries: Json[]): Json {
 }
 
 /** A message encrypted (and signed) for real: part 0 the body, the rest attachments. */
-export async function buildMessage(sender: Party, recipients: string[], recipientKeys: string[], plaintexts: Uint8Array[]): Promise<Message> {
+export async function buildMessage(
+  sender: Party,
+  recipients: string[],
+  recipientKeys: string[],
+  plaintexts: Uint8Array[],
+): Promise<Message> {
   const id = randomUUID();
   const keys = [...recipientKeys, sender.keys.publicKeyArmored];
   const ciphertexts = await Promise.all(plaintexts.map((p) => encryptAndSign(p, keys, sender.keys.privateKeyArmored)));
   const binaryIds = ciphertexts.map(() => randomUUID());
   const binaries = ciphertexts.map((c, i) => binaryPart(binaryIds[i]!, id, c));
-  const communication = envelope(id, sender.ref, recipients, ciphertexts.map((c, i) => ({ id: binaryIds[i]!, size: c.length })));
+  const communication = envelope(
+    id,
+    sender.ref,
+    recipients,
+    ciphertexts.map((c, i) => ({ id: binaryIds[i]!, size: c.length })),
+  );
   return { id, binaryIds, ciphertexts, bundle: transaction(communication, binaries) };
 }
 

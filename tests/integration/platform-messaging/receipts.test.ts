@@ -18,13 +18,22 @@ const statusOf = (communication: Json, recipient: string): string | undefined =>
     .find((parts: Json[]) => parts.find((p) => p.url === 'recipient')?.valueReference.reference === recipient)
     ?.find((p: Json) => p.url === 'status')?.valueCode;
 const postReceipt = (who: Party, status: string, operationId?: string, id = message.id) =>
-  env.request('POST', `/fhir/Communication/${id}/$receipt`, { token: who.token, body: receipt(status), ...(operationId ? { headers: { 'X-Operation-Id': operationId } } : {}) });
+  env.request('POST', `/fhir/Communication/${id}/$receipt`, {
+    token: who.token,
+    body: receipt(status),
+    ...(operationId ? { headers: { 'X-Operation-Id': operationId } } : {}),
+  });
 
 beforeAll(async () => {
   env = await startTestPlatform({ seed: 'none' });
   [gp, specialist, nurse] = await Promise.all([party(env, 'gp'), party(env, 'specialist'), party(env, 'nurse')]);
   for (const p of [gp, specialist, nurse]) await publishKey(env, p);
-  message = await buildMessage(gp, [specialist.ref, nurse.ref], [specialist.keys.publicKeyArmored, nurse.keys.publicKeyArmored], [new TextEncoder().encode('body')]);
+  message = await buildMessage(
+    gp,
+    [specialist.ref, nurse.ref],
+    [specialist.keys.publicKeyArmored, nurse.keys.publicKeyArmored],
+    [new TextEncoder().encode('body')],
+  );
   expect((await send(env, gp, message)).status).toBe(200);
 });
 afterAll(async () => env?.stop());
@@ -78,7 +87,11 @@ describe('receipts', () => {
 
   it('only an effective recipient may acknowledge (403), the sender included, and a stranger learns nothing about existence', async () => {
     const before = await env.platform.fingerprint();
-    const [bySender, byStranger, unknown] = await Promise.all([postReceipt(gp, 'read'), postReceipt(await party(env, 'care-aide'), 'read'), postReceipt(nurse, 'read', undefined, 'no-such-message')]);
+    const [bySender, byStranger, unknown] = await Promise.all([
+      postReceipt(gp, 'read'),
+      postReceipt(await party(env, 'care-aide'), 'read'),
+      postReceipt(nurse, 'read', undefined, 'no-such-message'),
+    ]);
     for (const refused of [bySender, byStranger, unknown]) {
       expect(refused.status).toBe(403);
       expect(refused.json.issue[0].diagnostics).toContain('only an effective recipient');

@@ -33,14 +33,21 @@ describe('FHIR R4 with a stock client', () => {
     expect(cs.resourceType).toBe('CapabilityStatement');
     expect(cs.fhirVersion).toBe('4.0.1');
     const patient = cs.rest?.[0]?.resource?.find((r) => r.type === 'Patient');
-    expect(patient?.searchParam?.map((p) => p.name)).toEqual(expect.arrayContaining(['identifier', 'family', 'given', 'birthdate', '_id', '_lastUpdated']));
-    expect(patient?.interaction?.map((i) => i.code)).toEqual(expect.arrayContaining(['read', 'vread', 'search-type', 'create', 'update', 'delete']));
+    expect(patient?.searchParam?.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['identifier', 'family', 'given', 'birthdate', '_id', '_lastUpdated']),
+    );
+    expect(patient?.interaction?.map((i) => i.code)).toEqual(
+      expect.arrayContaining(['read', 'vread', 'search-type', 'create', 'update', 'delete']),
+    );
     const audit = cs.rest?.[0]?.resource?.find((r) => r.type === 'AuditEvent');
     expect(audit?.interaction?.map((i) => i.code)).not.toContain('create');
   });
 
   it('a patient is found by matricule (PDQm)', async () => {
-    const bundle = (await client.search({ resourceType: 'Patient', searchParams: { identifier: `${LU_MATRICULE_SYSTEM}|${DEMO_PATIENT_MATRICULE}` } })) as unknown as fhir4.Bundle;
+    const bundle = (await client.search({
+      resourceType: 'Patient',
+      searchParams: { identifier: `${LU_MATRICULE_SYSTEM}|${DEMO_PATIENT_MATRICULE}` },
+    })) as unknown as fhir4.Bundle;
     expect(bundle.type).toBe('searchset');
     expect(bundle.entry).toHaveLength(1);
     expect((bundle.entry?.[0]?.resource as fhir4.Patient).name?.[0]?.family).toBe('Reuter');
@@ -58,7 +65,7 @@ describe('FHIR R4 with a stock client', () => {
         valueQuantity: { value: 72, unit: '/min' },
       },
     })) as unknown as fhir4.Observation;
-    expect(created.id).toBeTruthy();
+    expect(created.id).toMatch(/^[A-Za-z0-9\-.]{1,64}$/);
     expect(created.meta?.versionId).toBe('1');
 
     const updated = (await client.update({

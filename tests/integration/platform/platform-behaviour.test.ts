@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
-import { startTestPlatform, type TestPlatform } from './platform-harness';
+import { startTestPlatform, type Json, type TestPlatform } from './platform-harness';
 
 let env: TestPlatform;
 let gp: string;
@@ -22,9 +22,6 @@ beforeAll(async () => {
   [gp, nurse, patientToken] = await Promise.all([env.login('gp'), env.login('nurse'), env.login('patient')]);
 });
 afterAll(async () => env?.stop());
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 async function pullAll(token: string, cursor?: string, count = 50): Promise<{ entries: Json[]; cursor: string; pages: number }> {
   const entries: Json[] = [];
@@ -103,7 +100,10 @@ describe('transactions', () => {
           resource: { resourceType: 'Patient', name: [{ family: 'Majerus', given: ['Emma'] }], birthDate: '2001-09-09' },
           request: { method: 'POST', url: 'Patient', extension: [{ url: OPERATION_ID_EXTENSION_URL, valueString: patientOp }] },
         },
-        { resource: { ...observation(80), subject: { reference: 'urn:uuid:11111111-2222-4333-8444-555555555555' } }, request: { method: 'POST', url: 'Observation' } },
+        {
+          resource: { ...observation(80), subject: { reference: 'urn:uuid:11111111-2222-4333-8444-555555555555' } },
+          request: { method: 'POST', url: 'Observation' },
+        },
       ],
     });
     const first = await env.request('POST', '/fhir', { token: gp, body: bundle('op-tx-patient-0001') });
@@ -144,11 +144,18 @@ describe('search paging', () => {
       expect(page.status).toBe(200);
       for (const e of page.json.entry) seen.push(e.resource.id);
       // Between pages: a new patient, and an update that moves an unseen patient to the top of the sort.
-      await env.request('POST', '/fhir/Patient', { token: gp, body: { resourceType: 'Patient', name: [{ family: `Nouveau${round}` }], birthDate: '1999' } });
+      await env.request('POST', '/fhir/Patient', {
+        token: gp,
+        body: { resourceType: 'Patient', name: [{ family: `Nouveau${round}` }], birthDate: '1999' },
+      });
       const unseen = [...expected].find((id) => !seen.includes(id));
       if (unseen) {
         const current = await env.request('GET', `/fhir/Patient/${unseen}`, { token: gp });
-        await env.request('PUT', `/fhir/Patient/${unseen}`, { token: gp, body: { ...current.json, active: false }, headers: { 'If-Match': current.headers.get('etag')! } });
+        await env.request('PUT', `/fhir/Patient/${unseen}`, {
+          token: gp,
+          body: { ...current.json, active: false },
+          headers: { 'If-Match': current.headers.get('etag')! },
+        });
       }
       const next: Json = page.json.link.find((l: Json) => l.relation === 'next');
       url = next ? next.url.slice(env.url.length - '/fhir'.length) : undefined;
@@ -164,7 +171,10 @@ describe('search paging', () => {
     expect(byCity.json.entry.map((e: Json) => e.resource.id)).toContain('demo-org-homecare');
     const byName = await env.request('GET', '/fhir/Practitioner?name=weber');
     expect(byName.json.entry.map((e: Json) => e.resource.id)).toContain('demo-gp');
-    const cardiologists = await env.request('GET', '/fhir/PractitionerRole?specialty=https://esante.lu/fhir/CodeSystem/specialty|cardiology&organization=Organization/demo-org-hospital');
+    const cardiologists = await env.request(
+      'GET',
+      '/fhir/PractitionerRole?specialty=https://esante.lu/fhir/CodeSystem/specialty|cardiology&organization=Organization/demo-org-hospital',
+    );
     expect(cardiologists.json.entry.length).toBeGreaterThan(0);
     const byBirthdate = await env.request('GET', '/fhir/Patient?birthdate=1966-03&family=reuter', { token: gp });
     expect(byBirthdate.json.entry.map((e: Json) => e.resource.id)).toEqual(['demo-patient']);
@@ -174,12 +184,21 @@ describe('search paging', () => {
 describe('auth', () => {
   it('refresh rotates the refresh token; reusing the old one revokes the session', async () => {
     const account = demoAccount('specialist');
-    const login = await env.request('POST', '/auth/login', { contentType: 'application/json', body: { identifier: account.identifier, password: account.password, otp: account.otp } });
+    const login = await env.request('POST', '/auth/login', {
+      contentType: 'application/json',
+      body: { identifier: account.identifier, password: account.password, otp: account.otp },
+    });
     expect(login.json.user).toEqual({ id: 'Practitioner/demo-specialist', role: 'specialist', name: 'Dr Anne Schmit' });
-    const refreshed = await env.request('POST', '/auth/refresh', { contentType: 'application/json', body: { refresh_token: login.json.refresh_token } });
+    const refreshed = await env.request('POST', '/auth/refresh', {
+      contentType: 'application/json',
+      body: { refresh_token: login.json.refresh_token },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json.refresh_token).not.toBe(login.json.refresh_token);
-    const reused = await env.request('POST', '/auth/refresh', { contentType: 'application/json', body: { refresh_token: login.json.refresh_token } });
+    const reused = await env.request('POST', '/auth/refresh', {
+      contentType: 'application/json',
+      body: { refresh_token: login.json.refresh_token },
+    });
     expect(reused.status).toBe(401);
     const afterRevocation = await env.request('GET', '/fhir/Patient/demo-patient', { token: refreshed.json.access_token });
     expect(afterRevocation.status).toBe(401);
@@ -203,7 +222,9 @@ describe('audit', () => {
     const log = await env.request('GET', '/fhir/AuditEvent?patient=Patient/demo-patient&_count=1000', { token: patientToken });
     expect(log.status).toBe(200);
     const events = log.json.entry.map((e: Json) => e.resource);
-    expect(events.some((e: Json) => e.action === 'R' && e.outcome === '0' && e.agent[0].who.reference === 'Practitioner/demo-gp')).toBe(true);
+    expect(
+      events.some((e: Json) => e.action === 'R' && e.outcome === '0' && e.agent[0].who.reference === 'Practitioner/demo-gp'),
+    ).toBe(true);
     const denied = await env.request('GET', '/fhir/AuditEvent?patient=Patient/pat-000002', { token: gp });
     expect(denied.status).toBe(403); // professionals do not read the access log
   });

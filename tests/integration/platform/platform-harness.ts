@@ -6,11 +6,13 @@ import type { Role } from '../../../src-shared/domain/roles';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../../src-main/platform/index';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 
+/** A parsed response body: tests walk whatever the platform answered. */
+export type Json = any;
+
 export interface HttpResult {
   status: number;
   headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
+  json: Json;
 }
 
 export interface RequestOptions {
@@ -38,7 +40,8 @@ export async function httpRequest(root: string, method: string, path: string, op
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined && options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/fhir+json';
+  if (body !== undefined && options.contentType !== null)
+    headers['content-type'] = options.contentType ?? 'application/fhir+json';
   const response = await fetch(`${root}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
   let json: unknown;
