@@ -128,14 +128,27 @@ export class SqliteStorage implements PlatformStorage {
       let sequence = 0;
       for (const row of this.stmt(
         "SELECT seq, type, id, version, deleted, json FROM resource_version WHERE type <> 'AuditEvent' ORDER BY seq",
-      ).iterate() as IterableIterator<{ seq: number; type: string; id: string; version: number; deleted: number; json: string | null }>) {
+      ).iterate() as IterableIterator<{
+        seq: number;
+        type: string;
+        id: string;
+        version: number;
+        deleted: number;
+        json: string | null;
+      }>) {
         sequence = row.seq;
         hash.update(`${row.seq}|${row.type}|${row.id}|${row.version}|${row.deleted}|${row.json ?? ''}\n`);
       }
-      for (const row of this.stmt('SELECT seq, principal, type, id, kind FROM dsp_change ORDER BY seq, rowid').iterate() as IterableIterator<Record<string, unknown>>) {
-        hash.update(`dsp|${String(row.seq)}|${String(row.principal)}|${String(row.type)}|${String(row.id)}|${String(row.kind)}\n`);
+      for (const row of this.stmt(
+        'SELECT seq, principal, type, id, kind FROM dsp_change ORDER BY seq, rowid',
+      ).iterate() as IterableIterator<Record<string, unknown>>) {
+        hash.update(
+          `dsp|${String(row.seq)}|${String(row.principal)}|${String(row.type)}|${String(row.id)}|${String(row.kind)}\n`,
+        );
       }
-      for (const row of this.stmt('SELECT op_id, request_hash, status FROM operation_ledger ORDER BY op_id').iterate() as IterableIterator<Record<string, unknown>>) {
+      for (const row of this.stmt(
+        'SELECT op_id, request_hash, status FROM operation_ledger ORDER BY op_id',
+      ).iterate() as IterableIterator<Record<string, unknown>>) {
         hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
       }
       return { sequence, hash: hash.digest('hex') };
@@ -167,20 +180,25 @@ export class SqliteStorage implements PlatformStorage {
         return row && toStored(row);
       },
       version: async (type, id, versionId) => {
-        const row = one<VersionRow>(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`, type, id, versionId);
+        const row = one<VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`,
+          type,
+          id,
+          versionId,
+        );
         return row && toStored(row);
       },
       history: async (type, id, limit) =>
         (
-          this.stmt(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT ?`).all(
-            type,
-            id,
-            limit,
-          ) as VersionRow[]
+          this.stmt(
+            `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT ?`,
+          ).all(type, id, limit) as VersionRow[]
         ).map(toStored),
       existing: async (type, ids) => {
         const found = new Set<string>();
-        const statement = this.stmt(`SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT} AND deleted = 0`);
+        const statement = this.stmt(
+          `SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT} AND deleted = 0`,
+        );
         for (const id of ids) if (statement.get(type, id)) found.add(id);
         return found;
       },
@@ -190,10 +208,14 @@ export class SqliteStorage implements PlatformStorage {
       currentSequence: async () => one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version')?.seq ?? 0,
 
       findOperation: async (operationId) => {
-        const row = one<{ op_id: string; principal: string; request_hash: string; status: number; headers: string; body: string | null }>(
-          'SELECT * FROM operation_ledger WHERE op_id = ?',
-          operationId,
-        );
+        const row = one<{
+          op_id: string;
+          principal: string;
+          request_hash: string;
+          status: number;
+          headers: string;
+          body: string | null;
+        }>('SELECT * FROM operation_ledger WHERE op_id = ?', operationId);
         return (
           row && {
             operationId: row.op_id,
@@ -218,10 +240,14 @@ export class SqliteStorage implements PlatformStorage {
       },
 
       account: async (identifier) => {
-        const row = one<{ identifier: string; password_hash: string; otp: string; role: string; user_ref: string; display_name: string }>(
-          'SELECT * FROM account WHERE identifier = ?',
-          identifier,
-        );
+        const row = one<{
+          identifier: string;
+          password_hash: string;
+          otp: string;
+          role: string;
+          user_ref: string;
+          display_name: string;
+        }>('SELECT * FROM account WHERE identifier = ?', identifier);
         return (
           row && {
             identifier: row.identifier,
@@ -245,24 +271,42 @@ export class SqliteStorage implements PlatformStorage {
         );
       },
       loginThrottle: async (identifier) => {
-        const row = one<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM login_throttle WHERE identifier = ?', identifier);
+        const row = one<{ failures: number; locked_until: number }>(
+          'SELECT failures, locked_until FROM login_throttle WHERE identifier = ?',
+          identifier,
+        );
         return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
       },
       setLoginThrottle: async (identifier, throttle: LoginThrottle) => {
-        run('INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until) VALUES (?, ?, ?)', identifier, throttle.failures, throttle.lockedUntil);
+        run(
+          'INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until) VALUES (?, ?, ?)',
+          identifier,
+          throttle.failures,
+          throttle.lockedUntil,
+        );
       },
       createSession: async (sessionId, identifier, now) => {
         run('INSERT INTO auth_session (id, identifier, created_at) VALUES (?, ?, ?)', sessionId, identifier, now);
       },
-      sessionActive: async (sessionId) => one<{ identifier: string }>('SELECT identifier FROM auth_session WHERE id = ? AND revoked = 0', sessionId)?.identifier,
+      sessionActive: async (sessionId) =>
+        one<{ identifier: string }>('SELECT identifier FROM auth_session WHERE id = ? AND revoked = 0', sessionId)?.identifier,
       revokeSession: async (sessionId) => {
         run('UPDATE auth_session SET revoked = 1 WHERE id = ?', sessionId);
       },
       putRefreshToken: async (tokenHash, record: RefreshTokenRecord) => {
-        run('INSERT INTO refresh_token (hash, session_id, expires_at, used) VALUES (?, ?, ?, ?)', tokenHash, record.sessionId, record.expiresAt, record.used ? 1 : 0);
+        run(
+          'INSERT INTO refresh_token (hash, session_id, expires_at, used) VALUES (?, ?, ?, ?)',
+          tokenHash,
+          record.sessionId,
+          record.expiresAt,
+          record.used ? 1 : 0,
+        );
       },
       refreshToken: async (tokenHash) => {
-        const row = one<{ session_id: string; expires_at: number; used: number }>('SELECT session_id, expires_at, used FROM refresh_token WHERE hash = ?', tokenHash);
+        const row = one<{ session_id: string; expires_at: number; used: number }>(
+          'SELECT session_id, expires_at, used FROM refresh_token WHERE hash = ?',
+          tokenHash,
+        );
         return row && { sessionId: row.session_id, expiresAt: row.expires_at, used: row.used === 1 };
       },
       markRefreshTokenUsed: async (tokenHash) => {
@@ -270,28 +314,47 @@ export class SqliteStorage implements PlatformStorage {
       },
 
       putPresenceCode: async (hash, record) => {
-        run('INSERT INTO presence_code (hash, patient, expires_at, used) VALUES (?, ?, ?, ?)', hash, record.patient, record.expiresAt, record.used ? 1 : 0);
+        run(
+          'INSERT INTO presence_code (hash, patient, expires_at, used) VALUES (?, ?, ?, ?)',
+          hash,
+          record.patient,
+          record.expiresAt,
+          record.used ? 1 : 0,
+        );
       },
       presenceCode: async (hash) => {
-        const row = one<{ patient: string; expires_at: number; used: number }>('SELECT patient, expires_at, used FROM presence_code WHERE hash = ?', hash);
+        const row = one<{ patient: string; expires_at: number; used: number }>(
+          'SELECT patient, expires_at, used FROM presence_code WHERE hash = ?',
+          hash,
+        );
         return row && { patient: row.patient, expiresAt: row.expires_at, used: row.used === 1 };
       },
       markPresenceCodeUsed: async (hash) => {
         run('UPDATE presence_code SET used = 1 WHERE hash = ?', hash);
       },
       presenceThrottle: async (patient) => {
-        const row = one<{ failures: number; locked_until: number }>('SELECT failures, locked_until FROM presence_throttle WHERE patient = ?', patient);
+        const row = one<{ failures: number; locked_until: number }>(
+          'SELECT failures, locked_until FROM presence_throttle WHERE patient = ?',
+          patient,
+        );
         return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
       },
       setPresenceThrottle: async (patient, throttle) => {
-        run('INSERT OR REPLACE INTO presence_throttle (patient, failures, locked_until) VALUES (?, ?, ?)', patient, throttle.failures, throttle.lockedUntil);
+        run(
+          'INSERT OR REPLACE INTO presence_throttle (patient, failures, locked_until) VALUES (?, ?, ?)',
+          patient,
+          throttle.failures,
+          throttle.lockedUntil,
+        );
       },
       addDspChanges: async (changes) => {
         const insert = this.stmt('INSERT INTO dsp_change (seq, principal, type, id, kind) VALUES (?, ?, ?, ?, ?)');
         for (const c of changes) insert.run(c.seq, c.principal, c.type, c.id, c.kind);
       },
       dspChanges: async (principal, after, upTo) =>
-        this.stmt('SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, rowid').all(principal, after, upTo) as DspChange[],
+        this.stmt(
+          'SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, rowid',
+        ).all(principal, after, upTo) as DspChange[],
       roleOf: async (userRef) => one<{ role: string }>('SELECT role FROM account WHERE user_ref = ? LIMIT 1', userRef)?.role,
 
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
@@ -370,31 +433,37 @@ export class SqliteStorage implements PlatformStorage {
       allowed.push(`v.created_by IN (${list(filter.createdBy)})`);
       params.push(...filter.createdBy);
     }
-    for (const ref of filter.resources) {
-      const slash = ref.indexOf('/');
-      allowed.push('(v.type = ? AND v.id = ?)');
-      params.push(ref.slice(0, slash), ref.slice(slash + 1));
+    if (filter.resources.length > 0) {
+      // One JSON parameter, not one OR per resource: a GP's scope names thousands of patients, and
+      // SQLite refuses expression trees deeper than 1,000.
+      allowed.push(`(v.type || '/' || v.id) IN (SELECT value FROM json_each(?))`);
+      params.push(JSON.stringify(filter.resources));
     }
     const audience = filter.audience;
     if (audience && audience.principals.length > 0) {
       for (const type of audience.types) {
-        allowed.push(`v.seq IN (SELECT seq FROM idx_reference WHERE type = ? AND param = ? AND target IN (${list(audience.principals)}))`);
+        allowed.push(
+          `v.seq IN (SELECT seq FROM idx_reference WHERE type = ? AND param = ? AND target IN (${list(audience.principals)}))`,
+        );
         params.push(type, audience.param, ...audience.principals);
       }
     }
     const dsp = filter.dsp;
     if (dsp && dsp.patients.length > 0) {
-      const documents = `SELECT seq FROM idx_reference WHERE type = 'DocumentReference' AND param = 'patient' AND target IN (${list(dsp.patients)})`;
+      const patients = JSON.stringify(dsp.patients);
+      const documents = `SELECT seq FROM idx_reference WHERE type = 'DocumentReference' AND param = 'patient' AND target IN (SELECT value FROM json_each(?))`;
       allowed.push(`(v.type = 'DocumentReference' AND v.seq IN (${documents}))`);
-      params.push(...dsp.patients);
+      params.push(patients);
       allowed.push(
         `(v.type = 'Binary' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Binary' AND param = ? AND target IN (` +
           `SELECT 'DocumentReference/' || d.id FROM resource_version d WHERE d.type = 'DocumentReference' AND d.superseded_at = ${CURRENT} AND d.seq IN (${documents}))))`,
       );
-      params.push(dsp.documentParam, ...dsp.patients);
+      params.push(dsp.documentParam, patients);
     }
     if (filter.consentActors && filter.consentActors.length > 0) {
-      allowed.push(`(v.type = 'Consent' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Consent' AND param = 'actor' AND target IN (${list(filter.consentActors)})))`);
+      allowed.push(
+        `(v.type = 'Consent' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Consent' AND param = 'actor' AND target IN (${list(filter.consentActors)})))`,
+      );
       params.push(...filter.consentActors);
     }
     if (allowed.length === 0) return { rows: [], hasMore: false };
