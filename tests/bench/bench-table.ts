@@ -17,7 +17,11 @@ export function printTable(rows: BenchRow[], write: (line: string) => void = (li
   const header = ['section', 'metric', 'value', 'unit', 'note'];
   const cells = rows.map((r) => [r.section, r.metric, format(r.value), r.unit, r.note ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   write(line(header));
   write(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const c of cells) write(line(c));

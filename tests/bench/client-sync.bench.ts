@@ -18,7 +18,7 @@ import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { FAMILY_NAMES } from '../../src-main/platform/seed/luxembourg';
 import type { BenchRow } from './bench-table';
 import { forkTs } from './support/child';
-import { median, peakRssMb, percentile, rowsFor } from './support/measure';
+import { latencies, median, peakRssMb, percentile, rowsFor } from './support/measure';
 import { ownResource } from './support/own-resources';
 import { startSeededPlatform } from './support/seeded-platform';
 
@@ -67,17 +67,6 @@ async function syncOnce(url: string, dir: string, mode: Mode, run: number): Prom
   } finally {
     await child.stop();
   }
-}
-
-function searchLatencies(run: (i: number) => unknown): number[] {
-  for (let i = 0; i < 20; i++) run(i); // warm the statement cache and the page cache
-  const samples: number[] = [];
-  for (let i = 0; i < SEARCHES; i++) {
-    const start = performance.now();
-    run(i);
-    samples.push(performance.now() - start);
-  }
-  return samples;
 }
 
 export async function benchClientSync(): Promise<BenchRow[]> {
@@ -172,7 +161,7 @@ export async function benchClientSync(): Promise<BenchRow[]> {
         'Hoffmann',
         'Soins',
       ];
-      const fts = searchLatencies((i) => store.resources.search(ftsTerms[i % ftsTerms.length]!, 50));
+      const fts = latencies(SEARCHES, (i) => store.resources.search(ftsTerms[i % ftsTerms.length]!, 50), 20);
       row(
         'FTS search p50',
         percentile(fts, 50),
@@ -182,7 +171,11 @@ export async function benchClientSync(): Promise<BenchRow[]> {
       row('FTS search p95', percentile(fts, 95), 'ms');
       const names = [...FAMILY_NAMES.slice(0, 20), 'Web', 'Kre', 'Hôpital', 'Cabinet', 'Esch', 'Luxembourg'];
       const types = ['Practitioner', 'Organization'];
-      const directory = searchLatencies((i) => store.resources.search(names[i % names.length]!, 50, types[i % types.length]!));
+      const directory = latencies(
+        SEARCHES,
+        (i) => store.resources.search(names[i % names.length]!, 50, types[i % types.length]!),
+        20,
+      );
       row(
         'directory search offline p50',
         percentile(directory, 50),

@@ -17,7 +17,7 @@ import { openStore } from '../../src-main/core/store';
 import { LocalWrites } from '../../src-main/core/sync';
 import type { BenchRow } from './bench-table';
 import { forkTs } from './support/child';
-import { median, peakRssMb, percentile, rowsFor } from './support/measure';
+import { latencies, median, peakRssMb, percentile, rowsFor } from './support/measure';
 import { DSP_BIG_PATIENT, DSP_GP, RARE_WORDS } from './support/dsp-resources';
 
 const SECTION = 'DSP';
@@ -85,17 +85,6 @@ async function syncOnce(url: string, cache: string, key: Buffer) {
   } finally {
     await child.stop();
   }
-}
-
-function latencies(count: number, run: (i: number) => unknown, warm = 10): number[] {
-  for (let i = 0; i < warm; i++) run(i); // statement cache, page cache
-  const samples: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    run(i);
-    samples.push(performance.now() - start);
-  }
-  return samples;
 }
 
 export async function benchDsp(): Promise<BenchRow[]> {

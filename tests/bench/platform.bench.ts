@@ -26,13 +26,31 @@ function peakRssMb(pid: number): number {
 }
 
 function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(CLI, ['--port', '0', '--data-dir', dataDir, '--seed', 'demo', '--patients', String(PATIENTS), '--docs-per-patient', String(DOCS_PER_PATIENT)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
+  const child = fork(
+    CLI,
+    [
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--seed',
+      'demo',
+      '--patients',
+      String(PATIENTS),
+      '--docs-per-patient',
+      String(DOCS_PER_PATIENT),
+    ],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    },
+  );
   return new Promise((resolveStart, reject) => {
     child.once('exit', (code) => reject(new Error(`platform exited (${code}) before listening`)));
-    child.on('message', (m: { type?: string; url?: string }) => m.type === 'listening' && m.url && resolveStart({ child, url: m.url }));
+    child.on(
+      'message',
+      (m: { type?: string; url?: string }) => m.type === 'listening' && m.url && resolveStart({ child, url: m.url }),
+    );
   });
 }
 
@@ -41,7 +59,8 @@ const pick = (n: number) => `pat-${String(1 + Math.floor(Math.random() * n)).pad
 export async function benchPlatform(): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esante-bench-platform-'));
   const rows: BenchRow[] = [];
-  const row = (metric: string, value: number, unit: string, note?: string) => rows.push({ section: SECTION, metric, value, unit, ...(note ? { note } : {}) });
+  const row = (metric: string, value: number, unit: string, note?: string) =>
+    rows.push({ section: SECTION, metric, value, unit, ...(note ? { note } : {}) });
   const seedStart = performance.now();
   const { child, url } = await startChild(dataDir);
   try {
@@ -49,17 +68,31 @@ export async function benchPlatform(): Promise<BenchRow[]> {
     const root = url.replace(/\/fhir$/, '');
     const account = demoAccount('gp');
     const login = (await (
-      await fetch(`${root}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: account.identifier, password: account.password, otp: account.otp }) })
+      await fetch(`${root}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: account.identifier, password: account.password, otp: account.otp }),
+      })
     ).json()) as { access_token: string };
     const headers = { authorization: `Bearer ${login.access_token}` };
     const count = (await (await fetch(`${url}/$changes?_count=1`, { headers })).json()) as fhir4.Bundle;
     void count;
-    row('seed + start', seedSeconds, 's', `${(PATIENTS * (1 + DOCS_PER_PATIENT)).toLocaleString('en-US')} patients+documents, plus directory`);
+    row(
+      'seed + start',
+      seedSeconds,
+      's',
+      `${(PATIENTS * (1 + DOCS_PER_PATIENT)).toLocaleString('en-US')} patients+documents, plus directory`,
+    );
 
     const load = async (name: string, options: Parameters<typeof autocannon>[0], note: string) => {
       const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options });
       const failed = result.non2xx + result.errors + result.timeouts;
-      row(`${name}/s`, result.requests.average, 'req/s', `${note}; ${CONNECTIONS} connections${failed ? `; ${failed} failed` : ''}`);
+      row(
+        `${name}/s`,
+        result.requests.average,
+        'req/s',
+        `${note}; ${CONNECTIONS} connections${failed ? `; ${failed} failed` : ''}`,
+      );
       row(`${name} p50`, result.latency.p50, 'ms');
       row(`${name} p99`, result.latency.p99, 'ms');
     };
@@ -71,7 +104,16 @@ export async function benchPlatform(): Promise<BenchRow[]> {
     );
     await load(
       'searches',
-      { url, headers, requests: [{ method: 'GET', setupRequest: (r) => ({ ...r, path: `/fhir/DocumentReference?patient=Patient/${pick(PATIENTS)}&_count=20` }) }] },
+      {
+        url,
+        headers,
+        requests: [
+          {
+            method: 'GET',
+            setupRequest: (r) => ({ ...r, path: `/fhir/DocumentReference?patient=Patient/${pick(PATIENTS)}&_count=20` }),
+          },
+        ],
+      },
       'DocumentReference?patient=…, 19 hits',
     );
     let n = 0;
@@ -107,7 +149,9 @@ export async function benchPlatform(): Promise<BenchRow[]> {
     let entries = 0;
     const pullStart = performance.now();
     for (;;) {
-      const page = (await (await fetch(`${url}/$changes?_count=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as fhir4.Bundle & { extension: fhir4.Extension[] };
+      const page = (await (
+        await fetch(`${url}/$changes?_count=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })
+      ).json()) as fhir4.Bundle & { extension: fhir4.Extension[] };
       pages++;
       entries += page.entry?.length ?? 0;
       cursor = page.extension.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;

@@ -38,3 +38,15 @@ export function rowsFor(section: string) {
   };
   return { rows, row };
 }
+
+/** Times `run` `count` times (ms each) after `warm` untimed calls that fill the statement and page caches. */
+export function latencies(count: number, run: (i: number) => unknown, warm = 10): number[] {
+  for (let i = 0; i < warm; i++) run(i);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    run(i);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
