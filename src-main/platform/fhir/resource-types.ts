@@ -58,19 +58,82 @@ const vs = {
   observationStatus: ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'],
   endpointStatus: ['active', 'suspended', 'error', 'off', 'entered-in-error', 'test'],
   locationStatus: ['active', 'suspended', 'inactive'],
-  taskStatus: ['draft', 'requested', 'received', 'accepted', 'rejected', 'ready', 'cancelled', 'in-progress', 'on-hold', 'failed', 'completed', 'entered-in-error'],
-  taskIntent: ['unknown', 'proposal', 'plan', 'order', 'original-order', 'reflex-order', 'filler-order', 'instance-order', 'option'],
+  taskStatus: [
+    'draft',
+    'requested',
+    'received',
+    'accepted',
+    'rejected',
+    'ready',
+    'cancelled',
+    'in-progress',
+    'on-hold',
+    'failed',
+    'completed',
+    'entered-in-error',
+  ],
+  taskIntent: [
+    'unknown',
+    'proposal',
+    'plan',
+    'order',
+    'original-order',
+    'reflex-order',
+    'filler-order',
+    'instance-order',
+    'option',
+  ],
   requestStatus: ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'],
   carePlanIntent: ['proposal', 'plan', 'order', 'option'],
   consentStatus: ['draft', 'proposed', 'active', 'rejected', 'inactive', 'entered-in-error'],
   listStatus: ['current', 'retired', 'entered-in-error'],
   listMode: ['working', 'snapshot', 'changes'],
-  encounterStatus: ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown'],
-  appointmentStatus: ['proposed', 'pending', 'booked', 'arrived', 'fulfilled', 'cancelled', 'noshow', 'entered-in-error', 'checked-in', 'waitlist'],
+  encounterStatus: [
+    'planned',
+    'arrived',
+    'triaged',
+    'in-progress',
+    'onleave',
+    'finished',
+    'cancelled',
+    'entered-in-error',
+    'unknown',
+  ],
+  appointmentStatus: [
+    'proposed',
+    'pending',
+    'booked',
+    'arrived',
+    'fulfilled',
+    'cancelled',
+    'noshow',
+    'entered-in-error',
+    'checked-in',
+    'waitlist',
+  ],
   episodeStatus: ['planned', 'waitlist', 'active', 'onhold', 'finished', 'cancelled', 'entered-in-error'],
   careTeamStatus: ['proposed', 'active', 'suspended', 'inactive', 'entered-in-error'],
-  goalLifecycle: ['proposed', 'planned', 'accepted', 'active', 'on-hold', 'completed', 'cancelled', 'entered-in-error', 'rejected'],
-  medicationStatementStatus: ['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken'],
+  goalLifecycle: [
+    'proposed',
+    'planned',
+    'accepted',
+    'active',
+    'on-hold',
+    'completed',
+    'cancelled',
+    'entered-in-error',
+    'rejected',
+  ],
+  medicationStatementStatus: [
+    'active',
+    'completed',
+    'entered-in-error',
+    'intended',
+    'stopped',
+    'on-hold',
+    'unknown',
+    'not-taken',
+  ],
   medicationAdminStatus: ['in-progress', 'not-done', 'on-hold', 'completed', 'entered-in-error', 'stopped', 'unknown'],
   clinicalImpressionStatus: ['in-progress', 'completed', 'entered-in-error'],
   auditAction: ['C', 'R', 'U', 'D', 'E'],
@@ -81,8 +144,18 @@ const vs = {
 const code = (path: string, valueSet: string, codes: readonly string[]): CodeBinding => ({ path, valueSet, codes });
 
 /** The DSP document types (LOINC), ARCHITECTURE §5 / issue 5. */
-export const DSP_DOCUMENT_TYPE_CODES = ['60591-5', '11502-2', '18842-5', '18748-4', '57833-6', '34746-8', '11488-4', '18776-5'] as const;
-export const LOINC_SYSTEM = 'http://loinc.org';
+export const DSP_DOCUMENT_TYPE_CODES = [
+  '60591-5',
+  '11502-2',
+  '18842-5',
+  '18748-4',
+  '57833-6',
+  '34746-8',
+  '11488-4',
+  '18776-5',
+] as const;
+export { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
+import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 
 const confidentiality = (path: string): CodeBinding => ({
   path,
@@ -91,9 +164,24 @@ const confidentiality = (path: string): CodeBinding => ({
   system: CONFIDENTIALITY_SYSTEM,
 });
 
-const token = (name: string, paths: string[], documentation: string): SearchParamDef => ({ name, type: 'token', paths, documentation });
-const string = (name: string, paths: string[], documentation: string): SearchParamDef => ({ name, type: 'string', paths, documentation });
-const date = (name: string, paths: string[], documentation: string): SearchParamDef => ({ name, type: 'date', paths, documentation });
+const token = (name: string, paths: string[], documentation: string): SearchParamDef => ({
+  name,
+  type: 'token',
+  paths,
+  documentation,
+});
+const string = (name: string, paths: string[], documentation: string): SearchParamDef => ({
+  name,
+  type: 'string',
+  paths,
+  documentation,
+});
+const date = (name: string, paths: string[], documentation: string): SearchParamDef => ({
+  name,
+  type: 'date',
+  paths,
+  documentation,
+});
 const reference = (name: string, paths: string[], targets: string[], documentation: string): SearchParamDef => ({
   name,
   type: 'reference',
@@ -223,7 +311,12 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       token('status', ['status'], 'Status of the endpoint'),
       identifierParam,
       {
-        ...reference('owner', ['valueReference'], ['Practitioner'], 'The professional a published OpenPGP key belongs to (endpoint-owner extension)'),
+        ...reference(
+          'owner',
+          ['valueReference'],
+          ['Practitioner'],
+          'The professional a published OpenPGP key belongs to (endpoint-owner extension)',
+        ),
         extensionUrl: ENDPOINT_OWNER_URL,
       },
     ],
@@ -244,7 +337,12 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       date('birthdate', ['birthDate'], 'Date of birth'),
       token('gender', ['gender'], 'Administrative gender'),
       addressCity(),
-      reference('general-practitioner', ['generalPractitioner'], ['Practitioner', 'PractitionerRole', 'Organization'], 'Médecin référent'),
+      reference(
+        'general-practitioner',
+        ['generalPractitioner'],
+        ['Practitioner', 'PractitionerRole', 'Organization'],
+        'Médecin référent',
+      ),
       activeParam,
     ],
     patientPaths: [],
@@ -259,13 +357,23 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       code('docStatus', 'http://hl7.org/fhir/ValueSet/composition-status', vs.compositionStatus),
       confidentiality('securityLabel'),
       confidentiality('meta.security'),
-      { path: 'type', valueSet: 'https://esante.lu/fhir/ValueSet/dsp-document-type', codes: DSP_DOCUMENT_TYPE_CODES, system: LOINC_SYSTEM },
+      {
+        path: 'type',
+        valueSet: 'https://esante.lu/fhir/ValueSet/dsp-document-type',
+        codes: DSP_DOCUMENT_TYPE_CODES,
+        system: LOINC_SYSTEM,
+      },
     ],
     search: [
       token('type', ['type'], 'Kind of document'),
       token('category', ['category'], 'Categorisation of the document'),
       date('date', ['date'], 'When the document reference was created'),
-      reference('author', ['author'], ['Practitioner', 'PractitionerRole', 'Organization', 'Patient'], 'Who authored the document'),
+      reference(
+        'author',
+        ['author'],
+        ['Practitioner', 'PractitionerRole', 'Organization', 'Patient'],
+        'Who authored the document',
+      ),
       identifierParam,
       token('security-label', ['securityLabel'], 'Confidentiality level (N, R, V)'),
       reference('relatesto', ['relatesTo.target'], ['DocumentReference'], 'Document this one replaces or amends'),
@@ -294,7 +402,12 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     required: ['status', 'scope', 'category', 'patient'],
     search: [
       token('category', ['category'], 'Kind of consent'),
-      reference('actor', ['provision.actor.reference'], ['Practitioner', 'PractitionerRole', 'Organization', 'CareTeam'], 'Who the consent applies to'),
+      reference(
+        'actor',
+        ['provision.actor.reference'],
+        ['Practitioner', 'PractitionerRole', 'Organization', 'CareTeam'],
+        'Who the consent applies to',
+      ),
       date('period', ['provision.period'], 'When the consent applies'),
     ],
   }),
@@ -310,7 +423,14 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     statusCodes: vs.careTeamStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/care-team-status',
     required: ['subject'],
-    search: [reference('participant', ['participant.member'], ['Practitioner', 'PractitionerRole', 'Organization', 'Patient'], 'A member of the team')],
+    search: [
+      reference(
+        'participant',
+        ['participant.member'],
+        ['Practitioner', 'PractitionerRole', 'Organization', 'Patient'],
+        'A member of the team',
+      ),
+    ],
   }),
   clinical('CarePlan', {
     statusCodes: vs.requestStatus,
@@ -332,7 +452,10 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     statusCodes: vs.encounterStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/encounter-status',
     required: ['status', 'class', 'subject'],
-    search: [date('date', ['period'], 'When the encounter took place'), token('class', ['class'], 'Classification of the encounter')],
+    search: [
+      date('date', ['period'], 'When the encounter took place'),
+      token('class', ['class'], 'Classification of the encounter'),
+    ],
   }),
   clinical('Observation', {
     statusCodes: vs.observationStatus,
@@ -422,7 +545,12 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     bindings: [code('status', 'http://hl7.org/fhir/ValueSet/event-status', vs.eventStatus)],
     search: [
       reference('sender', ['sender'], ['Practitioner'], 'Who sent the message'),
-      reference('recipient', ['recipient'], ['Practitioner', 'Organization'], 'Who it was addressed to (a Practitioner or a service mailbox Organization)'),
+      reference(
+        'recipient',
+        ['recipient'],
+        ['Practitioner', 'Organization'],
+        'Who it was addressed to (a Practitioner or a service mailbox Organization)',
+      ),
       token('status', ['status'], 'Status of the message'),
       date('sent', ['sent'], 'When it was sent'),
     ],
@@ -438,7 +566,12 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       string('name', ['name'], 'Name of the group'),
       token('type', ['type'], 'Kind of members'),
       reference('member', ['member.entity'], ['Practitioner', 'PractitionerRole', 'Patient', 'Organization'], 'A member'),
-      reference('managing-entity', ['managingEntity'], ['Practitioner', 'PractitionerRole', 'Organization'], 'Who manages the group'),
+      reference(
+        'managing-entity',
+        ['managingEntity'],
+        ['Practitioner', 'PractitionerRole', 'Organization'],
+        'Who manages the group',
+      ),
     ],
     patientPaths: [],
     clientWritable: true,

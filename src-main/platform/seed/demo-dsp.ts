@@ -4,8 +4,7 @@
  * around them does not change. Authors are generated professionals and the demo GP and nurse — never
  * the demo specialist, who has no access at all (presence-code demos).
  */
-import { CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
-import { LOINC_SYSTEM } from '../fhir/resource-types';
+import { dspDocument } from './dsp-document';
 import { DOCUMENT_KINDS } from './luxembourg';
 
 export interface DemoDocumentSpec {
@@ -18,14 +17,63 @@ export interface DemoDocumentSpec {
 }
 
 export const DEMO_DSP_DOCUMENTS: readonly DemoDocumentSpec[] = [
-  { code: '60591-5', author: 'Practitioner/demo-gp', custodian: 'demo-org-practice', confidentiality: 'N', date: '2024-11-04T09:15:00Z' },
-  { code: '11502-2', author: 'Practitioner/prac-specialist-002', custodian: 'org-lab-central', confidentiality: 'N', date: '2024-10-21T07:40:00Z' },
-  { code: '18842-5', author: 'Practitioner/prac-specialist-001', custodian: 'org-hospital-kirchberg', confidentiality: 'R', date: '2024-09-12T16:05:00Z' },
-  { code: '18748-4', author: 'Practitioner/prac-specialist-003', custodian: 'org-hospital-esch', confidentiality: 'N', date: '2024-09-10T11:30:00Z', pdf: true },
-  { code: '57833-6', author: 'Practitioner/demo-gp', custodian: 'demo-org-practice', confidentiality: 'N', date: '2024-11-04T09:30:00Z' },
-  { code: '34746-8', author: 'Practitioner/demo-nurse', custodian: 'demo-org-homecare', confidentiality: 'N', date: '2024-11-18T18:10:00Z' },
-  { code: '11488-4', author: 'Practitioner/prac-specialist-004', custodian: 'org-hospital-kirchberg', confidentiality: 'V', date: '2024-08-30T14:00:00Z' },
-  { code: '18776-5', author: 'Practitioner/demo-gp', custodian: 'demo-org-practice', confidentiality: 'N', date: '2024-11-05T08:00:00Z' },
+  {
+    code: '60591-5',
+    author: 'Practitioner/demo-gp',
+    custodian: 'demo-org-practice',
+    confidentiality: 'N',
+    date: '2024-11-04T09:15:00Z',
+  },
+  {
+    code: '11502-2',
+    author: 'Practitioner/prac-specialist-002',
+    custodian: 'org-lab-central',
+    confidentiality: 'N',
+    date: '2024-10-21T07:40:00Z',
+  },
+  {
+    code: '18842-5',
+    author: 'Practitioner/prac-specialist-001',
+    custodian: 'org-hospital-kirchberg',
+    confidentiality: 'R',
+    date: '2024-09-12T16:05:00Z',
+  },
+  {
+    code: '18748-4',
+    author: 'Practitioner/prac-specialist-003',
+    custodian: 'org-hospital-esch',
+    confidentiality: 'N',
+    date: '2024-09-10T11:30:00Z',
+    pdf: true,
+  },
+  {
+    code: '57833-6',
+    author: 'Practitioner/demo-gp',
+    custodian: 'demo-org-practice',
+    confidentiality: 'N',
+    date: '2024-11-04T09:30:00Z',
+  },
+  {
+    code: '34746-8',
+    author: 'Practitioner/demo-nurse',
+    custodian: 'demo-org-homecare',
+    confidentiality: 'N',
+    date: '2024-11-18T18:10:00Z',
+  },
+  {
+    code: '11488-4',
+    author: 'Practitioner/prac-specialist-004',
+    custodian: 'org-hospital-kirchberg',
+    confidentiality: 'V',
+    date: '2024-08-30T14:00:00Z',
+  },
+  {
+    code: '18776-5',
+    author: 'Practitioner/demo-gp',
+    custodian: 'demo-org-practice',
+    confidentiality: 'N',
+    date: '2024-11-05T08:00:00Z',
+  },
 ];
 
 /** A valid one-page PDF 1.4 with a few lines of Helvetica text (offsets computed, so any reader opens it). */
@@ -57,36 +105,40 @@ export function demoDspResources(patientId: string): Array<{ resource: fhir4.Fhi
   for (const spec of DEMO_DSP_DOCUMENTS) {
     const kind = DOCUMENT_KINDS.find((k) => k.code === spec.code)!;
     const id = `dsp-${patientId}-${spec.code}`;
-    const text = `${kind.title} — ${spec.date.slice(0, 10)}\n${kind.text}\n`;
-    let attachment: fhir4.Attachment;
+    let attachment: fhir4.Attachment | undefined;
     if (spec.pdf) {
       const pdf = minimalPdf([kind.title, spec.date.slice(0, 10), ...kind.text.split(/(?<=[.:]) /)]);
       const binaryId = `${id}-pdf`;
       items.push({
         createdBy: spec.author,
-        resource: { resourceType: 'Binary', id: binaryId, contentType: 'application/pdf', securityContext: { reference: `DocumentReference/${id}` }, data: pdf.toString('base64') },
+        resource: {
+          resourceType: 'Binary',
+          id: binaryId,
+          contentType: 'application/pdf',
+          securityContext: { reference: `DocumentReference/${id}` },
+          data: pdf.toString('base64'),
+        },
       });
-      attachment = { contentType: 'application/pdf', url: `Binary/${binaryId}`, size: pdf.length, title: kind.title, creation: spec.date };
-    } else {
-      attachment = { contentType: 'text/plain; charset=utf-8', language: 'fr', data: Buffer.from(text, 'utf8').toString('base64'), size: Buffer.byteLength(text, 'utf8'), title: kind.title, creation: spec.date };
+      attachment = {
+        contentType: 'application/pdf',
+        url: `Binary/${binaryId}`,
+        size: pdf.length,
+        title: kind.title,
+        creation: spec.date,
+      };
     }
     items.push({
       createdBy: spec.author,
-      resource: {
-        resourceType: 'DocumentReference',
+      resource: dspDocument({
         id,
-        meta: { security: [{ system: CONFIDENTIALITY_SYSTEM, code: spec.confidentiality }] },
-        status: 'current',
-        docStatus: 'final',
-        type: { coding: [{ system: LOINC_SYSTEM, code: kind.code, display: kind.display }] },
-        subject: { reference: `Patient/${patientId}` },
+        patientId,
+        kind,
         date: spec.date,
-        author: [{ reference: spec.author }],
-        custodian: { reference: `Organization/${spec.custodian}` },
-        description: kind.title,
-        securityLabel: [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: spec.confidentiality }] }],
-        content: [{ attachment }],
-      },
+        author: spec.author,
+        custodian: spec.custodian,
+        confidentiality: spec.confidentiality,
+        ...(attachment ? { attachment } : {}),
+      }),
     });
   }
   return items;

@@ -3,12 +3,12 @@
  * mode a directory of organisations and professionals of every role, patients with valid matricules
  * and their DSP documents. Same options → same resources, on every machine.
  */
-import { CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import type { Role } from '../../../src-shared/domain/roles';
 import { buildConsent, consentId } from '../access/dsp-consents';
 import { demoDspResources } from './demo-dsp';
+import { dspDocument } from './dsp-document';
 import { SYSTEM_AUTHOR } from '../access/principal';
 import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE } from './demo-accounts';
 import {
@@ -42,7 +42,6 @@ export interface SeedItem {
 
 const ROLE_SYSTEM = 'https://esante.lu/fhir/CodeSystem/desk-role';
 const ORG_KIND_SYSTEM = 'https://esante.lu/fhir/CodeSystem/organization-kind';
-const LOINC = 'http://loinc.org';
 /** Documents are dated within the 5 years before this fixed instant, so the data set does not depend on the clock. */
 const DOCUMENT_EPOCH = Date.UTC(2025, 0, 1);
 
@@ -80,9 +79,23 @@ const MORE_ORGS: OrgSpec[] = [
   { id: 'org-lab-central', name: 'Laboratoire Bio-Analyse Luxembourg', kind: 'laboratory', city: 'Luxembourg' },
   { id: 'org-lab-sud', name: 'Laboratoire Central du Sud', kind: 'laboratory', city: 'Differdange' },
   { id: 'org-homecare-sud', name: 'Soins à domicile Minett', kind: 'home-care-network', city: 'Dudelange' },
-  ...['Esch-sur-Alzette', 'Differdange', 'Dudelange', 'Diekirch', 'Wiltz', 'Remich', 'Grevenmacher', 'Clervaux', 'Vianden', 'Mersch'].map(
-    (city, i): OrgSpec => ({ id: `org-practice-${String(i + 1).padStart(2, '0')}`, name: `Cabinet médical de ${city}`, kind: 'gp-practice', city }),
-  ),
+  ...[
+    'Esch-sur-Alzette',
+    'Differdange',
+    'Dudelange',
+    'Diekirch',
+    'Wiltz',
+    'Remich',
+    'Grevenmacher',
+    'Clervaux',
+    'Vianden',
+    'Mersch',
+  ].map((city, i): OrgSpec => ({
+    id: `org-practice-${String(i + 1).padStart(2, '0')}`,
+    name: `Cabinet médical de ${city}`,
+    kind: 'gp-practice',
+    city,
+  })),
 ];
 
 const ROLE_DISPLAY: Record<Role, string> = {
@@ -105,7 +118,14 @@ const ROLE_ORG_KINDS: Record<Exclude<Role, 'patient'>, OrgKind[]> = {
   'facility-admin': ['care-home', 'day-centre', 'home-care-network'],
 };
 
-const ROLE_COUNTS: Record<Exclude<Role, 'patient'>, number> = { gp: 20, specialist: 24, nurse: 24, 'care-aide': 12, secretary: 8, 'facility-admin': 4 };
+const ROLE_COUNTS: Record<Exclude<Role, 'patient'>, number> = {
+  gp: 20,
+  specialist: 24,
+  nurse: 24,
+  'care-aide': 12,
+  secretary: 8,
+  'facility-admin': 4,
+};
 
 class SeedGenerator {
   private readonly rng: Prng;
@@ -119,11 +139,20 @@ class SeedGenerator {
   address(city?: string): fhir4.Address {
     const commune: Commune = (city !== undefined ? this.communes.get(city) : undefined) ?? this.rng.pick(COMMUNES);
     const postal = this.rng.int(commune.postalCodes[0], commune.postalCodes[1]);
-    return { use: 'work', line: [`${this.rng.int(1, 120)}, ${this.rng.pick(STREETS)}`], city: commune.name, postalCode: `L-${postal}`, country: 'LU' };
+    return {
+      use: 'work',
+      line: [`${this.rng.int(1, 120)}, ${this.rng.pick(STREETS)}`],
+      city: commune.name,
+      postalCode: `L-${postal}`,
+      country: 'LU',
+    };
   }
 
   phone(): fhir4.ContactPoint {
-    return { system: 'phone', value: `+352 ${this.rng.int(20, 29)} ${this.rng.int(10, 99)} ${this.rng.int(10, 99)} ${this.rng.int(10, 99)}` };
+    return {
+      system: 'phone',
+      value: `+352 ${this.rng.int(20, 29)} ${this.rng.int(10, 99)} ${this.rng.int(10, 99)} ${this.rng.int(10, 99)}`,
+    };
   }
 
   person(): { family: string; given: string; gender: 'male' | 'female' } {
@@ -168,7 +197,13 @@ class SeedGenerator {
         id: `loc-${spec.id}`,
         status: 'active',
         name: spec.name,
-        type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: spec.kind === 'hospital' ? 'HOSP' : 'OF' }] }],
+        type: [
+          {
+            coding: [
+              { system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: spec.kind === 'hospital' ? 'HOSP' : 'OF' },
+            ],
+          },
+        ],
         address,
         managingOrganization: { reference: `Organization/${spec.id}` },
       },
@@ -195,14 +230,29 @@ class SeedGenerator {
     org: OrgSpec,
     fixedSpecialty?: { code: string; display: string },
   ): Generator<SeedItem> {
-    const specialty = fixedSpecialty ?? (role === 'gp' ? GENERAL_PRACTICE : role === 'specialist' ? this.rng.pick(SPECIALTIES) : role === 'nurse' ? NURSING : role === 'care-aide' ? CARE_AIDE : undefined);
+    const specialty =
+      fixedSpecialty ??
+      (role === 'gp'
+        ? GENERAL_PRACTICE
+        : role === 'specialist'
+          ? this.rng.pick(SPECIALTIES)
+          : role === 'nurse'
+            ? NURSING
+            : role === 'care-aide'
+              ? CARE_AIDE
+              : undefined);
     yield {
       createdBy: SYSTEM_AUTHOR,
       resource: {
         resourceType: 'Practitioner',
         id,
         active: true,
-        identifier: [{ system: 'https://esante.lu/fhir/NamingSystem/professional-code', value: `P${id.replace(/[^0-9a-z]/gi, '').toUpperCase()}` }],
+        identifier: [
+          {
+            system: 'https://esante.lu/fhir/NamingSystem/professional-code',
+            value: `P${id.replace(/[^0-9a-z]/gi, '').toUpperCase()}`,
+          },
+        ],
         name: [{ family: name.family, given: [name.given], ...(name.prefix ? { prefix: [name.prefix] } : {}) }],
         gender: name.gender as 'male' | 'female',
         telecom: [this.phone()],
@@ -226,7 +276,12 @@ class SeedGenerator {
     };
   }
 
-  patient(id: string, name: { family: string; given: string; gender: string }, identity: { birthDate: string; matricule: string }, gp: string | undefined): SeedItem {
+  patient(
+    id: string,
+    name: { family: string; given: string; gender: string },
+    identity: { birthDate: string; matricule: string },
+    gp: string | undefined,
+  ): SeedItem {
     return {
       createdBy: SYSTEM_AUTHOR,
       resource: {
@@ -249,35 +304,7 @@ class SeedGenerator {
     const kind = this.rng.pick(DOCUMENT_KINDS);
     const date = new Date(DOCUMENT_EPOCH - this.rng.int(0, 5 * 365) * 86_400_000 - this.rng.int(0, 86_399) * 1000).toISOString();
     const confidentiality = this.rng.chance(0.85) ? 'N' : this.rng.chance(0.8) ? 'R' : 'V';
-    const text = `${kind.title} — ${date.slice(0, 10)}\n${kind.text}\n`;
-    return {
-      createdBy: author,
-      resource: {
-        resourceType: 'DocumentReference',
-        id,
-        status: 'current',
-        docStatus: 'final',
-        type: { coding: [{ system: LOINC, code: kind.code, display: kind.display }] },
-        subject: { reference: `Patient/${patientId}` },
-        date,
-        author: [{ reference: author }],
-        custodian: { reference: `Organization/${custodian}` },
-        description: kind.title,
-        securityLabel: [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: confidentiality }] }],
-        content: [
-          {
-            attachment: {
-              contentType: 'text/plain; charset=utf-8',
-              language: 'fr',
-              data: Buffer.from(text, 'utf8').toString('base64'),
-              size: Buffer.byteLength(text, 'utf8'),
-              title: kind.title,
-              creation: date,
-            },
-          },
-        ],
-      },
-    };
+    return { createdBy: author, resource: dspDocument({ id, patientId, kind, date, author, custodian, confidentiality }) };
   }
 
   *all(options: SeedOptions): Generator<SeedItem> {
@@ -290,11 +317,22 @@ class SeedGenerator {
       const gender = ['Anne', 'Marie', 'Sophie'].includes(given) ? 'female' : 'male';
       // The demo specialist is a cardiologist, so demos and tests can rely on one specialty.
       const specialty = account.role === 'specialist' ? SPECIALTIES.find((s) => s.code === 'cardiology') : undefined;
-      yield* this.professional(account.userRef.split('/')[1]!, account.role, { family, given, gender, ...(account.displayName.startsWith('Dr ') ? { prefix: 'Dr' } : {}) }, org, specialty);
+      yield* this.professional(
+        account.userRef.split('/')[1]!,
+        account.role,
+        { family, given, gender, ...(account.displayName.startsWith('Dr ') ? { prefix: 'Dr' } : {}) },
+        org,
+        specialty,
+      );
     }
     yield* serviceMailbox();
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
-    yield this.patient('demo-patient', { family: 'Reuter', given: 'Jean', gender: 'male' }, { birthDate: '1966-03-13', matricule: DEMO_PATIENT_MATRICULE }, demoGp);
+    yield this.patient(
+      'demo-patient',
+      { family: 'Reuter', given: 'Jean', gender: 'male' },
+      { birthDate: '1966-03-13', matricule: DEMO_PATIENT_MATRICULE },
+      demoGp,
+    );
     this.matricules.add(DEMO_PATIENT_MATRICULE);
     // The demo DSP's rights: the demo GP is the médecin référent, the demo nurse is in the trust circle
     // (normal documents only); the demo specialist has nothing (presence-code demos).
@@ -305,7 +343,11 @@ class SeedGenerator {
     // The directory.
     for (const org of MORE_ORGS) yield* this.organization(org);
     const allOrgs = [...DEMO_ORGS, ...MORE_ORGS];
-    const professionals: Record<string, string[]> = { gp: [demoGp], specialist: ['Practitioner/demo-specialist'], nurse: ['Practitioner/demo-nurse'] };
+    const professionals: Record<string, string[]> = {
+      gp: [demoGp],
+      specialist: ['Practitioner/demo-specialist'],
+      nurse: ['Practitioner/demo-nurse'],
+    };
     const employerOf = new Map<string, string>([[demoGp, 'demo-org-practice']]);
     for (const [role, count] of Object.entries(ROLE_COUNTS) as Array<[Exclude<Role, 'patient'>, number]>) {
       const orgs = allOrgs.filter((o) => ROLE_ORG_KINDS[role].includes(o.kind));
@@ -326,7 +368,14 @@ class SeedGenerator {
       const items: SeedItem[] = [];
       for (let d = 1; d <= options.docsPerPatient; d++) {
         const author = this.rng.pick(authors);
-        items.push(this.document(`doc-${patientId}-${String(d).padStart(3, '0')}`, patientId, author, employerOf.get(author) ?? 'demo-org-hospital'));
+        items.push(
+          this.document(
+            `doc-${patientId}-${String(d).padStart(3, '0')}`,
+            patientId,
+            author,
+            employerOf.get(author) ?? 'demo-org-hospital',
+          ),
+        );
       }
       return items;
     };
@@ -371,8 +420,16 @@ function* serviceMailbox(): Generator<SeedItem> {
     resourceType: 'Organization',
     id: DEMO_MAILBOX.organizationId,
     active: true,
-    identifier: [{ system: 'https://esante.lu/fhir/NamingSystem/organization-id', value: DEMO_MAILBOX.organizationId.toUpperCase() }],
-    type: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'team', display: 'Organizational team' }] }],
+    identifier: [
+      { system: 'https://esante.lu/fhir/NamingSystem/organization-id', value: DEMO_MAILBOX.organizationId.toUpperCase() },
+    ],
+    type: [
+      {
+        coding: [
+          { system: 'http://terminology.hl7.org/CodeSystem/organization-type', code: 'team', display: 'Organizational team' },
+        ],
+      },
+    ],
     name: DEMO_MAILBOX.name,
     alias: ['Boîte de service soins infirmiers Nordstad'],
     partOf: { reference: 'Organization/demo-org-homecare' },

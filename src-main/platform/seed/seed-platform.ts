@@ -17,7 +17,14 @@ export async function seedPlatform(storage: PlatformStorage, options: SeedOption
   const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
   await storage.write(async (tx) => {
     for (const [i, account] of DEMO_ACCOUNTS.entries()) {
-      await tx.putAccount({ identifier: account.identifier, passwordHash: hashes[i]!, otp: account.otp, role: account.role, userRef: account.userRef, displayName: account.displayName });
+      await tx.putAccount({
+        identifier: account.identifier,
+        passwordHash: hashes[i]!,
+        otp: account.otp,
+        role: account.role,
+        userRef: account.userRef,
+        displayName: account.displayName,
+      });
     }
   });
 
@@ -39,7 +46,16 @@ export async function seedPlatform(storage: PlatformStorage, options: SeedOption
     // everything else (required elements, value sets, matricules), so seed data is never invalid.
     const { index } = validateResource(def, resource);
     index.references.push(...documentIndex(def, resource)); // a document's Binary travels with it in $changes
-    batch.push({ type: def.type, id: resource.id, versionId: 1, lastUpdated: now, author: SYSTEM_AUTHOR, createdBy: item.createdBy, resource, index });
+    batch.push({
+      type: def.type,
+      id: resource.id,
+      versionId: 1,
+      lastUpdated: now,
+      author: SYSTEM_AUTHOR,
+      createdBy: item.createdBy,
+      resource,
+      index,
+    });
     if (batch.length >= BATCH_SIZE) await flush();
   }
   if (batch.length > 0) await flush();

@@ -55,3 +55,26 @@ export function forkTs<M extends { type: string }>(
     },
   };
 }
+
+/**
+ * The child side: keeps a started platform up until the parent stops it (SIGTERM) or goes away
+ * (IPC disconnect), then exits; a failed start is printed with `label` and exits non-zero.
+ */
+export function serveUntilParentLeaves(label: string, start: () => Promise<{ stop(): Promise<void> }>): void {
+  start().then(
+    (platform) => {
+      let stopping = false;
+      const stop = () => {
+        if (stopping) return;
+        stopping = true;
+        void platform.stop().finally(() => process.exit(0));
+      };
+      process.on('SIGTERM', stop);
+      process.on('disconnect', stop);
+    },
+    (error: unknown) => {
+      process.stderr.write(`${label}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -20,6 +20,7 @@ import { validateResource } from '../../../src-main/platform/fhir/validation';
 import { documentIndex } from '../../../src-main/platform/service/version-writer';
 import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
+import { serveUntilParentLeaves } from './child';
 import { DSP_BIG_PATIENT, DSP_GP, dspBenchDocument, dspBenchPatient } from './dsp-resources';
 
 const { values } = parseArgs({
@@ -99,22 +100,10 @@ async function seedDsp(): Promise<number> {
   return written;
 }
 
-async function main(): Promise<void> {
+serveUntilParentLeaves('bench dsp platform', async () => {
   const seeded = await seedDsp();
   // The demo directory (names of authors and organisations), no generated patients of its own.
   const platform = await startPlatform({ port: 0, dataDir, seed: 'demo', patients: 0, docsPerPatient: 0 });
   process.send?.({ type: 'listening', url: platform.url, seeded });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void platform.stop().finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench dsp platform: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  return platform;
 });

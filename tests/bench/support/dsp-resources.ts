@@ -5,7 +5,7 @@
  * of RARE_WORDS in 1 document of 1,000 (rare words). Deterministic by index.
  */
 import type { DocumentReference, Patient } from 'fhir/r4';
-import { CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
+import { dspDocument } from '../../../src-main/platform/seed/dsp-document';
 import { DOCUMENT_KINDS, FAMILY_NAMES, GIVEN_NAMES } from '../../../src-main/platform/seed/luxembourg';
 
 export const DSP_GP = 'Practitioner/demo-gp';
@@ -39,35 +39,16 @@ export function dspBenchPatient(id: string, p: number): Patient & { id: string }
 }
 
 export function dspBenchDocument(n: number, patientId: string, d: number): DocumentReference & { id: string } {
-  const kind = DOCUMENT_KINDS[n % DOCUMENT_KINDS.length]!;
   const author = AUTHORS[n % AUTHORS.length]!;
-  const date = new Date(EPOCH - (n % (5 * 365)) * 86_400_000 - ((n * 7919) % 86_400) * 1000).toISOString();
-  const rare = n % 1000 < RARE_WORDS.length ? ` Diagnostic évoqué : ${RARE_WORDS[n % 1000]!}.` : '';
-  const text = `${kind.title} — ${date.slice(0, 10)}\n${kind.text}${rare}\n`;
-  const confidentiality = n % 20 === 19 ? 'R' : 'N';
-  return {
-    resourceType: 'DocumentReference',
+  return dspDocument({
     id: `bdsp-${patientId.slice('bench-dsp-'.length)}-${String(d).padStart(3, '0')}`,
-    status: 'current',
-    docStatus: 'final',
-    type: { coding: [{ system: 'http://loinc.org', code: kind.code, display: kind.display }] },
-    subject: { reference: `Patient/${patientId}` },
-    date,
-    author: [{ reference: author.ref }],
-    custodian: { reference: `Organization/${author.org}` },
-    description: kind.title,
-    securityLabel: [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: confidentiality }] }],
-    content: [
-      {
-        attachment: {
-          contentType: 'text/plain; charset=utf-8',
-          language: 'fr',
-          data: Buffer.from(text, 'utf8').toString('base64'),
-          size: Buffer.byteLength(text, 'utf8'),
-          title: kind.title,
-          creation: date,
-        },
-      },
-    ],
-  };
+    patientId,
+    kind: DOCUMENT_KINDS[n % DOCUMENT_KINDS.length]!,
+    date: new Date(EPOCH - (n % (5 * 365)) * 86_400_000 - ((n * 7919) % 86_400) * 1000).toISOString(),
+    author: author.ref,
+    custodian: author.org,
+    confidentiality: n % 20 === 19 ? 'R' : 'N',
+    // A few rare words, so full-text search is measured on selective terms as well as common ones.
+    extraText: n % 1000 < RARE_WORDS.length ? ` Diagnostic évoqué : ${RARE_WORDS[n % 1000]!}.` : '',
+  });
 }

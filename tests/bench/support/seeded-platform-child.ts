@@ -19,6 +19,7 @@ import type { NewVersion } from '../../../src-main/platform/storage/platform-sto
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
 import type { Role } from '../../../src-shared/domain/roles';
 import { ownResource } from './own-resources';
+import { serveUntilParentLeaves } from './child';
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +64,7 @@ async function seedOwn(): Promise<void> {
   }
 }
 
-async function main(): Promise<void> {
+serveUntilParentLeaves('bench platform', async () => {
   if (own > 0) await seedOwn();
   const platform = await startPlatform({
     port: 0,
@@ -73,17 +74,5 @@ async function main(): Promise<void> {
     docsPerPatient: Number(values['docs-per-patient']),
   });
   process.send?.({ type: 'listening', url: platform.url });
-  let stopping = false;
-  const stop = () => {
-    if (stopping) return;
-    stopping = true;
-    void platform.stop().finally(() => process.exit(0));
-  };
-  process.on('SIGTERM', stop);
-  process.on('disconnect', stop);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`bench platform: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  return platform;
 });
