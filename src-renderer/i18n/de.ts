@@ -125,6 +125,8 @@ export const de: Messages = {
     patientsTitle: 'Meine Patienten',
     patientsIntro: 'Die Patienten, deren gemeinsame Patientenakte Sie einsehen dürfen, und warum.',
     noPatients: 'Noch keine zugängliche Akte auf diesem Gerät.',
+    documentCount_one: '{{count}} Dokument',
+    documentCount_other: '{{count}} Dokumente',
     documents: 'Dokumente',
     access: {
       referent: 'Referenzarzt',
@@ -195,6 +197,8 @@ export const de: Messages = {
     closed: 'Akte geschlossen',
     issueCode: 'Anwesenheitscode ausstellen',
     code: 'Code für die Fachkraft: {{code}}',
+    allowed: 'Erlaubt',
+    refused: 'Verweigert',
     accessLog: 'Zugriffsprotokoll',
     unavailable: 'Den Simulator gibt es nur mit der integrierten Plattform.',
   },

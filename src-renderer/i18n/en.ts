@@ -124,6 +124,8 @@ export const en: Messages = {
     patientsTitle: 'My patients',
     patientsIntro: 'The patients whose shared care record you may open, and why.',
     noPatients: 'No accessible record on this device yet.',
+    documentCount_one: '{{count}} document',
+    documentCount_other: '{{count}} documents',
     documents: 'Documents',
     access: {
       referent: 'Referring doctor',
@@ -194,6 +196,8 @@ export const en: Messages = {
     closed: 'DSP closed',
     issueCode: 'Issue a presence code',
     code: 'Code to give to the professional: {{code}}',
+    allowed: 'Allowed',
+    refused: 'Refused',
     accessLog: 'Access log',
     unavailable: 'The simulator exists only with the embedded platform.',
   },

@@ -123,6 +123,8 @@ export const fr = {
     patientsTitle: 'Mes patients',
     patientsIntro: 'Les patients dont vous pouvez consulter le dossier de soins partagé, et pourquoi.',
     noPatients: 'Aucun dossier accessible sur cet appareil pour l’instant.',
+    documentCount_one: '{{count}} document',
+    documentCount_other: '{{count}} documents',
     documents: 'Documents',
     access: {
       referent: 'Médecin référent',
@@ -193,6 +195,8 @@ export const fr = {
     closed: 'DSP fermé',
     issueCode: 'Émettre un code de présence',
     code: 'Code à donner au professionnel : {{code}}',
+    allowed: 'Autorisé',
+    refused: 'Refusé',
     accessLog: 'Journal des accès',
     unavailable: 'Le simulateur n’existe qu’avec la plateforme intégrée.',
   },

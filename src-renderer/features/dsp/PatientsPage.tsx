@@ -33,9 +33,7 @@ export function PatientsPage() {
                 <Table.Td fw={600}>{p.name}</Table.Td>
                 <Table.Td>{p.matricule}</Table.Td>
                 <Table.Td>{p.birthDate}</Table.Td>
-                <Table.Td>
-                  {p.documentCount} {t('dsp.documents').toLowerCase()}
-                </Table.Td>
+                <Table.Td>{t('dsp.documentCount', { count: p.documentCount })}</Table.Td>
                 <Table.Td>
                   <Group gap={4}>
                     {p.access.map((a, i) => (

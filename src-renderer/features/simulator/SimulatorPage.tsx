@@ -209,7 +209,12 @@ export function SimulatorPage() {
                     <Table.Td>
                       <Code>{entry.what}</Code>
                     </Table.Td>
-                    <Table.Td>{entry.outcome}</Table.Td>
+                    {/* BALP outcome codes: 0 success; 4, 8, 12 failures. A description, when present, says more. */}
+                    <Table.Td>
+                      {/^\d+$/.test(entry.outcome)
+                        ? t(entry.outcome === '0' ? 'simulator.allowed' : 'simulator.refused')
+                        : entry.outcome}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
