@@ -77,7 +77,12 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const { epoch, secret } = await prepare(storage, options);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
-    const app = buildHttpServer({ storage, logins, audit, epoch, bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
+    const app = buildHttpServer({
+      storage,
+      logins,
+      audit,
+      epoch,
+      bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
       messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
       presenceCodeTtlSeconds: options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS,
     });

@@ -12,7 +12,11 @@ import type { Principal } from './principal';
 export type Decision = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
 
 const ALLOW: Decision = { allowed: true };
-const needLogin: Decision = { allowed: false, status: 401, reason: 'authentication required: send Authorization: Bearer <access token>' };
+const needLogin: Decision = {
+  allowed: false,
+  status: 401,
+  reason: 'authentication required: send Authorization: Bearer <access token>',
+};
 const deny = (reason: string): Decision => ({ allowed: false, status: 403, reason });
 
 /** Roles without a care mandate may still keep demographics, agenda and directory up to date. */
@@ -48,7 +52,10 @@ function pinnedToSelf(principal: Principal, request: SearchRequest): boolean {
   return request.criteria.some(
     (c) =>
       (c.kind === 'id' && request.resourceType === 'Patient' && c.values.length === 1 && `Patient/${c.values[0]}` === self) ||
-      (c.kind === 'reference' && (c.param === 'patient' || c.param === 'subject') && c.values.length === 1 && c.values[0] === self),
+      (c.kind === 'reference' &&
+        (c.param === 'patient' || c.param === 'subject') &&
+        c.values.length === 1 &&
+        c.values[0] === self),
   );
 }
 
@@ -58,7 +65,9 @@ export function decideSearch(principal: Principal | null, def: ResourceTypeDef, 
   if (principal.role === 'patient') {
     return pinnedToSelf(principal, request)
       ? ALLOW
-      : deny(`a patient may only search their own records (add ${def.type === 'Patient' ? '_id' : 'patient'}=${def.type === 'Patient' ? principal.userRef.slice(8) : principal.userRef})`);
+      : deny(
+          `a patient may only search their own records (add ${def.type === 'Patient' ? '_id' : 'patient'}=${def.type === 'Patient' ? principal.userRef.slice(8) : principal.userRef})`,
+        );
   }
   if (def.category === 'audit') return deny('the access log (AuditEvent) is searchable by the patient it concerns only');
   return ALLOW;
@@ -69,7 +78,9 @@ export function decideWrite(principal: Principal | null, def: ResourceTypeDef, r
   if (!def.clientWritable) return deny(`${def.type} is written by the platform only`);
   if (principal.role === 'patient') {
     if (def.category === 'directory') return deny('patients may not change the professional directory');
-    return patientsOf(def, resource).includes(principal.userRef) ? ALLOW : deny('a patient may only write records about themselves');
+    return patientsOf(def, resource).includes(principal.userRef)
+      ? ALLOW
+      : deny('a patient may only write records about themselves');
   }
   if (def.category === 'patient-data' && !hasCareMandate(principal.role) && !ADMINISTRATIVE_TYPES.has(def.type)) {
     return deny(`role ${principal.role} has no care mandate: it may not write ${def.type}`);

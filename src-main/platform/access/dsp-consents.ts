@@ -45,7 +45,8 @@ export function dspKindOf(consent: fhir4.Resource | null | undefined): DspConsen
   if (!consent || consent.resourceType !== 'Consent') return undefined;
   for (const category of (consent as fhir4.Consent).category ?? []) {
     for (const coding of category.coding ?? []) {
-      if (coding.system === DSP_CONSENT_SYSTEM && DSP_CONSENT_KINDS.includes(coding.code as DspConsentKind)) return coding.code as DspConsentKind;
+      if (coding.system === DSP_CONSENT_SYSTEM && DSP_CONSENT_KINDS.includes(coding.code as DspConsentKind))
+        return coding.code as DspConsentKind;
     }
   }
   return undefined;
@@ -68,7 +69,9 @@ export function dspStateOf(patientRef: string, consents: readonly fhir4.Resource
     else if (kind === 'referent') state.referent = actor;
     else if (kind === 'assistant') state.assistants.push(actor);
     else if (kind === 'trust-circle') {
-      const restricted = (consent.provision?.securityLabel ?? []).some((l) => l.system === CONFIDENTIALITY_SYSTEM && (l.code === 'R' || l.code === 'V'));
+      const restricted = (consent.provision?.securityLabel ?? []).some(
+        (l) => l.system === CONFIDENTIALITY_SYSTEM && (l.code === 'R' || l.code === 'V'),
+      );
       state.trustCircle.set(actor, { includesRestricted: restricted });
     } else if (kind === 'presence-grant') {
       const end = consent.provision?.period?.end;
@@ -88,7 +91,14 @@ export function relationOf(state: DspState, userRef: string): DspRequest['relati
 
 /** Every professional with some tie to the DSP (whose view a rights change may alter). */
 export function relatedUsers(state: DspState): string[] {
-  return [...new Set([...(state.referent ? [state.referent] : []), ...state.trustCircle.keys(), ...state.grants.keys(), ...state.assistants])];
+  return [
+    ...new Set([
+      ...(state.referent ? [state.referent] : []),
+      ...state.trustCircle.keys(),
+      ...state.grants.keys(),
+      ...state.assistants,
+    ]),
+  ];
 }
 
 const RANK: Record<Confidentiality, number> = { N: 0, R: 1, V: 2 };
@@ -144,16 +154,23 @@ export function metadataOnly<T extends fhir4.Resource>(document: T): T {
 }
 
 /** Replaces the document's confidentiality and hidden tags, keeping any other security label. */
-export function withSecurity(document: fhir4.DocumentReference, change: { confidentiality?: Confidentiality; hidden?: boolean }): fhir4.DocumentReference {
+export function withSecurity(
+  document: fhir4.DocumentReference,
+  change: { confidentiality?: Confidentiality; hidden?: boolean },
+): fhir4.DocumentReference {
   let security = document.meta?.security ?? [];
   let securityLabel = document.securityLabel;
   if (change.confidentiality !== undefined) {
-    security = [...security.filter((c) => c.system !== CONFIDENTIALITY_SYSTEM), { system: CONFIDENTIALITY_SYSTEM, code: change.confidentiality }];
+    security = [
+      ...security.filter((c) => c.system !== CONFIDENTIALITY_SYSTEM),
+      { system: CONFIDENTIALITY_SYSTEM, code: change.confidentiality },
+    ];
     securityLabel = [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: change.confidentiality }] }];
   }
   if (change.hidden !== undefined) {
     security = security.filter((c) => !(c.system === DSP_VISIBILITY_SYSTEM && c.code === HIDDEN_CODE));
-    if (change.hidden) security = [...security, { system: DSP_VISIBILITY_SYSTEM, code: HIDDEN_CODE, display: 'hidden by the patient' }];
+    if (change.hidden)
+      security = [...security, { system: DSP_VISIBILITY_SYSTEM, code: HIDDEN_CODE, display: 'hidden by the patient' }];
   }
   return { ...document, meta: { ...document.meta, security }, ...(securityLabel ? { securityLabel } : {}) };
 }
@@ -164,7 +181,10 @@ export function consentId(kind: DspConsentKind, patientId: string, actorRef?: st
   const actor = actorRef ? `-${actorRef.replace(/^[A-Za-z]+\//, '')}` : '';
   const readable = `dsp-${patientId}-${short}${kind === 'referent' ? '' : actor}`;
   if (readable.length <= 64) return readable;
-  return `dsp-${short}-${createHash('sha256').update(`${kind}|${patientId}|${actorRef ?? ''}`).digest('hex').slice(0, 40)}`;
+  return `dsp-${short}-${createHash('sha256')
+    .update(`${kind}|${patientId}|${actorRef ?? ''}`)
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 export function buildConsent(options: {
@@ -193,7 +213,14 @@ export function buildConsent(options: {
         ? {
             actor: [
               {
-                role: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: kind === 'referent' ? 'PPRF' : 'PRCP' }] },
+                role: {
+                  coding: [
+                    {
+                      system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+                      code: kind === 'referent' ? 'PPRF' : 'PRCP',
+                    },
+                  ],
+                },
                 reference: { reference: options.actorRef },
               },
             ],

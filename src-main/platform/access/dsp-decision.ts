@@ -52,7 +52,12 @@ export type DspDecision =
   | { allowed: false; row: number; status: 401 | 403 | 404 | 409; reason: string };
 
 const allow = (row: number, grant: DspGrant): DspDecision => ({ allowed: true, row, grant });
-const refuse = (row: number, status: 401 | 403 | 404 | 409, reason: string): DspDecision => ({ allowed: false, row, status, reason });
+const refuse = (row: number, status: 401 | 403 | 404 | 409, reason: string): DspDecision => ({
+  allowed: false,
+  row,
+  status,
+  reason,
+});
 
 /** Whether a care relationship (rows 7–9) covers a document of this confidentiality. */
 function coversConfidentiality(row: 7 | 8 | 9, level: Confidentiality, request: DspRequest): boolean {
@@ -72,13 +77,15 @@ export function decideDspAccess(request: DspRequest): DspDecision {
     return action === 'read' ? allow(2, 'everything') : allow(2, 'personal-area');
   }
   // 3
-  if (patient.closed) return action === 'read' ? refuse(3, 403, 'DSP closed') : refuse(3, 409, 'DSP closed: nothing can be added');
+  if (patient.closed)
+    return action === 'read' ? refuse(3, 403, 'DSP closed') : refuse(3, 409, 'DSP closed: nothing can be added');
   // 4
   if (!hasCareMandate(principal.role)) {
     return action === 'read' ? allow(4, 'metadata-only') : refuse(4, 403, `the role ${principal.role} has no care mandate`);
   }
   // 5
-  if (document && document.authorRef === principal.userRef) return action === 'read' ? allow(5, 'own-document') : allow(5, 'amend-only');
+  if (document && document.authorRef === principal.userRef)
+    return action === 'read' ? allow(5, 'own-document') : allow(5, 'amend-only');
   // 6: for a read, a hidden document does not exist for anyone but the holder and its author.
   if (document?.hidden && action === 'read') return refuse(6, 404, 'not found');
   // 7–9

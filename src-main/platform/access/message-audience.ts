@@ -92,7 +92,8 @@ export function audienceIndex(def: ResourceTypeDef, resource: fhir4.Resource, pl
     const message = messageOfBinary(resource);
     if (message !== undefined) {
       // Only reachable inside the message's own transaction (service/messaging.ts guardWrite refuses the rest).
-      if (!plan || plan.communicationId !== message) throw new Error(`Binary/${resource.id}: message part written outside its message transaction`);
+      if (!plan || plan.communicationId !== message)
+        throw new Error(`Binary/${resource.id}: message part written outside its message transaction`);
       audience = plan.audience;
     }
   }

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../access/principal';
 
-export type RestInteraction = 'read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update' | 'delete' | 'transaction';
+export type RestInteraction =
+  'read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update' | 'delete' | 'transaction';
 
 export interface AuditFacts {
   principal: Principal | null;
@@ -68,7 +69,15 @@ export function buildAuditEvent(facts: AuditFacts): fhir4.AuditEvent {
     ...(facts.outcomeDescription !== undefined ? { outcomeDesc: facts.outcomeDescription } : {}),
     agent: [
       {
-        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType', code: 'IRCP', display: 'information recipient' }] },
+        type: {
+          coding: [
+            {
+              system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+              code: 'IRCP',
+              display: 'information recipient',
+            },
+          ],
+        },
         ...(facts.principal
           ? {
               who: { reference: facts.principal.userRef, display: facts.principal.name },

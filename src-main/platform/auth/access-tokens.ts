@@ -39,8 +39,10 @@ export class AccessTokens {
       }
       return { userRef: sub, role: role as Role, name, sessionId: sid };
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw unauthorized('Authorization: access token expired; refresh it at /auth/refresh', 'expired');
-      if (error instanceof errors.JOSEError) throw unauthorized('Authorization: access token invalid (bad signature or claims)', 'security');
+      if (error instanceof errors.JWTExpired)
+        throw unauthorized('Authorization: access token expired; refresh it at /auth/refresh', 'expired');
+      if (error instanceof errors.JOSEError)
+        throw unauthorized('Authorization: access token invalid (bad signature or claims)', 'security');
       throw error;
     }
   }

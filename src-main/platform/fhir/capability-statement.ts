@@ -45,19 +45,25 @@ export function capabilityStatement(baseUrl: string): fhir4.CapabilityStatement 
           conditionalCreate: def.clientWritable,
           conditionalUpdate: false,
           conditionalDelete: 'not-supported' as const,
-          searchParam: [...COMMON_SEARCH_PARAMS, ...def.search].map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
+          searchParam: [...COMMON_SEARCH_PARAMS, ...def.search].map((p) => ({
+            name: p.name,
+            type: p.type,
+            documentation: p.documentation,
+          })),
         })),
         interaction: [{ code: 'transaction' as const }],
         operation: [
           {
             name: 'changes',
             definition: 'https://esante.lu/fhir/OperationDefinition/changes',
-            documentation: 'GET /fhir/$changes?cursor=C&_count=N: the sync feed of what the caller may see, in server commit order',
+            documentation:
+              'GET /fhir/$changes?cursor=C&_count=N: the sync feed of what the caller may see, in server commit order',
           },
           {
             name: 'members',
             definition: 'https://esante.lu/fhir/OperationDefinition/Organization-members',
-            documentation: 'GET /fhir/Organization/<id>/$members: the Practitioners a message to this service mailbox reaches (authenticated)',
+            documentation:
+              'GET /fhir/Organization/<id>/$members: the Practitioners a message to this service mailbox reaches (authenticated)',
           },
           {
             name: 'receipt',

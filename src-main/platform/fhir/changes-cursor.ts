@@ -22,7 +22,11 @@ export function encodeCursor(cursor: ChangesCursor): string {
 export function decodeCursor(text: string): ChangesCursor {
   const m = /^[A-Za-z0-9_-]{1,200}$/.test(text) ? DECODED.exec(Buffer.from(text, 'base64url').toString('utf8')) : null;
   if (!m || !Number.isSafeInteger(Number(m[2]))) {
-    throw badRequest('parameter cursor: malformed cursor (send back the next-cursor value exactly as received)', undefined, 'value');
+    throw badRequest(
+      'parameter cursor: malformed cursor (send back the next-cursor value exactly as received)',
+      undefined,
+      'value',
+    );
   }
   return { epoch: m[1]!, sequence: Number(m[2]) };
 }
@@ -33,9 +37,15 @@ export function decodeCursor(text: string): ChangesCursor {
  */
 export function checkCursorIsCurrent(cursor: ChangesCursor, epoch: string, currentSequence: number): void {
   if (cursor.epoch !== epoch) {
-    throw new FhirError(410, { code: 'expired', diagnostics: 'parameter cursor: it belongs to another database epoch; start a new snapshot without a cursor' });
+    throw new FhirError(410, {
+      code: 'expired',
+      diagnostics: 'parameter cursor: it belongs to another database epoch; start a new snapshot without a cursor',
+    });
   }
   if (cursor.sequence > currentSequence) {
-    throw new FhirError(410, { code: 'expired', diagnostics: `parameter cursor: sequence ${cursor.sequence} is beyond the server's (${currentSequence}); start a new snapshot without a cursor` });
+    throw new FhirError(410, {
+      code: 'expired',
+      diagnostics: `parameter cursor: sequence ${cursor.sequence} is beyond the server's (${currentSequence}); start a new snapshot without a cursor`,
+    });
   }
 }

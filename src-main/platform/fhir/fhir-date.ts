@@ -10,8 +10,7 @@ export interface DateRange {
   high: number;
 }
 
-const DATE_TIME =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+const DATE_TIME = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
 
 /** Unbounded ends of a Period. */
 export const DATE_MIN = -8_640_000_000_000_000;
@@ -36,7 +35,11 @@ export function parseFhirDate(text: string): DateRange | null {
   if (hh === undefined) {
     const low = Date.UTC(year, (month ?? 1) - 1, day ?? 1);
     const high =
-      month === undefined ? Date.UTC(year + 1, 0, 1) : day === undefined ? Date.UTC(year, month, 1) : Date.UTC(year, month - 1, day + 1);
+      month === undefined
+        ? Date.UTC(year + 1, 0, 1)
+        : day === undefined
+          ? Date.UTC(year, month, 1)
+          : Date.UTC(year, month - 1, day + 1);
     return { low, high: high - 1 };
   }
   const hour = Number(hh);

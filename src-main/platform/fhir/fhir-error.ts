@@ -61,7 +61,8 @@ export class FhirError extends Error {
   inEntry(index: number, resourceType: string | undefined): FhirError {
     const entry = `Bundle.entry[${index}]`;
     const relocate = (expression: string): string =>
-      resourceType !== undefined && (expression === resourceType || expression.startsWith(`${resourceType}.`) || expression.startsWith(`${resourceType}[`))
+      resourceType !== undefined &&
+      (expression === resourceType || expression.startsWith(`${resourceType}.`) || expression.startsWith(`${resourceType}[`))
         ? `${entry}.resource${expression.slice(resourceType.length)}`
         : `${entry}.${expression}`;
     const issues = this.issues.map((issue) => ({

@@ -91,7 +91,8 @@ function splitValues(param: string, raw: string): string[] {
   if (raw.length === 0) throw badRequest(`search parameter ${param}: empty value`, undefined, 'value');
   // A comma separates OR-ed values; "\," is a literal comma.
   const values = raw.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
-  if (values.some((v) => v.length === 0)) throw badRequest(`search parameter ${param}: empty value in list "${raw}"`, undefined, 'value');
+  if (values.some((v) => v.length === 0))
+    throw badRequest(`search parameter ${param}: empty value in list "${raw}"`, undefined, 'value');
   return values;
 }
 
@@ -100,8 +101,10 @@ function parseToken(param: string, value: string): TokenValue {
   if (bar < 0) return { code: value };
   const system = value.slice(0, bar);
   const code = value.slice(bar + 1);
-  if (code.includes('|')) throw badRequest(`search parameter ${param}: token "${value}" has more than one "|"`, undefined, 'value');
-  if (system === '' && code === '') throw badRequest(`search parameter ${param}: token "|" names neither system nor code`, undefined, 'value');
+  if (code.includes('|'))
+    throw badRequest(`search parameter ${param}: token "${value}" has more than one "|"`, undefined, 'value');
+  if (system === '' && code === '')
+    throw badRequest(`search parameter ${param}: token "|" names neither system nor code`, undefined, 'value');
   return code === '' ? { system } : { system, code };
 }
 
@@ -110,7 +113,11 @@ const DATE_PREFIXES: readonly DatePrefix[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'
 function parseDate(param: string, value: string): DateValue {
   const prefixed = /^[a-z]{2}/.test(value) ? value.slice(0, 2) : undefined;
   if (prefixed !== undefined && !DATE_PREFIXES.includes(prefixed as DatePrefix)) {
-    throw badRequest(`search parameter ${param}: date prefix "${prefixed}" is not supported (use ${DATE_PREFIXES.join(', ')})`, undefined, 'value');
+    throw badRequest(
+      `search parameter ${param}: date prefix "${prefixed}" is not supported (use ${DATE_PREFIXES.join(', ')})`,
+      undefined,
+      'value',
+    );
   }
   const text = prefixed === undefined ? value : value.slice(2);
   const range = parseFhirDate(text);
@@ -122,7 +129,11 @@ function parseReference(def: SearchParamDef, value: string): string {
   const parsed = parseRelativeReference(value);
   if (parsed) {
     if (def.targets && def.targets.length > 0 && !def.targets.includes(parsed.type)) {
-      throw badRequest(`search parameter ${def.name}: ${parsed.type} is not a target of this parameter (${def.targets.join(', ')})`, undefined, 'value');
+      throw badRequest(
+        `search parameter ${def.name}: ${parsed.type} is not a target of this parameter (${def.targets.join(', ')})`,
+        undefined,
+        'value',
+      );
     }
     return `${parsed.type}/${parsed.id}`;
   }
@@ -136,7 +147,11 @@ function parseCriterion(def: SearchParamDef, modifier: string | undefined, raw: 
   const name = def.name;
   const allowed = def.type === 'string' ? ['exact', 'contains'] : [];
   if (modifier !== undefined && !allowed.includes(modifier)) {
-    throw badRequest(`search parameter ${name}: modifier ":${modifier}" is not supported${allowed.length ? ` (use ${allowed.map((m) => ':' + m).join(', ')})` : ''}`, undefined, 'not-supported');
+    throw badRequest(
+      `search parameter ${name}: modifier ":${modifier}" is not supported${allowed.length ? ` (use ${allowed.map((m) => ':' + m).join(', ')})` : ''}`,
+      undefined,
+      'not-supported',
+    );
   }
   const values = splitValues(name, raw);
   if (name === '_id') {
@@ -164,7 +179,8 @@ function parseCriterion(def: SearchParamDef, modifier: string | undefined, raw: 
 function parseCount(raw: string): number {
   if (!/^\d{1,7}$/.test(raw)) throw badRequest(`parameter _count: "${raw}" is not a non-negative integer`, undefined, 'value');
   const count = Number(raw);
-  if (count < 1 || count > MAX_PAGE_SIZE) throw badRequest(`parameter _count: must be between 1 and ${MAX_PAGE_SIZE}`, undefined, 'value');
+  if (count < 1 || count > MAX_PAGE_SIZE)
+    throw badRequest(`parameter _count: must be between 1 and ${MAX_PAGE_SIZE}`, undefined, 'value');
   return count;
 }
 
@@ -172,14 +188,23 @@ function parseSort(raw: string): SearchRequest['sort'] {
   const descending = raw.startsWith('-');
   const key = descending ? raw.slice(1) : raw;
   if (!(SORTABLE as readonly string[]).includes(key)) {
-    throw badRequest(`parameter _sort: "${raw}" is not supported (use ${SORTABLE.map((k) => `${k} or -${k}`).join(', ')})`, undefined, 'not-supported');
+    throw badRequest(
+      `parameter _sort: "${raw}" is not supported (use ${SORTABLE.map((k) => `${k} or -${k}`).join(', ')})`,
+      undefined,
+      'not-supported',
+    );
   }
   return { key: key as SortKey, descending };
 }
 
 /** Parses `query` (as in the URL) for `def`; throws a 400 FhirError naming the offending parameter. */
 export function parseSearch(def: ResourceTypeDef, query: URLSearchParams): SearchRequest {
-  const request: SearchRequest = { resourceType: def.type, criteria: [], sort: { key: '_seq', descending: false }, count: DEFAULT_PAGE_SIZE };
+  const request: SearchRequest = {
+    resourceType: def.type,
+    criteria: [],
+    sort: { key: '_seq', descending: false },
+    count: DEFAULT_PAGE_SIZE,
+  };
   const seenResultParams = new Set<string>();
   for (const [rawName, value] of query) {
     if (RESULT_PARAMS.has(rawName)) {
@@ -195,8 +220,14 @@ export function parseSearch(def: ResourceTypeDef, query: URLSearchParams): Searc
     const modifier = colon < 0 ? undefined : rawName.slice(colon + 1);
     const paramDef = def.search.find((p) => p.name === name) ?? COMMON_SEARCH_PARAMS.find((p) => p.name === name);
     if (!paramDef) {
-      const known = [...COMMON_SEARCH_PARAMS, ...def.search].map((p) => p.name).concat([...RESULT_PARAMS].filter((p) => p !== PAGE_TOKEN_PARAM));
-      throw badRequest(`search parameter "${rawName}" is not supported for ${def.type} (supported: ${known.join(', ')})`, undefined, 'not-supported');
+      const known = [...COMMON_SEARCH_PARAMS, ...def.search]
+        .map((p) => p.name)
+        .concat([...RESULT_PARAMS].filter((p) => p !== PAGE_TOKEN_PARAM));
+      throw badRequest(
+        `search parameter "${rawName}" is not supported for ${def.type} (supported: ${known.join(', ')})`,
+        undefined,
+        'not-supported',
+      );
     }
     request.criteria.push(parseCriterion(paramDef, modifier, value));
   }

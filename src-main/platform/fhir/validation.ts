@@ -31,10 +31,18 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function checkResourceShape(body: unknown, expectedType: string, expression = ''): asserts body is fhir4.FhirResource {
   const where = expression || expectedType;
   if (!isRecord(body)) {
-    throw new FhirError(400, { code: 'structure', diagnostics: `${where}: the body must be a JSON object holding a ${expectedType} resource`, expression: where });
+    throw new FhirError(400, {
+      code: 'structure',
+      diagnostics: `${where}: the body must be a JSON object holding a ${expectedType} resource`,
+      expression: where,
+    });
   }
   if (typeof body.resourceType !== 'string') {
-    throw new FhirError(400, { code: 'required', diagnostics: `${where}.resourceType: required element missing`, expression: `${where}.resourceType` });
+    throw new FhirError(400, {
+      code: 'required',
+      diagnostics: `${where}.resourceType: required element missing`,
+      expression: `${where}.resourceType`,
+    });
   }
   if (body.resourceType !== expectedType) {
     throw new FhirError(400, {
@@ -44,7 +52,11 @@ export function checkResourceShape(body: unknown, expectedType: string, expressi
     });
   }
   if (body.id !== undefined && (typeof body.id !== 'string' || !ID_PATTERN.test(body.id))) {
-    throw new FhirError(400, { code: 'value', diagnostics: `${expectedType}.id: must be 1–64 characters of A-Z a-z 0-9 - .`, expression: `${expectedType}.id` });
+    throw new FhirError(400, {
+      code: 'value',
+      diagnostics: `${expectedType}.id: must be 1–64 characters of A-Z a-z 0-9 - .`,
+      expression: `${expectedType}.id`,
+    });
   }
 }
 
@@ -102,12 +114,20 @@ function matriculeIssues(resource: fhir4.Resource, today: Date): Issue[] {
     if (!isRecord(value) || value.system !== LU_MATRICULE_SYSTEM) continue;
     const at = `${expression}.value`;
     if (typeof value.value !== 'string') {
-      issues.push({ code: 'required', diagnostics: `${at}: required element missing (a matricule identifier needs its value)`, expression: at });
+      issues.push({
+        code: 'required',
+        diagnostics: `${at}: required element missing (a matricule identifier needs its value)`,
+        expression: at,
+      });
       continue;
     }
     const check = checkMatricule(value.value, today);
     if (!check.valid) {
-      issues.push({ code: 'value', diagnostics: `${at}: matricule "${value.value}" is invalid (rule ${check.rule}: ${check.message})`, expression: at });
+      issues.push({
+        code: 'value',
+        diagnostics: `${at}: matricule "${value.value}" is invalid (rule ${check.rule}: ${check.message})`,
+        expression: at,
+      });
     }
   }
   return issues;
@@ -118,7 +138,13 @@ function birthDateIssues(resource: fhir4.Resource): Issue[] {
   if (resource.resourceType !== 'Patient' || birthDate === undefined) return [];
   return /^\d{4}(-\d{2}(-\d{2})?)?$/.test(String(birthDate))
     ? []
-    : [{ code: 'value', diagnostics: `Patient.birthDate: "${String(birthDate)}" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)`, expression: 'Patient.birthDate' }];
+    : [
+        {
+          code: 'value',
+          diagnostics: `Patient.birthDate: "${String(birthDate)}" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)`,
+          expression: 'Patient.birthDate',
+        },
+      ];
 }
 
 function referenceIssues(resource: fhir4.Resource, found: ReferenceToCheck[]): Issue[] {
@@ -127,14 +153,23 @@ function referenceIssues(resource: fhir4.Resource, found: ReferenceToCheck[]): I
   for (const { value, expression } of allReferences(resource, resource.resourceType)) {
     const ref = value as string;
     if (ref.startsWith('#')) {
-      if (!containedIds.has(ref.slice(1))) issues.push({ code: 'invalid', diagnostics: `${expression}: "${ref}" names no contained resource`, expression });
+      if (!containedIds.has(ref.slice(1)))
+        issues.push({ code: 'invalid', diagnostics: `${expression}: "${ref}" names no contained resource`, expression });
       continue;
     }
     const parsed = parseRelativeReference(ref);
     if (!parsed) {
-      issues.push({ code: 'invalid', diagnostics: `${expression}: "${ref}" is not a reference of the form Type/id on this server`, expression });
+      issues.push({
+        code: 'invalid',
+        diagnostics: `${expression}: "${ref}" is not a reference of the form Type/id on this server`,
+        expression,
+      });
     } else if (!isSupportedType(parsed.type)) {
-      issues.push({ code: 'invalid', diagnostics: `${expression}: reference target type ${parsed.type} is not supported`, expression });
+      issues.push({
+        code: 'invalid',
+        diagnostics: `${expression}: reference target type ${parsed.type} is not supported`,
+        expression,
+      });
     } else {
       found.push({ ...parsed, expression });
     }

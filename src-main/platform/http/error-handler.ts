@@ -16,7 +16,10 @@ function clientError(error: FastifyError, request: FastifyRequest, bodyLimit: nu
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return issue('too-costly', `body: larger than the ${request.routeOptions.bodyLimit ?? bodyLimit} bytes accepted`);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return issue('not-supported', `Content-Type: "${String(request.headers['content-type'] ?? '')}" is not supported; send application/fhir+json`);
+      return issue(
+        'not-supported',
+        `Content-Type: "${String(request.headers['content-type'] ?? '')}" is not supported; send application/fhir+json`,
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return issue('structure', 'Content-Length: does not match the body received');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
@@ -37,24 +40,44 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   });
   app.setNotFoundHandler((request, reply) =>
     SUPPORTED_METHODS.includes(request.method)
-      ? sendError(reply, new FhirError(404, { code: 'not-supported', diagnostics: `no such endpoint: ${request.method} ${request.url.split('?')[0]}` }))
-      : sendError(reply, new FhirError(405, { code: 'not-supported', diagnostics: `method ${request.method} is not supported (GET, POST, PUT, DELETE)` }, { Allow: SUPPORTED_METHODS.join(', ') })),
+      ? sendError(
+          reply,
+          new FhirError(404, {
+            code: 'not-supported',
+            diagnostics: `no such endpoint: ${request.method} ${request.url.split('?')[0]}`,
+          }),
+        )
+      : sendError(
+          reply,
+          new FhirError(
+            405,
+            { code: 'not-supported', diagnostics: `method ${request.method} is not supported (GET, POST, PUT, DELETE)` },
+            { Allow: SUPPORTED_METHODS.join(', ') },
+          ),
+        ),
   );
 }
 
 /** JSON bodies: parse errors and prototype-poisoning keys are the client's mistake (400). */
 export function installJsonParsing(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/fhir+json', 'application/json'], { parseAs: 'string', bodyLimit }, (_request, body, done) => {
-    const text = body as string;
-    try {
-      const parsed: unknown = JSON.parse(text, text.includes('__proto__') || text.includes('constructor') ? rejectPoisonedKeys : undefined);
-      done(null, parsed);
-    } catch (error) {
-      const detail = error instanceof FhirError ? error.message : (error as Error).message;
-      done(new FhirError(400, { code: 'structure', diagnostics: `body: not valid JSON (${detail})` }), undefined);
-    }
-  });
+  app.addContentTypeParser(
+    ['application/fhir+json', 'application/json'],
+    { parseAs: 'string', bodyLimit },
+    (_request, body, done) => {
+      const text = body as string;
+      try {
+        const parsed: unknown = JSON.parse(
+          text,
+          text.includes('__proto__') || text.includes('constructor') ? rejectPoisonedKeys : undefined,
+        );
+        done(null, parsed);
+      } catch (error) {
+        const detail = error instanceof FhirError ? error.message : (error as Error).message;
+        done(new FhirError(400, { code: 'structure', diagnostics: `body: not valid JSON (${detail})` }), undefined);
+      }
+    },
+  );
 }
 
 function rejectPoisonedKeys(this: unknown, key: string, value: unknown): unknown {

@@ -19,7 +19,14 @@ import { createResource, deleteResource, updateResource, verifyReferences, type 
 import { listMembers, postReceipt } from '../service/messaging';
 import { runTransaction } from '../service/transaction-bundle';
 import type { AuditFacts } from '../audit/audit-event';
-import { accessLog, expirePresenceGrants, hasExpiredPresenceGrants, redeemPresenceCode, runSimulatorOperation, SIMULATOR_OPERATIONS } from '../service/dsp-simulator';
+import {
+  accessLog,
+  expirePresenceGrants,
+  hasExpiredPresenceGrants,
+  redeemPresenceCode,
+  runSimulatorOperation,
+  SIMULATOR_OPERATIONS,
+} from '../service/dsp-simulator';
 import { isAudited } from '../service/version-writer';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
@@ -45,7 +52,12 @@ function typeDef(type: string): ResourceTypeDef {
 }
 
 function checkId(def: ResourceTypeDef, id: string): string {
-  if (!ID_PATTERN.test(id)) throw badRequest(`${def.type}.id: "${id.slice(0, 70)}" is not a valid id (1–64 of A-Z a-z 0-9 - .)`, `${def.type}.id`, 'value');
+  if (!ID_PATTERN.test(id))
+    throw badRequest(
+      `${def.type}.id: "${id.slice(0, 70)}" is not a valid id (1–64 of A-Z a-z 0-9 - .)`,
+      `${def.type}.id`,
+      'value',
+    );
   return id;
 }
 
@@ -59,7 +71,13 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   });
 
   /** Runs an interaction; a 401/403 on patient data is itself audited (outcome 4) before it is returned. */
-  async function guarded(request: FastifyRequest, def: ResourceTypeDef, interaction: RestInteraction, entity: string | undefined, work: (ctx: RequestContext) => Promise<FhirResponse>): Promise<FhirResponse> {
+  async function guarded(
+    request: FastifyRequest,
+    def: ResourceTypeDef,
+    interaction: RestInteraction,
+    entity: string | undefined,
+    work: (ctx: RequestContext) => Promise<FhirResponse>,
+  ): Promise<FhirResponse> {
     let principal: Principal | null = null;
     try {
       const ctx = await contextOf(request);
@@ -86,7 +104,12 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   }
 
   /** A write: one transaction holding the effect, its audit event and its ledger entry. */
-  async function write(request: FastifyRequest, ctx: RequestContext, target: string, perform: (wctx: WriteContext) => Promise<FhirResponse>): Promise<FhirResponse> {
+  async function write(
+    request: FastifyRequest,
+    ctx: RequestContext,
+    target: string,
+    perform: (wctx: WriteContext) => Promise<FhirResponse>,
+  ): Promise<FhirResponse> {
     const principal = ctx.principal;
     if (!principal) throw unauthorized('authentication required: send Authorization: Bearer <access token>');
     const opHeader = header(request, OPERATION_ID_HEADER);
@@ -96,7 +119,10 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
         : {
             operationId: checkOperationId(opHeader),
             principal: principal.userRef,
-            requestHash: requestHash(request.method, target, request.body, [header(request, 'if-match'), header(request, 'if-none-exist')]),
+            requestHash: requestHash(request.method, target, request.body, [
+              header(request, 'if-match'),
+              header(request, 'if-none-exist'),
+            ]),
           };
     const response = await storage.write((tx) =>
       runOnce(tx, key, async () => {
@@ -110,7 +136,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   }
 
   const written = (result: WriteResult, baseUrl: string): FhirResponse =>
-    result.status === 204 ? { ...versionResponse(204, result.stored, baseUrl), body: null } : versionResponse(result.status, result.stored, baseUrl);
+    result.status === 204
+      ? { ...versionResponse(204, result.stored, baseUrl), body: null }
+      : versionResponse(result.status, result.stored, baseUrl);
 
   app.get('/fhir/metadata', async (request, reply) =>
     sendFhir(reply, { status: 200, headers: {}, body: capabilityStatement(`${request.protocol}://${request.host}/fhir`) }),
@@ -120,8 +148,14 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const ctx = await contextOf(request);
     const principal = ctx.principal;
     // Presence grants run out with time, not with a write: their revocations are recorded at the holder's next pull.
-    if (principal && principal.role !== 'patient' && (await storage.read((tx) => hasExpiredPresenceGrants(tx, principal.userRef, Date.now())))) {
-      await storage.write((tx) => expirePresenceGrants({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }));
+    if (
+      principal &&
+      principal.role !== 'patient' &&
+      (await storage.read((tx) => hasExpiredPresenceGrants(tx, principal.userRef, Date.now())))
+    ) {
+      await storage.write((tx) =>
+        expirePresenceGrants({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }),
+      );
     }
     return sendFhir(reply, await storage.read((tx) => changesFeed(ctx, tx, services.epoch, queryOf(request))));
   });
@@ -143,7 +177,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
       const def = typeDef('Patient');
       const id = checkId(def, request.params.id);
       const response = await guarded(request, def, 'update', `Patient/${id}`, (ctx) =>
-        write(request, ctx, `Patient/${id}/$${operation}`, (wctx) => runSimulatorOperation(wctx, id, operation, request.body, services.presenceCodeTtlSeconds)),
+        write(request, ctx, `Patient/${id}/$${operation}`, (wctx) =>
+          runSimulatorOperation(wctx, id, operation, request.body, services.presenceCodeTtlSeconds),
+        ),
       );
       return sendFhir(reply, response);
     });
@@ -155,10 +191,13 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const query = queryOf(request);
     // Read events are batched: the log shows everything up to this request.
     await audit.flush();
-    return sendFhir(reply, await guarded(request, def, 'read', `Patient/${id}`, (ctx) => {
-      if (!ctx.principal) throw unauthorized('authentication required: the access log is the holder\'s');
-      return storage.read((tx) => accessLog(ctx, tx, id, query));
-    }));
+    return sendFhir(
+      reply,
+      await guarded(request, def, 'read', `Patient/${id}`, (ctx) => {
+        if (!ctx.principal) throw unauthorized("authentication required: the access log is the holder's");
+        return storage.read((tx) => accessLog(ctx, tx, id, query));
+      }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/fhir/Patient/:id/$redeem-presence-code', async (request, reply) => {
@@ -167,7 +206,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const ctx = await contextOf(request);
     const principal = ctx.principal;
     if (!principal) throw unauthorized('authentication required: a presence code is redeemed by a logged-in professional');
-    const outcome = await storage.write((tx) => redeemPresenceCode({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }, id, request.body));
+    const outcome = await storage.write((tx) =>
+      redeemPresenceCode({ ...ctx, principal, tx, pendingReferences: [], now: new Date().toISOString() }, id, request.body),
+    );
     if (outcome instanceof FhirError) throw outcome;
     return sendFhir(reply, outcome);
   });
@@ -175,7 +216,8 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   app.get<{ Params: { id: string } }>('/fhir/Organization/:id/$members', async (request, reply) => {
     const def = typeDef('Organization');
     const id = checkId(def, request.params.id);
-    if (queryOf(request).size > 0) throw badRequest(`parameter "${[...queryOf(request).keys()][0]}" is not supported on $members`, undefined, 'not-supported');
+    if (queryOf(request).size > 0)
+      throw badRequest(`parameter "${[...queryOf(request).keys()][0]}" is not supported on $members`, undefined, 'not-supported');
     const ctx = await contextOf(request);
     return sendFhir(reply, await storage.read((tx) => listMembers(ctx, tx, id)));
   });
@@ -183,21 +225,28 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   app.post<{ Params: { id: string } }>('/fhir/Communication/:id/$receipt', async (request, reply) => {
     const def = typeDef('Communication');
     const id = checkId(def, request.params.id);
-    const response = await guarded(request, def, 'update', `${def.type}/${id}`, (ctx) => write(request, ctx, `${def.type}/${id}/$receipt`, (wctx) => postReceipt(wctx, id, request.body)));
+    const response = await guarded(request, def, 'update', `${def.type}/${id}`, (ctx) =>
+      write(request, ctx, `${def.type}/${id}/$receipt`, (wctx) => postReceipt(wctx, id, request.body)),
+    );
     return sendFhir(reply, response);
   });
 
   app.get<{ Params: TypeParams }>('/fhir/:type', async (request, reply) => {
     const def = typeDef(request.params.type);
     const query = queryOf(request);
-    return sendFhir(reply, await guarded(request, def, 'search-type', undefined, (ctx) => storage.read((tx) => searchResources(ctx, tx, def, query))));
+    return sendFhir(
+      reply,
+      await guarded(request, def, 'search-type', undefined, (ctx) => storage.read((tx) => searchResources(ctx, tx, def, query))),
+    );
   });
 
   app.post<{ Params: TypeParams }>('/fhir/:type', async (request, reply) => {
     const def = typeDef(request.params.type);
     const ifNoneExist = header(request, 'if-none-exist');
     const response = await guarded(request, def, 'create', undefined, (ctx) =>
-      write(request, ctx, def.type, async (wctx) => written(await createResource(wctx, def, request.body, ifNoneExist !== undefined ? { ifNoneExist } : {}), ctx.baseUrl)),
+      write(request, ctx, def.type, async (wctx) =>
+        written(await createResource(wctx, def, request.body, ifNoneExist !== undefined ? { ifNoneExist } : {}), ctx.baseUrl),
+      ),
     );
     return sendFhir(reply, response);
   });
@@ -205,8 +254,12 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   app.get<{ Params: InstanceParams }>('/fhir/:type/:id', async (request, reply) => {
     const def = typeDef(request.params.type);
     const id = checkId(def, request.params.id);
-    if (queryOf(request).size > 0) throw badRequest(`parameter "${[...queryOf(request).keys()][0]}" is not supported on read`, undefined, 'not-supported');
-    return sendFhir(reply, await guarded(request, def, 'read', `${def.type}/${id}`, (ctx) => storage.read((tx) => readResource(ctx, tx, def, id))));
+    if (queryOf(request).size > 0)
+      throw badRequest(`parameter "${[...queryOf(request).keys()][0]}" is not supported on read`, undefined, 'not-supported');
+    return sendFhir(
+      reply,
+      await guarded(request, def, 'read', `${def.type}/${id}`, (ctx) => storage.read((tx) => readResource(ctx, tx, def, id))),
+    );
   });
 
   app.put<{ Params: InstanceParams }>('/fhir/:type/:id', async (request, reply) => {
@@ -214,7 +267,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const id = checkId(def, request.params.id);
     const ifMatch = header(request, 'if-match');
     const response = await guarded(request, def, 'update', `${def.type}/${id}`, (ctx) =>
-      write(request, ctx, `${def.type}/${id}`, async (wctx) => written(await updateResource(wctx, def, id, request.body, ifMatch), ctx.baseUrl)),
+      write(request, ctx, `${def.type}/${id}`, async (wctx) =>
+        written(await updateResource(wctx, def, id, request.body, ifMatch), ctx.baseUrl),
+      ),
     );
     return sendFhir(reply, response);
   });
@@ -224,7 +279,9 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const id = checkId(def, request.params.id);
     const ifMatch = header(request, 'if-match');
     const response = await guarded(request, def, 'delete', `${def.type}/${id}`, (ctx) =>
-      write(request, ctx, `${def.type}/${id}`, async (wctx) => written(await deleteResource(wctx, def, id, ifMatch), ctx.baseUrl)),
+      write(request, ctx, `${def.type}/${id}`, async (wctx) =>
+        written(await deleteResource(wctx, def, id, ifMatch), ctx.baseUrl),
+      ),
     );
     return sendFhir(reply, response);
   });
@@ -233,12 +290,22 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const def = typeDef(request.params.type);
     const id = checkId(def, request.params.id);
     const query = queryOf(request);
-    return sendFhir(reply, await guarded(request, def, 'history-instance', `${def.type}/${id}`, (ctx) => storage.read((tx) => instanceHistory(ctx, tx, def, id, query))));
+    return sendFhir(
+      reply,
+      await guarded(request, def, 'history-instance', `${def.type}/${id}`, (ctx) =>
+        storage.read((tx) => instanceHistory(ctx, tx, def, id, query)),
+      ),
+    );
   });
 
   app.get<{ Params: VersionParams }>('/fhir/:type/:id/_history/:vid', async (request, reply) => {
     const def = typeDef(request.params.type);
     const id = checkId(def, request.params.id);
-    return sendFhir(reply, await guarded(request, def, 'vread', `${def.type}/${id}`, (ctx) => storage.read((tx) => readResource(ctx, tx, def, id, request.params.vid))));
+    return sendFhir(
+      reply,
+      await guarded(request, def, 'vread', `${def.type}/${id}`, (ctx) =>
+        storage.read((tx) => readResource(ctx, tx, def, id, request.params.vid)),
+      ),
+    );
   });
 }

@@ -27,7 +27,11 @@ function changeEntry(row: StoredVersion, baseUrl: string): fhir4.BundleEntry {
     fullUrl: `${baseUrl}/${url}`,
     ...(row.resource ? { resource: row.resource } : {}),
     request: { method: row.deleted ? 'DELETE' : 'PUT', url },
-    response: { status: row.deleted ? '204' : row.versionId === 1 ? '201' : '200', etag: etagOf(row.versionId), lastModified: row.lastUpdated },
+    response: {
+      status: row.deleted ? '204' : row.versionId === 1 ? '201' : '200',
+      etag: etagOf(row.versionId),
+      lastModified: row.lastUpdated,
+    },
   };
 }
 
@@ -38,15 +42,31 @@ function auditPage(ctx: RequestContext, rows: StoredVersion[]): void {
   for (const row of rows) {
     const def = resourceTypeDef(row.type);
     if (def?.category === 'patient-data' && row.resource) for (const p of patientsOf(def, row.resource)) patients.add(p);
-    if (row.resource && (row.type === 'Communication' || (row.type === 'Binary' && messageOfBinary(row.resource) !== undefined))) {
+    if (
+      row.resource &&
+      (row.type === 'Communication' || (row.type === 'Binary' && messageOfBinary(row.resource) !== undefined))
+    ) {
       messages.push(`${row.type}/${row.id}/_history/${row.versionId}`);
     }
   }
   if ((patients.size === 0 && messages.length === 0) || !ctx.principal) return;
-  ctx.audit.enqueue({ principal: ctx.principal, interaction: 'history-instance', outcome: '0', entities: messages, patients: [...patients], query: '$changes', recorded: new Date().toISOString() });
+  ctx.audit.enqueue({
+    principal: ctx.principal,
+    interaction: 'history-instance',
+    outcome: '0',
+    entities: messages,
+    patients: [...patients],
+    query: '$changes',
+    recorded: new Date().toISOString(),
+  });
 }
 
-export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: string, query: URLSearchParams): Promise<FhirResponse> {
+export async function changesFeed(
+  ctx: RequestContext,
+  tx: StorageTx,
+  epoch: string,
+  query: URLSearchParams,
+): Promise<FhirResponse> {
   if (!ctx.principal) throw unauthorized('authentication required: $changes is the feed of what the caller may see');
   let after = 0;
   let count = DEFAULT_CHANGES_PAGE;
@@ -60,10 +80,15 @@ export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: str
       checkCursorIsCurrent(cursor, epoch, current);
       after = cursor.sequence;
     } else if (name === '_count') {
-      if (!/^[1-9][0-9]{0,6}$/.test(value) || Number(value) > MAX_CHANGES_PAGE) throw badRequest(`parameter _count: must be between 1 and ${MAX_CHANGES_PAGE}`, undefined, 'value');
+      if (!/^[1-9][0-9]{0,6}$/.test(value) || Number(value) > MAX_CHANGES_PAGE)
+        throw badRequest(`parameter _count: must be between 1 and ${MAX_CHANGES_PAGE}`, undefined, 'value');
       count = Number(value);
     } else {
-      throw badRequest(`parameter "${name}" is not supported by $changes (supported: cursor, _count)`, undefined, 'not-supported');
+      throw badRequest(
+        `parameter "${name}" is not supported by $changes (supported: cursor, _count)`,
+        undefined,
+        'not-supported',
+      );
     }
   }
   const page = await tx.changes(changeScope(ctx.principal, await dspPatientsOf(tx, ctx.principal)), after, count);
@@ -74,7 +99,17 @@ export async function changesFeed(ctx: RequestContext, tx: StorageTx, epoch: str
   const others = page.rows.filter((row) => !isDspType(row.type));
   auditPage(ctx, others);
   // DSP documents pass the decision table one by one (audited there); refused ones are left out.
-  const visible = new Map((await dspFilter(ctx, tx, page.rows.filter((row) => isDspType(row.type)), '$changes', 'history-instance')).map((row) => [row.seq, row]));
+  const visible = new Map(
+    (
+      await dspFilter(
+        ctx,
+        tx,
+        page.rows.filter((row) => isDspType(row.type)),
+        '$changes',
+        'history-instance',
+      )
+    ).map((row) => [row.seq, row]),
+  );
   const rows = page.rows.flatMap((row) => (!isDspType(row.type) ? [row] : visible.has(row.seq) ? [visible.get(row.seq)!] : []));
   // Rights gained and lost since the cursor (a fresh snapshot already holds exactly what is visible).
   const dspChanges = after > 0 ? await tx.dspChanges(ctx.principal.userRef, after, upTo) : [];
@@ -110,7 +145,13 @@ function revocationEntry(change: DspChange, current: StoredVersion | undefined, 
       ...(current ? { etag: etagOf(current.versionId), lastModified: current.lastUpdated } : {}),
       outcome: {
         resourceType: 'OperationOutcome',
-        issue: [{ severity: 'information', code: 'suppressed', diagnostics: `revoked: ${url} is no longer visible to you in this DSP; delete your copy` }],
+        issue: [
+          {
+            severity: 'information',
+            code: 'suppressed',
+            diagnostics: `revoked: ${url} is no longer visible to you in this DSP; delete your copy`,
+          },
+        ],
       },
     },
   };
@@ -120,8 +161,16 @@ function revocationEntry(change: DspChange, current: StoredVersion | undefined, 
  * Merges the user's DSP grants and revocations into the page in commit order: a revocation becomes a
  * DELETE entry; a grant re-sends the current version if the user may still see it.
  */
-async function mergeDspChanges(ctx: RequestContext, tx: StorageTx, rows: StoredVersion[], changes: DspChange[]): Promise<fhir4.BundleEntry[]> {
-  const items: Array<{ seq: number; entry: fhir4.BundleEntry }> = rows.map((row) => ({ seq: row.seq, entry: changeEntry(row, ctx.baseUrl) }));
+async function mergeDspChanges(
+  ctx: RequestContext,
+  tx: StorageTx,
+  rows: StoredVersion[],
+  changes: DspChange[],
+): Promise<fhir4.BundleEntry[]> {
+  const items: Array<{ seq: number; entry: fhir4.BundleEntry }> = rows.map((row) => ({
+    seq: row.seq,
+    entry: changeEntry(row, ctx.baseUrl),
+  }));
   const gate = new DspGate(tx, ctx.principal);
   const inPage = new Set(rows.map((row) => `${row.type}/${row.id}`));
   for (const change of changes) {
@@ -140,5 +189,8 @@ async function mergeDspChanges(ctx: RequestContext, tx: StorageTx, rows: StoredV
     items.push({ seq: change.seq, entry: changeEntry(shown, ctx.baseUrl) });
   }
   // Stable: a row and the changes recorded with it keep their order (the row first).
-  return items.map((item, index) => ({ ...item, index })).sort((a, b) => a.seq - b.seq || a.index - b.index).map((item) => item.entry);
+  return items
+    .map((item, index) => ({ ...item, index }))
+    .sort((a, b) => a.seq - b.seq || a.index - b.index)
+    .map((item) => item.entry);
 }

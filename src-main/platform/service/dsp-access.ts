@@ -57,7 +57,9 @@ export async function loadDspState(tx: StorageTx, patientRef: string): Promise<D
 /** The user who wrote the document: its creator, or (seeded by the platform) its first Practitioner author. */
 export function authorOf(stored: StoredVersion): string {
   if (stored.createdBy !== SYSTEM_AUTHOR) return stored.createdBy;
-  const author = (stored.resource as fhir4.DocumentReference | null)?.author?.find((a) => a.reference?.startsWith('Practitioner/'))?.reference;
+  const author = (stored.resource as fhir4.DocumentReference | null)?.author?.find((a) =>
+    a.reference?.startsWith('Practitioner/'),
+  )?.reference;
   return author ?? SYSTEM_AUTHOR;
 }
 
@@ -101,16 +103,30 @@ export class DspGate {
     return doc?.resource ? doc : 'orphan';
   }
 
-  async decide(action: DspAction, patientRef: string, document: StoredVersion | undefined, principal = this.principal, now = this.now): Promise<DspDecision> {
+  async decide(
+    action: DspAction,
+    patientRef: string,
+    document: StoredVersion | undefined,
+    principal = this.principal,
+    now = this.now,
+  ): Promise<DspDecision> {
     const state = await this.state(patientRef);
     return decideDspAccess({
       action,
       principal,
       patient: { ref: patientRef, assistants: state.assistants, closed: state.closed },
       ...(document?.resource
-        ? { document: { authorRef: authorOf(document), hidden: isHidden(document.resource), confidentiality: confidentialityOf(document.resource) } }
+        ? {
+            document: {
+              authorRef: authorOf(document),
+              hidden: isHidden(document.resource),
+              confidentiality: confidentialityOf(document.resource),
+            },
+          }
         : {}),
-      relation: principal ? relationOf(state, principal.userRef) : { referent: false, trustCircle: null, presenceGrantUntil: null },
+      relation: principal
+        ? relationOf(state, principal.userRef)
+        : { referent: false, trustCircle: null, presenceGrantUntil: null },
       now,
     });
   }
@@ -126,10 +142,19 @@ export class DspGate {
 }
 
 export function decisionText(decision: DspDecision): string {
-  return decision.allowed ? `DSP rule ${decision.row}: allowed (${decision.grant})` : `DSP rule ${decision.row}: ${decision.reason}`;
+  return decision.allowed
+    ? `DSP rule ${decision.row}: allowed (${decision.grant})`
+    : `DSP rule ${decision.row}: ${decision.reason}`;
 }
 
-export function dspAuditFacts(principal: Principal | null, interaction: RestInteraction, decision: DspDecision, patients: string[], entities: string[], query?: string): AuditFacts {
+export function dspAuditFacts(
+  principal: Principal | null,
+  interaction: RestInteraction,
+  decision: DspDecision,
+  patients: string[],
+  entities: string[],
+  query?: string,
+): AuditFacts {
   return {
     principal,
     interaction,
@@ -149,7 +174,10 @@ export function dspRefusal(decision: Extract<DspDecision, { allowed: false }>, e
       ? new FhirError(404, { code: 'not-found', diagnostics: `${entity}: not found` })
       : new FhirError(
           decision.status,
-          { code: decision.status === 401 ? 'login' : decision.status === 409 ? 'conflict' : 'forbidden', diagnostics: `${entity}: ${decision.reason} (DSP rule ${decision.row})` },
+          {
+            code: decision.status === 401 ? 'login' : decision.status === 409 ? 'conflict' : 'forbidden',
+            diagnostics: `${entity}: ${decision.reason} (DSP rule ${decision.row})`,
+          },
           decision.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="esante"' } : {},
         );
   error.auditFacts = facts;
@@ -162,7 +190,14 @@ async function documentsOfPatient(tx: StorageTx, patientRef: string): Promise<St
   return searchAll(tx, DOCUMENT, { patient: patientRef });
 }
 
-async function visibleTo(gate: DspGate, tx: StorageTx, patientRef: string, documents: StoredVersion[], users: string[], nowOf: (user: string) => Date): Promise<Map<string, Set<string>>> {
+async function visibleTo(
+  gate: DspGate,
+  tx: StorageTx,
+  patientRef: string,
+  documents: StoredVersion[],
+  users: string[],
+  nowOf: (user: string) => Date,
+): Promise<Map<string, Set<string>>> {
   const visible = new Map<string, Set<string>>();
   for (const user of users) {
     const role = ((await tx.roleOf(user)) ?? 'specialist') as Role;
@@ -196,7 +231,13 @@ export async function withDspTransitions(
   const gateAfter = new DspGate(tx, null, now);
   const stateAfter = await gateAfter.state(patientRef);
   const docsAfter = await documentsOfPatient(tx, patientRef);
-  const users = [...new Set([...relatedUsers(stateBefore), ...relatedUsers(stateAfter), ...docsAfter.map(authorOf).filter((a) => a !== SYSTEM_AUTHOR)])];
+  const users = [
+    ...new Set([
+      ...relatedUsers(stateBefore),
+      ...relatedUsers(stateAfter),
+      ...docsAfter.map(authorOf).filter((a) => a !== SYSTEM_AUTHOR),
+    ]),
+  ];
   const visibleBefore = await visibleTo(gateBefore, tx, patientRef, docsBefore, users, (u) => options.before?.(u) ?? now);
   const visibleAfter = await visibleTo(gateAfter, tx, patientRef, docsAfter, users, () => now);
   const byId = new Map(docsAfter.map((d) => [d.id, d]));
@@ -205,7 +246,8 @@ export async function withDspTransitions(
   const add = (user: string, id: string, kind: 'revoke' | 'grant') => {
     rows.push({ seq: written.seq, principal: user, type: 'DocumentReference', id, kind });
     const doc = byId.get(id);
-    for (const binary of doc?.resource ? binariesOfDocument(doc.resource) : []) rows.push({ seq: written.seq, principal: user, type: 'Binary', id: binary, kind });
+    for (const binary of doc?.resource ? binariesOfDocument(doc.resource) : [])
+      rows.push({ seq: written.seq, principal: user, type: 'Binary', id: binary, kind });
   };
   for (const user of users) {
     const before = visibleBefore.get(user) ?? new Set<string>();

@@ -9,7 +9,15 @@
 import { createHash, randomInt } from 'node:crypto';
 import { CONFIDENTIALITY_LEVELS, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { hasCareMandate } from '../../../src-shared/domain/roles';
-import { buildConsent, consentId, confidentialityOf, isHidden, patientOfDocument, withSecurity, type DspConsentKind } from '../access/dsp-consents';
+import {
+  buildConsent,
+  consentId,
+  confidentialityOf,
+  isHidden,
+  patientOfDocument,
+  withSecurity,
+  type DspConsentKind,
+} from '../access/dsp-consents';
 import { badRequest, FhirError, forbidden, notFound } from '../fhir/fhir-error';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
@@ -57,7 +65,8 @@ function bodyOf(body: unknown): Json {
 
 function practitionerParam(body: Json): string {
   const value = body.practitioner;
-  if (typeof value !== 'string') throw badRequest('practitioner: required, e.g. "Practitioner/demo-gp"', 'practitioner', 'required');
+  if (typeof value !== 'string')
+    throw badRequest('practitioner: required, e.g. "Practitioner/demo-gp"', 'practitioner', 'required');
   const m = /^Practitioner\/([A-Za-z0-9\-.]{1,64})$/.exec(value);
   if (!m) throw badRequest(`practitioner: "${value.slice(0, 80)}" is not a reference Practitioner/<id>`, 'practitioner', 'value');
   return value;
@@ -67,7 +76,8 @@ function documentParam(body: Json): string {
   const value = body.document;
   if (typeof value !== 'string') throw badRequest('document: required, e.g. "DocumentReference/<id>"', 'document', 'required');
   const id = value.startsWith('DocumentReference/') ? value.slice('DocumentReference/'.length) : value;
-  if (!ID_PATTERN.test(id)) throw badRequest(`document: "${value.slice(0, 80)}" is not a reference DocumentReference/<id>`, 'document', 'value');
+  if (!ID_PATTERN.test(id))
+    throw badRequest(`document: "${value.slice(0, 80)}" is not a reference DocumentReference/<id>`, 'document', 'value');
   return id;
 }
 
@@ -83,12 +93,20 @@ export async function requireHolder(ctx: RequestContext, tx: StorageTx, patientI
 
 async function existingPractitioner(tx: StorageTx, ref: string): Promise<void> {
   if ((await tx.existing('Practitioner', [ref.slice('Practitioner/'.length)])).size === 0) {
-    throw new FhirError(422, { code: 'not-found', diagnostics: `practitioner: ${ref} does not exist in the directory`, expression: 'practitioner' });
+    throw new FhirError(422, {
+      code: 'not-found',
+      diagnostics: `practitioner: ${ref} does not exist in the directory`,
+      expression: 'practitioner',
+    });
   }
 }
 
 /** Writes the next version of a resource on the caller's behalf (validated, indexed, audited). */
-async function writeVersion(ctx: WriteContext, resource: fhir4.FhirResource & { id: string }, current: StoredVersion | undefined): Promise<StoredVersion> {
+async function writeVersion(
+  ctx: WriteContext,
+  resource: fhir4.FhirResource & { id: string },
+  current: StoredVersion | undefined,
+): Promise<StoredVersion> {
   const def = resourceTypeDef(resource.resourceType)!;
   const versionId = (current?.versionId ?? 0) + 1;
   const stamped = stamp(resource, resource.id, versionId, ctx.now);
@@ -110,24 +128,48 @@ async function putConsent(
   if (!options.active && !current?.resource) throw notFound(`Consent/${id}: no such right to revoke`);
   const previous = current?.resource as fhir4.Consent | undefined;
   const actorRef = options.actorRef ?? previous?.provision?.actor?.[0]?.reference?.reference;
-  const next = buildConsent({ id, kind, patientRef, active: options.active, ...(actorRef ? { actorRef } : {}), ...(options.restricted ? { restricted: true } : {}), ...(options.period ? { period: options.period } : {}), dateTime: ctx.now });
-  if (previous && JSON.stringify({ ...previous, meta: undefined, dateTime: undefined }) === JSON.stringify({ ...next, meta: undefined, dateTime: undefined })) {
+  const next = buildConsent({
+    id,
+    kind,
+    patientRef,
+    active: options.active,
+    ...(actorRef ? { actorRef } : {}),
+    ...(options.restricted ? { restricted: true } : {}),
+    ...(options.period ? { period: options.period } : {}),
+    dateTime: ctx.now,
+  });
+  if (
+    previous &&
+    JSON.stringify({ ...previous, meta: undefined, dateTime: undefined }) ===
+      JSON.stringify({ ...next, meta: undefined, dateTime: undefined })
+  ) {
     return versionResponse(200, current!, ctx.baseUrl);
   }
-  const stored = await withDspTransitions(ctx.tx, patientRef, () => writeVersion(ctx, next as fhir4.Consent & { id: string }, current));
+  const stored = await withDspTransitions(ctx.tx, patientRef, () =>
+    writeVersion(ctx, next as fhir4.Consent & { id: string }, current),
+  );
   return versionResponse(current ? 200 : 201, stored, ctx.baseUrl);
 }
 
 async function patientDocument(ctx: WriteContext, patientRef: string, id: string): Promise<StoredVersion> {
   const current = await ctx.tx.current('DocumentReference', id);
-  if (!current?.resource || patientOfDocument(current.resource) !== patientRef) throw notFound(`DocumentReference/${id}: not found in the DSP of ${patientRef}`);
+  if (!current?.resource || patientOfDocument(current.resource) !== patientRef)
+    throw notFound(`DocumentReference/${id}: not found in the DSP of ${patientRef}`);
   return current;
 }
 
-async function relabel(ctx: WriteContext, patientRef: string, id: string, change: { hidden?: boolean; confidentiality?: Confidentiality }): Promise<FhirResponse> {
+async function relabel(
+  ctx: WriteContext,
+  patientRef: string,
+  id: string,
+  change: { hidden?: boolean; confidentiality?: Confidentiality },
+): Promise<FhirResponse> {
   const current = await patientDocument(ctx, patientRef, id);
   const doc = current.resource as fhir4.DocumentReference;
-  if ((change.hidden === undefined || isHidden(doc) === change.hidden) && (change.confidentiality === undefined || confidentialityOf(doc) === change.confidentiality)) {
+  if (
+    (change.hidden === undefined || isHidden(doc) === change.hidden) &&
+    (change.confidentiality === undefined || confidentialityOf(doc) === change.confidentiality)
+  ) {
     return versionResponse(200, current, ctx.baseUrl);
   }
   const next = withSecurity(doc, change) as fhir4.DocumentReference & { id: string };
@@ -138,7 +180,13 @@ async function relabel(ctx: WriteContext, patientRef: string, id: string, change
 const hashCode = (patientRef: string, code: string) => createHash('sha256').update(`${patientRef}|${code}`).digest('hex');
 
 /** `POST /fhir/Patient/<id>/$<operation>` of the patient simulator, inside one write transaction. */
-export async function runSimulatorOperation(ctx: WriteContext, patientId: string, operation: SimulatorOperation, rawBody: unknown, presenceCodeTtlSeconds: number): Promise<FhirResponse> {
+export async function runSimulatorOperation(
+  ctx: WriteContext,
+  patientId: string,
+  operation: SimulatorOperation,
+  rawBody: unknown,
+  presenceCodeTtlSeconds: number,
+): Promise<FhirResponse> {
   const patientRef = await requireHolder(ctx, ctx.tx, patientId);
   if ((await ctx.tx.existing('Patient', [patientId])).size === 0) throw notFound(`Patient/${patientId}: not found`);
   const body = bodyOf(rawBody);
@@ -152,9 +200,14 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
       return putConsent(ctx, patientRef, 'referent', { active: false });
     case 'add-to-trust-circle': {
       const practitioner = practitionerParam(body);
-      if (body.restricted !== undefined && typeof body.restricted !== 'boolean') throw badRequest('restricted: must be true or false', 'restricted', 'value');
+      if (body.restricted !== undefined && typeof body.restricted !== 'boolean')
+        throw badRequest('restricted: must be true or false', 'restricted', 'value');
       await existingPractitioner(ctx.tx, practitioner);
-      return putConsent(ctx, patientRef, 'trust-circle', { active: true, actorRef: practitioner, restricted: body.restricted === true });
+      return putConsent(ctx, patientRef, 'trust-circle', {
+        active: true,
+        actorRef: practitioner,
+        restricted: body.restricted === true,
+      });
     }
     case 'remove-from-trust-circle':
       return putConsent(ctx, patientRef, 'trust-circle', { active: false, actorRef: practitionerParam(body) });
@@ -165,7 +218,11 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
     case 'set-confidentiality': {
       const level = body.confidentiality;
       if (!CONFIDENTIALITY_LEVELS.includes(level as Confidentiality)) {
-        throw badRequest(`confidentiality: ${JSON.stringify(level ?? null)} is not a level (N, R, V)`, 'confidentiality', level === undefined ? 'required' : 'value');
+        throw badRequest(
+          `confidentiality: ${JSON.stringify(level ?? null)} is not a level (N, R, V)`,
+          'confidentiality',
+          level === undefined ? 'required' : 'value',
+        );
       }
       return relabel(ctx, patientRef, documentParam(body), { confidentiality: level as Confidentiality });
     }
@@ -185,7 +242,11 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
     case 'issue-presence-code': {
       const ttl = body.ttlSeconds ?? presenceCodeTtlSeconds;
       if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_PRESENCE_CODE_TTL_SECONDS) {
-        throw badRequest(`ttlSeconds: must be a whole number of seconds between 1 and ${MAX_PRESENCE_CODE_TTL_SECONDS}`, 'ttlSeconds', 'value');
+        throw badRequest(
+          `ttlSeconds: must be a whole number of seconds between 1 and ${MAX_PRESENCE_CODE_TTL_SECONDS}`,
+          'ttlSeconds',
+          'value',
+        );
       }
       const code = String(randomInt(0, 100_000_000)).padStart(8, '0');
       const expiresAt = Date.parse(ctx.now) + ttl * 1000;
@@ -220,25 +281,40 @@ export async function runSimulatorOperation(ctx: WriteContext, patientId: string
  * locked for a while (429 with Retry-After). Returns the error instead of throwing it so the
  * failure count commits.
  */
-export async function redeemPresenceCode(ctx: WriteContext, patientId: string, rawBody: unknown): Promise<FhirResponse | FhirError> {
+export async function redeemPresenceCode(
+  ctx: WriteContext,
+  patientId: string,
+  rawBody: unknown,
+): Promise<FhirResponse | FhirError> {
   const principal = ctx.principal;
   if (principal.role === 'patient' || !hasCareMandate(principal.role)) {
     return forbidden(`presence code: only a professional with a care mandate may redeem one (role ${principal.role})`);
   }
   const body = bodyOf(rawBody);
-  if (typeof body.code !== 'string' || !/^[0-9]{1,16}$/.test(body.code)) return badRequest('code: required, the digits the patient gave', 'code', body.code === undefined ? 'required' : 'value');
+  if (typeof body.code !== 'string' || !/^[0-9]{1,16}$/.test(body.code))
+    return badRequest('code: required, the digits the patient gave', 'code', body.code === undefined ? 'required' : 'value');
   const patientRef = `Patient/${patientId}`;
   const now = Date.parse(ctx.now);
   const throttle = await ctx.tx.presenceThrottle(patientRef);
   if (throttle.lockedUntil > now) {
     const seconds = Math.max(1, Math.ceil((throttle.lockedUntil - now) / 1000));
-    return new FhirError(429, { code: 'throttled', diagnostics: `code: locked after ${MAX_PRESENCE_CODE_FAILURES} wrong tries for ${patientRef}; retry in ${seconds} s` }, { 'Retry-After': String(seconds) });
+    return new FhirError(
+      429,
+      {
+        code: 'throttled',
+        diagnostics: `code: locked after ${MAX_PRESENCE_CODE_FAILURES} wrong tries for ${patientRef}; retry in ${seconds} s`,
+      },
+      { 'Retry-After': String(seconds) },
+    );
   }
   const hash = hashCode(patientRef, body.code);
   const record = await ctx.tx.presenceCode(hash);
   if (!record || record.used || record.expiresAt <= now || record.patient !== patientRef) {
     const failures = throttle.failures + 1;
-    await ctx.tx.setPresenceThrottle(patientRef, { failures, lockedUntil: failures >= MAX_PRESENCE_CODE_FAILURES ? now + PRESENCE_LOCKOUT_MS : 0 });
+    await ctx.tx.setPresenceThrottle(patientRef, {
+      failures,
+      lockedUntil: failures >= MAX_PRESENCE_CODE_FAILURES ? now + PRESENCE_LOCKOUT_MS : 0,
+    });
     await ctx.audit.recordInTransaction(ctx.tx, {
       principal,
       interaction: 'update',
@@ -250,17 +326,31 @@ export async function redeemPresenceCode(ctx: WriteContext, patientId: string, r
     });
     const error = forbidden(`code: wrong, already used or expired for ${patientRef}`);
     return failures >= MAX_PRESENCE_CODE_FAILURES
-      ? new FhirError(429, { code: 'throttled', diagnostics: `code: locked after ${MAX_PRESENCE_CODE_FAILURES} wrong tries for ${patientRef}; retry in ${PRESENCE_LOCKOUT_MS / 1000} s` }, { 'Retry-After': String(PRESENCE_LOCKOUT_MS / 1000) })
+      ? new FhirError(
+          429,
+          {
+            code: 'throttled',
+            diagnostics: `code: locked after ${MAX_PRESENCE_CODE_FAILURES} wrong tries for ${patientRef}; retry in ${PRESENCE_LOCKOUT_MS / 1000} s`,
+          },
+          { 'Retry-After': String(PRESENCE_LOCKOUT_MS / 1000) },
+        )
       : error;
   }
   await ctx.tx.markPresenceCodeUsed(hash);
   await ctx.tx.setPresenceThrottle(patientRef, { failures: 0, lockedUntil: 0 });
-  return putConsent(ctx, patientRef, 'presence-grant', { active: true, actorRef: principal.userRef, period: { start: ctx.now, end: new Date(record.expiresAt).toISOString() } });
+  return putConsent(ctx, patientRef, 'presence-grant', {
+    active: true,
+    actorRef: principal.userRef,
+    period: { start: ctx.now, end: new Date(record.expiresAt).toISOString() },
+  });
 }
 
 /** Presence grants of this professional past their end, still active: closed now (with their revocations). */
 export async function expirePresenceGrants(ctx: WriteContext): Promise<number> {
-  const request = parseSearch(CONSENT, new URLSearchParams({ actor: ctx.principal.userRef, status: 'active', _count: String(MAX_PAGE_SIZE) }));
+  const request = parseSearch(
+    CONSENT,
+    new URLSearchParams({ actor: ctx.principal.userRef, status: 'active', _count: String(MAX_PAGE_SIZE) }),
+  );
   const page = await ctx.tx.search(request, await ctx.tx.currentSequence());
   let expired = 0;
   for (const row of page.rows) {
@@ -270,7 +360,9 @@ export async function expirePresenceGrants(ctx: WriteContext): Promise<number> {
     if (!consent || !isGrant || end === undefined || Date.parse(end) > Date.parse(ctx.now)) continue;
     const patientRef = consent.patient!.reference!;
     const next = { ...consent, status: 'inactive' as const, dateTime: ctx.now } as fhir4.Consent & { id: string };
-    await withDspTransitions(ctx.tx, patientRef, () => writeVersion(ctx, next, row), { before: () => new Date(Date.parse(end) - 1) });
+    await withDspTransitions(ctx.tx, patientRef, () => writeVersion(ctx, next, row), {
+      before: () => new Date(Date.parse(end) - 1),
+    });
     expired++;
   }
   return expired;
@@ -283,22 +375,39 @@ export async function hasExpiredPresenceGrants(tx: StorageTx, userRef: string, n
   return page.rows.some((row) => {
     const consent = row.resource as fhir4.Consent | null;
     const end = consent?.provision?.period?.end;
-    return consent?.category?.some((c) => c.coding?.some((k) => k.code === 'presence-grant')) === true && end !== undefined && Date.parse(end) <= now;
+    return (
+      consent?.category?.some((c) => c.coding?.some((k) => k.code === 'presence-grant')) === true &&
+      end !== undefined &&
+      Date.parse(end) <= now
+    );
   });
 }
 
 /** `GET /fhir/Patient/<id>/$access-log[?_count=N]`: the AuditEvents about this patient, newest first (holder only). */
-export async function accessLog(ctx: RequestContext, tx: StorageTx, patientId: string, query: URLSearchParams): Promise<FhirResponse> {
+export async function accessLog(
+  ctx: RequestContext,
+  tx: StorageTx,
+  patientId: string,
+  query: URLSearchParams,
+): Promise<FhirResponse> {
   const patientRef = await requireHolder(ctx, tx, patientId);
-  for (const name of query.keys()) if (name !== '_count') throw badRequest(`parameter "${name}" is not supported on $access-log (supported: _count)`, undefined, 'not-supported');
-  const request = parseSearch(AUDIT, new URLSearchParams({ patient: patientRef, _sort: '-_lastUpdated', _count: query.get('_count') ?? String(MAX_PAGE_SIZE) }));
+  for (const name of query.keys())
+    if (name !== '_count')
+      throw badRequest(`parameter "${name}" is not supported on $access-log (supported: _count)`, undefined, 'not-supported');
+  const request = parseSearch(
+    AUDIT,
+    new URLSearchParams({ patient: patientRef, _sort: '-_lastUpdated', _count: query.get('_count') ?? String(MAX_PAGE_SIZE) }),
+  );
   const page = await tx.search(request, await tx.currentSequence());
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
     link: [{ relation: 'self', url: `${ctx.baseUrl}/Patient/${patientId}/$access-log` }],
-    entry: page.rows.map((row) => ({ fullUrl: `${ctx.baseUrl}/AuditEvent/${row.id}`, resource: row.resource!, search: { mode: 'match' as const } })),
+    entry: page.rows.map((row) => ({
+      fullUrl: `${ctx.baseUrl}/AuditEvent/${row.id}`,
+      resource: row.resource!,
+      search: { mode: 'match' as const },
+    })),
   };
   return { status: 200, headers: {}, body: bundle };
 }
-

@@ -35,19 +35,38 @@ export function requestHash(method: string, target: string, body: unknown, condi
 }
 
 export function checkOperationId(value: string, where: string = OPERATION_ID_HEADER): string {
-  if (!OPERATION_ID_PATTERN.test(value)) throw badRequest(`${where}: "${value.slice(0, 40)}" is not a valid operation id (8–128 of A-Z a-z 0-9 . _ : -)`, undefined, 'value');
+  if (!OPERATION_ID_PATTERN.test(value))
+    throw badRequest(
+      `${where}: "${value.slice(0, 40)}" is not a valid operation id (8–128 of A-Z a-z 0-9 . _ : -)`,
+      undefined,
+      'value',
+    );
   return value;
 }
 
 /** Runs `execute` once per operation id; must be called inside the write transaction of the effect. */
-export async function runOnce(tx: StorageTx, key: OperationKey | undefined, execute: () => Promise<FhirResponse>, where: string = OPERATION_ID_HEADER): Promise<FhirResponse & { replayed: boolean }> {
+export async function runOnce(
+  tx: StorageTx,
+  key: OperationKey | undefined,
+  execute: () => Promise<FhirResponse>,
+  where: string = OPERATION_ID_HEADER,
+): Promise<FhirResponse & { replayed: boolean }> {
   if (!key) return { ...(await execute()), replayed: false };
   const recorded = await tx.findOperation(key.operationId);
   if (recorded) {
     if (recorded.requestHash !== key.requestHash || recorded.principal !== key.principal) {
-      throw unprocessable(`${where}: operation id "${key.operationId}" was already used for a different request (reuse an id only to replay the same write)`, undefined, 'duplicate');
+      throw unprocessable(
+        `${where}: operation id "${key.operationId}" was already used for a different request (reuse an id only to replay the same write)`,
+        undefined,
+        'duplicate',
+      );
     }
-    return { status: recorded.status, headers: recorded.headers, body: recorded.body === null ? null : JSON.parse(recorded.body), replayed: true };
+    return {
+      status: recorded.status,
+      headers: recorded.headers,
+      body: recorded.body === null ? null : JSON.parse(recorded.body),
+      replayed: true,
+    };
   }
   const response = await execute();
   if (response.status >= 200 && response.status < 300) {

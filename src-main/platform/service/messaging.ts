@@ -40,14 +40,17 @@ export interface MessageEntryView {
   resource: unknown;
 }
 
-const PGP_BINARY = (resource: unknown): boolean => isRecord(resource) && (messageOfBinary(resource as unknown as fhir4.Resource) !== undefined || resource.contentType === 'application/pgp-encrypted');
+const PGP_BINARY = (resource: unknown): boolean =>
+  isRecord(resource) &&
+  (messageOfBinary(resource as unknown as fhir4.Resource) !== undefined || resource.contentType === 'application/pgp-encrypted');
 
 /** True when a transaction entry is part of a message (and the whole transaction must be one). */
 function isMessageEntry(entry: MessageEntryView): boolean {
   return entry.type === 'Communication' || (entry.type === 'Binary' && PGP_BINARY(entry.resource));
 }
 
-const located = (error: unknown, entry: MessageEntryView): unknown => (error instanceof FhirError ? error.inEntry(entry.index, entry.type) : error);
+const located = (error: unknown, entry: MessageEntryView): unknown =>
+  error instanceof FhirError ? error.inEntry(entry.index, entry.type) : error;
 
 // ── Service mailboxes ──
 
@@ -56,13 +59,17 @@ const MAX_MEMBERS = 1000;
 
 /** Practitioners holding an active PractitionerRole at the organisation (sorted, existing only). */
 export async function membersOf(tx: StorageTx, organizationId: string): Promise<string[]> {
-  const request = parseSearch(PRACTITIONER_ROLE, new URLSearchParams({ organization: `Organization/${organizationId}`, _count: String(MAX_MEMBERS) }));
+  const request = parseSearch(
+    PRACTITIONER_ROLE,
+    new URLSearchParams({ organization: `Organization/${organizationId}`, _count: String(MAX_MEMBERS) }),
+  );
   const page = await tx.search(request, await tx.currentSequence());
   const ids = new Set<string>();
   for (const row of page.rows) {
     const role = row.resource as fhir4.PractitionerRole | null;
     const ref = role?.practitioner?.reference;
-    if (role && role.active !== false && typeof ref === 'string' && ref.startsWith('Practitioner/')) ids.add(ref.slice('Practitioner/'.length));
+    if (role && role.active !== false && typeof ref === 'string' && ref.startsWith('Practitioner/'))
+      ids.add(ref.slice('Practitioner/'.length));
   }
   const existing = await tx.existing('Practitioner', [...ids]);
   return [...existing].sort().map((id) => `Practitioner/${id}`);
@@ -78,7 +85,8 @@ export async function listMembers(ctx: RequestContext, tx: StorageTx, organizati
   const entries: fhir4.BundleEntry[] = [];
   for (const ref of members) {
     const stored = await tx.current('Practitioner', ref.slice('Practitioner/'.length));
-    if (stored?.resource) entries.push({ fullUrl: `${ctx.baseUrl}/${ref}`, resource: stored.resource, search: { mode: 'match' } });
+    if (stored?.resource)
+      entries.push({ fullUrl: `${ctx.baseUrl}/${ref}`, resource: stored.resource, search: { mode: 'match' } });
   }
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
@@ -92,20 +100,32 @@ export async function listMembers(ctx: RequestContext, tx: StorageTx, organizati
 
 // ── Sending ──
 
-async function effectiveRecipients(tx: StorageTx, sender: string, recipients: Array<{ reference: string; expression: string }>): Promise<string[]> {
+async function effectiveRecipients(
+  tx: StorageTx,
+  sender: string,
+  recipients: Array<{ reference: string; expression: string }>,
+): Promise<string[]> {
   const effective: string[] = [];
   for (const { reference, expression } of recipients) {
     const [type, id] = reference.split('/') as [string, string];
     if ((await tx.existing(type, [id])).size === 0) {
-      throw unprocessable(`${expression}.reference: ${reference} does not exist in the directory`, `${expression}.reference`, 'not-found');
+      throw unprocessable(
+        `${expression}.reference: ${reference} does not exist in the directory`,
+        `${expression}.reference`,
+        'not-found',
+      );
     }
     const reached = type === 'Organization' ? await membersOf(tx, id) : [reference];
     if (reached.length === 0) {
-      throw unprocessable(`${expression}.reference: ${reference} has no members (no Practitioner holds an active PractitionerRole there)`, `${expression}.reference`);
+      throw unprocessable(
+        `${expression}.reference: ${reference} has no members (no Practitioner holds an active PractitionerRole there)`,
+        `${expression}.reference`,
+      );
     }
     for (const ref of reached) if (ref !== sender && !effective.includes(ref)) effective.push(ref);
   }
-  if (effective.length === 0) throw unprocessable('Communication.recipient: the message reaches nobody but its sender', 'Communication.recipient');
+  if (effective.length === 0)
+    throw unprocessable('Communication.recipient: the message reaches nobody but its sender', 'Communication.recipient');
   return effective;
 }
 
@@ -114,20 +134,34 @@ async function effectiveRecipients(tx: StorageTx, sender: string, recipients: Ar
  * stores it (delivery status "sent" for every effective recipient). Undefined when the transaction
  * holds no message. Nothing is written here, so a refusal leaves the database untouched.
  */
-export async function planMessage(ctx: WriteContext, entries: MessageEntryView[]): Promise<{ plan: MessagePlan; envelope: fhir4.Communication } | undefined> {
+export async function planMessage(
+  ctx: WriteContext,
+  entries: MessageEntryView[],
+): Promise<{ plan: MessagePlan; envelope: fhir4.Communication } | undefined> {
   if (!entries.some(isMessageEntry)) return undefined;
   const envelopes = entries.filter((e) => e.type === 'Communication');
   if (envelopes.length !== 1) {
-    throw badRequest(`Bundle.entry: a message transaction holds exactly one Communication (found ${envelopes.length})`, 'Bundle.entry', 'invalid');
+    throw badRequest(
+      `Bundle.entry: a message transaction holds exactly one Communication (found ${envelopes.length})`,
+      'Bundle.entry',
+      'invalid',
+    );
   }
   const envelopeEntry = envelopes[0]!;
   for (const entry of entries) {
     const at = `Bundle.entry[${entry.index}]`;
     if (entry.method !== 'PUT') {
-      throw badRequest(`${at}.request.method: a message is sent with PUT ${entry.type}/<client-chosen id> for each of its resources (got ${entry.method})`, `${at}.request.method`, 'not-supported');
+      throw badRequest(
+        `${at}.request.method: a message is sent with PUT ${entry.type}/<client-chosen id> for each of its resources (got ${entry.method})`,
+        `${at}.request.method`,
+        'not-supported',
+      );
     }
     if (entry.type !== 'Communication' && entry.type !== 'Binary') {
-      throw badRequest(`${at}.request.url: a message transaction holds only its Communication and its encrypted Binary parts (not ${entry.type})`, `${at}.request.url`);
+      throw badRequest(
+        `${at}.request.url: a message transaction holds only its Communication and its encrypted Binary parts (not ${entry.type})`,
+        `${at}.request.url`,
+      );
     }
   }
   const principal = ctx.principal;
@@ -144,7 +178,11 @@ export async function planMessage(ctx: WriteContext, entries: MessageEntryView[]
     }
     shape = checkEnvelope(envelopeEntry.resource);
     if (shape.sender !== principal.userRef) {
-      throw new FhirError(403, { code: 'forbidden', diagnostics: `Communication.sender: must be the caller (${principal.userRef}); a message is sent in one's own name only`, expression: 'Communication.sender' });
+      throw new FhirError(403, {
+        code: 'forbidden',
+        diagnostics: `Communication.sender: must be the caller (${principal.userRef}); a message is sent in one's own name only`,
+        expression: 'Communication.sender',
+      });
     }
     if (await ctx.tx.current('Communication', communicationId)) {
       throw new FhirError(409, {
@@ -160,27 +198,49 @@ export async function planMessage(ctx: WriteContext, entries: MessageEntryView[]
   const sizes = new Map<string, number>();
   for (const entry of binaries) {
     try {
-      if (!isRecord(entry.resource) || entry.resource.resourceType !== 'Binary') throw badRequest('Binary.resourceType: expected a Binary', 'Binary.resourceType');
-      if (entry.resource.id !== entry.id) throw badRequest(`Binary.id: must be "${entry.id}", the id of the request URL`, 'Binary.id');
+      if (!isRecord(entry.resource) || entry.resource.resourceType !== 'Binary')
+        throw badRequest('Binary.resourceType: expected a Binary', 'Binary.resourceType');
+      if (entry.resource.id !== entry.id)
+        throw badRequest(`Binary.id: must be "${entry.id}", the id of the request URL`, 'Binary.id');
       sizes.set(entry.id, checkEncryptedPart(entry.resource, communicationId));
-      if (await ctx.tx.current('Binary', entry.id)) throw new FhirError(409, { code: 'conflict', diagnostics: `Binary/${entry.id}: already exists — an encrypted part is written once, with its message` });
+      if (await ctx.tx.current('Binary', entry.id))
+        throw new FhirError(409, {
+          code: 'conflict',
+          diagnostics: `Binary/${entry.id}: already exists — an encrypted part is written once, with its message`,
+        });
     } catch (error) {
       throw located(error, entry);
     }
     if (!shape.parts.some((p) => p.binaryId === entry.id)) {
-      throw unprocessable(`Bundle.entry[${entry.index}]: Binary/${entry.id} is no part of Communication.payload (every encrypted part is named there)`, `Bundle.entry[${entry.index}]`);
+      throw unprocessable(
+        `Bundle.entry[${entry.index}]: Binary/${entry.id} is no part of Communication.payload (every encrypted part is named there)`,
+        `Bundle.entry[${entry.index}]`,
+      );
     }
   }
   try {
     for (const part of shape.parts) {
       const size = sizes.get(part.binaryId);
-      if (size === undefined) throw unprocessable(`${part.expression}.url: Binary/${part.binaryId} is not written in this transaction`, `${part.expression}.url`);
-      if (size !== part.size) throw unprocessable(`${part.expression}.size: ${part.size}, but Binary/${part.binaryId} holds ${size} bytes of ciphertext`, `${part.expression}.size`, 'value');
+      if (size === undefined)
+        throw unprocessable(
+          `${part.expression}.url: Binary/${part.binaryId} is not written in this transaction`,
+          `${part.expression}.url`,
+        );
+      if (size !== part.size)
+        throw unprocessable(
+          `${part.expression}.size: ${part.size}, but Binary/${part.binaryId} holds ${size} bytes of ciphertext`,
+          `${part.expression}.size`,
+          'value',
+        );
     }
-    if (shape.parts.length > MAX_ATTACHMENTS + 1) throw unprocessable('Communication.payload: too many parts', 'Communication.payload', 'too-costly');
+    if (shape.parts.length > MAX_ATTACHMENTS + 1)
+      throw unprocessable('Communication.payload: too many parts', 'Communication.payload', 'too-costly');
     const recipients = await effectiveRecipients(ctx.tx, principal.userRef, shape.recipients);
     const delivery: DeliveryEntry[] = recipients.map((recipient) => ({ recipient, status: 'sent', at: ctx.now }));
-    const envelope = { ...(envelopeEntry.resource as unknown as fhir4.Communication), extension: delivery.map(deliveryExtension) };
+    const envelope = {
+      ...(envelopeEntry.resource as unknown as fhir4.Communication),
+      extension: delivery.map(deliveryExtension),
+    };
     return {
       plan: { communicationId, audience: [principal.userRef, ...recipients], binaryIds: new Set(sizes.keys()) },
       envelope,
@@ -209,7 +269,12 @@ async function canSee(tx: StorageTx, principal: string | undefined, stored: Stor
  * write runs: envelopes and encrypted parts are written by their message transaction only, and a
  * published key by its owner only.
  */
-export async function guardWrite(ctx: WriteContext, def: ResourceTypeDef, id: string | undefined, body: Json | undefined): Promise<void> {
+export async function guardWrite(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  id: string | undefined,
+  body: Json | undefined,
+): Promise<void> {
   const plan = ctx.message;
   if (def.type === 'Communication') {
     if (plan && id === plan.communicationId && body !== undefined) return;
@@ -219,10 +284,17 @@ export async function guardWrite(ctx: WriteContext, def: ResourceTypeDef, id: st
     const current = id === undefined ? undefined : await ctx.tx.current('Binary', id);
     if (current?.resource && messageOfBinary(current.resource) !== undefined) {
       if (!(await canSee(ctx.tx, ctx.principal.userRef, current))) throw notFound(`Binary/${id}: not found`);
-      throw new FhirError(405, { code: 'not-supported', diagnostics: `Binary/${id}: an encrypted message part is never changed — ${NEVER_CHANGED}` }, { Allow: 'GET' });
+      throw new FhirError(
+        405,
+        { code: 'not-supported', diagnostics: `Binary/${id}: an encrypted message part is never changed — ${NEVER_CHANGED}` },
+        { Allow: 'GET' },
+      );
     }
     if (body !== undefined && PGP_BINARY(body) && !(plan && id !== undefined && plan.binaryIds.has(id))) {
-      throw unprocessable(`Binary.securityContext: an encrypted message part is written only in its message's transaction — ${NEVER_CHANGED}`, 'Binary.securityContext');
+      throw unprocessable(
+        `Binary.securityContext: an encrypted message part is written only in its message's transaction — ${NEVER_CHANGED}`,
+        'Binary.securityContext',
+      );
     }
     return;
   }
@@ -239,23 +311,34 @@ export async function guardWrite(ctx: WriteContext, def: ResourceTypeDef, id: st
 // ── Reading ──
 
 /** A message resource the caller is not in the audience of does not exist for them (404, no hint). */
-export async function enforceAudience(ctx: RequestContext, tx: StorageTx, stored: StoredVersion, latest: fhir4.Resource | null = stored.resource): Promise<void> {
+export async function enforceAudience(
+  ctx: RequestContext,
+  tx: StorageTx,
+  stored: StoredVersion,
+  latest: fhir4.Resource | null = stored.resource,
+): Promise<void> {
   if (stored.type !== 'Communication' && stored.type !== 'Binary') return;
   if (!latest) return;
-  if (!(await canSee(tx, ctx.principal?.userRef, { ...stored, resource: latest as fhir4.FhirResource }))) throw notFound(`${stored.type}/${stored.id}: not found`);
+  if (!(await canSee(tx, ctx.principal?.userRef, { ...stored, resource: latest as fhir4.FhirResource })))
+    throw notFound(`${stored.type}/${stored.id}: not found`);
 }
 
 // ── Receipts ──
 
 function receiptStatus(body: unknown): 'delivered' | 'read' {
-  if (!isRecord(body) || body.resourceType !== 'Parameters') throw badRequest('Parameters.resourceType: $receipt expects a Parameters resource', 'Parameters.resourceType');
+  if (!isRecord(body) || body.resourceType !== 'Parameters')
+    throw badRequest('Parameters.resourceType: $receipt expects a Parameters resource', 'Parameters.resourceType');
   const parameters = Array.isArray(body.parameter) ? body.parameter : [];
   if (parameters.length !== 1 || !isRecord(parameters[0]) || parameters[0].name !== 'status') {
     throw badRequest('Parameters.parameter: exactly one parameter, named "status"', 'Parameters.parameter', 'required');
   }
   const status = parameters[0].valueCode;
   if (status !== 'delivered' && status !== 'read') {
-    throw badRequest(`Parameters.parameter[0].valueCode: ${JSON.stringify(status ?? null)} is not a receipt status (delivered, read)`, 'Parameters.parameter[0].valueCode', 'value');
+    throw badRequest(
+      `Parameters.parameter[0].valueCode: ${JSON.stringify(status ?? null)} is not a receipt status (delivered, read)`,
+      'Parameters.parameter[0].valueCode',
+      'value',
+    );
   }
   return status;
 }
@@ -279,7 +362,9 @@ export async function postReceipt(ctx: WriteContext, id: string, body: unknown):
   if (DELIVERY_RANK[status] <= DELIVERY_RANK[entries[mine]!.status]) return versionResponse(200, current, ctx.baseUrl);
   // The caller's entry moves forwards in place; every other recipient's stays as it was.
   const extension = ((current.resource as fhir4.Communication).extension ?? []).map((ext) =>
-    deliveryEntries({ resourceType: 'Communication', extension: [ext] } as fhir4.Resource)[0]?.recipient === caller ? deliveryExtension({ recipient: caller, status, at: ctx.now }) : ext,
+    deliveryEntries({ resourceType: 'Communication', extension: [ext] } as fhir4.Resource)[0]?.recipient === caller
+      ? deliveryExtension({ recipient: caller, status, at: ctx.now })
+      : ext,
   );
   const next = { ...(current.resource as fhir4.Communication), extension };
   const versionId = current.versionId + 1;

@@ -22,7 +22,13 @@ import { DspGate, dspAuditFacts, dspRefusal, isDspType } from './dsp-access';
  * The DSP decision for reading a DocumentReference or a document's Binary (undefined: the DSP rules
  * do not apply). Refusals throw with their audit facts; an allowed read is audited here.
  */
-async function dspRead(ctx: RequestContext, tx: StorageTx, stored: StoredVersion, interaction: RestInteraction, entities: string[]): Promise<DspDecision | undefined> {
+async function dspRead(
+  ctx: RequestContext,
+  tx: StorageTx,
+  stored: StoredVersion,
+  interaction: RestInteraction,
+  entities: string[],
+): Promise<DspDecision | undefined> {
   if (!isDspType(stored.type)) return undefined;
   const gate = new DspGate(tx, ctx.principal);
   const dsp = await gate.decideRead(stored);
@@ -43,10 +49,17 @@ const shown = (resource: fhir4.FhirResource | null, decision: DspDecision | unde
   resource && decision?.allowed && decision.grant === 'metadata-only' ? metadataOnly(resource) : resource;
 
 export function enforce(decision: Decision): void {
-  if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
+  if (!decision.allowed)
+    throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
 }
 
-function auditRead(ctx: RequestContext, def: ResourceTypeDef, interaction: RestInteraction, rows: StoredVersion[], query?: string): void {
+function auditRead(
+  ctx: RequestContext,
+  def: ResourceTypeDef,
+  interaction: RestInteraction,
+  rows: StoredVersion[],
+  query?: string,
+): void {
   // The access log is not itself logged on every look, or reading it would grow it without end.
   if (!isAudited(def)) return;
   const patients = new Set<string>();
@@ -64,10 +77,20 @@ function auditRead(ctx: RequestContext, def: ResourceTypeDef, interaction: RestI
 }
 
 function gone(stored: StoredVersion): FhirError {
-  return new FhirError(410, { code: 'deleted', diagnostics: `${stored.type}/${stored.id}: deleted (version ${stored.versionId})` }, { ETag: etagOf(stored.versionId) });
+  return new FhirError(
+    410,
+    { code: 'deleted', diagnostics: `${stored.type}/${stored.id}: deleted (version ${stored.versionId})` },
+    { ETag: etagOf(stored.versionId) },
+  );
 }
 
-export async function readResource(ctx: RequestContext, tx: StorageTx, def: ResourceTypeDef, id: string, versionId?: string): Promise<FhirResponse> {
+export async function readResource(
+  ctx: RequestContext,
+  tx: StorageTx,
+  def: ResourceTypeDef,
+  id: string,
+  versionId?: string,
+): Promise<FhirResponse> {
   if (!ctx.principal && isDspType(def.type)) {
     // 401 whether or not the document exists, but a DSP document's log records the attempt (rule 1).
     const current = await tx.current(def.type, id);
@@ -84,7 +107,12 @@ export async function readResource(ctx: RequestContext, tx: StorageTx, def: Reso
   if (!stored) throw notFound(`${def.type}/${id}${versionId !== undefined ? `/_history/${versionId}` : ''}: not found`);
   if (stored.deleted) throw gone(stored);
   // A message outside the caller's audience does not exist for them (checked before anything else says otherwise).
-  await enforceAudience(ctx, tx, stored, versionId === undefined ? stored.resource : ((await tx.current(def.type, id))?.resource ?? stored.resource));
+  await enforceAudience(
+    ctx,
+    tx,
+    stored,
+    versionId === undefined ? stored.resource : ((await tx.current(def.type, id))?.resource ?? stored.resource),
+  );
   const interaction = versionId === undefined ? 'read' : 'vread';
   const dsp = await dspRead(ctx, tx, stored, interaction, [`${stored.type}/${stored.id}/_history/${stored.versionId}`]);
   if (!dsp) {
@@ -102,18 +130,30 @@ function historyEntry(stored: StoredVersion, baseUrl: string): fhir4.BundleEntry
     fullUrl: `${baseUrl}/${url}`,
     ...(stored.resource ? { resource: stored.resource } : {}),
     request: { method: stored.deleted ? 'DELETE' : stored.versionId === 1 ? 'POST' : 'PUT', url },
-    response: { status: stored.deleted ? '204' : stored.versionId === 1 ? '201' : '200', etag: etagOf(stored.versionId), lastModified: stored.lastUpdated },
+    response: {
+      status: stored.deleted ? '204' : stored.versionId === 1 ? '201' : '200',
+      etag: etagOf(stored.versionId),
+      lastModified: stored.lastUpdated,
+    },
   };
 }
 
 const MAX_HISTORY = 1000;
 
-export async function instanceHistory(ctx: RequestContext, tx: StorageTx, def: ResourceTypeDef, id: string, query: URLSearchParams): Promise<FhirResponse> {
+export async function instanceHistory(
+  ctx: RequestContext,
+  tx: StorageTx,
+  def: ResourceTypeDef,
+  id: string,
+  query: URLSearchParams,
+): Promise<FhirResponse> {
   enforce(decideRead(ctx.principal, def, null));
   let count = MAX_HISTORY;
   for (const [name, value] of query) {
-    if (name !== '_count') throw badRequest(`parameter "${name}" is not supported on _history (supported: _count)`, undefined, 'not-supported');
-    if (!/^[1-9][0-9]{0,3}$/.test(value) || Number(value) > MAX_HISTORY) throw badRequest(`parameter _count: must be between 1 and ${MAX_HISTORY}`);
+    if (name !== '_count')
+      throw badRequest(`parameter "${name}" is not supported on _history (supported: _count)`, undefined, 'not-supported');
+    if (!/^[1-9][0-9]{0,3}$/.test(value) || Number(value) > MAX_HISTORY)
+      throw badRequest(`parameter _count: must be between 1 and ${MAX_HISTORY}`);
     count = Number(value);
   }
   const versions = await tx.history(def.type, id, count);
@@ -121,7 +161,15 @@ export async function instanceHistory(ctx: RequestContext, tx: StorageTx, def: R
   const latestContent = versions.find((v) => v.resource)?.resource ?? null;
   await enforceAudience(ctx, tx, versions[0]!, latestContent);
   const withContent = versions.filter((v) => v.resource);
-  const dsp = withContent[0] ? await dspRead(ctx, tx, withContent[0], 'history-instance', withContent.map((r) => `${r.type}/${r.id}/_history/${r.versionId}`)) : undefined;
+  const dsp = withContent[0]
+    ? await dspRead(
+        ctx,
+        tx,
+        withContent[0],
+        'history-instance',
+        withContent.map((r) => `${r.type}/${r.id}/_history/${r.versionId}`),
+      )
+    : undefined;
   if (!dsp) {
     enforce(decideRead(ctx.principal, def, latestContent));
     auditRead(ctx, def, 'history-instance', withContent);
@@ -144,16 +192,27 @@ function pageLink(ctx: RequestContext, def: ResourceTypeDef, query: URLSearchPar
 }
 
 /** Search with keyset paging over a snapshot: the `next` link pins the commit sequence of page 1. */
-export async function searchResources(ctx: RequestContext, tx: StorageTx, def: ResourceTypeDef, query: URLSearchParams): Promise<FhirResponse> {
+export async function searchResources(
+  ctx: RequestContext,
+  tx: StorageTx,
+  def: ResourceTypeDef,
+  query: URLSearchParams,
+): Promise<FhirResponse> {
   const request: SearchRequest = parseSearch(def, query);
   enforce(decideSearch(ctx.principal, def, request));
   // Messages: only those the caller sent or received (a Binary without an audience is no message part).
   if ((def.type === 'Communication' || def.type === 'Binary') && ctx.principal) {
-    request.criteria.push({ kind: 'audience', param: AUDIENCE_PARAM, principal: ctx.principal.userRef, everyRowHasOne: def.type === 'Communication' });
+    request.criteria.push({
+      kind: 'audience',
+      param: AUDIENCE_PARAM,
+      principal: ctx.principal.userRef,
+      everyRowHasOne: def.type === 'Communication',
+    });
   }
   const current = await tx.currentSequence();
   const snapshot = request.page?.snapshot ?? current;
-  if (snapshot > current) throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');
+  if (snapshot > current)
+    throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');
   const page = await tx.search(request, snapshot);
   const last = page.rows[page.rows.length - 1];
   const rows = isDspType(def.type) ? await dspFilter(ctx, tx, page.rows, `${def.type}?${query.toString()}`) : page.rows;
@@ -165,10 +224,14 @@ export async function searchResources(ctx: RequestContext, tx: StorageTx, def: R
     resourceType: 'Bundle',
     type: 'searchset',
     link: [
-      { relation: 'self', url: pageLink(ctx, def, query, request.page ? query.get(PAGE_TOKEN_PARAM) ?? undefined : undefined) },
+      { relation: 'self', url: pageLink(ctx, def, query, request.page ? (query.get(PAGE_TOKEN_PARAM) ?? undefined) : undefined) },
       ...(next !== undefined ? [{ relation: 'next', url: pageLink(ctx, def, query, next) }] : []),
     ],
-    entry: rows.map((row) => ({ fullUrl: `${ctx.baseUrl}/${row.type}/${row.id}`, resource: row.resource!, search: { mode: 'match' as const } })),
+    entry: rows.map((row) => ({
+      fullUrl: `${ctx.baseUrl}/${row.type}/${row.id}`,
+      resource: row.resource!,
+      search: { mode: 'match' as const },
+    })),
   };
   return { status: 200, headers: {}, body: bundle };
 }
@@ -177,7 +240,13 @@ export async function searchResources(ctx: RequestContext, tx: StorageTx, def: R
  * Search results of DSP types through the decision table: refused documents are silently left out,
  * metadata-only ones lose their content. One AuditEvent for what was shown, one for what was left out.
  */
-export async function dspFilter(ctx: RequestContext, tx: StorageTx, rows: StoredVersion[], query: string, interaction: RestInteraction = 'search-type'): Promise<StoredVersion[]> {
+export async function dspFilter(
+  ctx: RequestContext,
+  tx: StorageTx,
+  rows: StoredVersion[],
+  query: string,
+  interaction: RestInteraction = 'search-type',
+): Promise<StoredVersion[]> {
   const gate = new DspGate(tx, ctx.principal);
   const kept: StoredVersion[] = [];
   const shownEntities: string[] = [];
@@ -196,7 +265,11 @@ export async function dspFilter(ctx: RequestContext, tx: StorageTx, rows: Stored
       refused.push(entity);
       if (dsp !== 'orphan') {
         refusedPatients.add(dsp.patient);
-        reasons.add(dsp.decision.allowed ? `DSP rule ${dsp.decision.row}: metadata only, never content` : `DSP rule ${dsp.decision.row}: ${dsp.decision.reason}`);
+        reasons.add(
+          dsp.decision.allowed
+            ? `DSP rule ${dsp.decision.row}: metadata only, never content`
+            : `DSP rule ${dsp.decision.row}: ${dsp.decision.reason}`,
+        );
       }
       continue;
     }
@@ -206,10 +279,28 @@ export async function dspFilter(ctx: RequestContext, tx: StorageTx, rows: Stored
   }
   const recorded = new Date().toISOString();
   if (shownEntities.length > 0 || refused.length === 0) {
-    ctx.audit.enqueue({ principal: ctx.principal, interaction, outcome: '0', outcomeDescription: 'DSP: allowed', entities: shownEntities, patients: [...shownPatients], query, recorded });
+    ctx.audit.enqueue({
+      principal: ctx.principal,
+      interaction,
+      outcome: '0',
+      outcomeDescription: 'DSP: allowed',
+      entities: shownEntities,
+      patients: [...shownPatients],
+      query,
+      recorded,
+    });
   }
   if (refused.length > 0) {
-    ctx.audit.enqueue({ principal: ctx.principal, interaction, outcome: '4', outcomeDescription: `DSP: left out — ${[...reasons].join('; ')}`, entities: refused, patients: [...refusedPatients], query, recorded });
+    ctx.audit.enqueue({
+      principal: ctx.principal,
+      interaction,
+      outcome: '4',
+      outcomeDescription: `DSP: left out — ${[...reasons].join('; ')}`,
+      entities: refused,
+      patients: [...refusedPatients],
+      query,
+      recorded,
+    });
   }
   return kept;
 }

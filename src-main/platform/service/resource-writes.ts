@@ -23,7 +23,8 @@ export interface WriteResult {
 }
 
 function enforce(decision: ReturnType<typeof decideWrite>): void {
-  if (!decision.allowed) throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
+  if (!decision.allowed)
+    throw new FhirError(decision.status, { code: decision.status === 401 ? 'login' : 'forbidden', diagnostics: decision.reason });
 }
 
 /** Finds the resource an `If-None-Exist` query names: none, one, or (412) several. */
@@ -33,7 +34,11 @@ async function findExisting(ctx: WriteContext, def: ResourceTypeDef, ifNoneExist
   try {
     request = parseSearch(def, query);
   } catch (error) {
-    if (error instanceof FhirError) throw new FhirError(400, error.issues.map((i) => ({ ...i, diagnostics: `If-None-Exist: ${i.diagnostics}` })));
+    if (error instanceof FhirError)
+      throw new FhirError(
+        400,
+        error.issues.map((i) => ({ ...i, diagnostics: `If-None-Exist: ${i.diagnostics}` })),
+      );
     throw error;
   }
   if (request.criteria.length === 0) throw badRequest('If-None-Exist: names no search criterion');
@@ -79,7 +84,12 @@ export async function updateResource(
   entryIndex?: number,
 ): Promise<WriteResult> {
   checkResourceShape(body, def.type);
-  if (body.id === undefined) throw badRequest(`${def.type}.id: required element missing (an update must carry the id of its URL)`, `${def.type}.id`, 'required');
+  if (body.id === undefined)
+    throw badRequest(
+      `${def.type}.id: required element missing (an update must carry the id of its URL)`,
+      `${def.type}.id`,
+      'required',
+    );
   if (body.id !== id) throw badRequest(`${def.type}.id: "${body.id}" differs from the id in the URL ("${id}")`, `${def.type}.id`);
   if (def.type !== 'DocumentReference') enforce(decideWrite(ctx.principal, def, body));
   await guardWrite(ctx, def, id, body as unknown as Record<string, unknown>);
@@ -91,7 +101,10 @@ export async function updateResource(
   if (live) {
     // Clinical data is never last-write-wins: an update must say which version it replaces.
     if (expected === undefined) {
-      throw new FhirError(428, { code: 'required', diagnostics: `If-Match: required to update ${def.type}/${id} (send ${etagOf(live.versionId)} to replace the current version)` });
+      throw new FhirError(428, {
+        code: 'required',
+        diagnostics: `If-Match: required to update ${def.type}/${id} (send ${etagOf(live.versionId)} to replace the current version)`,
+      });
     }
     if (expected !== live.versionId) {
       throw preconditionFailed(`If-Match: ${etagOf(expected)} is stale; ${def.type}/${id} is at ${etagOf(live.versionId)}`);
@@ -108,7 +121,12 @@ export async function updateResource(
   return { status: live ? 200 : 201, stored };
 }
 
-export async function deleteResource(ctx: WriteContext, def: ResourceTypeDef, id: string, ifMatch: string | undefined): Promise<WriteResult> {
+export async function deleteResource(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  id: string,
+  ifMatch: string | undefined,
+): Promise<WriteResult> {
   await guardWrite(ctx, def, id, undefined);
   await guardDspWrite(ctx, def, id, undefined);
   const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);

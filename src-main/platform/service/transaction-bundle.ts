@@ -43,35 +43,50 @@ function operationIdOf(request: Record<string, unknown>, index: number): string 
   const ext = extensions.find((e) => isRecord(e) && e.url === OPERATION_ID_EXTENSION_URL) as Record<string, unknown> | undefined;
   if (!ext) return undefined;
   const where = `Bundle.entry[${index}].request.extension(operation-id)`;
-  if (typeof ext.valueString !== 'string') throw badRequest(`${where}: valueString missing`, `Bundle.entry[${index}].request.extension`, 'required');
+  if (typeof ext.valueString !== 'string')
+    throw badRequest(`${where}: valueString missing`, `Bundle.entry[${index}].request.extension`, 'required');
   return checkOperationId(ext.valueString, where);
 }
 
 function plan(bundle: unknown): PlannedEntry[] {
-  if (!isRecord(bundle) || bundle.resourceType !== 'Bundle') throw badRequest('Bundle.resourceType: POST /fhir expects a Bundle', 'Bundle.resourceType');
+  if (!isRecord(bundle) || bundle.resourceType !== 'Bundle')
+    throw badRequest('Bundle.resourceType: POST /fhir expects a Bundle', 'Bundle.resourceType');
   if (bundle.type !== 'transaction') {
-    throw badRequest(`Bundle.type: "${String(bundle.type)}" is not supported (only "transaction")`, 'Bundle.type', 'not-supported');
+    throw badRequest(
+      `Bundle.type: "${String(bundle.type)}" is not supported (only "transaction")`,
+      'Bundle.type',
+      'not-supported',
+    );
   }
-  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw badRequest('Bundle.entry: must be an array', 'Bundle.entry', 'structure');
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry))
+    throw badRequest('Bundle.entry: must be an array', 'Bundle.entry', 'structure');
   const entries = (bundle.entry as unknown[] | undefined) ?? [];
   const targets = new Set<string>();
   return entries.map((entry, index) => {
     const at = `Bundle.entry[${index}]`;
-    if (!isRecord(entry) || !isRecord(entry.request)) throw badRequest(`${at}.request: required element missing`, `${at}.request`, 'required');
+    if (!isRecord(entry) || !isRecord(entry.request))
+      throw badRequest(`${at}.request: required element missing`, `${at}.request`, 'required');
     const { method, url } = entry.request;
     if (method !== 'POST' && method !== 'PUT' && method !== 'DELETE') {
-      throw badRequest(`${at}.request.method: "${String(method)}" is not supported in a transaction (POST, PUT, DELETE)`, `${at}.request.method`, 'not-supported');
+      throw badRequest(
+        `${at}.request.method: "${String(method)}" is not supported in a transaction (POST, PUT, DELETE)`,
+        `${at}.request.method`,
+        'not-supported',
+      );
     }
     if (typeof url !== 'string') throw badRequest(`${at}.request.url: required element missing`, `${at}.request.url`, 'required');
     const [type = '', id, ...rest] = url.replace(/^\//, '').split('?')[0]!.split('/');
-    if (!resourceTypeDef(type)) throw badRequest(`${at}.request.url: resource type "${type}" is not supported`, `${at}.request.url`, 'not-supported');
+    if (!resourceTypeDef(type))
+      throw badRequest(`${at}.request.url: resource type "${type}" is not supported`, `${at}.request.url`, 'not-supported');
     const wantsId = method !== 'POST';
     if (rest.length > 0 || (wantsId ? id === undefined || !ID_PATTERN.test(id) : id !== undefined)) {
       throw badRequest(`${at}.request.url: expected "${wantsId ? `${type}/<id>` : type}" for ${method}`, `${at}.request.url`);
     }
-    if (method !== 'DELETE' && !isRecord(entry.resource)) throw badRequest(`${at}.resource: required for ${method}`, `${at}.resource`, 'required');
+    if (method !== 'DELETE' && !isRecord(entry.resource))
+      throw badRequest(`${at}.resource: required for ${method}`, `${at}.resource`, 'required');
     const target = `${type}/${id ?? randomUUID()}`;
-    if (targets.has(target)) throw badRequest(`${at}.request.url: ${target} appears twice in the transaction`, `${at}.request.url`, 'duplicate');
+    if (targets.has(target))
+      throw badRequest(`${at}.request.url: ${target} appears twice in the transaction`, `${at}.request.url`, 'duplicate');
     targets.add(target);
     const str = (value: unknown) => (typeof value === 'string' ? value : undefined);
     return {
@@ -94,7 +109,10 @@ function resolveLocalReferences(node: unknown, local: Map<string, string>): unkn
   if (!isRecord(node)) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    out[key] = key === 'reference' && typeof value === 'string' && local.has(value) ? local.get(value) : resolveLocalReferences(value, local);
+    out[key] =
+      key === 'reference' && typeof value === 'string' && local.has(value)
+        ? local.get(value)
+        : resolveLocalReferences(value, local);
   }
   return out;
 }
@@ -127,7 +145,10 @@ export async function runTransaction(ctx: WriteContext, bundle: unknown): Promis
       const key = entry.operationId && {
         operationId: entry.operationId,
         principal: ctx.principal.userRef,
-        requestHash: requestHash(entry.method, `${entry.type}${entry.method === 'POST' ? '' : `/${entry.id}`}`, entry.resource, [entry.ifMatch, entry.ifNoneExist]),
+        requestHash: requestHash(entry.method, `${entry.type}${entry.method === 'POST' ? '' : `/${entry.id}`}`, entry.resource, [
+          entry.ifMatch,
+          entry.ifNoneExist,
+        ]),
       };
       const response = await runOnce(
         ctx.tx,
@@ -135,13 +156,21 @@ export async function runTransaction(ctx: WriteContext, bundle: unknown): Promis
         async () => {
           const result =
             entry.method === 'POST'
-              ? await createResource(ctx, def, resource, { assignedId: entry.id, entryIndex: entry.index, ...(entry.ifNoneExist !== undefined ? { ifNoneExist: entry.ifNoneExist } : {}) })
+              ? await createResource(ctx, def, resource, {
+                  assignedId: entry.id,
+                  entryIndex: entry.index,
+                  ...(entry.ifNoneExist !== undefined ? { ifNoneExist: entry.ifNoneExist } : {}),
+                })
               : entry.method === 'PUT'
                 ? await updateResource(ctx, def, entry.id, resource, entry.ifMatch, entry.index)
                 : await deleteResource(ctx, def, entry.id, entry.ifMatch);
           // An encrypted part is not echoed back: the sender has it, and the ledger need not keep megabytes twice.
           const echo = result.status !== 204 && !(message && entry.type === 'Binary');
-          return { status: result.status, headers: {}, body: { response: entryResponse(result, ctx.baseUrl), resource: echo ? result.stored.resource : undefined } };
+          return {
+            status: result.status,
+            headers: {},
+            body: { response: entryResponse(result, ctx.baseUrl), resource: echo ? result.stored.resource : undefined },
+          };
         },
         `Bundle.entry[${entry.index}].request.extension(operation-id)`,
       );
@@ -151,7 +180,8 @@ export async function runTransaction(ctx: WriteContext, bundle: unknown): Promis
       if (entry.fullUrl && location) local.set(entry.fullUrl, location);
       responses[entry.index] = { ...(body.resource ? { resource: body.resource } : {}), response: body.response };
     } catch (error) {
-      if (error instanceof FhirError && !error.issues[0]?.diagnostics.startsWith('Bundle.entry[')) throw error.inEntry(entry.index, entry.type);
+      if (error instanceof FhirError && !error.issues[0]?.diagnostics.startsWith('Bundle.entry['))
+        throw error.inEntry(entry.index, entry.type);
       throw error;
     }
   }

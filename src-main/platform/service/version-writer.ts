@@ -17,7 +17,12 @@ import type { WriteContext } from './request-context';
 export function stamp(body: fhir4.FhirResource, id: string, versionId: number, now: string): fhir4.FhirResource {
   const { resourceType, id: _ignored, meta, ...rest } = body;
   const { versionId: _v, lastUpdated: _l, ...clientMeta } = meta ?? {};
-  return { resourceType, id, meta: { ...clientMeta, versionId: String(versionId), lastUpdated: now }, ...rest } as fhir4.FhirResource;
+  return {
+    resourceType,
+    id,
+    meta: { ...clientMeta, versionId: String(versionId), lastUpdated: now },
+    ...rest,
+  } as fhir4.FhirResource;
 }
 
 /** Patient data and messages are audited on every access (BALP); the event names resources, never their content. */
@@ -25,7 +30,13 @@ export function isAudited(def: ResourceTypeDef): boolean {
   return def.category === 'patient-data' || def.category === 'collaboration';
 }
 
-export async function auditWrite(ctx: WriteContext, def: ResourceTypeDef, interaction: RestInteraction, stored: StoredVersion, resource: fhir4.Resource): Promise<void> {
+export async function auditWrite(
+  ctx: WriteContext,
+  def: ResourceTypeDef,
+  interaction: RestInteraction,
+  stored: StoredVersion,
+  resource: fhir4.Resource,
+): Promise<void> {
   if (!isAudited(def)) return;
   const facts: AuditFacts = {
     principal: ctx.principal,
@@ -53,7 +64,8 @@ export async function appendValidated(
   entryIndex: number | undefined,
 ): Promise<StoredVersion> {
   const validated = validateResource(def, resource);
-  for (const ref of validated.references) ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
+  for (const ref of validated.references)
+    ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
   validated.index.references.push(...audienceIndex(def, resource, ctx.message), ...documentIndex(def, resource));
   return ctx.tx.append({
     type: def.type,

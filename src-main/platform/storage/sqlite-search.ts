@@ -93,7 +93,13 @@ function criterionSql(type: string, criterion: Criterion, params: SqlValue[]): s
       sql = `(${criterion.values.map((v) => dateCondition(v, 'v.last_updated_ms', 'v.last_updated_ms', values)).join(' OR ')})`;
       break;
     case 'token':
-      sql = indexSubquery('idx_token', type, criterion.param, criterion.values.map((v) => tokenCondition(v, values)), head);
+      sql = indexSubquery(
+        'idx_token',
+        type,
+        criterion.param,
+        criterion.values.map((v) => tokenCondition(v, values)),
+        head,
+      );
       break;
     case 'string': {
       const conditions = criterion.values.map((v) => {
@@ -113,11 +119,23 @@ function criterionSql(type: string, criterion: Criterion, params: SqlValue[]): s
       break;
     }
     case 'reference':
-      sql = indexSubquery('idx_reference', type, criterion.param, criterion.values.map(() => 'target = ?'), head);
+      sql = indexSubquery(
+        'idx_reference',
+        type,
+        criterion.param,
+        criterion.values.map(() => 'target = ?'),
+        head,
+      );
       values.push(...criterion.values);
       break;
     case 'date':
-      sql = indexSubquery('idx_date', type, criterion.param, criterion.values.map((v) => dateCondition(v, 'low', 'high', values)), head);
+      sql = indexSubquery(
+        'idx_date',
+        type,
+        criterion.param,
+        criterion.values.map((v) => dateCondition(v, 'low', 'high', values)),
+        head,
+      );
       break;
     case 'audience':
       if (criterion.everyRowHasOne) {

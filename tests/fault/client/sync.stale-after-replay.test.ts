@@ -46,15 +46,13 @@ afterAll(async () => {
 });
 
 it('a version pulled while a local edit waited reaches the cache once the edit is acknowledged', async () => {
-  const task = laptop.sessions
-    .require()
-    .writes.create<Task>({
-      resourceType: 'Task',
-      status: 'requested',
-      intent: 'order',
-      description: 'Pansement',
-      for: { reference: 'Patient/demo-patient' },
-    });
+  const task = laptop.sessions.require().writes.create<Task>({
+    resourceType: 'Task',
+    status: 'requested',
+    intent: 'order',
+    description: 'Pansement',
+    for: { reference: 'Patient/demo-patient' },
+  });
   expect(await syncNow(laptop)).toMatchObject({ pending: 0 });
   await syncNow(desktop);
 

@@ -12,8 +12,20 @@ import {
 } from '../../../src-main/platform/access/dsp-consents';
 
 const P = 'Patient/p1';
-const consent = (kind: Parameters<typeof buildConsent>[0]['kind'], actorRef: string | undefined, extra: Partial<Parameters<typeof buildConsent>[0]> = {}) =>
-  buildConsent({ id: consentId(kind, 'p1', actorRef), kind, patientRef: P, active: true, ...(actorRef ? { actorRef } : {}), dateTime: '2025-01-01T00:00:00Z', ...extra });
+const consent = (
+  kind: Parameters<typeof buildConsent>[0]['kind'],
+  actorRef: string | undefined,
+  extra: Partial<Parameters<typeof buildConsent>[0]> = {},
+) =>
+  buildConsent({
+    id: consentId(kind, 'p1', actorRef),
+    kind,
+    patientRef: P,
+    active: true,
+    ...(actorRef ? { actorRef } : {}),
+    dateTime: '2025-01-01T00:00:00Z',
+    ...extra,
+  });
 
 describe('DSP state from Consents', () => {
   it('an active Consent gives its right; an inactive one, or one of another patient, gives nothing', () => {
@@ -40,7 +52,10 @@ describe('DSP state from Consents', () => {
   });
 
   it('a Consent of another category is no DSP right', () => {
-    const other = { ...consent('referent', 'Practitioner/gp'), category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }] };
+    const other = {
+      ...consent('referent', 'Practitioner/gp'),
+      category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
+    };
     expect(dspStateOf(P, [other]).referent).toBeNull();
   });
 
@@ -60,7 +75,11 @@ describe('document facts', () => {
   it('confidentiality is the stricter of meta.security and securityLabel, N when none', () => {
     expect(confidentialityOf(doc)).toBe('N');
     expect(confidentialityOf(withSecurity(doc, { confidentiality: 'V' }))).toBe('V');
-    const mixed = { ...doc, meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] }, securityLabel: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'N' }] }] };
+    const mixed = {
+      ...doc,
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'R' }] },
+      securityLabel: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'N' }] }],
+    };
     expect(confidentialityOf(mixed)).toBe('R');
   });
 
