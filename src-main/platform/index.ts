@@ -14,7 +14,7 @@ import { buildHttpServer } from './http/server';
 import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
 import { SqliteStorage } from './storage/sqlite-storage';
-import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './service/dsp-simulator';
+import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './dsp/dsp-simulator';
 
 export { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, type DemoAccount } from './seed/demo-accounts';
 

@@ -3,7 +3,7 @@
  * patient, when, and with which outcome. Pure; audit-trail.ts stores them.
  */
 import { randomUUID } from 'node:crypto';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../policy/principal';
 
 export type RestInteraction =
   'read' | 'vread' | 'history-instance' | 'search-type' | 'create' | 'update' | 'delete' | 'transaction';

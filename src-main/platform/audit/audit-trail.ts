@@ -6,7 +6,7 @@
  *   read synchronously would cost an fsync per read (synchronous=FULL). The price is that a crash may
  *   lose the last quarter-second of read events, never a write's.
  */
-import { SYSTEM_AUTHOR } from '../access/principal';
+import { SYSTEM_AUTHOR } from '../policy/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { extractIndex } from '../fhir/search-index';
 import type { PlatformStorage, StorageTx } from '../storage/platform-storage';

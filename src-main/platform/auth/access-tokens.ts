@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { ROLES, type Role } from '../../../src-shared/domain/roles';
 import { unauthorized } from '../fhir/fhir-error';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../policy/principal';
 
 const ISSUER = 'urn:esante:mock-luxtrust';
 const AUDIENCE = 'urn:esante:fhir';

@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '../../../src-shared/domain/roles';
 import { badRequest, FhirError, unauthorized } from '../fhir/fhir-error';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../policy/principal';
 import type { Account, PlatformStorage } from '../storage/platform-storage';
 import type { AccessTokens } from './access-tokens';
 import { sameSecret, verifyPassword } from './passwords';

@@ -1,7 +1,7 @@
 /** Renders FhirResponses and errors as HTTP replies with the FHIR content type. */
 import type { FastifyReply } from 'fastify';
 import { operationOutcome, type FhirError } from '../fhir/fhir-error';
-import type { FhirResponse } from '../service/fhir-response';
+import type { FhirResponse } from '../fhir/fhir-response';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 

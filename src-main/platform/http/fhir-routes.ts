@@ -4,20 +4,20 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OPERATION_ID_HEADER } from '../../../src-shared/domain/fhir-sync';
-import type { Principal } from '../access/principal';
+import type { Principal } from '../policy/principal';
 import type { RestInteraction } from '../audit/audit-event';
 import { capabilityStatement } from '../fhir/capability-statement';
 import { badRequest, FhirError, notFound, unauthorized } from '../fhir/fhir-error';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { ID_PATTERN } from '../fhir/validation';
-import { changesFeed } from '../service/changes-feed';
-import { versionResponse, type FhirResponse } from '../service/fhir-response';
-import { checkOperationId, requestHash, runOnce } from '../service/idempotency';
-import type { RequestContext, WriteContext } from '../service/request-context';
-import { instanceHistory, readResource, searchResources } from '../service/resource-reads';
-import { createResource, deleteResource, updateResource, verifyReferences, type WriteResult } from '../service/resource-writes';
-import { listMembers, postReceipt } from '../service/messaging';
-import { runTransaction } from '../service/transaction-bundle';
+import { changesFeed } from '../fhir/changes-feed';
+import { versionResponse, type FhirResponse } from '../fhir/fhir-response';
+import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
+import type { RequestContext, WriteContext } from '../fhir/request-context';
+import { instanceHistory, readResource, searchResources } from '../fhir/resource-reads';
+import { createResource, deleteResource, updateResource, verifyReferences, type WriteResult } from '../fhir/resource-writes';
+import { listMembers, postReceipt } from '../messaging/messaging';
+import { runTransaction } from '../fhir/transaction-bundle';
 import type { AuditFacts } from '../audit/audit-event';
 import {
   accessLog,
@@ -26,8 +26,8 @@ import {
   redeemPresenceCode,
   runSimulatorOperation,
   SIMULATOR_OPERATIONS,
-} from '../service/dsp-simulator';
-import { isAudited } from '../service/version-writer';
+} from '../dsp/dsp-simulator';
+import { isAudited } from '../fhir/version-writer';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
 

@@ -6,10 +6,10 @@
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import type { Role } from '../../../src-shared/domain/roles';
-import { buildConsent, consentId } from '../access/dsp-consents';
+import { buildConsent, consentId } from '../dsp/dsp-consents';
 import { demoDspResources } from './demo-dsp';
 import { dspDocument } from './dsp-document';
-import { SYSTEM_AUTHOR } from '../access/principal';
+import { SYSTEM_AUTHOR } from '../policy/principal';
 import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE } from './demo-accounts';
 import {
   CARE_AIDE,

@@ -2,10 +2,10 @@
  * Writes the generated seed into a fresh platform database: demo accounts (scrypt-hashed), then the
  * resources in transactions of a few thousand, each validated and indexed like any client write.
  */
-import { SYSTEM_AUTHOR } from '../access/principal';
+import { SYSTEM_AUTHOR } from '../policy/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { validateResource } from '../fhir/validation';
-import { documentIndex } from '../service/version-writer';
+import { documentIndex } from '../fhir/version-writer';
 import { hashPassword } from '../auth/passwords';
 import type { NewVersion, PlatformStorage } from '../storage/platform-storage';
 import { DEMO_ACCOUNTS } from './demo-accounts';

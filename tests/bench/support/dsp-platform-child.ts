@@ -13,11 +13,11 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DATABASE_FILE, startPlatform } from '../../../src-main/platform';
-import { buildConsent, consentId } from '../../../src-main/platform/access/dsp-consents';
-import { SYSTEM_AUTHOR } from '../../../src-main/platform/access/principal';
+import { buildConsent, consentId } from '../../../src-main/platform/dsp/dsp-consents';
+import { SYSTEM_AUTHOR } from '../../../src-main/platform/policy/principal';
 import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
 import { validateResource } from '../../../src-main/platform/fhir/validation';
-import { documentIndex } from '../../../src-main/platform/service/version-writer';
+import { documentIndex } from '../../../src-main/platform/fhir/version-writer';
 import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
 import { serveUntilParentLeaves } from './child';

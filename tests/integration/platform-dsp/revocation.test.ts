@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
-import { DSP_REVOKED_URL } from '../../../src-main/platform/access/dsp-consents';
+import { DSP_REVOKED_URL } from '../../../src-main/platform/dsp/dsp-consents';
 import { createDocument, mustSimulate, pull, urlsOf, type Json } from './dsp-harness';
 
 let env: TestPlatform;

@@ -9,7 +9,7 @@ import {
   metadataOnly,
   relationOf,
   withSecurity,
-} from '../../../src-main/platform/access/dsp-consents';
+} from '../../../src-main/platform/dsp/dsp-consents';
 
 const P = 'Patient/p1';
 const consent = (

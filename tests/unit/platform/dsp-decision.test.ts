@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideDspAccess, type DspRequest } from '../../../src-main/platform/access/dsp-decision';
+import { decideDspAccess, type DspRequest } from '../../../src-main/platform/dsp/dsp-decision';
 import { CONFIDENTIALITY_LEVELS, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { hasCareMandate, ROLES, type Role } from '../../../src-shared/domain/roles';
 

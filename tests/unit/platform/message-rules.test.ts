@@ -6,8 +6,8 @@ import {
   audienceOf,
   deliveryEntries,
   deliveryExtension,
-} from '../../../src-main/platform/access/message-audience';
-import { checkEncryptedPart, checkEnvelope, isKeyEndpoint } from '../../../src-main/platform/fhir/message-rules';
+} from '../../../src-main/platform/messaging/message-audience';
+import { checkEncryptedPart, checkEnvelope, isKeyEndpoint } from '../../../src-main/platform/messaging/message-rules';
 import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
 import { FhirError } from '../../../src-main/platform/fhir/fhir-error';
 

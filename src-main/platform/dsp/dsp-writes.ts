@@ -5,13 +5,13 @@
  * author; a document or its Binary is never overwritten or deleted. DSP Consents are written by the
  * patient simulator operations only.
  */
-import { documentOfBinary, dspKindOf, isHidden, patientOfDocument } from '../access/dsp-consents';
+import { documentOfBinary, dspKindOf, isHidden, patientOfDocument } from './dsp-consents';
 import { FhirError, forbidden, notFound } from '../fhir/fhir-error';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import type { StoredVersion } from '../storage/platform-storage';
 import { authorOf, DspGate, dspAuditFacts, dspRefusal } from './dsp-access';
-import type { WriteContext } from './request-context';
-import { appendValidated, auditWrite, stamp } from './version-writer';
+import type { WriteContext } from '../fhir/request-context';
+import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
 
 const DOCUMENT = resourceTypeDef('DocumentReference')!;
 

@@ -4,8 +4,8 @@
  */
 import { RESOURCE_TYPES } from '../fhir/resource-types';
 import type { ChangeFilter } from '../storage/platform-storage';
-import { DOCUMENT_PARAM } from './dsp-consents';
-import { AUDIENCE_PARAM, AUDIENCE_TYPES } from './message-audience';
+import { DOCUMENT_PARAM } from '../dsp/dsp-consents';
+import { AUDIENCE_PARAM, AUDIENCE_TYPES } from '../messaging/message-audience';
 import type { Principal } from './principal';
 
 const DIRECTORY_TYPES = RESOURCE_TYPES.filter((def) => def.category === 'directory').map((def) => def.type);

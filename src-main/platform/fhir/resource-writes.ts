@@ -4,15 +4,15 @@
  * the same transaction, so a refused or failed request leaves nothing behind.
  */
 import { randomUUID } from 'node:crypto';
-import { decideWrite } from '../access/access-rules';
-import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
-import type { ResourceTypeDef } from '../fhir/resource-types';
-import { parseSearch } from '../fhir/search-query';
-import { checkResourceShape, danglingReferenceError } from '../fhir/validation';
+import { decideWrite } from '../policy/access-rules';
+import { badRequest, FhirError, notFound, preconditionFailed } from './fhir-error';
+import type { ResourceTypeDef } from './resource-types';
+import { parseSearch } from './search-query';
+import { checkResourceShape, danglingReferenceError } from './validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import { etagOf, parseVersionTag } from './fhir-response';
-import { guardDspWrite } from './dsp-writes';
-import { guardWrite } from './messaging';
+import { guardDspWrite } from '../dsp/dsp-writes';
+import { guardWrite } from '../messaging/messaging';
 import type { WriteContext } from './request-context';
 import { appendValidated, auditWrite as audit, stamp } from './version-writer';
 

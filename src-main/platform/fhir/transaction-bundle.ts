@@ -7,12 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
-import { badRequest, FhirError } from '../fhir/fhir-error';
-import { resourceTypeDef } from '../fhir/resource-types';
-import { ID_PATTERN } from '../fhir/validation';
+import { badRequest, FhirError } from './fhir-error';
+import { resourceTypeDef } from './resource-types';
+import { ID_PATTERN } from './validation';
 import { etagOf, type FhirResponse } from './fhir-response';
 import { checkOperationId, requestHash, runOnce } from './idempotency';
-import { planMessage } from './messaging';
+import { planMessage } from '../messaging/messaging';
 import type { WriteContext } from './request-context';
 import { createResource, deleteResource, updateResource, type WriteResult } from './resource-writes';
 

@@ -17,16 +17,16 @@ import {
   patientOfDocument,
   withSecurity,
   type DspConsentKind,
-} from '../access/dsp-consents';
+} from './dsp-consents';
 import { badRequest, FhirError, forbidden, notFound } from '../fhir/fhir-error';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import { ID_PATTERN } from '../fhir/validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import { loadDspState, withDspTransitions } from './dsp-access';
-import { versionResponse, type FhirResponse } from './fhir-response';
-import type { RequestContext, WriteContext } from './request-context';
-import { appendValidated, auditWrite, stamp } from './version-writer';
+import { versionResponse, type FhirResponse } from '../fhir/fhir-response';
+import type { RequestContext, WriteContext } from '../fhir/request-context';
+import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
 import type { StorageTx } from '../storage/platform-storage';
 
 const CONSENT = resourceTypeDef('Consent')!;

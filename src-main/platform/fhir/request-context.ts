@@ -1,7 +1,7 @@
-import type { MessagePlan } from '../access/message-audience';
-import type { Principal } from '../access/principal';
+import type { MessagePlan } from '../messaging/message-audience';
+import type { Principal } from '../policy/principal';
 import type { AuditTrail } from '../audit/audit-trail';
-import type { ReferenceToCheck } from '../fhir/validation';
+import type { ReferenceToCheck } from './validation';
 import type { StorageTx } from '../storage/platform-storage';
 
 /** Everything an interaction needs to know about the request it serves. */

@@ -4,17 +4,17 @@
  * Bundle whose extensions carry the next cursor and whether more is waiting.
  */
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL } from '../../../src-shared/domain/fhir-sync';
-import { changeScope } from '../access/change-scope';
-import { patientsOf } from '../access/access-rules';
-import { messageOfBinary } from '../access/message-audience';
-import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
-import { badRequest, unauthorized } from '../fhir/fhir-error';
-import { resourceTypeDef } from '../fhir/resource-types';
+import { changeScope } from '../policy/change-scope';
+import { patientsOf } from '../policy/access-rules';
+import { messageOfBinary } from '../messaging/message-audience';
+import { checkCursorIsCurrent, decodeCursor, encodeCursor } from './changes-cursor';
+import { badRequest, unauthorized } from './fhir-error';
+import { resourceTypeDef } from './resource-types';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import { etagOf, type FhirResponse } from './fhir-response';
 import type { RequestContext } from './request-context';
-import { DSP_REVOKED_URL, metadataOnly } from '../access/dsp-consents';
-import { DspGate, dspPatientsOf, isDspType } from './dsp-access';
+import { DSP_REVOKED_URL, metadataOnly } from '../dsp/dsp-consents';
+import { DspGate, dspPatientsOf, isDspType } from '../dsp/dsp-access';
 import { dspFilter } from './resource-reads';
 import type { DspChange } from '../storage/platform-storage';
 

@@ -4,7 +4,7 @@
  * and records what a rights change did to each user's view (grants and revocations for `$changes`).
  */
 import type { Role } from '../../../src-shared/domain/roles';
-import { decideDspAccess, type DspAction, type DspDecision } from '../access/dsp-decision';
+import { decideDspAccess, type DspAction, type DspDecision } from './dsp-decision';
 import {
   binariesOfDocument,
   confidentialityOf,
@@ -16,8 +16,8 @@ import {
   relatedUsers,
   relationOf,
   type DspState,
-} from '../access/dsp-consents';
-import { SYSTEM_AUTHOR, type Principal } from '../access/principal';
+} from './dsp-consents';
+import { SYSTEM_AUTHOR, type Principal } from '../policy/principal';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
 import { FhirError } from '../fhir/fhir-error';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';

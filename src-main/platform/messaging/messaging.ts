@@ -15,15 +15,15 @@ import {
   messageOfBinary,
   type DeliveryEntry,
   type MessagePlan,
-} from '../access/message-audience';
+} from './message-audience';
 import { badRequest, FhirError, forbidden, notFound, unauthorized, unprocessable } from '../fhir/fhir-error';
-import { checkEncryptedPart, checkEnvelope, checkKeyEndpoint, isKeyEndpoint, ownerOf } from '../fhir/message-rules';
+import { checkEncryptedPart, checkEnvelope, checkKeyEndpoint, isKeyEndpoint, ownerOf } from './message-rules';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
-import { versionResponse, type FhirResponse } from './fhir-response';
-import type { RequestContext, WriteContext } from './request-context';
-import { appendValidated, auditWrite, stamp } from './version-writer';
+import { versionResponse, type FhirResponse } from '../fhir/fhir-response';
+import type { RequestContext, WriteContext } from '../fhir/request-context';
+import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
 
 type Json = Record<string, unknown>;
 

@@ -3,13 +3,13 @@
  * transaction: shared by the REST writes (resource-writes.ts) and the platform's own writes on a
  * client's behalf (message receipts).
  */
-import { patientsOf } from '../access/access-rules';
-import { DOCUMENT_PARAM, documentOfBinary } from '../access/dsp-consents';
-import { audienceIndex } from '../access/message-audience';
-import type { ReferenceEntry } from '../fhir/search-index';
+import { patientsOf } from '../policy/access-rules';
+import { DOCUMENT_PARAM, documentOfBinary } from '../dsp/dsp-consents';
+import { audienceIndex } from '../messaging/message-audience';
+import type { ReferenceEntry } from './search-index';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
-import type { ResourceTypeDef } from '../fhir/resource-types';
-import { validateResource } from '../fhir/validation';
+import type { ResourceTypeDef } from './resource-types';
+import { validateResource } from './validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import type { WriteContext } from './request-context';
 

@@ -20,7 +20,7 @@ import {
   PGP_CONTENT_TYPE,
   openpgpEndpointId,
 } from '../../../src-shared/domain/messaging';
-import { badRequest, FhirError, forbidden, unprocessable } from './fhir-error';
+import { badRequest, FhirError, forbidden, unprocessable } from '../fhir/fhir-error';
 
 type Json = Record<string, unknown>;
 

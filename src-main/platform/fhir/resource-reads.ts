@@ -3,20 +3,20 @@
  * patient-data read without a token is a 401 whether or not the resource exists), and every read
  * of patient data is audited, refusals included (the HTTP layer audits refusals).
  */
-import { decideRead, decideSearch, patientsOf, type Decision } from '../access/access-rules';
+import { decideRead, decideSearch, patientsOf, type Decision } from '../policy/access-rules';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
-import { badRequest, FhirError, notFound } from '../fhir/fhir-error';
-import type { ResourceTypeDef } from '../fhir/resource-types';
-import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from '../fhir/search-query';
+import { badRequest, FhirError, notFound } from './fhir-error';
+import type { ResourceTypeDef } from './resource-types';
+import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from './search-query';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import { etagOf, versionHeaders, type FhirResponse } from './fhir-response';
-import { AUDIENCE_PARAM } from '../access/message-audience';
-import { enforceAudience } from './messaging';
+import { AUDIENCE_PARAM } from '../messaging/message-audience';
+import { enforceAudience } from '../messaging/messaging';
 import type { RequestContext } from './request-context';
 import { isAudited } from './version-writer';
-import { metadataOnly } from '../access/dsp-consents';
-import type { DspDecision } from '../access/dsp-decision';
-import { DspGate, dspAuditFacts, dspRefusal, isDspType } from './dsp-access';
+import { metadataOnly } from '../dsp/dsp-consents';
+import type { DspDecision } from '../dsp/dsp-decision';
+import { DspGate, dspAuditFacts, dspRefusal, isDspType } from '../dsp/dsp-access';
 
 /**
  * The DSP decision for reading a DocumentReference or a document's Binary (undefined: the DSP rules

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { OPERATION_ID_HEADER, OPERATION_ID_PATTERN } from '../../../src-shared/domain/fhir-sync';
-import { badRequest, unprocessable } from '../fhir/fhir-error';
+import { badRequest, unprocessable } from './fhir-error';
 import type { StorageTx } from '../storage/platform-storage';
 import type { FhirResponse } from './fhir-response';
 
