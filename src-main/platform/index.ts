@@ -15,6 +15,8 @@ import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './dsp/dsp-simulator';
+import { buildPolicyRegistry } from './policies';
+import type { PolicyRegistry } from './policy/policy-registry';
 
 export { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, type DemoAccount } from './seed/demo-accounts';
 
@@ -51,7 +53,11 @@ export const DEFAULT_PATIENTS = 200;
 export const DEFAULT_DOCS_PER_PATIENT = 5;
 
 /** Creates the per-database epoch and token secret on first open; seeds a new database once. */
-async function prepare(storage: PlatformStorage, options: PlatformOptions): Promise<{ epoch: string; secret: Uint8Array }> {
+async function prepare(
+  storage: PlatformStorage,
+  options: PlatformOptions,
+  policies: PolicyRegistry,
+): Promise<{ epoch: string; secret: Uint8Array }> {
   const { epoch, secret } = await storage.write(async (tx) => {
     let epoch = await tx.getMeta('epoch');
     let secret = await tx.getMeta('jwt-secret');
@@ -60,7 +66,7 @@ async function prepare(storage: PlatformStorage, options: PlatformOptions): Prom
     return { epoch, secret };
   });
   if ((await storage.read((tx) => tx.getMeta('seeded'))) === undefined) {
-    await seedPlatform(storage, {
+    await seedPlatform(storage, policies, {
       mode: options.seed ?? 'demo',
       patients: options.patients ?? DEFAULT_PATIENTS,
       docsPerPatient: options.docsPerPatient ?? DEFAULT_DOCS_PER_PATIENT,
@@ -74,17 +80,20 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   mkdirSync(options.dataDir, { recursive: true });
   const storage = new SqliteStorage(join(options.dataDir, DATABASE_FILE));
   try {
-    const { epoch, secret } = await prepare(storage, options);
+    const presenceCodeTtlSeconds = options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS;
+    const policies = buildPolicyRegistry({ presenceCodeTtlSeconds });
+    const { epoch, secret } = await prepare(storage, options, policies);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
-    const app = buildHttpServer({
+    const { app } = buildHttpServer({
+      policies,
       storage,
       logins,
       audit,
       epoch,
       bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
       messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
-      presenceCodeTtlSeconds: options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS,
+      presenceCodeTtlSeconds,
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });

@@ -10,6 +10,12 @@ export const CHANGES_NEXT_CURSOR_URL = 'https://esante.lu/fhir/StructureDefiniti
 export const CHANGES_HAS_MORE_URL = 'https://esante.lu/fhir/StructureDefinition/changes-has-more';
 
 /**
+ * Extension on a `$changes` DELETE entry saying why it is there (valueCode "revoked"): the caller lost
+ * sight of the resource (a right withdrawn, an episode of care ended); the client purges its copy.
+ */
+export const REVOKED_EXTENSION_URL = 'https://esante.lu/fhir/StructureDefinition/dsp-revoked';
+
+/**
  * HTTP header carrying the client-generated operation id of a write. The platform records the id
  * in its ledger in the same transaction as the effect: a replay returns the first response, and the
  * same id with another payload is refused with 422.

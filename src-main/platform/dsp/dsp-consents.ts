@@ -18,8 +18,6 @@ import type { DspRequest } from './dsp-decision';
 export const DSP_CONSENT_SYSTEM = 'https://esante.lu/fhir/CodeSystem/dsp-consent';
 export const DSP_VISIBILITY_SYSTEM = 'https://esante.lu/fhir/CodeSystem/dsp-visibility';
 export const HIDDEN_CODE = 'hidden';
-/** Extension on a `$changes` DELETE entry saying why it is there (valueCode "revoked"). */
-export const DSP_REVOKED_URL = 'https://esante.lu/fhir/StructureDefinition/dsp-revoked';
 /** Internal index parameter of a document's Binary: the DocumentReference it belongs to (from Binary.securityContext). */
 export const DOCUMENT_PARAM = '_document';
 
@@ -139,18 +137,6 @@ export function binariesOfDocument(document: fhir4.Resource): string[] {
     if (typeof url === 'string' && url.startsWith('Binary/')) ids.push(url.slice('Binary/'.length));
   }
   return ids;
-}
-
-/** A document's content removed: what a role without a care mandate sees (rule 4). */
-export function metadataOnly<T extends fhir4.Resource>(document: T): T {
-  const doc = document as unknown as fhir4.DocumentReference;
-  return {
-    ...doc,
-    content: (doc.content ?? []).map((c) => {
-      const { data: _data, url: _url, ...attachment } = c.attachment ?? {};
-      return { ...c, attachment };
-    }),
-  } as unknown as T;
 }
 
 /** Replaces the document's confidentiality and hidden tags, keeping any other security label. */

@@ -18,7 +18,7 @@ import {
   withSecurity,
   type DspConsentKind,
 } from './dsp-consents';
-import { badRequest, FhirError, forbidden, notFound } from '../fhir/fhir-error';
+import { badRequest, FhirError, forbidden, notFound, unauthorized } from '../fhir/fhir-error';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import { ID_PATTERN } from '../fhir/validation';
@@ -82,7 +82,7 @@ function documentParam(body: Json): string {
 }
 
 /** The holder, or the holder's DSP assistant; 403 for anyone else (whether or not the patient exists). */
-export async function requireHolder(ctx: RequestContext, tx: StorageTx, patientId: string): Promise<string> {
+export async function requireHolder(ctx: Pick<RequestContext, 'principal'>, tx: StorageTx, patientId: string): Promise<string> {
   const patientRef = `Patient/${patientId}`;
   const principal = ctx.principal!;
   if (principal.role === 'patient' && principal.userRef === patientRef) return patientRef;
@@ -385,12 +385,14 @@ export async function hasExpiredPresenceGrants(tx: StorageTx, userRef: string, n
 
 /** `GET /fhir/Patient/<id>/$access-log[?_count=N]`: the AuditEvents about this patient, newest first (holder only). */
 export async function accessLog(
-  ctx: RequestContext,
-  tx: StorageTx,
+  scope: { principal: RequestContext['principal']; tx: StorageTx },
+  baseUrl: string,
   patientId: string,
   query: URLSearchParams,
 ): Promise<FhirResponse> {
-  const patientRef = await requireHolder(ctx, tx, patientId);
+  const { tx } = scope;
+  if (!scope.principal) throw unauthorized("authentication required: the access log is the holder's");
+  const patientRef = await requireHolder(scope, tx, patientId);
   for (const name of query.keys())
     if (name !== '_count')
       throw badRequest(`parameter "${name}" is not supported on $access-log (supported: _count)`, undefined, 'not-supported');
@@ -402,9 +404,9 @@ export async function accessLog(
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
-    link: [{ relation: 'self', url: `${ctx.baseUrl}/Patient/${patientId}/$access-log` }],
+    link: [{ relation: 'self', url: `${baseUrl}/Patient/${patientId}/$access-log` }],
     entry: page.rows.map((row) => ({
-      fullUrl: `${ctx.baseUrl}/AuditEvent/${row.id}`,
+      fullUrl: `${baseUrl}/AuditEvent/${row.id}`,
       resource: row.resource!,
       search: { mode: 'match' as const },
     })),

@@ -1,8 +1,9 @@
-import type { MessagePlan } from '../messaging/message-audience';
 import type { Principal } from '../policy/principal';
 import type { AuditTrail } from '../audit/audit-trail';
 import type { ReferenceToCheck } from './validation';
 import type { StorageTx } from '../storage/platform-storage';
+import type { ResourceTypeDef } from './resource-types';
+import type { ReferenceEntry } from './search-index';
 
 /** Everything an interaction needs to know about the request it serves. */
 export interface RequestContext {
@@ -26,6 +27,8 @@ export interface WriteContext extends RequestContext {
   pendingReferences: PendingReference[];
   /** The instant stamped on every version this request writes. */
   now: string;
-  /** Set when this transaction sends a message (service/messaging.ts planMessage). */
-  message?: MessagePlan;
+  /** What a domain decided about the whole transaction (e.g. the message being sent), by domain name. */
+  plans: Map<string, unknown>;
+  /** Internal index rows the governing policy adds to each version (injected by the policy-aware repository). */
+  policyIndex: (def: ResourceTypeDef, resource: fhir4.FhirResource) => ReferenceEntry[];
 }

@@ -1,24 +1,21 @@
 /**
- * `POST /fhir` with a `transaction` Bundle: every entry or none. Entries may create (POST, with
- * `ifNoneExist`), update (PUT, with `ifMatch`) or delete (DELETE); `urn:uuid:` fullUrls of new
- * resources are replaced by their assigned ids in every reference of the Bundle. An entry may carry
- * its own operation id (`entry.request.extension[url=OPERATION_ID_EXTENSION_URL].valueString`):
- * a replayed entry returns its first response and is not applied twice.
+ * Reading a `transaction` (every entry or none) or `batch` (each entry on its own) Bundle posted to
+ * `POST /fhir` into planned entries: create (POST, with `ifNoneExist`), update (PUT, with `ifMatch`)
+ * or delete (DELETE). `urn:uuid:` fullUrls of new resources are replaced by their assigned ids in
+ * every reference of the Bundle. An entry may carry its own operation id
+ * (`entry.request.extension[url=OPERATION_ID_EXTENSION_URL].valueString`): a replayed entry returns its
+ * first response and is not applied twice. The policy-aware repository runs the entries.
  */
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
 import { badRequest, FhirError } from './fhir-error';
 import { resourceTypeDef } from './resource-types';
 import { ID_PATTERN } from './validation';
-import { etagOf, type FhirResponse } from './fhir-response';
-import { checkOperationId, requestHash, runOnce } from './idempotency';
-import { planMessage } from '../messaging/messaging';
-import type { WriteContext } from './request-context';
-import { createResource, deleteResource, updateResource, type WriteResult } from './resource-writes';
+import { checkOperationId } from './idempotency';
 
 type Method = 'POST' | 'PUT' | 'DELETE';
 
-interface PlannedEntry {
+export interface PlannedEntry {
   index: number;
   method: Method;
   type: string;
@@ -31,8 +28,7 @@ interface PlannedEntry {
   operationId: string | undefined;
 }
 
-/** FHIR processing order for a transaction: deletes, then creates, then updates. */
-const ORDER: Record<Method, number> = { DELETE: 0, POST: 1, PUT: 2 };
+export type BundleKind = 'transaction' | 'batch';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -48,21 +44,22 @@ function operationIdOf(request: Record<string, unknown>, index: number): string 
   return checkOperationId(ext.valueString, where);
 }
 
-function plan(bundle: unknown): PlannedEntry[] {
+export function planBundle(bundle: unknown): { kind: BundleKind; entries: PlannedEntry[] } {
   if (!isRecord(bundle) || bundle.resourceType !== 'Bundle')
     throw badRequest('Bundle.resourceType: POST /fhir expects a Bundle', 'Bundle.resourceType');
-  if (bundle.type !== 'transaction') {
+  if (bundle.type !== 'transaction' && bundle.type !== 'batch') {
     throw badRequest(
-      `Bundle.type: "${String(bundle.type)}" is not supported (only "transaction")`,
+      `Bundle.type: "${String(bundle.type)}" is not supported (only "transaction" and "batch")`,
       'Bundle.type',
       'not-supported',
     );
   }
+  const kind: BundleKind = bundle.type;
   if (bundle.entry !== undefined && !Array.isArray(bundle.entry))
     throw badRequest('Bundle.entry: must be an array', 'Bundle.entry', 'structure');
   const entries = (bundle.entry as unknown[] | undefined) ?? [];
   const targets = new Set<string>();
-  return entries.map((entry, index) => {
+  const planned = entries.map((entry, index): PlannedEntry => {
     const at = `Bundle.entry[${index}]`;
     if (!isRecord(entry) || !isRecord(entry.request))
       throw badRequest(`${at}.request: required element missing`, `${at}.request`, 'required');
@@ -101,10 +98,11 @@ function plan(bundle: unknown): PlannedEntry[] {
       operationId: operationIdOf(entry.request, index),
     };
   });
+  return { kind, entries: planned };
 }
 
 /** Rewrites every `reference` equal to a Bundle-local fullUrl into the resource's server reference. */
-function resolveLocalReferences(node: unknown, local: Map<string, string>): unknown {
+export function resolveLocalReferences(node: unknown, local: Map<string, string>): unknown {
   if (Array.isArray(node)) return node.map((item) => resolveLocalReferences(item, local));
   if (!isRecord(node)) return node;
   const out: Record<string, unknown> = {};
@@ -115,76 +113,4 @@ function resolveLocalReferences(node: unknown, local: Map<string, string>): unkn
         : resolveLocalReferences(value, local);
   }
   return out;
-}
-
-function entryResponse(result: WriteResult, baseUrl: string): fhir4.BundleEntryResponse {
-  const { stored } = result;
-  return {
-    status: String(result.status),
-    location: `${baseUrl}/${stored.type}/${stored.id}/_history/${stored.versionId}`,
-    etag: etagOf(stored.versionId),
-    lastModified: stored.lastUpdated,
-  };
-}
-
-export async function runTransaction(ctx: WriteContext, bundle: unknown): Promise<FhirResponse> {
-  const entries = plan(bundle);
-  // A message (issue 6) is checked as a whole first; the platform then stores its envelope with the delivery status.
-  const message = await planMessage(ctx, entries);
-  if (message) ctx.message = message.plan;
-  const local = new Map<string, string>();
-  for (const entry of entries) if (entry.fullUrl?.startsWith('urn:uuid:')) local.set(entry.fullUrl, `${entry.type}/${entry.id}`);
-
-  const responses: fhir4.BundleEntry[] = new Array(entries.length);
-  const ordered = [...entries].sort((a, b) => ORDER[a.method] - ORDER[b.method] || a.index - b.index);
-  for (const entry of ordered) {
-    const def = resourceTypeDef(entry.type)!;
-    const given = message && entry.type === 'Communication' ? message.envelope : entry.resource;
-    const resource = given === undefined ? undefined : resolveLocalReferences(given, local);
-    try {
-      const key = entry.operationId && {
-        operationId: entry.operationId,
-        principal: ctx.principal.userRef,
-        requestHash: requestHash(entry.method, `${entry.type}${entry.method === 'POST' ? '' : `/${entry.id}`}`, entry.resource, [
-          entry.ifMatch,
-          entry.ifNoneExist,
-        ]),
-      };
-      const response = await runOnce(
-        ctx.tx,
-        key || undefined,
-        async () => {
-          const result =
-            entry.method === 'POST'
-              ? await createResource(ctx, def, resource, {
-                  assignedId: entry.id,
-                  entryIndex: entry.index,
-                  ...(entry.ifNoneExist !== undefined ? { ifNoneExist: entry.ifNoneExist } : {}),
-                })
-              : entry.method === 'PUT'
-                ? await updateResource(ctx, def, entry.id, resource, entry.ifMatch, entry.index)
-                : await deleteResource(ctx, def, entry.id, entry.ifMatch);
-          // An encrypted part is not echoed back: the sender has it, and the ledger need not keep megabytes twice.
-          const echo = result.status !== 204 && !(message && entry.type === 'Binary');
-          return {
-            status: result.status,
-            headers: {},
-            body: { response: entryResponse(result, ctx.baseUrl), resource: echo ? result.stored.resource : undefined },
-          };
-        },
-        `Bundle.entry[${entry.index}].request.extension(operation-id)`,
-      );
-      const body = response.body as { response: fhir4.BundleEntryResponse; resource?: fhir4.FhirResource };
-      // A replayed create (or an If-None-Exist match) lives under another id: point local references at it.
-      const location = body.response.location?.slice(ctx.baseUrl.length + 1).split('/_history')[0];
-      if (entry.fullUrl && location) local.set(entry.fullUrl, location);
-      responses[entry.index] = { ...(body.resource ? { resource: body.resource } : {}), response: body.response };
-    } catch (error) {
-      if (error instanceof FhirError && !error.issues[0]?.diagnostics.startsWith('Bundle.entry['))
-        throw error.inEntry(entry.index, entry.type);
-      throw error;
-    }
-  }
-  const result: fhir4.Bundle = { resourceType: 'Bundle', id: randomUUID(), type: 'transaction-response', entry: responses };
-  return { status: 200, headers: {}, body: result };
 }

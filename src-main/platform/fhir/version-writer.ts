@@ -1,12 +1,9 @@
 /**
  * Appending one validated version with its index rows, and auditing it, inside the caller's write
  * transaction: shared by the REST writes (resource-writes.ts) and the platform's own writes on a
- * client's behalf (message receipts).
+ * client's behalf (message receipts, DSP rights). The governing policy adds its internal index rows.
  */
-import { patientsOf } from '../policy/access-rules';
-import { DOCUMENT_PARAM, documentOfBinary } from '../dsp/dsp-consents';
-import { audienceIndex } from '../messaging/message-audience';
-import type { ReferenceEntry } from './search-index';
+import { patientsOf } from './patients-of';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
 import type { ResourceTypeDef } from './resource-types';
 import { validateResource } from './validation';
@@ -49,12 +46,6 @@ export async function auditWrite(
   await ctx.audit.recordInTransaction(ctx.tx, facts);
 }
 
-/** A document's Binary is indexed with its DocumentReference, so `$changes` carries it with the document. */
-export function documentIndex(def: ResourceTypeDef, resource: fhir4.Resource): ReferenceEntry[] {
-  const doc = def.type === 'Binary' ? documentOfBinary(resource) : undefined;
-  return doc === undefined ? [] : [{ param: DOCUMENT_PARAM, target: `DocumentReference/${doc}` }];
-}
-
 export async function appendValidated(
   ctx: WriteContext,
   def: ResourceTypeDef,
@@ -66,7 +57,7 @@ export async function appendValidated(
   const validated = validateResource(def, resource);
   for (const ref of validated.references)
     ctx.pendingReferences.push({ ...ref, resourceType: def.type, ...(entryIndex !== undefined ? { entryIndex } : {}) });
-  validated.index.references.push(...audienceIndex(def, resource, ctx.message), ...documentIndex(def, resource));
+  validated.index.references.push(...ctx.policyIndex(def, resource));
   return ctx.tx.append({
     type: def.type,
     id: resource.id!,

@@ -1,10 +1,13 @@
 import type { AuditTrail } from '../audit/audit-trail';
 import type { LoginService } from '../auth/login-service';
 import type { PlatformStorage } from '../storage/platform-storage';
+import type { PolicyRegistry } from '../policy/policy-registry';
 
 /** What the HTTP routes are wired to. */
 export interface PlatformServices {
   storage: PlatformStorage;
+  /** The access rules every route's repository asks (policies.ts). */
+  policies: PolicyRegistry;
   logins: LoginService;
   audit: AuditTrail;
   /** Random id of this database, carried in $changes cursors. */

@@ -7,7 +7,16 @@ import { registerFhirRoutes } from './fhir-routes';
 import { FhirError } from '../fhir/fhir-error';
 import type { PlatformServices } from './platform-services';
 
-export function buildHttpServer(services: PlatformServices): FastifyInstance {
+/** The server, and the census of its routes: every one but the public and auth routes runs the pipeline. */
+export interface PlatformHttpServer {
+  app: FastifyInstance;
+  /** "METHOD url" of every route the server answers. */
+  routes: string[];
+  /** Those registered through the FHIR pipeline (http/pipeline.ts). */
+  pipelineRoutes: ReadonlySet<string>;
+}
+
+export function buildHttpServer(services: PlatformServices): PlatformHttpServer {
   const app = Fastify({
     logger: false,
     bodyLimit: services.bodyLimit,
@@ -18,7 +27,11 @@ export function buildHttpServer(services: PlatformServices): FastifyInstance {
   });
   installJsonParsing(app, services.bodyLimit);
   installErrorHandling(app, services.bodyLimit);
-  registerFhirRoutes(app, services);
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
+  });
+  const pipeline = registerFhirRoutes(app, services, services.policies);
   registerAuthRoutes(app, services);
-  return app;
+  return { app, routes, pipelineRoutes: pipeline.routes };
 }

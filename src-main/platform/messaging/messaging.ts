@@ -6,6 +6,7 @@
  *   indexed with every version, so read, search and `$changes` show it to that audience only.
  * - Recipients acknowledge with `$receipt`; published keys (Endpoint) are written by their owner only.
  */
+import { isAdministratorRole } from '../../../src-shared/domain/directory';
 import { MAX_ATTACHMENTS } from '../../../src-shared/domain/messaging';
 import {
   audienceOf,
@@ -40,7 +41,10 @@ export interface MessageEntryView {
   resource: unknown;
 }
 
-const PGP_BINARY = (resource: unknown): boolean =>
+/** The domain's name: its transaction plan is kept under it in WriteContext.plans. */
+export const MESSAGING = 'messaging';
+
+export const PGP_BINARY = (resource: unknown): boolean =>
   isRecord(resource) &&
   (messageOfBinary(resource as unknown as fhir4.Resource) !== undefined || resource.contentType === 'application/pgp-encrypted');
 
@@ -68,7 +72,8 @@ export async function membersOf(tx: StorageTx, organizationId: string): Promise<
   for (const row of page.rows) {
     const role = row.resource as fhir4.PractitionerRole | null;
     const ref = role?.practitioner?.reference;
-    if (role && role.active !== false && typeof ref === 'string' && ref.startsWith('Practitioner/'))
+    // An administrator grants memberships; the role does not make them a member of the mailbox.
+    if (role && role.active !== false && !isAdministratorRole(role) && typeof ref === 'string' && ref.startsWith('Practitioner/'))
       ids.add(ref.slice('Practitioner/'.length));
   }
   const existing = await tx.existing('Practitioner', [...ids]);
@@ -76,8 +81,13 @@ export async function membersOf(tx: StorageTx, organizationId: string): Promise<
 }
 
 /** `GET /fhir/Organization/<id>/$members`: the Practitioners a message to this mailbox reaches. */
-export async function listMembers(ctx: RequestContext, tx: StorageTx, organizationId: string): Promise<FhirResponse> {
-  if (!ctx.principal) throw unauthorized('authentication required: $members expands a mailbox for a sender');
+export async function listMembers(
+  scope: { principal: RequestContext['principal']; tx: StorageTx },
+  baseUrl: string,
+  organizationId: string,
+): Promise<FhirResponse> {
+  const { tx } = scope;
+  if (!scope.principal) throw unauthorized('authentication required: $members expands a mailbox for a sender');
   if ((await tx.existing('Organization', [organizationId])).size === 0) {
     throw notFound(`Organization/${organizationId}: not found`);
   }
@@ -85,14 +95,13 @@ export async function listMembers(ctx: RequestContext, tx: StorageTx, organizati
   const entries: fhir4.BundleEntry[] = [];
   for (const ref of members) {
     const stored = await tx.current('Practitioner', ref.slice('Practitioner/'.length));
-    if (stored?.resource)
-      entries.push({ fullUrl: `${ctx.baseUrl}/${ref}`, resource: stored.resource, search: { mode: 'match' } });
+    if (stored?.resource) entries.push({ fullUrl: `${baseUrl}/${ref}`, resource: stored.resource, search: { mode: 'match' } });
   }
   const bundle: fhir4.Bundle = {
     resourceType: 'Bundle',
     type: 'searchset',
     total: entries.length,
-    link: [{ relation: 'self', url: `${ctx.baseUrl}/Organization/${organizationId}/$members` }],
+    link: [{ relation: 'self', url: `${baseUrl}/Organization/${organizationId}/$members` }],
     entry: entries,
   };
   return { status: 200, headers: {}, body: bundle };
@@ -255,7 +264,7 @@ export async function planMessage(
 const NEVER_CHANGED =
   'a message is sent once, as a transaction Bundle (POST /fhir) holding its Communication and encrypted Binary parts, and never changed; recipients acknowledge it with POST /fhir/Communication/<id>/$receipt';
 
-async function canSee(tx: StorageTx, principal: string | undefined, stored: StoredVersion | undefined): Promise<boolean> {
+export async function canSee(tx: StorageTx, principal: string | undefined, stored: StoredVersion | undefined): Promise<boolean> {
   if (!stored?.resource || principal === undefined) return false;
   if (stored.type === 'Communication') return audienceOf(stored.resource).includes(principal);
   const message = stored.type === 'Binary' ? messageOfBinary(stored.resource) : undefined;
@@ -275,7 +284,7 @@ export async function guardWrite(
   id: string | undefined,
   body: Json | undefined,
 ): Promise<void> {
-  const plan = ctx.message;
+  const plan = ctx.plans.get(MESSAGING) as MessagePlan | undefined;
   if (def.type === 'Communication') {
     if (plan && id === plan.communicationId && body !== undefined) return;
     throw new FhirError(405, { code: 'not-supported', diagnostics: `Communication: ${NEVER_CHANGED}` }, { Allow: 'GET' });
@@ -306,21 +315,6 @@ export async function guardWrite(
     }
     if (body !== undefined && isKeyEndpoint(body)) await checkKeyEndpoint(body, ctx.principal.userRef);
   }
-}
-
-// ── Reading ──
-
-/** A message resource the caller is not in the audience of does not exist for them (404, no hint). */
-export async function enforceAudience(
-  ctx: RequestContext,
-  tx: StorageTx,
-  stored: StoredVersion,
-  latest: fhir4.Resource | null = stored.resource,
-): Promise<void> {
-  if (stored.type !== 'Communication' && stored.type !== 'Binary') return;
-  if (!latest) return;
-  if (!(await canSee(tx, ctx.principal?.userRef, { ...stored, resource: latest as fhir4.FhirResource })))
-    throw notFound(`${stored.type}/${stored.id}: not found`);
 }
 
 // ── Receipts ──

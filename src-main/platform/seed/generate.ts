@@ -3,6 +3,8 @@
  * mode a directory of organisations and professionals of every role, patients with valid matricules
  * and their DSP documents. Same options → same resources, on every machine.
  */
+import { demoCareRelationships } from './demo-care';
+import { DESK_ROLE_SYSTEM, ORGANIZATION_ADMINISTRATOR_CODE } from '../../../src-shared/domain/directory';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
 import type { Role } from '../../../src-shared/domain/roles';
@@ -40,7 +42,7 @@ export interface SeedItem {
   createdBy: string;
 }
 
-const ROLE_SYSTEM = 'https://esante.lu/fhir/CodeSystem/desk-role';
+const ROLE_SYSTEM = DESK_ROLE_SYSTEM;
 const ORG_KIND_SYSTEM = 'https://esante.lu/fhir/CodeSystem/organization-kind';
 /** Documents are dated within the 5 years before this fixed instant, so the data set does not depend on the clock. */
 const DOCUMENT_EPOCH = Date.UTC(2025, 0, 1);
@@ -326,6 +328,7 @@ class SeedGenerator {
       );
     }
     yield* serviceMailbox();
+    yield* organizationAdministrators();
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
     yield this.patient(
       'demo-patient',
@@ -338,6 +341,7 @@ class SeedGenerator {
     // (normal documents only); the demo specialist has nothing (presence-code demos).
     yield dspConsent('referent', 'demo-patient', demoGp);
     yield dspConsent('trust-circle', 'demo-patient', 'Practitioner/demo-nurse');
+    yield* demoCareRelationships(new Date(DOCUMENT_EPOCH).toISOString());
     if (options.mode === 'none') return;
 
     // The directory.
@@ -464,6 +468,36 @@ function* serviceMailbox(): Generator<SeedItem> {
       organization: { reference: `Organization/${DEMO_MAILBOX.organizationId}` },
       code: [{ coding: [{ system: ROLE_SYSTEM, code: 'nurse', display: ROLE_DISPLAY.nurse }] }],
     });
+  }
+}
+
+/**
+ * Who administers each demo organisation, and so grants its memberships (ARCHITECTURE §5 Directory):
+ * the demo GP his practice, the demo specialist the hospital, the demo facility administrator the
+ * home-care network (and its nursing team's mailbox), the care home and the day centre. Fixed records.
+ */
+export const DEMO_ORGANIZATION_ADMINISTRATORS: ReadonlyArray<readonly [organizationId: string, practitioner: string]> = [
+  ['demo-org-practice', 'Practitioner/demo-gp'],
+  ['demo-org-hospital', 'Practitioner/demo-specialist'],
+  ['demo-org-homecare', 'Practitioner/demo-facility-admin'],
+  [DEMO_MAILBOX.organizationId, 'Practitioner/demo-facility-admin'],
+  ['demo-org-carehome', 'Practitioner/demo-facility-admin'],
+  ['demo-org-daycentre', 'Practitioner/demo-facility-admin'],
+];
+
+function* organizationAdministrators(): Generator<SeedItem> {
+  for (const [organizationId, practitioner] of DEMO_ORGANIZATION_ADMINISTRATORS) {
+    yield {
+      createdBy: SYSTEM_AUTHOR,
+      resource: {
+        resourceType: 'PractitionerRole',
+        id: `admin-${organizationId}`,
+        active: true,
+        practitioner: { reference: practitioner },
+        organization: { reference: `Organization/${organizationId}` },
+        code: [{ coding: [{ system: DESK_ROLE_SYSTEM, code: ORGANIZATION_ADMINISTRATOR_CODE, display: 'Administrateur' }] }],
+      },
+    };
   }
 }
 

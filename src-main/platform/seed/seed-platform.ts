@@ -5,15 +5,19 @@
 import { SYSTEM_AUTHOR } from '../policy/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { validateResource } from '../fhir/validation';
-import { documentIndex } from '../fhir/version-writer';
 import { hashPassword } from '../auth/passwords';
 import type { NewVersion, PlatformStorage } from '../storage/platform-storage';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { generateSeed, type SeedOptions } from './generate';
+import type { PolicyRegistry } from '../policy/policy-registry';
 
 const BATCH_SIZE = 5000;
 
-export async function seedPlatform(storage: PlatformStorage, options: SeedOptions): Promise<{ resources: number }> {
+export async function seedPlatform(
+  storage: PlatformStorage,
+  policies: PolicyRegistry,
+  options: SeedOptions,
+): Promise<{ resources: number }> {
   const hashes = await Promise.all(DEMO_ACCOUNTS.map((a) => hashPassword(a.password)));
   await storage.write(async (tx) => {
     for (const [i, account] of DEMO_ACCOUNTS.entries()) {
@@ -45,7 +49,8 @@ export async function seedPlatform(storage: PlatformStorage, options: SeedOption
     // The generator's references point at earlier items by construction; validation still checks
     // everything else (required elements, value sets, matricules), so seed data is never invalid.
     const { index } = validateResource(def, resource);
-    index.references.push(...documentIndex(def, resource)); // a document's Binary travels with it in $changes
+    // The governing policy's own index rows, as for any client write (a document's Binary travels with it in $changes).
+    index.references.push(...(policies.forResource(def.type, resource as never).indexEntries?.(def, resource, new Map()) ?? []));
     batch.push({
       type: def.type,
       id: resource.id,

@@ -60,6 +60,8 @@ export interface ChangeFilter {
   dsp?: { patients: string[]; documentParam: string };
   /** Every version of the Consents whose `actor` index names one of these users (their DSP rights, granted or withdrawn). */
   consentActors?: string[];
+  /** Care records (IdeoMed): resources of `types` whose `patient` index names one of `patients`. */
+  careRecords?: { patients: string[]; types: string[] };
 }
 
 /** A DSP access change recorded for one user (see dsp_change in sqlite-schema.ts). */
@@ -129,6 +131,8 @@ export interface StorageTx {
   /** Current versions committed after `afterSequence` that `filter` lets through, in commit order. */
   changes(filter: ChangeFilter, afterSequence: number, limit: number): Promise<Page>;
   currentSequence(): Promise<number>;
+  /** Runs `work` so that, if it throws, its writes are undone and the rest of the transaction stands (a batch entry). */
+  savepoint<T>(work: () => Promise<T>): Promise<T>;
 
   // Idempotency ledger
   findOperation(operationId: string): Promise<LedgerEntry | undefined>;

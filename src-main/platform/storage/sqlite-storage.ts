@@ -206,6 +206,18 @@ export class SqliteStorage implements PlatformStorage {
       search: async (request, snapshot) => this.search(request, snapshot),
       changes: async (filter, after, limit) => this.changes(filter, after, limit),
       currentSequence: async () => one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version')?.seq ?? 0,
+      savepoint: async <T>(work: () => Promise<T>): Promise<T> => {
+        this.db.exec('SAVEPOINT entry');
+        try {
+          const result = await work();
+          this.db.exec('RELEASE entry');
+          return result;
+        } catch (error) {
+          this.db.exec('ROLLBACK TO entry');
+          this.db.exec('RELEASE entry');
+          throw error;
+        }
+      },
 
       findOperation: async (operationId) => {
         const row = one<{
@@ -465,6 +477,13 @@ export class SqliteStorage implements PlatformStorage {
         `(v.type = 'Consent' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Consent' AND param = 'actor' AND target IN (${list(filter.consentActors)})))`,
       );
       params.push(...filter.consentActors);
+    }
+    const care = filter.careRecords;
+    if (care && care.patients.length > 0 && care.types.length > 0) {
+      allowed.push(
+        `v.seq IN (SELECT seq FROM idx_reference WHERE type IN (SELECT value FROM json_each(?)) AND param = 'patient' AND target IN (SELECT value FROM json_each(?)))`,
+      );
+      params.push(JSON.stringify(care.types), JSON.stringify(care.patients));
     }
     if (allowed.length === 0) return { rows: [], hasMore: false };
     let excluded = '';

@@ -4,7 +4,7 @@
  * DocumentReferences each, plus `Patient/bench-dsp-big` with `--big D` documents. Per patient: the
  * Patient, its référent Consent (`Consent/dsp-<patient>-ref`, actor Practitioner/demo-gp, created by the
  * patient, as the seed writes it) and its documents (created by their author, a demo professional), all
- * appended through the platform's storage API with the seed's validation and indexing (documentIndex too).
+ * appended through the platform's storage API with the seed's validation and indexing (the governing policy's index rows too).
  * The usual demo seed (directory, demo patient) is added by startPlatform on top.
  *
  * argv: --data-dir DIR --patients N --docs-per-patient D --big D
@@ -17,7 +17,7 @@ import { buildConsent, consentId } from '../../../src-main/platform/dsp/dsp-cons
 import { SYSTEM_AUTHOR } from '../../../src-main/platform/policy/principal';
 import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
 import { validateResource } from '../../../src-main/platform/fhir/validation';
-import { documentIndex } from '../../../src-main/platform/fhir/version-writer';
+import { buildPolicyRegistry } from '../../../src-main/platform/policies';
 import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
 import { serveUntilParentLeaves } from './child';
@@ -36,6 +36,7 @@ const patients = Number(values.patients);
 const docsPerPatient = Number(values['docs-per-patient']);
 const big = Number(values.big);
 const BATCH = 5000;
+const policies = buildPolicyRegistry({ presenceCodeTtlSeconds: 3600 });
 
 function* items(): Generator<{ resource: fhir4.FhirResource & { id: string }; createdBy: string }> {
   const dateTime = new Date(Date.UTC(2025, 0, 1)).toISOString();
@@ -80,7 +81,9 @@ async function seedDsp(): Promise<number> {
       const def = resourceTypeDef(item.resource.resourceType)!;
       const resource = { ...item.resource, meta: { versionId: '1', lastUpdated: now } };
       const { index } = validateResource(def, resource);
-      index.references.push(...documentIndex(def, resource));
+      index.references.push(
+        ...(policies.forResource(def.type, resource as never).indexEntries?.(def, resource, new Map()) ?? []),
+      );
       batch.push({
         type: def.type,
         id: resource.id,

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
-import { DSP_REVOKED_URL } from '../../../src-main/platform/dsp/dsp-consents';
+import { REVOKED_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
 import { createDocument, mustSimulate, pull, urlsOf, type Json } from './dsp-harness';
 
 let env: TestPlatform;
@@ -50,7 +50,7 @@ describe('revocations in $changes', () => {
     // Their own document stays theirs (rule 5): only the GP's documents are revoked.
     expect(deleted.map((e: Json) => e.request.url).sort()).toEqual(byGp.map((d: Json) => `DocumentReference/${d.id}`).sort());
     for (const entry of deleted) {
-      expect(entry.extension).toEqual([{ url: DSP_REVOKED_URL, valueCode: 'revoked' }]);
+      expect(entry.extension).toEqual([{ url: REVOKED_EXTENSION_URL, valueCode: 'revoked' }]);
       expect(entry.response.outcome.issue[0].diagnostics).toMatch(/^revoked/);
     }
     for (const doc of byGp)

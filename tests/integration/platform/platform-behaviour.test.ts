@@ -165,15 +165,17 @@ describe('search paging', () => {
     expect(new Set(seen)).toEqual(expected);
   });
 
-  it('directory searches work without a token (mCSD), by name, locality, specialty and organisation', async () => {
-    const byCity = await env.request('GET', '/fhir/Organization?address-city=ettelbruck');
+  it('directory searches need a token (every request but /metadata is authenticated) and work by name, locality, specialty and organisation', async () => {
+    expect((await env.request('GET', '/fhir/Organization?address-city=ettelbruck')).status).toBe(401);
+    const byCity = await env.request('GET', '/fhir/Organization?address-city=ettelbruck', { token: nurse });
     expect(byCity.status).toBe(200);
     expect(byCity.json.entry.map((e: Json) => e.resource.id)).toContain('demo-org-homecare');
-    const byName = await env.request('GET', '/fhir/Practitioner?name=weber');
+    const byName = await env.request('GET', '/fhir/Practitioner?name=weber', { token: nurse });
     expect(byName.json.entry.map((e: Json) => e.resource.id)).toContain('demo-gp');
     const cardiologists = await env.request(
       'GET',
       '/fhir/PractitionerRole?specialty=https://esante.lu/fhir/CodeSystem/specialty|cardiology&organization=Organization/demo-org-hospital',
+      { token: nurse },
     );
     expect(cardiologists.json.entry.length).toBeGreaterThan(0);
     const byBirthdate = await env.request('GET', '/fhir/Patient?birthdate=1966-03&family=reuter', { token: gp });

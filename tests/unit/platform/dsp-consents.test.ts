@@ -6,7 +6,6 @@ import {
   consentId,
   dspStateOf,
   isHidden,
-  metadataOnly,
   relationOf,
   withSecurity,
 } from '../../../src-main/platform/dsp/dsp-consents';
@@ -90,9 +89,5 @@ describe('document facts', () => {
     const shown = withSecurity(hidden, { hidden: false });
     expect(isHidden(shown)).toBe(false);
     expect(confidentialityOf(shown)).toBe('R');
-  });
-
-  it('metadata only keeps the attachment description without data or url', () => {
-    expect(metadataOnly(doc).content[0]!.attachment).toEqual({ contentType: 'text/plain', title: 't' });
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * The care relationship of ARCHITECTURE §5 (care records): a professional cares for a patient while
+ * they are an active member of one of the patient's active CareTeams, or hold an active PractitionerRole
+ * at the organisation that manages an active EpisodeOfCare of the patient.
+ */
+import { hasCareMandate, type Role } from '../../../src-shared/domain/roles';
+import { isAdministratorRole } from '../../../src-shared/domain/directory';
+import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
+import { parseSearch } from '../fhir/search-query';
+import type { StorageTx, StoredVersion } from '../storage/platform-storage';
+
+const CARE_TEAM = resourceTypeDef('CareTeam')!;
+const EPISODE = resourceTypeDef('EpisodeOfCare')!;
+const ROLE = resourceTypeDef('PractitionerRole')!;
+
+async function all(tx: StorageTx, def: typeof CARE_TEAM, params: Record<string, string>): Promise<StoredVersion[]> {
+  const page = await tx.search(
+    parseSearch(def, new URLSearchParams({ ...params, _count: String(MAX_PAGE_SIZE) })),
+    await tx.currentSequence(),
+  );
+  return page.rows.filter((r) => r.resource);
+}
+
+const active = (period: fhir4.Period | undefined, now: Date) =>
+  (period?.start === undefined || Date.parse(period.start) <= now.getTime()) &&
+  (period?.end === undefined || Date.parse(period.end) > now.getTime());
+
+/** Organisations where the user holds an active, non-administrative role. */
+export async function organizationsOf(tx: StorageTx, userRef: string, now: Date): Promise<string[]> {
+  const roles = await all(tx, ROLE, { practitioner: userRef });
+  return roles
+    .map((r) => r.resource as fhir4.PractitionerRole)
+    .filter((r) => r.active !== false && !isAdministratorRole(r) && active(r.period, now))
+    .flatMap((r) => (r.organization?.reference ? [r.organization.reference] : []));
+}
+
+/** The patients a user cares for right now (care-team membership or an episode managed by their organisation). */
+export async function patientsInCare(tx: StorageTx, userRef: string, now: Date): Promise<string[]> {
+  const patients = new Set<string>();
+  for (const row of await all(tx, CARE_TEAM, { participant: userRef })) {
+    const team = row.resource as fhir4.CareTeam;
+    if (team.status !== undefined && team.status !== 'active') continue;
+    const member = team.participant?.find((p) => p.member?.reference === userRef && active(p.period, now));
+    if (member && team.subject?.reference?.startsWith('Patient/')) patients.add(team.subject.reference);
+  }
+  for (const organization of await organizationsOf(tx, userRef, now)) {
+    for (const row of await all(tx, EPISODE, { organization })) {
+      const episode = row.resource as fhir4.EpisodeOfCare;
+      if (episode.status === 'active' && active(episode.period, now) && episode.patient?.reference)
+        patients.add(episode.patient.reference);
+    }
+  }
+  return [...patients].sort();
+}
+
+export type CareAccess = 'care' | 'schedule-only' | 'none';
+
+/** What the user's relationship to the patient allows: clinical content, the schedule only, or nothing. */
+export async function careAccess(
+  tx: StorageTx,
+  user: { userRef: string; role: Role },
+  patientRef: string,
+  now: Date,
+): Promise<CareAccess> {
+  if (!(await patientsInCare(tx, user.userRef, now)).includes(patientRef)) return 'none';
+  return hasCareMandate(user.role) ? 'care' : 'schedule-only';
+}

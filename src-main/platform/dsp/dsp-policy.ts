@@ -1,0 +1,212 @@
+/**
+ * The DSP domain's registration: the decision table (dsp-decision.ts) as the policy of DSP documents
+ * and their Binaries, the Consent policy (a right is seen by the holder, the holder's assistant and the
+ * professional it names), the DSP's share of `$changes` (documents of the DSPs the user has a right on,
+ * the rights naming them, and the revocations since their cursor), and the patient simulator's operations.
+ */
+import { hasCareMandate } from '../../../src-shared/domain/roles';
+import { forbidden } from '../fhir/fhir-error';
+import type { WriteContext } from '../fhir/request-context';
+import type { ReferenceEntry } from '../fhir/search-index';
+import type { SearchRequest } from '../fhir/search-query';
+import type { PolicyRegistry } from '../policy/policy-registry';
+import type {
+  DomainRegistration,
+  OperationDefinition,
+  PolicyScope,
+  ReadVerdict,
+  ResourcePolicy,
+  TypeVerdict,
+} from '../policy/resource-policy';
+import type { StoredVersion } from '../storage/platform-storage';
+import { decisionText, DspGate, dspPatientsOf, loadDspState } from './dsp-access';
+import { actorOf, DOCUMENT_PARAM, documentOfBinary } from './dsp-consents';
+import { guardDspWrite } from './dsp-writes';
+import {
+  accessLog,
+  expirePresenceGrants,
+  hasExpiredPresenceGrants,
+  redeemPresenceCode,
+  runSimulatorOperation,
+  SIMULATOR_OPERATIONS,
+} from './dsp-simulator';
+
+const NEED_LOGIN: TypeVerdict = {
+  allowed: false,
+  status: 401,
+  reason: 'authentication required: send Authorization: Bearer <access token>',
+};
+
+function gateOf(scope: PolicyScope): DspGate {
+  return scope.memo('dsp-gate', () => new DspGate(scope.tx, scope.principal, scope.now));
+}
+
+/** A patient's search must be pinned to themselves, or it would reveal other patients' records. */
+function pinnedToSelf(userRef: string, request: SearchRequest | undefined): boolean {
+  return (
+    request?.criteria.some(
+      (c) =>
+        c.kind === 'reference' &&
+        (c.param === 'patient' || c.param === 'subject') &&
+        c.values.length === 1 &&
+        c.values[0] === userRef,
+    ) === true
+  );
+}
+
+/** Type level: 401 without a token, 403 (nothing at all, rule 5) for a role without a care mandate. */
+function documentTypeGate(scope: PolicyScope, action: 'read' | 'search', request?: SearchRequest): TypeVerdict {
+  const principal = scope.principal;
+  if (!principal) return NEED_LOGIN;
+  if (principal.role === 'patient') {
+    if (action === 'search' && !pinnedToSelf(principal.userRef, request)) {
+      return { allowed: false, status: 403, reason: `a patient searches only their own DSP (add patient=${principal.userRef})` };
+    }
+    return { allowed: true };
+  }
+  return hasCareMandate(principal.role)
+    ? { allowed: true }
+    : {
+        allowed: false,
+        status: 403,
+        reason: `the role ${principal.role} has no care mandate: no access to the DSP (DSP rule 5)`,
+      };
+}
+
+async function documentVerdict(scope: PolicyScope, stored: StoredVersion): Promise<ReadVerdict> {
+  const decided = await gateOf(scope).decideRead(stored);
+  if (decided === undefined || decided === 'orphan') return { allowed: false, status: 404, reason: 'not found' };
+  const audit = { patients: [decided.patient], rule: decisionText(decided.decision) };
+  const { decision } = decided;
+  if (decision.allowed) return { allowed: true, audit };
+  // A 409 is a write answer only; a read of a closed DSP is refused with the row's reason.
+  return {
+    allowed: false,
+    status: decision.status === 409 ? 403 : decision.status,
+    reason: `${decision.reason} (DSP rule ${decision.row})`,
+    audit,
+  };
+}
+
+const documentPolicy: ResourcePolicy = {
+  name: 'dsp-document',
+  typeGate: documentTypeGate,
+  read: documentVerdict,
+  write: (ctx, intent) => guardDspWrite(ctx, intent.def, intent.id, intent.body),
+};
+
+/** A Binary that belongs to a DSP document (Binary.securityContext → DocumentReference) follows its document. */
+const documentBinaryPolicy: ResourcePolicy = {
+  name: 'dsp-document-binary',
+  claims: (resource) => documentOfBinary(resource as unknown as fhir4.Resource) !== undefined,
+  typeGate: documentTypeGate,
+  read: documentVerdict,
+  write: (ctx, intent) => guardDspWrite(ctx, intent.def, intent.id, intent.body),
+  indexEntries: (_def, resource): ReferenceEntry[] => {
+    const doc = documentOfBinary(resource);
+    return doc === undefined ? [] : [{ param: DOCUMENT_PARAM, target: `DocumentReference/${doc}` }];
+  },
+};
+
+/** Consents: the holder, the holder's DSP assistant and the professional a right names; nobody else. */
+const consentPolicy: ResourcePolicy = {
+  name: 'dsp-consent',
+  typeGate: (scope) => (scope.principal ? { allowed: true } : NEED_LOGIN),
+  read: async (scope, stored) => {
+    const consent = stored.resource as fhir4.Consent;
+    const patient = consent.patient?.reference ?? '';
+    const audit = {
+      patients: patient ? [patient] : [],
+      rule: 'Consent: readable by the holder, their assistant and the professional it names',
+    };
+    const caller = scope.principal?.userRef;
+    if (!caller) return { allowed: false, status: 401, reason: 'authentication required', audit };
+    if (caller === patient || actorOf(consent) === caller) return { allowed: true, audit };
+    const state = await scope.memo(`dsp-state:${patient}`, () => loadDspState(scope.tx, patient));
+    if (state.assistants.includes(caller)) return { allowed: true, audit };
+    return {
+      allowed: false,
+      status: 403,
+      reason: 'a right is readable by the holder, their DSP assistant and the professional it names only',
+      audit,
+    };
+  },
+  write: async (ctx, intent) => {
+    await guardDspWrite(ctx, intent.def, intent.id, intent.body);
+    // Any other Consent is the patient's own to write.
+    const patient = ((intent.body ?? intent.current?.resource) as fhir4.Consent | undefined)?.patient?.reference;
+    if (ctx.principal.userRef !== patient)
+      throw forbidden(`Consent: only the patient (${patient ?? 'Consent.patient'}) records their consents`);
+  },
+};
+
+function simulatorOperations(presenceCodeTtlSeconds: number): OperationDefinition[] {
+  return [
+    ...SIMULATOR_OPERATIONS.map((name): OperationDefinition => ({
+      name,
+      resourceType: 'Patient',
+      level: 'instance',
+      method: 'POST',
+      writes: true,
+      parameters: [],
+      run: (call) => runSimulatorOperation(call.write!, call.id!, name, call.body, presenceCodeTtlSeconds),
+    })),
+    {
+      name: 'access-log',
+      resourceType: 'Patient',
+      level: 'instance',
+      method: 'GET',
+      writes: false,
+      flushAuditFirst: true,
+      parameters: ['_count'],
+      run: (call) => accessLog(call.scope, call.baseUrl, call.id!, call.query),
+    },
+    {
+      name: 'redeem-presence-code',
+      resourceType: 'Patient',
+      level: 'instance',
+      method: 'POST',
+      writes: true,
+      parameters: [],
+      run: (call) => redeemPresenceCode(call.write!, call.id!, call.body),
+    },
+  ];
+}
+
+export function registerDsp(registry: PolicyRegistry, options: { presenceCodeTtlSeconds: number }): void {
+  registry.register(['DocumentReference'], documentPolicy);
+  registry.register(['Binary'], documentBinaryPolicy);
+  registry.register(['Consent'], consentPolicy);
+  const domain: DomainRegistration = {
+    name: 'dsp',
+    changeScope: async (scope) => {
+      const principal = scope.principal!;
+      const patients = await dspPatientsOf(scope.tx, principal);
+      return {
+        // The Patient records of the DSPs the user may open (their names in "Mes patients").
+        resources: patients,
+        dsp: { patients, documentParam: DOCUMENT_PARAM },
+        // The DSP rights naming the user (why they see a DSP, until when), also when withdrawn.
+        ...(principal.role === 'patient' ? {} : { consentActors: [principal.userRef] }),
+      };
+    },
+    revocations: async (scope, after, upTo) =>
+      (await scope.tx.dspChanges(scope.principal!.userRef, after, upTo)).map(({ seq, type, id, kind }) => ({
+        seq,
+        type,
+        id,
+        kind,
+      })),
+    // Presence grants run out with time, not with a write: their revocations are recorded at the holder's next pull.
+    beforeChanges: async (scope) => {
+      const principal = scope.principal;
+      if (!principal || principal.role === 'patient') return undefined;
+      if (!(await hasExpiredPresenceGrants(scope.tx, principal.userRef, scope.now.getTime()))) return undefined;
+      return async (ctx: WriteContext) => {
+        await expirePresenceGrants(ctx);
+      };
+    },
+    operations: simulatorOperations(options.presenceCodeTtlSeconds),
+  };
+  registry.domain(domain);
+}

@@ -1,0 +1,739 @@
+/**
+ * The policy-aware repository (ARCHITECTURE §3, after Medplum's per-request repository): the only way
+ * an interaction or an operation reaches stored resources. Every read, vread, history, search,
+ * `_include`, `$changes` page, conditional lookup, transaction entry and write asks the policy of the
+ * resource type (policy-registry.ts), and every decision reaches the access log.
+ */
+import { randomUUID } from 'node:crypto';
+import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, REVOKED_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
+import type { RestInteraction } from '../audit/audit-event';
+import type { AuditTrail } from '../audit/audit-trail';
+import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
+import { locate } from '../fhir/element-path';
+import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
+import { etagOf, parseVersionTag, versionHeaders, versionResponse, type FhirResponse } from '../fhir/fhir-response';
+import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
+import type { RequestContext, WriteContext } from '../fhir/request-context';
+import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
+import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from '../fhir/search-query';
+import { parseRelativeReference } from '../fhir/search-index';
+import { planBundle, resolveLocalReferences, type BundleKind, type PlannedEntry } from '../fhir/transaction-bundle';
+import { checkResourceShape, danglingReferenceError } from '../fhir/validation';
+import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
+import type { StorageTx, StoredVersion } from '../storage/platform-storage';
+import type { PolicyRegistry } from './policy-registry';
+import { auditFacts, checkRead, filterReadable, refusal, verdictOn } from './read-guard';
+import type { Json, PolicyScope, Revocation, TransactionPlan } from './resource-policy';
+
+export const DEFAULT_CHANGES_PAGE = 100;
+export const MAX_CHANGES_PAGE = 1000;
+const MAX_HISTORY = 1000;
+const MAX_INCLUDED = 1000;
+
+export interface WriteResult {
+  /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
+  status: 200 | 201 | 204;
+  stored: StoredVersion;
+}
+
+function typeDef(type: string): ResourceTypeDef {
+  const def = resourceTypeDef(type);
+  if (!def) throw notFound(`resource type "${type}" is not supported (see /fhir/metadata)`);
+  return def;
+}
+
+function gone(stored: StoredVersion): FhirError {
+  return new FhirError(
+    410,
+    { code: 'deleted', diagnostics: `${stored.type}/${stored.id}: deleted (version ${stored.versionId})` },
+    { ETag: etagOf(stored.versionId) },
+  );
+}
+
+function historyEntry(stored: StoredVersion, baseUrl: string): fhir4.BundleEntry {
+  const url = `${stored.type}/${stored.id}`;
+  return {
+    fullUrl: `${baseUrl}/${url}`,
+    ...(stored.resource ? { resource: stored.resource } : {}),
+    request: { method: stored.deleted ? 'DELETE' : stored.versionId === 1 ? 'POST' : 'PUT', url },
+    response: {
+      status: stored.deleted ? '204' : stored.versionId === 1 ? '201' : '200',
+      etag: etagOf(stored.versionId),
+      lastModified: stored.lastUpdated,
+    },
+  };
+}
+
+function changeEntry(row: StoredVersion, baseUrl: string): fhir4.BundleEntry {
+  const url = `${row.type}/${row.id}`;
+  return {
+    fullUrl: `${baseUrl}/${url}`,
+    ...(row.resource ? { resource: row.resource } : {}),
+    request: { method: row.deleted ? 'DELETE' : 'PUT', url },
+    response: {
+      status: row.deleted ? '204' : row.versionId === 1 ? '201' : '200',
+      etag: etagOf(row.versionId),
+      lastModified: row.lastUpdated,
+    },
+  };
+}
+
+/** A revocation: the user may no longer see this resource; the client purges its copy. */
+function revocationEntry(change: Revocation, current: StoredVersion | undefined, baseUrl: string): fhir4.BundleEntry {
+  const url = `${change.type}/${change.id}`;
+  return {
+    fullUrl: `${baseUrl}/${url}`,
+    extension: [{ url: REVOKED_EXTENSION_URL, valueCode: 'revoked' }],
+    request: { method: 'DELETE', url },
+    response: {
+      status: '403',
+      ...(current ? { etag: etagOf(current.versionId), lastModified: current.lastUpdated } : {}),
+      outcome: {
+        resourceType: 'OperationOutcome',
+        issue: [
+          {
+            severity: 'information',
+            code: 'suppressed',
+            diagnostics: `revoked: ${url} is no longer visible to you; delete your copy`,
+          },
+        ],
+      },
+    },
+  };
+}
+
+function requireVersionTag(ifMatch: string): number {
+  const version = parseVersionTag(ifMatch);
+  if (version === null) throw badRequest(`If-Match: "${ifMatch}" is not a version ETag (expected W/"<version>")`);
+  return version;
+}
+
+/** `_include=Type:param` values, taken out of the query (the rest is the search itself). */
+function takeIncludes(def: ResourceTypeDef, query: URLSearchParams): { search: URLSearchParams; includes: string[][] } {
+  const search = new URLSearchParams();
+  const includes: string[][] = [];
+  for (const [name, value] of query) {
+    if (name !== '_include') {
+      search.append(name, value);
+      continue;
+    }
+    const [source, param, target, ...rest] = value.split(':');
+    const paramDef = def.search.find((p) => p.name === param && p.type === 'reference');
+    if (source !== def.type || !paramDef || rest.length > 0 || (target !== undefined && !paramDef.targets?.includes(target))) {
+      throw badRequest(
+        `parameter _include: "${value.slice(0, 80)}" is not a reference parameter of ${def.type} (use ${def.type}:<reference parameter>)`,
+        undefined,
+        'not-supported',
+      );
+    }
+    includes.push(paramDef.paths);
+  }
+  if (includes.length > 4) throw badRequest('parameter _include: at most 4 per search', undefined, 'too-costly');
+  return { search, includes };
+}
+
+export class PolicyRepository {
+  constructor(
+    readonly registry: PolicyRegistry,
+    readonly scope: PolicyScope,
+    private readonly context: RequestContext,
+  ) {}
+
+  protected get tx(): StorageTx {
+    return this.scope.tx;
+  }
+
+  protected get audit(): AuditTrail {
+    return this.context.audit;
+  }
+
+  protected get baseUrl(): string {
+    return this.context.baseUrl;
+  }
+
+  /** 401/403 for the whole type before anything is looked up; a 401 still logs the attempt on the record it named. */
+  private async gateType(
+    def: ResourceTypeDef,
+    action: 'read' | 'search',
+    interaction: RestInteraction,
+    id?: string,
+    request?: SearchRequest,
+    query?: string,
+  ): Promise<void> {
+    const verdict = await this.registry.forType(def.type).typeGate(this.scope, action, request);
+    if (verdict.allowed) return;
+    const entity = id === undefined ? def.type : `${def.type}/${id}`;
+    if (id !== undefined && verdict.status === 401) {
+      const current = await this.tx.current(def.type, id);
+      if (current?.resource) {
+        const onRecord = await verdictOn(this.registry, this.scope, current);
+        if (!onRecord.allowed) throw refusal(this.scope, onRecord, interaction, entity);
+      }
+    }
+    throw refusal(this.scope, verdict, interaction, entity, query);
+  }
+
+  // ── Reads ──
+
+  /** The current version, or version `versionId`, if the caller may read it. */
+  async read(type: string, id: string, versionId?: string): Promise<FhirResponse> {
+    const def = typeDef(type);
+    const interaction = versionId === undefined ? 'read' : 'vread';
+    await this.gateType(def, 'read', interaction, id);
+    let stored: StoredVersion | undefined;
+    if (versionId === undefined) stored = await this.tx.current(def.type, id);
+    else {
+      if (!/^[1-9][0-9]{0,9}$/.test(versionId)) throw badRequest(`_history: version "${versionId}" is not a positive integer`);
+      stored = await this.tx.version(def.type, id, Number(versionId));
+    }
+    if (!stored) throw notFound(`${def.type}/${id}${versionId !== undefined ? `/_history/${versionId}` : ''}: not found`);
+    // A deleted resource is decided on its last content: who could not see it learns nothing of its deletion.
+    const decidedOn = stored.resource ? stored : (await this.tx.history(def.type, id, MAX_HISTORY)).find((v) => v.resource);
+    if (decidedOn)
+      await checkRead(this.registry, this.scope, this.audit, decidedOn, interaction, [
+        `${def.type}/${id}/_history/${stored.versionId}`,
+      ]);
+    if (stored.deleted) throw gone(stored);
+    const headers = versionHeaders(stored, this.baseUrl);
+    delete headers.Location;
+    return { status: 200, headers, body: stored.resource };
+  }
+
+  async history(type: string, id: string, query: URLSearchParams): Promise<FhirResponse> {
+    const def = typeDef(type);
+    await this.gateType(def, 'read', 'history-instance', id);
+    let count = MAX_HISTORY;
+    for (const [name, value] of query) {
+      if (name !== '_count')
+        throw badRequest(`parameter "${name}" is not supported on _history (supported: _count)`, undefined, 'not-supported');
+      if (!/^[1-9][0-9]{0,3}$/.test(value) || Number(value) > MAX_HISTORY)
+        throw badRequest(`parameter _count: must be between 1 and ${MAX_HISTORY}`);
+      count = Number(value);
+    }
+    const versions = await this.tx.history(def.type, id, count);
+    if (versions.length === 0) throw notFound(`${def.type}/${id}: not found`);
+    const withContent = versions.filter((v) => v.resource);
+    // The history is decided on the newest content: the record as its policy governs it today.
+    const newest = withContent[0] ?? (await this.tx.history(def.type, id, MAX_HISTORY)).find((v) => v.resource);
+    if (newest) {
+      const entities = withContent.map((r) => `${r.type}/${r.id}/_history/${r.versionId}`);
+      await checkRead(this.registry, this.scope, this.audit, newest, 'history-instance', entities);
+    }
+    const bundle: fhir4.Bundle = {
+      resourceType: 'Bundle',
+      type: 'history',
+      total: versions.length,
+      link: [{ relation: 'self', url: `${this.baseUrl}/${def.type}/${id}/_history` }],
+      entry: versions.map((v) => historyEntry(v, this.baseUrl)),
+    };
+    return { status: 200, headers: {}, body: bundle };
+  }
+
+  /** Rows of a search, through the type gate, the policies' narrowing and each row's verdict. */
+  async searchRows(
+    def: ResourceTypeDef,
+    request: SearchRequest,
+    queryText: string,
+    interaction: RestInteraction,
+  ): Promise<{ rows: StoredVersion[]; hasMore: boolean; last?: StoredVersion; snapshot: number }> {
+    await this.gateType(def, 'search', interaction, undefined, request, queryText);
+    for (const policy of this.registry.policiesOf(def.type)) policy.narrowSearch?.(this.scope, request);
+    const current = await this.tx.currentSequence();
+    const snapshot = request.page?.snapshot ?? current;
+    if (snapshot > current)
+      throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');
+    const page = await this.tx.search(request, snapshot);
+    const rows = await filterReadable(this.registry, this.scope, this.audit, page.rows, interaction, queryText, {
+      auditEmpty: def.category !== 'directory',
+    });
+    const last = page.rows[page.rows.length - 1];
+    return { rows, hasMore: page.hasMore, snapshot, ...(last ? { last } : {}) };
+  }
+
+  /** Search with keyset paging over a snapshot (the `next` link pins the commit sequence of page 1), and `_include`. */
+  async search(type: string, query: URLSearchParams): Promise<FhirResponse> {
+    const def = typeDef(type);
+    const { search, includes } = takeIncludes(def, query);
+    const request = parseSearch(def, search);
+    const queryText = `${def.type}?${query.toString()}`;
+    const { rows, hasMore, last, snapshot } = await this.searchRows(def, request, queryText, 'search-type');
+    const sortValue = (row: StoredVersion): string | number =>
+      request.sort.key === '_id' ? row.id : request.sort.key === '_lastUpdated' ? Date.parse(row.lastUpdated) : row.seq;
+    const next = hasMore && last ? encodePageToken({ snapshot, after: { key: sortValue(last), seq: last.seq } }) : undefined;
+    const included = includes.length > 0 ? await this.included(def, rows, includes, queryText) : [];
+    const pageLink = (token: string | undefined) => {
+      const params = new URLSearchParams([...query].filter(([name]) => name !== PAGE_TOKEN_PARAM));
+      if (token !== undefined) params.set(PAGE_TOKEN_PARAM, token);
+      const text = params.toString();
+      return `${this.baseUrl}/${def.type}${text ? `?${text}` : ''}`;
+    };
+    const bundle: fhir4.Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      link: [
+        { relation: 'self', url: pageLink(request.page ? (query.get(PAGE_TOKEN_PARAM) ?? undefined) : undefined) },
+        ...(next !== undefined ? [{ relation: 'next', url: pageLink(next) }] : []),
+      ],
+      entry: [
+        ...rows.map((row) => ({
+          fullUrl: `${this.baseUrl}/${row.type}/${row.id}`,
+          resource: row.resource!,
+          search: { mode: 'match' as const },
+        })),
+        ...included.map((row) => ({
+          fullUrl: `${this.baseUrl}/${row.type}/${row.id}`,
+          resource: row.resource!,
+          search: { mode: 'include' as const },
+        })),
+      ],
+    };
+    return { status: 200, headers: {}, body: bundle };
+  }
+
+  /** The targets of `_include`: each through its own policy, like any other read. */
+  private async included(
+    def: ResourceTypeDef,
+    rows: StoredVersion[],
+    includes: string[][],
+    queryText: string,
+  ): Promise<StoredVersion[]> {
+    const targets = new Map<string, { type: string; id: string }>();
+    for (const row of rows) {
+      for (const paths of includes) {
+        for (const path of paths) {
+          for (const { value } of locate(row.resource, def.type, path)) {
+            const ref = (value as { reference?: unknown } | null)?.reference;
+            const parsed = typeof ref === 'string' ? parseRelativeReference(ref) : null;
+            if (parsed && resourceTypeDef(parsed.type) && targets.size < MAX_INCLUDED)
+              targets.set(`${parsed.type}/${parsed.id}`, parsed);
+          }
+        }
+      }
+    }
+    const found: StoredVersion[] = [];
+    for (const { type, id } of targets.values()) {
+      const current = await this.tx.current(type, id);
+      if (current?.resource && !rows.some((r) => r.type === type && r.id === id)) found.push(current);
+    }
+    return filterReadable(this.registry, this.scope, this.audit, found, 'search-type', `${queryText} (_include)`);
+  }
+
+  // ── The sync feed ──
+
+  /** Time-based changes to record before the user's page is read (e.g. an expired presence grant); run in a write. */
+  async pendingChangeWork(): Promise<Array<(ctx: WriteContext) => Promise<void>>> {
+    const work: Array<(ctx: WriteContext) => Promise<void>> = [];
+    for (const domain of this.registry.domains) {
+      const step = await domain.beforeChanges?.(this.scope);
+      if (step) work.push(step);
+    }
+    return work;
+  }
+
+  /**
+   * `GET /fhir/$changes?cursor=C&_count=N`: the latest version of every resource in the caller's scope
+   * committed after the cursor, in commit order, each through its policy, with the revocations since.
+   */
+  async changes(query: URLSearchParams, epoch: string): Promise<FhirResponse> {
+    const principal = this.scope.principal;
+    if (!principal)
+      throw refusal(
+        this.scope,
+        { allowed: false, status: 401, reason: 'authentication required: $changes is the feed of what the caller may see' },
+        'history-instance',
+        '$changes',
+      );
+    let after = 0;
+    let count = DEFAULT_CHANGES_PAGE;
+    const seen = new Set<string>();
+    const current = await this.tx.currentSequence();
+    for (const [name, value] of query) {
+      if (seen.has(name)) throw badRequest(`parameter ${name}: given more than once`);
+      seen.add(name);
+      if (name === 'cursor') {
+        const cursor = decodeCursor(value);
+        checkCursorIsCurrent(cursor, epoch, current);
+        after = cursor.sequence;
+      } else if (name === '_count') {
+        if (!/^[1-9][0-9]{0,6}$/.test(value) || Number(value) > MAX_CHANGES_PAGE)
+          throw badRequest(`parameter _count: must be between 1 and ${MAX_CHANGES_PAGE}`, undefined, 'value');
+        count = Number(value);
+      } else {
+        throw badRequest(
+          `parameter "${name}" is not supported by $changes (supported: cursor, _count)`,
+          undefined,
+          'not-supported',
+        );
+      }
+    }
+    const page = await this.tx.changes(await this.registry.changeScope(this.scope), after, count);
+    const last = page.rows[page.rows.length - 1];
+    // With nothing more in scope, the cursor jumps to the current sequence so the next pull starts there.
+    const upTo = page.hasMore && last ? last.seq : current;
+    const nextCursor = encodeCursor({ epoch, sequence: upTo });
+    const rows = await filterReadable(this.registry, this.scope, this.audit, page.rows, 'history-instance', '$changes');
+    // Sight gained and lost since the cursor (a fresh snapshot already holds exactly what is visible).
+    const revocations: Revocation[] = [];
+    if (after > 0)
+      for (const domain of this.registry.domains)
+        revocations.push(...((await domain.revocations?.(this.scope, after, upTo)) ?? []));
+    const entries = await this.mergeRevocations(rows, revocations);
+    const bundle: fhir4.Bundle & { extension: fhir4.Extension[] } = {
+      resourceType: 'Bundle',
+      type: 'history',
+      // The cursor rides on the Bundle itself (R4 gives Bundle no extension element; src-shared/domain/fhir-sync.ts is the contract).
+      extension: [
+        { url: CHANGES_NEXT_CURSOR_URL, valueString: nextCursor },
+        { url: CHANGES_HAS_MORE_URL, valueBoolean: page.hasMore },
+      ],
+      link: [
+        { relation: 'self', url: `${this.baseUrl}/$changes?${query.toString()}` },
+        { relation: 'next', url: `${this.baseUrl}/$changes?cursor=${nextCursor}&_count=${count}` },
+      ],
+      entry: entries,
+    };
+    return { status: 200, headers: {}, body: bundle };
+  }
+
+  /** Revocations become DELETE entries; a regained resource is re-sent if the caller may see it now. In commit order. */
+  private async mergeRevocations(rows: StoredVersion[], changes: Revocation[]): Promise<fhir4.BundleEntry[]> {
+    const items = rows.map((row) => ({ seq: row.seq, entry: changeEntry(row, this.baseUrl) }));
+    const inPage = new Set(rows.map((row) => `${row.type}/${row.id}`));
+    for (const change of changes) {
+      if (change.kind === 'grant' && inPage.has(`${change.type}/${change.id}`)) continue;
+      const current = await this.tx.current(change.type, change.id);
+      if (change.kind === 'revoke') {
+        items.push({ seq: change.seq, entry: revocationEntry(change, current, this.baseUrl) });
+        continue;
+      }
+      if (!current?.resource) continue;
+      const [visible] = await filterReadable(this.registry, this.scope, this.audit, [current], 'history-instance', '$changes');
+      if (visible) items.push({ seq: change.seq, entry: changeEntry(visible, this.baseUrl) });
+    }
+    // Stable: a row and the changes recorded with it keep their order (the row first).
+    return items
+      .map((item, index) => ({ ...item, index }))
+      .sort((a, b) => a.seq - b.seq || a.index - b.index)
+      .map((item) => item.entry);
+  }
+}
+
+/** A write in one transaction: the same policies, plus the write rules of each type. */
+export class PolicyWriteRepository extends PolicyRepository {
+  constructor(
+    registry: PolicyRegistry,
+    scope: PolicyScope,
+    readonly ctx: WriteContext,
+  ) {
+    super(registry, scope, ctx);
+  }
+
+  /** The caller's own search, for a conditional interaction: never more than the caller may read. */
+  private async conditionalMatches(def: ResourceTypeDef, criteria: string, header: string): Promise<StoredVersion[]> {
+    const query = new URLSearchParams(criteria.startsWith('?') ? criteria.slice(1) : criteria);
+    let request: SearchRequest;
+    try {
+      request = parseSearch(def, query);
+    } catch (error) {
+      if (error instanceof FhirError)
+        throw new FhirError(
+          400,
+          error.issues.map((i) => ({ ...i, diagnostics: `${header}: ${i.diagnostics}` })),
+        );
+      throw error;
+    }
+    if (request.criteria.length === 0) throw badRequest(`${header}: names no search criterion`);
+    request.count = 2;
+    delete request.page;
+    const { rows } = await this.searchRows(def, request, `${def.type}?${query.toString()} (${header})`, 'search-type');
+    if (rows.length > 1) throw preconditionFailed(`${header}: "${criteria}" matches more than one ${def.type}`);
+    return rows;
+  }
+
+  private async decideWrite(
+    def: ResourceTypeDef,
+    action: 'create' | 'update' | 'delete',
+    id: string,
+    body: Json | undefined,
+    current: StoredVersion | undefined,
+  ): Promise<void> {
+    const policy = this.registry.forResource(def.type, body ?? (current?.resource as Json | null | undefined));
+    // A resource changing hands between policies (a Binary re-claimed) must satisfy both.
+    const before = current?.resource ? this.registry.forResource(def.type, current.resource as unknown as Json) : policy;
+    try {
+      await policy.write(this.ctx, { action, def, id, body, current });
+      if (before !== policy) await before.write(this.ctx, { action, def, id, body, current });
+    } catch (error) {
+      if (error instanceof FhirError && error.auditFacts === undefined && (error.status === 401 || error.status === 403)) {
+        error.auditFacts = auditFacts(this.scope, action, '4', undefined, [`${def.type}/${id}`], error.message);
+      }
+      throw error;
+    }
+  }
+
+  async create(
+    type: string,
+    body: unknown,
+    options: { ifNoneExist?: string; assignedId?: string; entryIndex?: number } = {},
+  ): Promise<WriteResult> {
+    const def = typeDef(type);
+    checkResourceShape(body, def.type);
+    if (options.ifNoneExist !== undefined) {
+      const [existing] = await this.conditionalMatches(def, options.ifNoneExist, 'If-None-Exist');
+      if (existing) return { status: 200, stored: existing };
+    }
+    const id = options.assignedId ?? randomUUID();
+    if (options.assignedId !== undefined && (await this.tx.current(def.type, id))) {
+      throw new FhirError(409, { code: 'duplicate', diagnostics: `${def.type}/${id}: already exists` });
+    }
+    await this.decideWrite(def, 'create', id, body as unknown as Json, undefined);
+    const resource = stamp(body, id, 1, this.ctx.now);
+    const stored = await appendValidated(this.ctx, def, resource, 1, this.ctx.principal.userRef, options.entryIndex);
+    await auditWrite(this.ctx, def, 'create', stored, resource);
+    return { status: 201, stored };
+  }
+
+  async update(type: string, id: string, body: unknown, ifMatch: string | undefined, entryIndex?: number): Promise<WriteResult> {
+    const def = typeDef(type);
+    checkResourceShape(body, def.type);
+    if (body.id === undefined)
+      throw badRequest(
+        `${def.type}.id: required element missing (an update must carry the id of its URL)`,
+        `${def.type}.id`,
+        'required',
+      );
+    if (body.id !== id)
+      throw badRequest(`${def.type}.id: "${body.id}" differs from the id in the URL ("${id}")`, `${def.type}.id`);
+    const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
+    const current = await this.tx.current(def.type, id);
+    const live = current && !current.deleted ? current : undefined;
+    // Who may not read the record learns nothing of it: not its version, not that it exists.
+    if (live) {
+      const verdict = await verdictOn(this.registry, this.scope, live);
+      if (!verdict.allowed && verdict.status === 404) throw refusal(this.scope, verdict, 'update', `${def.type}/${id}`);
+    }
+    await this.decideWrite(def, live ? 'update' : 'create', id, body as unknown as Json, live);
+    if (live) {
+      // Clinical data is never last-write-wins: an update must say which version it replaces.
+      if (expected === undefined) {
+        throw new FhirError(428, {
+          code: 'required',
+          diagnostics: `If-Match: required to update ${def.type}/${id} (send ${etagOf(live.versionId)} to replace the current version)`,
+        });
+      }
+      if (expected !== live.versionId)
+        throw preconditionFailed(`If-Match: ${etagOf(expected)} is stale; ${def.type}/${id} is at ${etagOf(live.versionId)}`);
+    } else if (expected !== undefined) {
+      throw preconditionFailed(`If-Match: ${def.type}/${id} does not exist, so no version ${etagOf(expected)} can match`);
+    }
+    const versionId = (current?.versionId ?? 0) + 1;
+    const resource = stamp(body, id, versionId, this.ctx.now);
+    const stored = await appendValidated(
+      this.ctx,
+      def,
+      resource,
+      versionId,
+      current?.createdBy ?? this.ctx.principal.userRef,
+      entryIndex,
+    );
+    await auditWrite(this.ctx, def, live ? 'update' : 'create', stored, resource);
+    return { status: live ? 200 : 201, stored };
+  }
+
+  /** `PUT /fhir/Type?criteria`: the caller's own search picks the target (none: create; one: update; more: 412). */
+  async conditionalUpdate(type: string, criteria: string, body: unknown, ifMatch: string | undefined): Promise<WriteResult> {
+    const def = typeDef(type);
+    checkResourceShape(body, def.type);
+    const [match] = await this.conditionalMatches(def, criteria, 'conditional update');
+    if (!match) {
+      if (body.id !== undefined && (await this.tx.current(def.type, body.id))) {
+        throw new FhirError(409, {
+          code: 'conflict',
+          diagnostics: `${def.type}.id: "${body.id}" is taken; a conditional create chooses its own id`,
+        });
+      }
+      return this.create(type, body, body.id !== undefined ? { assignedId: body.id } : {});
+    }
+    if (body.id !== undefined && body.id !== match.id)
+      throw badRequest(`${def.type}.id: "${body.id}" differs from the matched resource (${match.id})`, `${def.type}.id`);
+    return this.update(type, match.id, { ...body, id: match.id }, ifMatch);
+  }
+
+  async delete(type: string, id: string, ifMatch: string | undefined): Promise<WriteResult> {
+    const def = typeDef(type);
+    const expected = ifMatch === undefined ? undefined : requireVersionTag(ifMatch);
+    const current = await this.tx.current(def.type, id);
+    if (!current) throw notFound(`${def.type}/${id}: not found`);
+    if (current.deleted) return { status: 204, stored: current }; // deleting twice changes nothing
+    const verdict = await verdictOn(this.registry, this.scope, current);
+    if (!verdict.allowed && verdict.status === 404) throw refusal(this.scope, verdict, 'delete', `${def.type}/${id}`);
+    await this.decideWrite(def, 'delete', id, undefined, current);
+    if (expected !== undefined && expected !== current.versionId) {
+      throw preconditionFailed(`If-Match: ${etagOf(expected)} is stale; ${def.type}/${id} is at ${etagOf(current.versionId)}`);
+    }
+    const stored = await this.tx.append({
+      type: def.type,
+      id,
+      versionId: current.versionId + 1,
+      lastUpdated: this.ctx.now,
+      author: this.ctx.principal.userRef,
+      createdBy: current.createdBy,
+      resource: null,
+      index: null,
+    });
+    await auditWrite(this.ctx, def, 'delete', stored, current.resource!);
+    return { status: 204, stored };
+  }
+
+  /** Refuses the transaction if any reference written in it points at nothing (checked once all entries are written). */
+  async verifyReferences(): Promise<void> {
+    const byType = new Map<string, Set<string>>();
+    for (const ref of this.ctx.pendingReferences) {
+      const ids = byType.get(ref.type) ?? new Set<string>();
+      ids.add(ref.id);
+      byType.set(ref.type, ids);
+    }
+    const existing = new Map<string, Set<string>>();
+    for (const [type, ids] of byType) existing.set(type, await this.tx.existing(type, [...ids]));
+    for (const ref of this.ctx.pendingReferences) {
+      if (existing.get(ref.type)?.has(ref.id)) continue;
+      const error = danglingReferenceError(ref);
+      throw ref.entryIndex === undefined ? error : error.inEntry(ref.entryIndex, ref.resourceType);
+    }
+  }
+
+  /** One entry of a transaction or batch: through the same create/update/delete, under its own operation id. */
+  private async runEntry(
+    entry: PlannedEntry,
+    resource: unknown,
+    local: Map<string, string>,
+    plan: TransactionPlan | undefined,
+  ): Promise<fhir4.BundleEntry> {
+    const key = entry.operationId && {
+      operationId: entry.operationId,
+      principal: this.ctx.principal.userRef,
+      requestHash: requestHash(entry.method, `${entry.type}${entry.method === 'POST' ? '' : `/${entry.id}`}`, entry.resource, [
+        entry.ifMatch,
+        entry.ifNoneExist,
+      ]),
+    };
+    const response = await runOnce(
+      this.tx,
+      key || undefined,
+      async () => {
+        const result =
+          entry.method === 'POST'
+            ? await this.create(entry.type, resource, {
+                assignedId: entry.id,
+                entryIndex: entry.index,
+                ...(entry.ifNoneExist !== undefined ? { ifNoneExist: entry.ifNoneExist } : {}),
+              })
+            : entry.method === 'PUT'
+              ? await this.update(entry.type, entry.id, resource, entry.ifMatch, entry.index)
+              : await this.delete(entry.type, entry.id, entry.ifMatch);
+        // A replaced resource (e.g. an encrypted message part) is not echoed back: the sender has it.
+        const echo = result.status !== 204 && !plan?.unechoed.has(entry.index);
+        const { stored } = result;
+        return {
+          status: result.status,
+          headers: {},
+          body: {
+            response: {
+              status: String(result.status),
+              location: `${this.baseUrl}/${stored.type}/${stored.id}/_history/${stored.versionId}`,
+              etag: etagOf(stored.versionId),
+              lastModified: stored.lastUpdated,
+            },
+            resource: echo ? stored.resource : undefined,
+          },
+        };
+      },
+      `Bundle.entry[${entry.index}].request.extension(operation-id)`,
+    );
+    const body = response.body as { response: fhir4.BundleEntryResponse; resource?: fhir4.FhirResource };
+    // A replayed create (or an If-None-Exist match) lives under another id: point local references at it.
+    const location = body.response.location?.slice(this.baseUrl.length + 1).split('/_history')[0];
+    if (entry.fullUrl && location) local.set(entry.fullUrl, location);
+    return { ...(body.resource ? { resource: body.resource } : {}), response: body.response };
+  }
+
+  /**
+   * `POST /fhir` with a transaction Bundle (every entry or none) or a batch Bundle (each entry on its
+   * own, its failure an OperationOutcome in its response). Entries pass exactly the checks of the
+   * single interactions; a domain may check the whole transaction first (a message is one).
+   */
+  async bundle(raw: unknown, savepoint: <T>(work: () => Promise<T>) => Promise<T>): Promise<FhirResponse> {
+    const { kind, entries } = planBundle(raw);
+    let plan: TransactionPlan | undefined;
+    if (kind === 'transaction') {
+      for (const domain of this.registry.domains) {
+        const decided = await domain.planTransaction?.(this.ctx, entries);
+        if (decided) {
+          this.ctx.plans.set(domain.name, decided.state);
+          plan = decided;
+        }
+      }
+    }
+    const local = new Map<string, string>();
+    for (const entry of entries)
+      if (entry.fullUrl?.startsWith('urn:uuid:')) local.set(entry.fullUrl, `${entry.type}/${entry.id}`);
+    const responses: fhir4.BundleEntry[] = new Array(entries.length);
+    for (const entry of orderOf(kind, entries)) {
+      const given = plan?.replacements.get(entry.index) ?? entry.resource;
+      const resource = given === undefined ? undefined : resolveLocalReferences(given, local);
+      const run = () => this.runEntry(entry, resource, local, plan);
+      if (kind === 'batch') this.ctx.pendingReferences.length = 0;
+      try {
+        // A batch entry is its own unit: its references are checked, and its effect undone, on its own.
+        responses[entry.index] =
+          kind === 'transaction'
+            ? await run()
+            : await savepoint(async () => {
+                const answer = await run();
+                await this.verifyReferences();
+                return answer;
+              });
+      } catch (error) {
+        const located =
+          error instanceof FhirError && !error.issues[0]?.diagnostics.startsWith('Bundle.entry[')
+            ? error.inEntry(entry.index, entry.type)
+            : error;
+        if (kind === 'transaction' || !(located instanceof FhirError)) throw located;
+        this.ctx.pendingReferences.length = 0;
+        // A batch entry fails alone: its refusal is still audited, its outcome returned in place.
+        if (located.auditFacts !== undefined) await this.audit.recordInTransaction(this.tx, located.auditFacts as never);
+        responses[entry.index] = {
+          response: {
+            status: String(located.status),
+            outcome: {
+              resourceType: 'OperationOutcome',
+              issue: located.issues.map((i) => ({
+                severity: 'error',
+                code: i.code,
+                diagnostics: i.diagnostics,
+                ...(i.expression ? { expression: [i.expression] } : {}),
+              })),
+            },
+          },
+        };
+      }
+    }
+    if (kind === 'transaction') await this.verifyReferences();
+    const result: fhir4.Bundle = {
+      resourceType: 'Bundle',
+      id: randomUUID(),
+      type: kind === 'transaction' ? 'transaction-response' : 'batch-response',
+      entry: responses,
+    };
+    return { status: 200, headers: {}, body: result };
+  }
+}
+
+/** FHIR processing order for a transaction: deletes, then creates, then updates; a batch in its own order. */
+function orderOf(kind: BundleKind, entries: PlannedEntry[]): PlannedEntry[] {
+  if (kind === 'batch') return entries;
+  const rank: Record<PlannedEntry['method'], number> = { DELETE: 0, POST: 1, PUT: 2 };
+  return [...entries].sort((a, b) => rank[a.method] - rank[b.method] || a.index - b.index);
+}
+
+export { checkOperationId };
