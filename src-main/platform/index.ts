@@ -46,6 +46,8 @@ export interface RunningPlatform {
   /** Commit sequence and content hash of all but audit records (tests prove refusals change nothing). */
   fingerprint(): Promise<{ sequence: number; hash: string }>;
   integrityCheck(): Promise<string>;
+  /** Every route served, those that run the FHIR pipeline, and the resource types with a policy (the census test). */
+  census(): { routes: string[]; pipelineRoutes: string[]; governedTypes: string[] };
 }
 
 export const DATABASE_FILE = 'platform.sqlite';
@@ -85,7 +87,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const { epoch, secret } = await prepare(storage, options, policies);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
-    const { app } = buildHttpServer({
+    const { app, routes, pipelineRoutes } = buildHttpServer({
       policies,
       storage,
       logins,
@@ -111,6 +113,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         })()),
       fingerprint: () => storage.fingerprint(),
       integrityCheck: () => storage.integrityCheck(),
+      census: () => ({ routes: [...routes], pipelineRoutes: [...pipelineRoutes], governedTypes: policies.governedTypes }),
     };
   } catch (error) {
     await storage.close().catch(() => undefined);

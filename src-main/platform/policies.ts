@@ -11,6 +11,7 @@ import { registerDsp } from './dsp/dsp-policy';
 import { RESOURCE_TYPES } from './fhir/resource-types';
 import { registerMessaging } from './messaging/messaging-policy';
 import { PolicyRegistry } from './policy/policy-registry';
+import { registerSpaces } from './spaces/space-policy';
 import type { ResourcePolicy } from './policy/resource-policy';
 
 /** Patient data owned by the DSP, the patient directory or messaging; the rest are care records. */
@@ -47,6 +48,7 @@ export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number })
   registerMessaging(registry);
   registerCare(registry, CARE_RECORD_TYPES);
   registerAudit(registry);
+  registerSpaces(registry);
   registry.register(['Binary'], unattachedBinaryPolicy);
   return registry;
 }

@@ -7,6 +7,7 @@
  */
 import { documentOfBinary, dspKindOf, isHidden, patientOfDocument } from './dsp-consents';
 import { FhirError, forbidden, notFound } from '../fhir/fhir-error';
+import { danglingReferenceError } from '../fhir/validation';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import type { StoredVersion } from '../storage/platform-storage';
 import { authorOf, DspGate, dspAuditFacts, dspRefusal } from './dsp-access';
@@ -111,6 +112,11 @@ export async function guardDspWrite(
         code: 'conflict',
         diagnostics: `Binary/${id}: the content of ${NEVER_OVERWRITTEN}`,
       });
+    }
+    // A document the caller may not read is, for their new Binary, exactly like one that does not exist:
+    // the answer must not tell a hidden or very restricted document from an id that was never used.
+    if (doc?.resource && patient && !(await gate.decide('read', patient, doc)).allowed) {
+      throw danglingReferenceError({ type: 'DocumentReference', id: docId, expression: 'Binary.securityContext.reference' });
     }
     // A new Binary for an existing document: its author (or the holder) only; for a document to come, its own write decides.
     if (doc?.resource && patient) {

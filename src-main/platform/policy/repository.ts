@@ -163,14 +163,24 @@ export class PolicyRepository {
     const verdict = await this.registry.forType(def.type).typeGate(this.scope, action, request);
     if (verdict.allowed) return;
     const entity = id === undefined ? def.type : `${def.type}/${id}`;
-    if (id !== undefined && verdict.status === 401) {
-      const current = await this.tx.current(def.type, id);
-      if (current?.resource) {
-        const onRecord = await verdictOn(this.registry, this.scope, current);
-        if (!onRecord.allowed) throw refusal(this.scope, onRecord, interaction, entity);
-      }
+    // The refusal reaches the log of every patient whose records the request named (by id or by patient).
+    const named = id !== undefined ? [id] : (request?.criteria.flatMap((c) => (c.kind === 'id' ? c.values : [])) ?? []);
+    const patients = new Set(
+      request?.criteria.flatMap((c) =>
+        c.kind === 'reference' && (c.param === 'patient' || c.param === 'subject') ? c.values : [],
+      ) ?? [],
+    );
+    for (const namedId of named.slice(0, 20)) {
+      const current = await this.tx.current(def.type, namedId);
+      if (!current?.resource) continue;
+      const onRecord = await verdictOn(this.registry, this.scope, current);
+      // A 401 on a record says so with the record's own rule (rule 1 of the DSP table, in its patient's log).
+      if (id !== undefined && verdict.status === 401 && !onRecord.allowed)
+        throw refusal(this.scope, onRecord, interaction, entity);
+      for (const patient of onRecord.audit?.patients ?? []) patients.add(patient);
     }
-    throw refusal(this.scope, verdict, interaction, entity, query);
+    const audit = verdict.audit ?? (patients.size > 0 ? { patients: [...patients], rule: verdict.reason } : undefined);
+    throw refusal(this.scope, { ...verdict, ...(audit ? { audit } : {}) }, interaction, entity, query);
   }
 
   // ── Reads ──

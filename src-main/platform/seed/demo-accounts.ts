@@ -83,11 +83,23 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: 'Jean Reuter',
     userRef: 'Patient/demo-patient',
   },
+  {
+    // A second patient: what one patient may not see of another's records (DSP rule 5) is shown with two.
+    identifier: 'demo.patient2',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'patient',
+    displayName: 'Nathalie Weis',
+    userRef: 'Patient/demo-patient-2',
+  },
 ];
 
 /** Matricule of the demo patient (born 1966-03-13); a valid test vector of shared/testdata/matricules.json. */
 export const DEMO_PATIENT_MATRICULE = '1966031366602';
+/** Matricule of the second demo patient (born 1989-04-02); also a valid vector of the test data. */
+export const DEMO_PATIENT_2_MATRICULE = '1989040208824';
 
+/** The first demo account of a role (demo.patient for 'patient'). */
 export function demoAccount(role: Role): DemoAccount {
   const account = DEMO_ACCOUNTS.find((a) => a.role === role);
   if (!account) throw new Error(`no demo account for role ${role}`);

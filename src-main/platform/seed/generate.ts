@@ -12,7 +12,7 @@ import { buildConsent, consentId } from '../dsp/dsp-consents';
 import { demoDspResources } from './demo-dsp';
 import { dspDocument } from './dsp-document';
 import { SYSTEM_AUTHOR } from '../policy/principal';
-import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE } from './demo-accounts';
+import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, DEMO_PATIENT_2_MATRICULE } from './demo-accounts';
 import {
   CARE_AIDE,
   COMMUNES,
@@ -337,6 +337,21 @@ class SeedGenerator {
       demoGp,
     );
     this.matricules.add(DEMO_PATIENT_MATRICULE);
+    // Fixed (no PRNG draw), so every generated record after it stays as it was.
+    yield {
+      createdBy: SYSTEM_AUTHOR,
+      resource: {
+        resourceType: 'Patient',
+        id: 'demo-patient-2',
+        active: true,
+        identifier: [{ system: LU_MATRICULE_SYSTEM, value: DEMO_PATIENT_2_MATRICULE }],
+        name: [{ use: 'official', family: 'Weis', given: ['Nathalie'] }],
+        gender: 'female',
+        birthDate: '1989-04-02',
+        address: [{ use: 'home', line: ['3, rue du Moulin'], city: 'Diekirch', postalCode: 'L-9240', country: 'LU' }],
+      },
+    };
+    this.matricules.add(DEMO_PATIENT_2_MATRICULE);
     // The demo DSP's rights: the demo GP is the médecin référent, the demo nurse is in the trust circle
     // (normal documents only); the demo specialist has nothing (presence-code demos).
     yield dspConsent('referent', 'demo-patient', demoGp);

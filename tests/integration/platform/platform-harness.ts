@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '../../../src-shared/domain/roles';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../../src-main/platform/index';
-import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
+import { DEMO_ACCOUNTS, demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 
 /** A parsed response body: tests walk whatever the platform answered. */
 export type Json = any;
@@ -29,6 +29,8 @@ export interface TestPlatform {
   url: string;
   dataDir: string;
   login(role: Role): Promise<string>;
+  /** Logs in with any demo identifier (e.g. "demo.patient2"). */
+  loginAs(identifier: string): Promise<string>;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
   stop(): Promise<void>;
 }
@@ -58,20 +60,23 @@ export async function startTestPlatform(options: Partial<PlatformOptions> = {}):
   const platform = await startPlatform({ port: 0, dataDir, seed: 'demo', patients: 20, docsPerPatient: 2, ...options });
   const root = platform.url.replace(/\/fhir$/, '');
   const request = (method: string, path: string, opts?: RequestOptions) => httpRequest(root, method, path, opts);
+  async function loginAs(identifier: string): Promise<string> {
+    const account = DEMO_ACCOUNTS.find((a) => a.identifier === identifier);
+    if (!account) throw new Error(`no demo account ${identifier}`);
+    const result = await request('POST', '/auth/login', {
+      body: { identifier: account.identifier, password: account.password, otp: account.otp },
+      contentType: 'application/json',
+    });
+    if (result.status !== 200) throw new Error(`login as ${identifier} failed: ${result.status} ${JSON.stringify(result.json)}`);
+    return result.json.access_token as string;
+  }
   return {
     platform,
     url: platform.url,
     dataDir,
     request,
-    async login(role) {
-      const account = demoAccount(role);
-      const result = await request('POST', '/auth/login', {
-        body: { identifier: account.identifier, password: account.password, otp: account.otp },
-        contentType: 'application/json',
-      });
-      if (result.status !== 200) throw new Error(`login as ${role} failed: ${result.status} ${JSON.stringify(result.json)}`);
-      return result.json.access_token as string;
-    },
+    login: (role) => loginAs(demoAccount(role).identifier),
+    loginAs,
     async stop() {
       await platform.stop();
       rmSync(dataDir, { recursive: true, force: true });
