@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
-import { badRequest, FhirError } from './fhir-error';
+import { badRequest } from './fhir-error';
 import { resourceTypeDef } from './resource-types';
 import { ID_PATTERN } from './validation';
 import { checkOperationId } from './idempotency';

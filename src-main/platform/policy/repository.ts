@@ -11,8 +11,8 @@ import type { AuditTrail } from '../audit/audit-trail';
 import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
 import { locate } from '../fhir/element-path';
 import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
-import { etagOf, parseVersionTag, versionHeaders, versionResponse, type FhirResponse } from '../fhir/fhir-response';
-import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
+import { etagOf, parseVersionTag, versionHeaders, type FhirResponse } from '../fhir/fhir-response';
+import { requestHash, runOnce } from '../fhir/idempotency';
 import type { RequestContext, WriteContext } from '../fhir/request-context';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from '../fhir/search-query';
@@ -746,4 +746,3 @@ function orderOf(kind: BundleKind, entries: PlannedEntry[]): PlannedEntry[] {
   return [...entries].sort((a, b) => rank[a.method] - rank[b.method] || a.index - b.index);
 }
 
-export { checkOperationId };
