@@ -3,7 +3,7 @@ import type { Consent, DocumentReference, Organization, Patient, Practitioner } 
 import type { DspDocumentSummary, DspPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
+import { actorOf, confidentialityOf, dspKindOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
@@ -27,30 +27,25 @@ export interface DocumentFilter {
   text?: string | undefined;
 }
 
-function confidentialityOf(doc: DocumentReference): Confidentiality {
-  const code = [...(doc.securityLabel ?? []).flatMap((l) => l.coding ?? []), ...(doc.meta?.security ?? [])].find(
-    (c) => c.system === CONFIDENTIALITY_SYSTEM,
-  )?.code;
-  return code === 'R' || code === 'V' ? code : 'N';
-}
-
 function patientIdOf(doc: DocumentReference): string | null {
-  const ref = doc.subject?.reference;
-  return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : null;
+  return patientOfDocument(doc)?.slice('Patient/'.length) ?? null;
 }
 
-/** Who a consent names this professional for, in the words "Mes patients" shows. */
+/** Why a consent lets this professional open the DSP, in the words "Mes patients" shows (by its kind, never its display text). */
 function reasonOf(consent: Consent, me: string): DspPatient['access'][number] | null {
-  if (consent.status !== 'active') return null;
-  const actors = [consent.provision, ...(consent.provision?.provision ?? [])].flatMap((p) => p?.actor ?? []);
-  if (!actors.some((a) => a.reference?.reference === me)) return null;
-  const codes = (consent.category ?? [])
-    .flatMap((c) => c.coding ?? [])
-    .map((c) => `${c.code ?? ''} ${c.display ?? ''}`.toLowerCase());
+  if (consent.status !== 'active' || actorOf(consent) !== me) return null;
   const until = consent.provision?.period?.end ?? null;
-  if (codes.some((c) => c.includes('referent') || c.includes('référent'))) return { kind: 'referent', until };
-  if (codes.some((c) => c.includes('presence'))) return { kind: 'presence-code', until };
-  return { kind: 'trust-circle', until };
+  switch (dspKindOf(consent)) {
+    case 'referent':
+      return { kind: 'referent', until };
+    case 'trust-circle':
+      return { kind: 'trust-circle', until };
+    case 'presence-grant':
+      return { kind: 'presence-code', until };
+    default:
+      // An assistant acts for the holder (no reason of their own to list); a closed DSP opens to nobody.
+      return null;
+  }
 }
 
 /**

@@ -5,7 +5,7 @@ import { CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiali
 import { DeskError } from '../../../src-shared/domain/errors';
 import { PlatformClient } from '../platform-client';
 
-const VISIBILITY_SYSTEM = 'https://esante.lu/fhir/CodeSystem/dsp-visibility';
+import { confidentialityOf, dspKindOf, isHidden } from '../../../src-shared/domain/dsp';
 
 /**
  * Acts as a patient on the embedded platform (demos and tests): declare the référent and the trust
@@ -46,7 +46,7 @@ export class PatientSimulator {
       client.search<DocumentReference>('DocumentReference', { patient: `Patient/${patientId}`, _count: '200' }),
     ]);
     const active = consents.filter((c) => c.status === 'active');
-    const kindOf = (c: Consent) => c.category?.[0]?.coding?.[0]?.code ?? 'consent';
+    const kindOf = (c: Consent) => dspKindOf(c) ?? 'consent';
     const name = patient.resource.name?.[0];
     return {
       patient: { id: patientId, name: [name?.given?.join(' '), name?.family].filter(Boolean).join(' ') || patientId },
@@ -55,18 +55,15 @@ export class PatientSimulator {
         .map((c) => ({
           kind: kindOf(c),
           practitioner: c.provision?.actor?.[0]?.reference?.reference ?? null,
-          detail: c.provision?.period?.end ?? (c.provision?.securityLabel?.some((l) => l.code === 'R') ? 'R' : null),
+          detail:
+            c.provision?.period?.end ??
+            (c.provision?.securityLabel?.some((l) => l.system === CONFIDENTIALITY_SYSTEM && l.code === 'R') ? 'R' : null),
         })),
       documents: documents.map((d) => ({
         id: d.id ?? '',
         title: d.description ?? d.content?.[0]?.attachment?.title ?? d.id ?? '',
-        hidden: d.meta?.security?.some((s) => s.system === VISIBILITY_SYSTEM && s.code === 'hidden') ?? false,
-        confidentiality:
-          (['V', 'R'] as const).find((level) =>
-            [...(d.meta?.security ?? []), ...(d.securityLabel ?? []).flatMap((l) => l.coding ?? [])].some(
-              (c) => c.system === CONFIDENTIALITY_SYSTEM && c.code === level,
-            ),
-          ) ?? 'N',
+        hidden: isHidden(d),
+        confidentiality: confidentialityOf(d),
       })),
       closed: active.some((c) => kindOf(c) === 'dsp-closed'),
     };

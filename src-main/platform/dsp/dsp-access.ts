@@ -1,22 +1,19 @@
 /**
- * The DSP decision table (access/dsp-decision.ts) applied to stored documents: builds each
+ * The DSP decision table (dsp/dsp-decision.ts) applied to stored documents: builds each
  * DspRequest from the principal, the patient's Consents and the document, audits every decision,
  * and records what a rights change did to each user's view (grants and revocations for `$changes`).
  */
 import type { Role } from '../../../src-shared/domain/roles';
 import { decideDspAccess, type DspAction, type DspDecision } from './dsp-decision';
+import { dspStateOf, relatedUsers, relationOf, type DspState } from './dsp-consents';
 import {
   binariesOfDocument,
   confidentialityOf,
   documentOfBinary,
   dspKindOf,
-  dspStateOf,
   isHidden,
   patientOfDocument,
-  relatedUsers,
-  relationOf,
-  type DspState,
-} from './dsp-consents';
+} from '../../../src-shared/domain/dsp';
 import { SYSTEM_AUTHOR, type Principal } from '../policy/principal';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
 import { FhirError } from '../fhir/fhir-error';

@@ -1,7 +1,7 @@
 /**
  * The patient's DSP rights as resources (PCF-style Consent), and the facts the decision table needs
- * about a document — pure. The simulator (service/dsp-simulator.ts) writes these Consents; reads,
- * searches, `$changes` and writes derive a DspRequest from them (service/dsp-access.ts).
+ * about a document — pure. The simulator (dsp/dsp-simulator.ts) writes these Consents; reads,
+ * searches, `$changes` and writes derive a DspRequest from them (dsp/dsp-access.ts).
  *
  * - référent, trust-circle member, presence grant, DSP assistant: a Consent per (patient, kind, actor),
  *   `provision.actor[0].reference` the professional, status active while it holds;
@@ -12,17 +12,19 @@
  * - confidentiality: `meta.security` with CONFIDENTIALITY_SYSTEM (N, R, V); `securityLabel` counts too.
  */
 import { createHash } from 'node:crypto';
-import { CONFIDENTIALITY_LEVELS, CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
+import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import type { DspRequest } from './dsp-decision';
+import {
+  DSP_CONSENT_SYSTEM,
+  DSP_VISIBILITY_SYSTEM,
+  type DspConsentKind,
+  HIDDEN_CODE,
+  actorOf,
+  dspKindOf,
+} from '../../../src-shared/domain/dsp';
 
-export const DSP_CONSENT_SYSTEM = 'https://esante.lu/fhir/CodeSystem/dsp-consent';
-export const DSP_VISIBILITY_SYSTEM = 'https://esante.lu/fhir/CodeSystem/dsp-visibility';
-export const HIDDEN_CODE = 'hidden';
 /** Internal index parameter of a document's Binary: the DocumentReference it belongs to (from Binary.securityContext). */
 export const DOCUMENT_PARAM = '_document';
-
-export const DSP_CONSENT_KINDS = ['referent', 'trust-circle', 'presence-grant', 'assistant', 'dsp-closed'] as const;
-export type DspConsentKind = (typeof DSP_CONSENT_KINDS)[number];
 
 export interface DspState {
   patientRef: string;
@@ -36,22 +38,6 @@ export interface DspState {
 
 export function emptyDspState(patientRef: string): DspState {
   return { patientRef, closed: false, assistants: [], referent: null, trustCircle: new Map(), grants: new Map() };
-}
-
-/** The DSP kind of a Consent, or undefined for any other Consent. */
-export function dspKindOf(consent: fhir4.Resource | null | undefined): DspConsentKind | undefined {
-  if (!consent || consent.resourceType !== 'Consent') return undefined;
-  for (const category of (consent as fhir4.Consent).category ?? []) {
-    for (const coding of category.coding ?? []) {
-      if (coding.system === DSP_CONSENT_SYSTEM && DSP_CONSENT_KINDS.includes(coding.code as DspConsentKind))
-        return coding.code as DspConsentKind;
-    }
-  }
-  return undefined;
-}
-
-export function actorOf(consent: fhir4.Consent): string | undefined {
-  return consent.provision?.actor?.[0]?.reference?.reference;
 }
 
 /** Folds the patient's active DSP Consents into the state the decision table reads. */
@@ -97,46 +83,6 @@ export function relatedUsers(state: DspState): string[] {
       ...state.assistants,
     ]),
   ];
-}
-
-const RANK: Record<Confidentiality, number> = { N: 0, R: 1, V: 2 };
-
-/** The stricter of the confidentiality levels in meta.security and securityLabel (N when none). */
-export function confidentialityOf(document: fhir4.Resource): Confidentiality {
-  const doc = document as fhir4.DocumentReference;
-  let level: Confidentiality = 'N';
-  const codings = [...(doc.meta?.security ?? []), ...(doc.securityLabel ?? []).flatMap((c) => c.coding ?? [])];
-  for (const coding of codings) {
-    if (coding.system !== CONFIDENTIALITY_SYSTEM || !CONFIDENTIALITY_LEVELS.includes(coding.code as Confidentiality)) continue;
-    if (RANK[coding.code as Confidentiality] > RANK[level]) level = coding.code as Confidentiality;
-  }
-  return level;
-}
-
-export function isHidden(document: fhir4.Resource): boolean {
-  return (document.meta?.security ?? []).some((c) => c.system === DSP_VISIBILITY_SYSTEM && c.code === HIDDEN_CODE);
-}
-
-/** The patient ("Patient/…") a DocumentReference belongs to, if any. */
-export function patientOfDocument(document: fhir4.Resource): string | undefined {
-  const ref = (document as fhir4.DocumentReference).subject?.reference;
-  return typeof ref === 'string' && ref.startsWith('Patient/') ? ref : undefined;
-}
-
-/** The DocumentReference id a Binary belongs to (Binary.securityContext), if any. */
-export function documentOfBinary(binary: fhir4.Resource): string | undefined {
-  const ref = (binary as fhir4.Binary).securityContext?.reference;
-  return typeof ref === 'string' && ref.startsWith('DocumentReference/') ? ref.slice('DocumentReference/'.length) : undefined;
-}
-
-/** The Binaries ("id") a DocumentReference's attachments point at. */
-export function binariesOfDocument(document: fhir4.Resource): string[] {
-  const ids: string[] = [];
-  for (const content of (document as fhir4.DocumentReference).content ?? []) {
-    const url = content.attachment?.url;
-    if (typeof url === 'string' && url.startsWith('Binary/')) ids.push(url.slice('Binary/'.length));
-  }
-  return ids;
 }
 
 /** Replaces the document's confidentiality and hidden tags, keeping any other security label. */

@@ -20,7 +20,8 @@ import type {
 } from '../policy/resource-policy';
 import type { StoredVersion } from '../storage/platform-storage';
 import { decisionText, DspGate, dspPatientsOf, loadDspState } from './dsp-access';
-import { actorOf, DOCUMENT_PARAM, documentOfBinary } from './dsp-consents';
+import { DOCUMENT_PARAM } from './dsp-consents';
+import { actorOf, documentOfBinary } from '../../../src-shared/domain/dsp';
 import { guardDspWrite } from './dsp-writes';
 import {
   accessLog,

@@ -2,22 +2,15 @@
  * The patient simulator (ARCHITECTURE §5, issue 5): the holder of a DSP (or their DSP assistant)
  * declares the médecin référent and the trust circle, hides documents, sets their confidentiality,
  * closes the DSP, issues presence codes and reads the access log. Every right is a versioned,
- * audited resource (access/dsp-consents.ts); every change records who gained or lost which documents,
+ * audited resource (dsp/dsp-consents.ts); every change records who gained or lost which documents,
  * so the next `$changes` page of each affected user carries it. Professionals redeem presence codes.
  * Paths and bodies: src-main/platform/DSP.md.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { CONFIDENTIALITY_LEVELS, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { hasCareMandate } from '../../../src-shared/domain/roles';
-import {
-  buildConsent,
-  consentId,
-  confidentialityOf,
-  isHidden,
-  patientOfDocument,
-  withSecurity,
-  type DspConsentKind,
-} from './dsp-consents';
+import { buildConsent, consentId, withSecurity } from './dsp-consents';
+import { confidentialityOf, isHidden, patientOfDocument, type DspConsentKind } from '../../../src-shared/domain/dsp';
 import { badRequest, FhirError, forbidden, notFound, unauthorized } from '../fhir/fhir-error';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';

@@ -5,7 +5,7 @@
  * author; a document or its Binary is never overwritten or deleted. DSP Consents are written by the
  * patient simulator operations only.
  */
-import { documentOfBinary, dspKindOf, isHidden, patientOfDocument } from './dsp-consents';
+import { documentOfBinary, dspKindOf, isHidden, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { FhirError, forbidden, notFound } from '../fhir/fhir-error';
 import { danglingReferenceError } from '../fhir/validation';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';

@@ -538,7 +538,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   },
   // ── Messaging envelopes and collaborative space ──
   {
-    // A message envelope: routing and ciphertext references only (issue 6; rules in fhir/message-rules.ts).
+    // A message envelope: routing and ciphertext references only (issue 6; rules in messaging/message-rules.ts).
     type: 'Communication',
     category: 'collaboration',
     required: ['status'],

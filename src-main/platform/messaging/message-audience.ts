@@ -76,7 +76,7 @@ export function messageOfBinary(binary: fhir4.Resource): string | undefined {
 /** How far a status has come: a receipt never moves it backwards (read implies delivered). */
 export const DELIVERY_RANK: Record<DeliveryStatus, number> = { sent: 0, delivered: 1, read: 2 };
 
-/** The message a transaction sends, once every rule has passed (service/messaging.ts). */
+/** The message a transaction sends, once every rule has passed (messaging/messaging.ts). */
 export interface MessagePlan {
   communicationId: string;
   /** Sender and effective recipients. */
@@ -91,7 +91,7 @@ export function audienceIndex(def: ResourceTypeDef, resource: fhir4.Resource, pl
   else if (def.type === 'Binary') {
     const message = messageOfBinary(resource);
     if (message !== undefined) {
-      // Only reachable inside the message's own transaction (service/messaging.ts guardWrite refuses the rest).
+      // Only reachable inside the message's own transaction (messaging/messaging.ts guardWrite refuses the rest).
       if (!plan || plan.communicationId !== message)
         throw new Error(`Binary/${resource.id}: message part written outside its message transaction`);
       audience = plan.audience;

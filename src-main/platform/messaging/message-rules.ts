@@ -2,7 +2,7 @@
  * The shape rules of secure messaging (issue 6), pure: an envelope (Communication) and its encrypted
  * parts (Binary) carry ciphertext and routing only, never plaintext; a published key (Endpoint) is
  * consistent with its fingerprint. Each refusal names the element and the rule. The rules needing the
- * database (recipients exist, who may act) live in service/messaging.ts.
+ * database (recipients exist, who may act) live in messaging/messaging.ts.
  */
 import * as openpgp from 'openpgp';
 import {

@@ -745,4 +745,3 @@ function orderOf(kind: BundleKind, entries: PlannedEntry[]): PlannedEntry[] {
   const rank: Record<PlannedEntry['method'], number> = { DELETE: 0, POST: 1, PUT: 2 };
   return [...entries].sort((a, b) => rank[a.method] - rank[b.method] || a.index - b.index);
 }
-

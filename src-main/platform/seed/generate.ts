@@ -516,7 +516,7 @@ function* organizationAdministrators(): Generator<SeedItem> {
   }
 }
 
-/** A DSP right declared by the patient (access/dsp-consents.ts), dated at the seed's fixed instant. */
+/** A DSP right declared by the patient (dsp/dsp-consents.ts), dated at the seed's fixed instant. */
 function dspConsent(kind: 'referent' | 'trust-circle', patientId: string, actorRef: string): SeedItem {
   return {
     createdBy: `Patient/${patientId}`,

@@ -36,7 +36,7 @@ export interface NewVersion {
   index: IndexEntries | null;
 }
 
-/** Which current resources a user's `$changes` feed carries (built by access/change-scope.ts). */
+/** Which current resources a user's `$changes` feed carries (merged from every domain's share by policy/policy-registry.ts). */
 export interface ChangeFilter {
   /** Every resource of these types. */
   allOfTypes: string[];

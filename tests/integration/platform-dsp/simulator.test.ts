@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
-import { DSP_CONSENT_SYSTEM } from '../../../src-main/platform/dsp/dsp-consents';
+import { DSP_CONSENT_SYSTEM } from '../../../src-shared/domain/dsp';
 import { createDocument, mustSimulate, simulate, type Json } from './dsp-harness';
 
 let env: TestPlatform;

@@ -1,14 +1,7 @@
 /** The DSP rights as Consents and the document facts the decision table reads (access/dsp-consents.ts). */
 import { describe, expect, it } from 'vitest';
-import {
-  buildConsent,
-  confidentialityOf,
-  consentId,
-  dspStateOf,
-  isHidden,
-  relationOf,
-  withSecurity,
-} from '../../../src-main/platform/dsp/dsp-consents';
+import { buildConsent, consentId, dspStateOf, relationOf, withSecurity } from '../../../src-main/platform/dsp/dsp-consents';
+import { confidentialityOf, isHidden } from '../../../src-shared/domain/dsp';
 
 const P = 'Patient/p1';
 const consent = (

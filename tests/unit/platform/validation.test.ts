@@ -138,12 +138,12 @@ describe('seed generator', () => {
         matricules.add(value);
       }
     }
-    expect(matricules.size).toBe(51); // unique, demo patient included
+    expect(matricules.size).toBe(52); // unique, both demo patients included
     const roles = new Set(
       a
         .filter((i) => i.resource.resourceType === 'PractitionerRole')
         .map((i) => (i.resource as fhir4.PractitionerRole).code![0]!.coding![0]!.code),
     );
-    expect([...roles].sort()).toEqual(['care-aide', 'facility-admin', 'gp', 'nurse', 'secretary', 'specialist']);
+    expect([...roles].sort()).toEqual(['administrator', 'care-aide', 'facility-admin', 'gp', 'nurse', 'secretary', 'specialist']);
   });
 });
