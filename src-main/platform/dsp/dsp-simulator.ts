@@ -287,6 +287,8 @@ export async function redeemPresenceCode(
   if (typeof body.code !== 'string' || !/^[0-9]{1,16}$/.test(body.code))
     return badRequest('code: required, the digits the patient gave', 'code', body.code === undefined ? 'required' : 'value');
   const patientRef = `Patient/${patientId}`;
+  // Tries are counted per patient: only for one that exists, so made-up ids cannot grow the throttle table.
+  if ((await ctx.tx.existing('Patient', [patientId])).size === 0) return notFound(`${patientRef}: not found`);
   const now = Date.parse(ctx.now);
   const throttle = await ctx.tx.presenceThrottle(patientRef);
   if (throttle.lockedUntil > now) {
