@@ -213,6 +213,8 @@ export const de: Messages = {
     locked: 'Profil gesperrt: Geben Sie Ihre Passphrase ein.',
     wrong_passphrase: 'Falsche Passphrase.',
     key_file_damaged: 'Die Schlüsseldatei des Profils ist beschädigt. Es wurden keine Daten verändert.',
+    key_file_too_weak:
+      'Die Schlüsseldatei dieses Profils ist zu schwach geschützt und wurde nicht geöffnet. Stellen Sie sie aus einer Sicherung wieder her.',
     database_damaged: 'Der verschlüsselte Cache ist beschädigt. Es wurden keine Daten verändert.',
     database_too_new: 'Dieser Cache wurde von einer neueren Version von eSanté Desk erstellt.',
     rate_limited: 'Zu viele Versuche: Bitte später erneut versuchen.',

@@ -212,6 +212,7 @@ export const en: Messages = {
     locked: 'Profile locked: enter your passphrase.',
     wrong_passphrase: 'Wrong passphrase.',
     key_file_damaged: 'The profile key file is damaged. No data was changed.',
+    key_file_too_weak: 'This profile’s key file is too weakly protected and was not opened. Restore it from a backup.',
     database_damaged: 'The encrypted cache is damaged. No data was changed.',
     database_too_new: 'This cache was created by a newer version of eSanté Desk.',
     rate_limited: 'Too many attempts: try again later.',

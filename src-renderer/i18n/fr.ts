@@ -211,6 +211,8 @@ export const fr = {
     locked: 'Profil verrouillé : saisissez votre phrase secrète.',
     wrong_passphrase: 'Phrase secrète incorrecte.',
     key_file_damaged: 'Le fichier de clé du profil est endommagé. Aucune donnée n’a été modifiée.',
+    key_file_too_weak:
+      'Le fichier de clé de ce profil est protégé trop faiblement ; il n’a pas été ouvert. Restaurez-le depuis une sauvegarde.',
     database_damaged: 'Le cache chiffré est endommagé. Aucune donnée n’a été modifiée.',
     database_too_new: 'Ce cache a été créé par une version plus récente d’eSanté Desk.',
     rate_limited: 'Trop de tentatives : réessayez plus tard.',

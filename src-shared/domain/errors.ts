@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'locked', // the profile is locked: unlock with the passphrase
   'wrong_passphrase',
   'key_file_damaged',
+  'key_file_too_weak', // the key file's scrypt cost is below the floor: refused, never opened
   'database_damaged',
   'database_too_new',
   'rate_limited',
