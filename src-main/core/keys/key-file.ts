@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { writeFileDurably } from '../store/durable-file';
+import { restrictFileToOwner, writeFileDurably } from '../store/durable-file';
 import { isWellFormedScrypt, type SealedKey } from './key-wrap';
 
 /**
@@ -107,6 +107,8 @@ function damaged(path: string, why: string): DeskError {
 export function readKeyFile(path: string, expectedProfileId: string): KeyFile {
   let text: string;
   try {
+    // A key file an older build left 0644 is tightened on first sight (new ones are written 0600).
+    restrictFileToOwner(path);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';

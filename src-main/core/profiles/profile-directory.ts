@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { ProfileKey, wipe, type KeyProtector, type ScryptParams } from '../keys/index';
 import { createStore, openStore, type Store } from '../store/index';
 import { AutoLock, systemClock, type IdleClock } from './auto-lock';
 import { ProfileIndex, type ProfileSummary } from './profile-index';
+
+/** Another account on the same machine must not even list the profiles, let alone copy a cache. */
+const OWNER_ONLY_DIR = 0o700;
 
 export interface ProfileDirectoryOptions {
   /** Holds `profiles.json` and `profiles/<id>/{key.json,cache.db}`. */
@@ -75,8 +78,8 @@ export class ProfileDirectory {
       createdAt: this.now().toISOString(),
     };
     const dir = this.profileDir(profile.id);
-    mkdirSync(join(this.options.dataDir, 'profiles'), { recursive: true, mode: 0o700 });
-    mkdirSync(dir, { mode: 0o700 });
+    this.ensurePrivateDirs();
+    mkdirSync(dir, { mode: OWNER_ONLY_DIR });
     try {
       const dataKey = await this.keyOf(profile.id).create(passphrase);
       try {
@@ -95,12 +98,14 @@ export class ProfileDirectory {
 
   async unlock(id: string, passphrase: string): Promise<UnlockedProfile> {
     const profile = this.get(id);
+    this.ensurePrivateDirs(id);
     const dataKey = await this.keyOf(id).unlock(passphrase);
     return this.openSession(profile, dataKey);
   }
 
   unlockWithProtector(id: string, protector: KeyProtector): UnlockedProfile {
     const profile = this.get(id);
+    this.ensurePrivateDirs(id);
     return this.openSession(profile, this.keyOf(id).unlockWithProtector(protector));
   }
 
@@ -167,6 +172,20 @@ export class ProfileDirectory {
     const session: Session = { profile, store, autoLock, touch: () => autoLock?.touch() };
     this.sessions.set(profile.id, session);
     return session;
+  }
+
+  /**
+   * The data dir, `profiles/` and (given an id) the profile's folder exist and are owner-only. A folder
+   * an older build left 0755 is tightened here; the files inside are tightened by their owners
+   * (the store for cache.db and its -wal/-shm, the key file on its next write).
+   */
+  private ensurePrivateDirs(id?: string): void {
+    const dirs = [this.options.dataDir, join(this.options.dataDir, 'profiles')];
+    if (id !== undefined) dirs.push(this.profileDir(id));
+    for (const dir of dirs) {
+      mkdirSync(dir, { recursive: true, mode: OWNER_ONLY_DIR });
+      if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, OWNER_ONLY_DIR);
+    }
   }
 
   private keyOf(id: string): ProfileKey {
