@@ -13,6 +13,7 @@ import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
 import { SimulatorPage } from '../features/simulator/SimulatorPage';
 import { AppFrame } from './AppFrame';
+import { cssVariablesResolver, theme } from './theme';
 
 /** Hash routing, so the same build works from file:// (Electron) and from the browser shell. */
 export function createAppRouter() {
@@ -36,7 +37,7 @@ export function createAppRouter() {
 export function App({ desk, i18n, queryClient = new QueryClient() }: { desk: DeskApi; i18n: i18n; queryClient?: QueryClient }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
         <QueryClientProvider client={queryClient}>
           <DeskProvider desk={desk}>
             <RouterProvider router={createAppRouter()} />

@@ -1,7 +1,7 @@
 import type { Messages } from './fr';
 
 export const de: Messages = {
-  app: { title: 'eSanté Desk', skipToContent: 'Zum Inhalt springen' },
+  app: { title: 'eSanté Desk', skipToContent: 'Zum Inhalt springen', close: 'Schließen' },
   nav: { home: 'Startseite', directory: 'Verzeichnisse', conflicts: 'Konflikte', label: 'Hauptnavigation' },
   session: {
     loginTitle: 'LuxTrust-Anmeldung',

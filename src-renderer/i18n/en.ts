@@ -1,7 +1,7 @@
 import type { Messages } from './fr';
 
 export const en: Messages = {
-  app: { title: 'eSanté Desk', skipToContent: 'Skip to content' },
+  app: { title: 'eSanté Desk', skipToContent: 'Skip to content', close: 'Close' },
   nav: { home: 'Home', directory: 'Directories', conflicts: 'Conflicts', label: 'Main navigation' },
   session: {
     loginTitle: 'LuxTrust login',

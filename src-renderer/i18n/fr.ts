@@ -1,6 +1,6 @@
 /** French: the default language, and the source of the translation keys. */
 export const fr = {
-  app: { title: 'eSanté Desk', skipToContent: 'Aller au contenu' },
+  app: { title: 'eSanté Desk', skipToContent: 'Aller au contenu', close: 'Fermer' },
   nav: { home: 'Accueil', directory: 'Annuaires', conflicts: 'Conflits', label: 'Navigation principale' },
   session: {
     loginTitle: 'Connexion LuxTrust',

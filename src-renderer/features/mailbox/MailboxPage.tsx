@@ -81,7 +81,7 @@ export function MailboxPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 10 }}>
           {queued && (
-            <Alert color="teal" withCloseButton onClose={() => setQueued(false)}>
+            <Alert color="teal" withCloseButton closeButtonLabel={t('app.close')} onClose={() => setQueued(false)}>
               {t('mailbox.queued')}
             </Alert>
           )}
