@@ -109,6 +109,12 @@ export interface LoginThrottle {
   lockedUntil: number;
 }
 
+/** The failed logins counted for one identifier. */
+export interface LoginFailures extends LoginThrottle {
+  /** Epoch ms of the last failure counted (0 without a row): how old the count is. */
+  lastFailureAt: number;
+}
+
 export interface RefreshTokenRecord {
   sessionId: string;
   expiresAt: number;
@@ -137,8 +143,16 @@ export interface StorageTx {
   // Accounts and sessions (mock LuxTrust)
   account(identifier: string): Promise<Account | undefined>;
   putAccount(account: Account): Promise<void>;
-  loginThrottle(identifier: string): Promise<LoginThrottle>;
-  setLoginThrottle(identifier: string, throttle: LoginThrottle): Promise<void>;
+  /** All zeros for an identifier without a row. */
+  loginThrottle(identifier: string): Promise<LoginFailures>;
+  setLoginThrottle(identifier: string, failures: LoginFailures): Promise<void>;
+  clearLoginThrottle(identifier: string): Promise<void>;
+  /**
+   * Keeps the throttle table small: deletes the rows whose last failure is at or before `staleAt`, then
+   * all but `keep` rows, unlocked rows first and oldest first (so a flood of made-up identifiers cannot
+   * unlock a locked account before it has pushed out every unlocked row).
+   */
+  pruneLoginThrottles(staleAt: number, keep: number): Promise<void>;
   createSession(sessionId: string, identifier: string, now: number): Promise<void>;
   sessionActive(sessionId: string): Promise<string | undefined>;
   revokeSession(sessionId: string): Promise<void>;

@@ -7,13 +7,13 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SearchRequest } from '../fhir/search-query';
 import { audienceCondition, buildSearchSql } from './sqlite-search';
-import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema';
+import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import type {
   Account,
   ChangeFilter,
   DspChange,
   LedgerEntry,
-  LoginThrottle,
+  LoginFailures,
   NewVersion,
   Page,
   PlatformStorage,
@@ -84,6 +84,7 @@ export class SqliteStorage implements PlatformStorage {
     }
     if (version === SCHEMA_VERSION) return;
     this.db.transaction(() => {
+      for (const upgrade of UPGRADES) if (version < upgrade.below) this.db.exec(upgrade.sql);
       this.db.exec(SCHEMA_SQL);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
@@ -271,18 +272,30 @@ export class SqliteStorage implements PlatformStorage {
         );
       },
       loginThrottle: async (identifier) => {
-        const row = one<{ failures: number; locked_until: number }>(
-          'SELECT failures, locked_until FROM login_throttle WHERE identifier = ?',
+        const row = one<{ failures: number; locked_until: number; last_failure_at: number }>(
+          'SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE identifier = ?',
           identifier,
         );
-        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0, lastFailureAt: row?.last_failure_at ?? 0 };
       },
-      setLoginThrottle: async (identifier, throttle: LoginThrottle) => {
+      setLoginThrottle: async (identifier, failures: LoginFailures) => {
         run(
-          'INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until) VALUES (?, ?, ?)',
+          'INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)',
           identifier,
-          throttle.failures,
-          throttle.lockedUntil,
+          failures.failures,
+          failures.lockedUntil,
+          failures.lastFailureAt,
+        );
+      },
+      clearLoginThrottle: async (identifier) => {
+        run('DELETE FROM login_throttle WHERE identifier = ?', identifier);
+      },
+      pruneLoginThrottles: async (staleAt, keep) => {
+        run('DELETE FROM login_throttle WHERE last_failure_at <= ?', staleAt);
+        run(
+          `DELETE FROM login_throttle WHERE identifier IN (
+             SELECT identifier FROM login_throttle ORDER BY locked_until DESC, last_failure_at DESC LIMIT -1 OFFSET ?)`,
+          Math.max(0, keep),
         );
       },
       createSession: async (sessionId, identifier, now) => {
