@@ -6,6 +6,7 @@ import { ProfileKey, wipe, type KeyProtector, type ScryptParams } from '../keys/
 import { createStore, openStore, type Store } from '../store/index';
 import { AutoLock, systemClock, type IdleClock } from './auto-lock';
 import { ProfileIndex, type ProfileSummary } from './profile-index';
+import { UnlockThrottle } from './unlock-throttle';
 
 /** Another account on the same machine must not even list the profiles, let alone copy a cache. */
 const OWNER_ONLY_DIR = 0o700;
@@ -99,7 +100,7 @@ export class ProfileDirectory {
   async unlock(id: string, passphrase: string): Promise<UnlockedProfile> {
     const profile = this.get(id);
     this.ensurePrivateDirs(id);
-    const dataKey = await this.keyOf(id).unlock(passphrase);
+    const dataKey = await this.throttleOf(id).guard(() => this.keyOf(id).unlock(passphrase));
     return this.openSession(profile, dataKey);
   }
 
@@ -129,12 +130,12 @@ export class ProfileDirectory {
 
   async changePassphrase(id: string, current: string, next: string): Promise<void> {
     this.get(id);
-    await this.keyOf(id).changePassphrase(current, next);
+    await this.throttleOf(id).guard(() => this.keyOf(id).changePassphrase(current, next));
   }
 
   async remember(id: string, passphrase: string, protector: KeyProtector): Promise<void> {
     this.get(id);
-    await this.keyOf(id).remember(passphrase, protector);
+    await this.throttleOf(id).guard(() => this.keyOf(id).remember(passphrase, protector));
   }
 
   forget(id: string): void {
@@ -194,6 +195,11 @@ export class ProfileDirectory {
       id,
       this.options.scrypt === undefined ? {} : { scrypt: this.options.scrypt },
     );
+  }
+
+  /** Every check of a profile's passphrase goes through its throttle (see UnlockThrottle). */
+  private throttleOf(id: string): UnlockThrottle {
+    return new UnlockThrottle(join(this.profileDir(id), 'unlock-attempts.json'), () => this.clock.now());
   }
 
   private cachePath(id: string): string {

@@ -10,9 +10,7 @@ import { ActiveSession, type ActiveSessionOptions } from './active-session';
 export function loginError(error: unknown): DeskError {
   if (!(error instanceof PlatformError)) return error instanceof DeskError ? error : new DeskError('internal', 'login failed');
   const desk = toDeskError(error);
-  return desk.code === 'unauthenticated' || desk.code === 'rate_limited'
-    ? new DeskError(desk.code, desk.message, 'identifier')
-    : desk;
+  return desk.code === 'unauthenticated' || desk.code === 'rate_limited' ? toDeskError(error, 'identifier') : desk;
 }
 
 /** Which profile is open on this device, and the login, unlock and lock that change it. */
