@@ -8,7 +8,7 @@ import { decideWrite } from '../policy/access-rules';
 import { badRequest, FhirError, notFound, preconditionFailed } from './fhir-error';
 import type { ResourceTypeDef } from './resource-types';
 import { parseSearch } from './search-query';
-import { checkResourceShape, danglingReferenceError } from './validation';
+import { checkR4Structure, checkResourceShape, danglingReferenceError } from './validation';
 import type { StoredVersion } from '../storage/platform-storage';
 import { etagOf, parseVersionTag } from './fhir-response';
 import { guardDspWrite } from '../dsp/dsp-writes';
@@ -63,6 +63,7 @@ export async function createResource(
     if (existing) return { status: 200, stored: existing };
   }
   await guardDspWrite(ctx, def, options.assignedId, body as unknown as Record<string, unknown>);
+  checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
   const resource = stamp(body, options.assignedId ?? randomUUID(), 1, ctx.now);
   const stored = await appendValidated(ctx, def, resource, 1, ctx.principal.userRef, options.entryIndex);
   await audit(ctx, def, 'create', stored, resource);
@@ -114,6 +115,7 @@ export async function updateResource(
     throw preconditionFailed(`If-Match: ${def.type}/${id} does not exist, so no version ${etagOf(expected)} can match`);
   }
 
+  checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
   const versionId = (current?.versionId ?? 0) + 1;
   const resource = stamp(body, id, versionId, ctx.now);
   const stored = await appendValidated(ctx, def, resource, versionId, current?.createdBy ?? ctx.principal.userRef, entryIndex);
