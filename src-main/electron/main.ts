@@ -6,7 +6,7 @@ import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHand
 import { startEmbeddedPlatform } from './embedded-platform';
 import { nativeBindingPath } from './native-binding';
 import { denyAllPermissions, hardenWebContents, isAllowedExternalUrl, isTrustedSender } from './security';
-import { electronKeyProtector } from './safe-storage';
+import { electronKeychainIsFallback, electronKeyProtector } from './safe-storage';
 import { ElectronSettingsStore } from './settings-store';
 import { createMainWindow } from './window';
 
@@ -52,6 +52,9 @@ async function boot(): Promise<void> {
     ...(nativeBinding === undefined ? {} : { nativeBinding }),
   });
   const activeCore = core;
+  // Profiles an older build remembered under the basic_text fallback: their device wraps open for
+  // anyone who copies the key file, so they go, and the passphrase is asked again.
+  if (electronKeychainIsFallback()) activeCore.sessions.forgetAllRemembered();
 
   ipcMain.handle('desk:call', (event, name: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame, APP_INDEX_URL)) {

@@ -24,6 +24,11 @@ export function keepsSecretsFromOtherUsers(storage: SafeStorageLike, platform: N
   return REAL_LINUX_KEYRINGS.has(storage.getSelectedStorageBackend());
 }
 
+/** Linux without a keyring: safeStorage "works" with a password compiled into Electron (see above). */
+export function isFixedPasswordFallback(storage: SafeStorageLike, platform: NodeJS.Platform): boolean {
+  return platform === 'linux' && storage.getSelectedStorageBackend() === 'basic_text';
+}
+
 /** "Remember on this device": the OS keychain wraps the profile's device key (see core/keys). */
 export function createKeyProtector(storage: SafeStorageLike, platform: NodeJS.Platform = process.platform): KeyProtector {
   return {
@@ -34,3 +39,6 @@ export function createKeyProtector(storage: SafeStorageLike, platform: NodeJS.Pl
 }
 
 export const electronKeyProtector: KeyProtector = createKeyProtector(safeStorage);
+
+/** Whether this machine's safeStorage is the fixed-password fallback (asked after the app is ready). */
+export const electronKeychainIsFallback = (): boolean => isFixedPasswordFallback(safeStorage, process.platform);

@@ -119,6 +119,22 @@ export class SessionManager {
     return this.status();
   }
 
+  /**
+   * Drops every profile's device wrap. For a shell that finds its keychain is no keychain at all (a
+   * wrap an older build made under Electron's basic_text fallback opens with a password every copy of
+   * Electron knows): the passphrase is asked again, and nothing weaker stays on disk. A key file that
+   * cannot be read is left as it is; its unlock reports it.
+   */
+  forgetAllRemembered(): void {
+    for (const profile of this.profiles.list()) {
+      try {
+        this.profiles.forget(profile.id);
+      } catch (error) {
+        if (!(error instanceof DeskError && error.code === 'key_file_damaged')) throw error;
+      }
+    }
+  }
+
   async lock(): Promise<SessionStatus> {
     const active = this.active;
     if (active) {

@@ -69,6 +69,10 @@ export interface MainUnderTest {
 export interface MainOptions {
   isPackaged?: boolean;
   env?: Record<string, string>;
+  /** app.getPath('userData'); a path nobody uses by default. */
+  userData?: string;
+  /** What safeStorage reports (default: Linux without a keyring, encryption "available" through basic_text). */
+  keychain?: { available: boolean; backend: string };
 }
 
 export async function loadMain(options: MainOptions = {}): Promise<MainUnderTest> {
@@ -107,7 +111,7 @@ export async function loadMain(options: MainOptions = {}): Promise<MainUnderTest
         ready = true;
         return Promise.resolve();
       },
-      getPath: () => '/tmp/esante-desk-test-userdata',
+      getPath: () => options.userData ?? '/tmp/esante-desk-test-userdata',
       getVersion: () => '9.9.9',
       quit: vi.fn(),
     }),
@@ -133,8 +137,8 @@ export async function loadMain(options: MainOptions = {}): Promise<MainUnderTest
       },
     },
     safeStorage: {
-      isEncryptionAvailable: () => false,
-      getSelectedStorageBackend: () => 'basic_text',
+      isEncryptionAvailable: () => options.keychain?.available ?? true,
+      getSelectedStorageBackend: () => options.keychain?.backend ?? 'basic_text',
       encryptString: vi.fn(),
       decryptString: vi.fn(),
     },
