@@ -11,7 +11,7 @@ export const de: Messages = {
     password: 'Passwort',
     otp: 'Einmalcode',
     passphrase: 'Passphrase dieses Geräts',
-    passphraseHint: 'Mindestens 10 Zeichen. Sie verlässt dieses Gerät nie.',
+    passphraseHint: 'Mindestens {{min}} Zeichen. Sie verlässt dieses Gerät nie.',
     login: 'Anmelden',
     unlockTitle: 'Profil entsperren',
     unlockIntro: 'Offline öffnen Sie die Daten dieses Geräts mit Ihrer Passphrase.',

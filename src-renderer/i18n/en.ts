@@ -11,7 +11,7 @@ export const en: Messages = {
     password: 'Password',
     otp: 'One-time code',
     passphrase: 'Passphrase for this device',
-    passphraseHint: 'At least 10 characters. It never leaves this device.',
+    passphraseHint: 'At least {{min}} characters. It never leaves this device.',
     login: 'Log in',
     unlockTitle: 'Unlock a profile',
     unlockIntro: 'Offline, open this device’s data with your passphrase.',

@@ -10,7 +10,7 @@ export const fr = {
     password: 'Mot de passe',
     otp: 'Code à usage unique',
     passphrase: 'Phrase secrète de cet appareil',
-    passphraseHint: 'Au moins 10 caractères. Elle ne quitte jamais cet appareil.',
+    passphraseHint: 'Au moins {{min}} caractères. Elle ne quitte jamais cet appareil.',
     login: 'Se connecter',
     unlockTitle: 'Déverrouiller un profil',
     unlockIntro: 'Hors ligne, ouvrez les données de cet appareil avec votre phrase secrète.',
