@@ -139,10 +139,11 @@ beforeAll(async () => {
     devices.map(async (device) => {
       for (let round = 0; round < ROUNDS; round += 1) {
         for (let k = 0; k < WRITES_PER_ROUND; k += 1) {
-          // Sometimes let the worker (nudged by the write) settle an operation before the next write.
+          // Sometimes let the worker (nudged by the write) settle an operation before the next write — or,
+          // if a fault stopped its push (it then waits out a backoff), one more sync run end.
           const settled = prng.chance(0.5) ? device.signals.next('push:op-acked') : null;
           localWrite(device, `${FAULT_TASK_PREFIX}${device.name} r${round} w${k}`);
-          if (settled) await settled;
+          if (settled) await Promise.race([settled, device.core.sessions.require().worker.nudge()]);
         }
         await sync(device.core);
         if (prng.chance(0.3)) await resolveConflicts(device);

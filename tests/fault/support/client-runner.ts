@@ -95,7 +95,8 @@ async function main(): Promise<void> {
       say(`ACK Task/${target.id} ${description}`);
     }
     signals.signal('write:acked');
-    if (settled) await settled;
+    // (or the end of the next sync run, should a push fail and the worker wait out a backoff)
+    if (settled) await Promise.race([settled, session.worker.nudge()]);
   }
 
   for (let attempt = 0; ; attempt += 1) {
