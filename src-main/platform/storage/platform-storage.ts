@@ -172,9 +172,11 @@ export interface StorageTx {
   /** The role of the account standing for a user ("Practitioner/…"), if any. */
   roleOf(userRef: string): Promise<string | undefined>;
 
-  // Settings kept with the data (epoch, signing secret, seed marker)
+  // Settings kept with the data (epoch, seed marker; the signing secret has its own file, auth/signing-secret.ts)
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Deletes the setting, leaving no readable copy of its value in the database's free space. */
+  deleteMeta(key: string): Promise<void>;
 }
 
 export interface PlatformStorage {
@@ -187,6 +189,11 @@ export interface PlatformStorage {
    * request changed nothing (audit events are written on purpose, even for refusals).
    */
   fingerprint(): Promise<{ sequence: number; hash: string }>;
+  /**
+   * Copies what the write-ahead log holds into the database file and empties the log, so no older copy
+   * of a page (with a row since deleted) remains in it.
+   */
+  checkpoint(): Promise<void>;
   integrityCheck(): Promise<string>;
   close(): Promise<void>;
 }

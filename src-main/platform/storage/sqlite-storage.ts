@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SearchRequest } from '../fhir/search-query';
+import { ensurePrivateFile, restrictToOwner } from './private-files';
 import { audienceCondition, buildSearchSql } from './sqlite-search';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import type {
@@ -68,12 +69,20 @@ export class SqliteStorage implements PlatformStorage {
   private readonly tx: StorageTx;
 
   constructor(file: string) {
+    // Owner-only before SQLite writes a byte to it; SQLite gives the -wal and -shm it creates the
+    // mode of the main file.
+    ensurePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // A deleted row (a secret moved out, a throttle row naming someone) is overwritten, not left
+    // readable in a free page of the file.
+    this.db.pragma('secure_delete = ON');
     this.migrate();
+    // Journals an older build left readable (the main file's mode is only copied to new ones).
+    for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
     this.tx = this.createTx();
   }
 
@@ -153,6 +162,12 @@ export class SqliteStorage implements PlatformStorage {
         hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
       }
       return { sequence, hash: hash.digest('hex') };
+    });
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.exclusive(async () => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
     });
   }
 
@@ -373,6 +388,9 @@ export class SqliteStorage implements PlatformStorage {
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
       setMeta: async (key, value) => {
         run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+      },
+      deleteMeta: async (key) => {
+        run('DELETE FROM meta WHERE key = ?', key);
       },
     };
   }
