@@ -98,6 +98,16 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     mineBefore = await page.getByTestId('document-timeline').locator('[data-mine="true"]').count();
     expect(othersBefore).toBeGreaterThan(0);
     await expectAccessible(page, 'DSP timeline');
+    // Issue 15, acceptance 5: the date filters read and display dates the French way.
+    const filters = page.getByRole('search', { name: 'Filtres' });
+    expect(await filters.getByLabel('Du').getAttribute('placeholder')).toBe('jj/mm/aaaa');
+    await filters.getByLabel('Du').fill('01/01/2999');
+    await filters.getByLabel('Du').press('Enter');
+    await page.getByText('Aucun document.').waitFor();
+    expect(await filters.getByLabel('Du').inputValue()).toBe('01/01/2999');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-date-filter-fr.png') });
+    await filters.getByRole('button', { name: 'Effacer la date' }).click();
+    await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
 
     await addDocument('Bilan cardiologique', tinyPdf('Bilan cardiologique normal'));
     const timeline = page.getByTestId('document-timeline');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
-import type { DspDocumentSummary, DspPatient } from '../../../src-shared/api';
+import type { DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
@@ -104,6 +104,23 @@ export class DspRecords {
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Remembers that this professional opened a patient's DSP (for "recently opened" on the home screen). */
+  opened(patientId: string): void {
+    this.store.recentPatients.touch(patientId, this.now());
+  }
+
+  /** The DSPs opened last that this professional may still open, most recent first. */
+  recent(limit: number): RecentPatient[] {
+    const listed = new Map(this.patients().map((p) => [p.id, p.name]));
+    return this.store.recentPatients
+      .list(limit * 2)
+      .flatMap(({ patientId, openedAt }) => {
+        const name = listed.get(patientId);
+        return name === undefined ? [] : [{ id: patientId, name, openedAt }];
+      })
+      .slice(0, limit);
   }
 
   documents(filter: DocumentFilter): DspDocumentSummary[] {

@@ -29,6 +29,8 @@ function describeViolation(violation: Result): string {
  * violation is serious or critical. Call it on every screen an e2e test visits, once the screen has settled.
  */
 export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // A screen still fading in (a modal, a notification) has half-transparent colours: check it once settled.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => {}))));
   const loaded = await page.evaluate(() => 'axe' in window);
   if (!loaded) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(async () =>
