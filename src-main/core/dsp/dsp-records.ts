@@ -39,6 +39,12 @@ function patientIdOf(doc: DocumentReference): string | null {
   return ref?.startsWith('Patient/') ? ref.slice('Patient/'.length) : null;
 }
 
+/** A patient as lists show them: FAMILY Given, or `fallback` when the cache has no name. */
+export function patientDisplayName(patient: Patient | undefined, fallback: string): string {
+  const name = patient?.name?.[0];
+  return name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') || fallback : fallback;
+}
+
 /** Who a consent names this professional for, in the words "Mes patients" shows. */
 function reasonOf(consent: Consent, me: string): DspPatient['access'][number] | null {
   if (consent.status !== 'active') return null;
@@ -91,12 +97,11 @@ export class DspRecords {
     return [...ids]
       .map((id) => {
         const patient = this.store.resources.get<Patient>('Patient', id)?.resource;
-        const name = patient?.name?.[0];
         const access = reasons.get(id) ?? [];
         if (authored.has(id) && access.length === 0) access.push({ kind: 'author', until: null });
         return {
           id,
-          name: name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') : id,
+          name: patientDisplayName(patient, id),
           matricule: patient?.identifier?.find((i) => i.system === LU_MATRICULE_SYSTEM)?.value ?? null,
           birthDate: patient?.birthDate ?? null,
           documentCount: counts.get(id) ?? 0,
