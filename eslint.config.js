@@ -39,7 +39,10 @@ const NOT_PLATFORM = {
   group: ['**/platform/**', '**/platform'],
   message: 'The client core reaches the platform only over HTTP (ARCHITECTURE §3).',
 };
-const NOT_CORE = { group: ['**/core/**', '**/core'], message: 'The platform never imports the client core (ARCHITECTURE §3).' };
+const NOT_CORE = {
+  group: ['**/core/**', '**/core', '!@medplum/core'],
+  message: 'The platform never imports the client core (ARCHITECTURE §3).',
+};
 const NOT_SQLITE = {
   group: ['better-sqlite3-multiple-ciphers'],
   message: 'Only core/store opens the client database (ARCHITECTURE §3).',

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The renderer is built to static files: served by the browser shell, loaded from file:// by Electron
-// (hence the relative base).
+// The renderer is built to static files: served by the browser shell, and by Electron's app://desk
+// protocol (src-main/electron/app-protocol.ts); a relative base works under both.
 export default defineConfig({
   root: 'src-renderer',
   base: './',

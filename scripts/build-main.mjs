@@ -11,6 +11,9 @@ const common = {
   // Native and Electron modules are loaded at run time, never bundled.
   external: ['electron', 'better-sqlite3-multiple-ciphers'],
   logLevel: 'warning',
+  // CommonJS has no import.meta: modules that locate files next to themselves get the bundle's URL.
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 await build({

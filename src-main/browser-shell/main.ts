@@ -42,6 +42,13 @@ async function main(): Promise<void> {
 
   console.log(`eSanté Desk is running at ${shell.launchUrl}`);
 
+  // Node ends the process on a rejection nobody handled, taking the user's session and the embedded
+  // platform with it. The server handles each request's promise, so one reaching here is our bug: say so
+  // by name (tests fail on this line; the error's kind only, its text may hold patient data) and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    console.error(`[browser-shell] unhandledRejection: ${reason instanceof Error ? reason.name : typeof reason}`);
+  });
+
   const stop = async () => {
     await shell.close();
     await core.close();

@@ -3,14 +3,19 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
+import { findMethod, type ApiResult } from '../../src-shared/api';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/content-security-policy';
 import type { Core } from '../core';
+import { readRequestTarget } from './request-target';
 
 /**
  * The browser shell: the same API as the Electron preload, carried as `POST /api/<domain>.<method>`
  * and server-sent events on `GET /api/events`, plus the built renderer as static files.
- * Bound to 127.0.0.1; every API request must carry the per-run session token and, when a browser
- * sends an Origin, it must be ours (ARCHITECTURE §2).
+ * Bound to 127.0.0.1; every request must name our Host (DNS rebinding), every API request must carry the
+ * per-run session token and, when a browser sends an Origin, it must be ours (ARCHITECTURE §2).
+ *
+ * Any page the user visits can reach this port, so no request may stop the process: a malformed target,
+ * header or body gets a 4xx, and the one promise each request makes is always handled (see `serve`).
  */
 
 export interface BrowserShellOptions {
@@ -52,13 +57,25 @@ const SECURITY_HEADERS = {
 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  // The client may have gone away while we read its body or waited for the core: nothing left to answer.
+  if (res.destroyed || res.headersSent) return;
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
 }
 
-function refuse(res: ServerResponse, status: 401 | 403 | 405, message: string): void {
-  const code = status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : 'unknown_method';
-  sendJson(res, status, { ok: false, error: { code, message } });
+function refuse(res: ServerResponse, status: 400 | 401 | 403 | 404 | 405, message: string, field?: string): void {
+  const code = { 400: 'invalid_input', 401: 'unauthenticated', 403: 'forbidden', 404: 'unknown_method', 405: 'unknown_method' }[
+    status
+  ];
+  sendJson(res, status, { ok: false, error: { code, message, ...(field === undefined ? {} : { field }) } });
+}
+
+/**
+ * The HTTP status of an API answer: the envelope carries the outcome, the status says whether the request
+ * itself was acceptable, so input the contract refuses is a 400 like any other malformed request.
+ */
+function statusOf(result: ApiResult<unknown>): number {
+  return !result.ok && result.error.code === 'invalid_input' ? 400 : 200;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -84,12 +101,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   let origin = '';
   let host = '';
 
-  /** Guards every /api request: DNS-rebinding (Host), cross-site (Origin), then the session token. */
+  /** Guards every /api request (the Host was checked for every request): cross-site (Origin), then the session token. */
   function guard(req: IncomingMessage, res: ServerResponse): boolean {
-    if (req.headers.host !== host) {
-      refuse(res, 403, 'unexpected Host header');
-      return false;
-    }
     const requestOrigin = req.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
       refuse(res, 403, 'cross-origin request refused');
@@ -126,7 +139,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       });
       return;
     }
-    sendJson(res, 200, await options.core.registry.call(name, input));
+    const result = await options.core.registry.call(name, input);
+    sendJson(res, statusOf(result), result);
   }
 
   function handleEvents(req: IncomingMessage, res: ServerResponse): void {
@@ -136,20 +150,25 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
     });
-    res.write(': connected\n\n');
+    // A write after the client left would emit an 'error' nobody listens to: write only to a live stream.
+    const send = (text: string) => {
+      if (!res.destroyed && !res.writableEnded) res.write(text);
+    };
+    send(': connected\n\n');
     const unsubscribe = options.core.events.subscribe((topic, payload) => {
-      res.write(`event: ${topic}\ndata: ${JSON.stringify(payload)}\n\n`);
+      send(`event: ${topic}\ndata: ${JSON.stringify(payload)}\n\n`);
     });
     // Keeps proxies and the browser from closing an idle stream.
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), 15_000);
+    const heartbeat = setInterval(() => send(': ping\n\n'), 15_000);
     req.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
   }
 
-  async function serveStatic(res: ServerResponse, urlPath: string): Promise<void> {
-    const relative = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+  /** `path` is already decoded and free of control characters (readRequestTarget). */
+  async function serveStatic(res: ServerResponse, path: string): Promise<void> {
+    const relative = path === '/' ? 'index.html' : path.replace(/^\/+/, '');
     const file = normalize(join(options.staticDir, relative));
     if (!file.startsWith(normalize(options.staticDir) + sep)) {
       sendJson(res, 404, { error: 'not found' });
@@ -165,18 +184,38 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     }
   }
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (url.pathname.startsWith('/api/')) {
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.headers.host !== host) return refuse(res, 403, 'unexpected Host header', 'Host');
+    const target = readRequestTarget(req.url);
+    if (!target.ok) return refuse(res, 400, target.reason, 'path');
+    const { path } = target;
+    if (path.startsWith('/api/')) {
       if (!guard(req, res)) return;
-      if (url.pathname === '/api/events' && req.method === 'GET') return handleEvents(req, res);
+      if (path === '/api/events' && req.method === 'GET') return handleEvents(req, res);
       if (req.method !== 'POST') return refuse(res, 405, 'API methods are called with POST');
-      void handleCall(req, res, url.pathname.slice('/api/'.length));
-      return;
+      const name = path.slice('/api/'.length);
+      // Refused before the body is read: a name the contract does not declare reaches no handler.
+      if (!findMethod(name)) return refuse(res, 404, `unknown API method "${name.slice(0, 80)}"`, 'method');
+      return handleCall(req, res, name);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method not allowed' });
-    void serveStatic(res, url.pathname);
-  });
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'only GET and HEAD serve files');
+    return serveStatic(res, path);
+  }
+
+  /**
+   * Every request's one promise ends here. A failure we did not foresee answers 500 (or drops the
+   * connection if the answer had begun) and is logged by kind only — never left unhandled, which would
+   * end the process and the user's session with it.
+   */
+  function serve(req: IncomingMessage, res: ServerResponse): void {
+    route(req, res).catch((error: unknown) => {
+      console.error(`[browser-shell] request failed: ${error instanceof Error ? error.name : typeof error}`);
+      if (res.headersSent) res.destroy();
+      else sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+    });
+  }
+
+  const server = createServer(serve);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

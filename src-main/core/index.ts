@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createDeskMethods } from '../../src-shared/api/desk-bridge';
 import type { DeskMethods } from '../../src-shared/api';
-import { ProfileDirectory } from './profiles';
+import { ProfileDirectory, type IdleClock } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
 import { createDspService } from './services/dsp-service';
@@ -36,6 +36,8 @@ export interface CoreOptions {
   requestTimeoutMs?: number;
   /** The OS keychain for "remember on this device" (Electron's safeStorage). */
   keyProtector?: KeyProtector;
+  /** Time for auto-lock and the unlock-attempt delays (tests pass a manual clock). */
+  clock?: IdleClock;
 }
 
 export interface Core {
@@ -57,6 +59,7 @@ export function createCore(options: CoreOptions): Core {
     onLocked: (profileId) => sessions.handleAutoLock(profileId),
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
     ...(options.scrypt === undefined ? {} : { scrypt: options.scrypt }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   const sessions = new SessionManager(
     profiles,

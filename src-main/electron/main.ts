@@ -1,21 +1,24 @@
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/content-security-policy';
 import { createCore, type Core } from '../core';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol';
 import { startEmbeddedPlatform } from './embedded-platform';
-import { hardenWebContents, isAllowedExternalUrl, isTrustedSender } from './security';
-import { electronKeyProtector } from './safe-storage';
+import { nativeBindingPath } from './native-binding';
+import { denyAllPermissions, hardenWebContents, isAllowedExternalUrl, isTrustedSender } from './security';
+import { electronKeychainIsFallback, electronKeyProtector } from './safe-storage';
 import { ElectronSettingsStore } from './settings-store';
 import { createMainWindow } from './window';
 
 // The Electron shell is glue only: everything it wires is tested under Node (ARCHITECTURE §2, §8).
 // Bundled by scripts/build-main.mjs to dist/main/, next to preload.cjs and platform-process.cjs.
 const bundleDir = __dirname;
-const indexFile = join(bundleDir, '..', 'renderer', 'index.html');
-const appUrl = pathToFileURL(indexFile).toString();
+const rendererDir = join(bundleDir, '..', 'renderer');
 
 let core: Core | undefined;
+
+// Must happen before the app is ready: app:// gets an origin of its own (see app-protocol.ts).
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 app.on('web-contents-created', (_event, contents) => {
   hardenWebContents(contents, (url) => {
@@ -27,7 +30,8 @@ async function boot(): Promise<void> {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
 
   const settings = new ElectronSettingsStore();
   const remote = settings.read().remotePlatformUrl;
@@ -35,6 +39,8 @@ async function boot(): Promise<void> {
     remote ??
     (await startEmbeddedPlatform(join(bundleDir, 'platform-process.cjs'), join(app.getPath('userData'), 'platform'))).url;
 
+  // npm start builds the SQLite binding for Electron's ABI and names it; a packaged app never asks.
+  const nativeBinding = nativeBindingPath(app.isPackaged, process.env);
   core = createCore({
     version: app.getVersion(),
     shell: 'electron',
@@ -43,19 +49,21 @@ async function boot(): Promise<void> {
     settings,
     keyProtector: electronKeyProtector,
     embeddedPlatform: !remote,
-    // npm start builds the SQLite binding for Electron's ABI and passes its path here.
-    ...(process.env.DESK_SQLITE_BINDING ? { nativeBinding: process.env.DESK_SQLITE_BINDING } : {}),
+    ...(nativeBinding === undefined ? {} : { nativeBinding }),
   });
   const activeCore = core;
+  // Profiles an older build remembered under the basic_text fallback: their device wraps open for
+  // anyone who copies the key file, so they go, and the passphrase is asked again.
+  if (electronKeychainIsFallback()) activeCore.sessions.forgetAllRemembered();
 
   ipcMain.handle('desk:call', (event, name: unknown, input: unknown) => {
-    if (!isTrustedSender(event.senderFrame, appUrl)) {
+    if (!isTrustedSender(event.senderFrame, APP_INDEX_URL)) {
       return { ok: false, error: { code: 'forbidden', message: 'IPC call from an untrusted frame' } };
     }
     return activeCore.registry.call(name, input);
   });
 
-  const window = createMainWindow(BrowserWindow, join(bundleDir, 'preload.cjs'), indexFile);
+  const window = createMainWindow(BrowserWindow, join(bundleDir, 'preload.cjs'), APP_INDEX_URL);
   const unsubscribe = activeCore.events.subscribe((topic, payload) => {
     if (!window.isDestroyed()) window.webContents.send('desk:event', topic, payload);
   });

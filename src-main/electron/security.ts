@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, WebContents, WebFrameMain } from 'electron';
+import type { BrowserWindowConstructorOptions, Session, WebContents, WebFrameMain } from 'electron';
 
 /**
  * The security rules of ARCHITECTURE §8, as plain functions over Electron's types so they can be unit
@@ -60,4 +60,21 @@ export function hardenWebContents(contents: HardenableContents, openExternal: (u
     if (isAllowedExternalUrl(url)) openExternal(url);
     return { action: 'deny' };
   });
+}
+
+type PermissionGuardedSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'
+>;
+
+/**
+ * The renderer needs no browser permission at all (no camera, microphone, geolocation, notifications,
+ * clipboard reads, HID/USB/serial devices…). A request is refused, and so is the synchronous check a
+ * page makes first (`navigator.permissions.query`, some device APIs ask only that), which Electron
+ * otherwise answers "granted" by default.
+ */
+export function denyAllPermissions(session: PermissionGuardedSession): void {
+  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
 }

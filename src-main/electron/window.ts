@@ -4,7 +4,7 @@ import { secureWebPreferences } from './security';
 type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 
 /** The main window: hardened preferences, hidden until painted so the user never sees a blank frame. */
-export function createMainWindow(Window: BrowserWindowClass, preloadPath: string, indexFile: string): BrowserWindow {
+export function createMainWindow(Window: BrowserWindowClass, preloadPath: string, appUrl: string): BrowserWindow {
   const window = new Window({
     width: 1280,
     height: 820,
@@ -15,6 +15,7 @@ export function createMainWindow(Window: BrowserWindowClass, preloadPath: string
     webPreferences: secureWebPreferences(preloadPath),
   });
   window.once('ready-to-show', () => window.show());
-  void window.loadFile(indexFile);
+  // app://desk/index.html (see app-protocol.ts), never a file: URL.
+  void window.loadURL(appUrl);
   return window;
 }

@@ -20,6 +20,9 @@ function count(name: string, value: string | undefined, fallback: number, max: n
 }
 
 async function main(): Promise<void> {
+  // This process writes health data: whatever it creates is its user's alone, even a file a later
+  // change forgets to give an explicit mode (the data directory and database already get theirs).
+  process.umask(0o077);
   let values;
   try {
     ({ values } = parseArgs({

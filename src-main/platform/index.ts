@@ -3,16 +3,17 @@
  * data directory, and serves FHIR R4 over HTTP on 127.0.0.1.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_MESSAGE_REQUEST_BYTES } from '../../src-shared/domain/messaging';
 import { AuditTrail } from './audit/audit-trail';
 import { AccessTokens } from './auth/access-tokens';
 import { LoginService } from './auth/login-service';
+import { loadSigningSecret } from './auth/signing-secret';
 import { buildHttpServer } from './http/server';
 import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
+import { ensurePrivateDirectory } from './storage/private-files';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './dsp/dsp-simulator';
 import { buildPolicyRegistry } from './policies';
@@ -54,19 +55,18 @@ export const DATABASE_FILE = 'platform.sqlite';
 export const DEFAULT_PATIENTS = 200;
 export const DEFAULT_DOCS_PER_PATIENT = 5;
 
-/** Creates the per-database epoch and token secret on first open; seeds a new database once. */
+/** Creates the per-database epoch and the token secret (its own file) on first open; seeds a new database once. */
 async function prepare(
   storage: PlatformStorage,
   options: PlatformOptions,
   policies: PolicyRegistry,
 ): Promise<{ epoch: string; secret: Uint8Array }> {
-  const { epoch, secret } = await storage.write(async (tx) => {
+  const epoch = await storage.write(async (tx) => {
     let epoch = await tx.getMeta('epoch');
-    let secret = await tx.getMeta('jwt-secret');
     if (epoch === undefined) await tx.setMeta('epoch', (epoch = randomBytes(8).toString('hex')));
-    if (secret === undefined) await tx.setMeta('jwt-secret', (secret = randomBytes(32).toString('hex')));
-    return { epoch, secret };
+    return epoch;
   });
+  const secret = await loadSigningSecret(options.dataDir, storage);
   if ((await storage.read((tx) => tx.getMeta('seeded'))) === undefined) {
     await seedPlatform(storage, policies, {
       mode: options.seed ?? 'demo',
@@ -75,11 +75,12 @@ async function prepare(
     });
     await storage.write((tx) => tx.setMeta('seeded', new Date().toISOString()));
   }
-  return { epoch, secret: Buffer.from(secret, 'hex') };
+  return { epoch, secret };
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
-  mkdirSync(options.dataDir, { recursive: true });
+  // Every patient's record and the token-signing key live here: owner-only (0700, files 0600).
+  ensurePrivateDirectory(options.dataDir);
   const storage = new SqliteStorage(join(options.dataDir, DATABASE_FILE));
   try {
     const presenceCodeTtlSeconds = options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS;

@@ -1,7 +1,9 @@
 import { MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
+import type { ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { i18n } from 'i18next';
-import { I18nextProvider } from 'react-i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
 import { createHashRouter, RouterProvider } from 'react-router-dom';
 import type { DeskApi } from '../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../api/DeskContext';
@@ -13,6 +15,13 @@ import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
 import { SimulatorPage } from '../features/simulator/SimulatorPage';
 import { AppFrame } from './AppFrame';
+import { cssVariablesResolver, theme } from './theme';
+
+/** Mantine's date components follow the interface language (month names, first day of the week). */
+function LocalisedDates({ children }: { children: ReactNode }) {
+  const { i18n } = useTranslation();
+  return <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>{children}</DatesProvider>;
+}
 
 /** Hash routing, so the same build works from file:// (Electron) and from the browser shell. */
 export function createAppRouter() {
@@ -36,12 +45,14 @@ export function createAppRouter() {
 export function App({ desk, i18n, queryClient = new QueryClient() }: { desk: DeskApi; i18n: i18n; queryClient?: QueryClient }) {
   return (
     <I18nextProvider i18n={i18n}>
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <DeskProvider desk={desk}>
-            <RouterProvider router={createAppRouter()} />
-          </DeskProvider>
-        </QueryClientProvider>
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+        <LocalisedDates>
+          <QueryClientProvider client={queryClient}>
+            <DeskProvider desk={desk}>
+              <RouterProvider router={createAppRouter()} />
+            </DeskProvider>
+          </QueryClientProvider>
+        </LocalisedDates>
       </MantineProvider>
     </I18nextProvider>
   );

@@ -1,5 +1,5 @@
 import { AppShell, Badge, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { NavLink as RouterLink, Outlet } from 'react-router-dom';
 import { unwrap, useDesk } from '../api/DeskContext';
@@ -9,14 +9,14 @@ import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 import { MAILBOX_QUERIES } from '../features/mailbox/MailboxPage';
 import { NewMailNotice } from '../features/mailbox/NewMailNotice';
 import { useInvalidateOn } from '../api/useDeskEvents';
+import { KeyboardShortcuts, useLockSession } from './KeyboardShortcuts';
 
 /** Who is signed in, and the lock button: visible only while a profile is open. */
 function SessionControls() {
   const { t } = useTranslation();
   const desk = useDesk();
-  const queryClient = useQueryClient();
   const status = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
-  const lock = useMutation({ mutationFn: () => unwrap(desk.session.lock({})), onSuccess: () => queryClient.invalidateQueries() });
+  const lock = useLockSession();
   if (status.data?.state !== 'unlocked') return null;
   return (
     <Group gap="xs" wrap="nowrap">
@@ -25,6 +25,7 @@ function SessionControls() {
       <Button size="xs" variant="subtle" onClick={() => lock.mutate()}>
         {t('session.lock')}
       </Button>
+      <KeyboardShortcuts />
     </Group>
   );
 }

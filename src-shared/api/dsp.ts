@@ -22,6 +22,9 @@ export const dspPatient = z.object({
 });
 export type DspPatient = z.infer<typeof dspPatient>;
 
+export const recentPatient = z.object({ id: z.string(), name: z.string(), openedAt: z.string() });
+export type RecentPatient = z.infer<typeof recentPatient>;
+
 export const dspDocumentSummary = z.object({
   id: z.string(),
   patientId: z.string(),
@@ -59,6 +62,10 @@ const newDocument = z
 export const dspMethods = {
   /** "Mes patients": the patients whose DSP this professional may open, and why. */
   patients: defineMethod(z.object({}).strict(), z.array(dspPatient)),
+  /** Records that this professional opened a patient's DSP; kept in the encrypted cache. */
+  opened: defineMethod(z.object({ patientId: id }).strict(), z.object({})),
+  /** The DSPs opened last (at most `limit`) that this professional may still open. */
+  recentPatients: defineMethod(z.object({ limit: z.number().int().min(1).max(20).default(5) }).strict(), z.array(recentPatient)),
   documents: defineMethod(
     z
       .object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStrongEnoughPassphrase, MAX_PASSPHRASE_LENGTH, PASSPHRASE_RULE } from '../domain/passphrase';
 import { ROLES } from '../domain/roles';
 import { defineMethod } from './contract';
 import { profileState } from './app';
@@ -27,8 +28,10 @@ export const sessionStatus = z.object({
 });
 export type SessionStatus = z.infer<typeof sessionStatus>;
 
-/** A passphrase protects the encrypted cache on this device; long enough to resist guessing offline. */
-const passphrase = z.string().min(10, 'at least 10 characters').max(1024);
+/** A new passphrase protects the encrypted cache on this device: the shared rule, the same the core applies. */
+const passphrase = z.string().max(MAX_PASSPHRASE_LENGTH).refine(isStrongEnoughPassphrase, PASSPHRASE_RULE);
+/** An existing passphrase: whatever was set then (an older build allowed shorter ones), so only bounded. */
+const currentPassphrase = z.string().min(1, 'required').max(MAX_PASSPHRASE_LENGTH);
 
 export const sessionMethods = {
   profiles: defineMethod(z.object({}).strict(), z.array(profileSummary)),
@@ -50,7 +53,7 @@ export const sessionMethods = {
     z
       .object({
         profileId: z.string().min(1).max(64),
-        passphrase: z.string().min(1, 'required').max(1024),
+        passphrase: currentPassphrase,
         /** Also keep the key in the OS keychain, so the next unlock needs no passphrase. */
         remember: z.boolean().optional(),
       })
@@ -63,8 +66,5 @@ export const sessionMethods = {
   forget: defineMethod(z.object({ profileId: z.string().min(1).max(64) }).strict(), sessionStatus),
   lock: defineMethod(z.object({}).strict(), sessionStatus),
   /** Re-wraps the open profile's data key under a new passphrase; the cache itself is untouched. */
-  changePassphrase: defineMethod(
-    z.object({ current: z.string().min(1, 'required').max(1024), next: passphrase }).strict(),
-    sessionStatus,
-  ),
+  changePassphrase: defineMethod(z.object({ current: currentPassphrase, next: passphrase }).strict(), sessionStatus),
 };

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'locked', // the profile is locked: unlock with the passphrase
   'wrong_passphrase',
   'key_file_damaged',
+  'key_file_too_weak', // the key file's scrypt cost is below the floor: refused, never opened
   'database_damaged',
   'database_too_new',
   'rate_limited',
@@ -27,6 +28,8 @@ export interface ApiError {
   message: string;
   /** The input element the error is about, as a dotted path (`patient.birthDate`). */
   field?: string;
+  /** With `rate_limited`: how long to wait before the next try is even considered. */
+  retryAfterSeconds?: number;
 }
 
 /** A typed failure a service may throw; the registry turns it into `{ ok: false, error }`. */
@@ -35,14 +38,18 @@ export class DeskError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DeskError';
   }
 
   toApiError(): ApiError {
-    return this.field === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, field: this.field };
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field === undefined ? {} : { field: this.field }),
+      ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
+    };
   }
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from './support/app-process';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 
 let app: RunningApp;
@@ -32,12 +33,14 @@ describe('npm start (browser shell) in Chromium', () => {
     // The token left the address bar.
     expect(page.url()).not.toContain('token=');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-fr.png') });
+    await expectAccessible(page, 'login (fr)');
 
     await page.getByText('DE', { exact: true }).click();
     await page.getByRole('form', { name: 'LuxTrust-Anmeldung' }).waitFor();
     expect(await page.getByRole('link', { name: 'Startseite' }).count()).toBe(1);
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'app-frame-de.png') });
+    await expectAccessible(page, 'login (de)');
 
     // The choice is kept: a reload opens in German.
     await page.reload();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { loginAndFirstSync } from './support/login';
 
@@ -77,6 +78,7 @@ afterAll(async () => {
 
 async function addDocument(title: string, pdf: Buffer) {
   await page.getByRole('button', { name: 'Ajouter un document' }).click();
+  await expectAccessible(page, 'DSP: new document form');
   await page.getByLabel(/^Titre/).fill(title);
   await page.locator('input[type="file"]').setInputFiles({ name: `${title}.pdf`, mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Enregistrer' }).click();
@@ -88,12 +90,24 @@ describe('a GP and a patient’s DSP in Chromium', () => {
 
     await page.getByRole('link', { name: 'Mes patients' }).click();
     await page.getByTestId('patients').getByText('Cercle de confiance').waitFor();
+    await expectAccessible(page, 'Mes patients');
     await page.getByTestId('patients').getByText('REUTER Jean').click();
     await page.getByTestId('patient-banner').waitFor();
     await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
     othersBefore = await page.getByTestId('document-timeline').locator('[data-mine="false"]').count();
     mineBefore = await page.getByTestId('document-timeline').locator('[data-mine="true"]').count();
     expect(othersBefore).toBeGreaterThan(0);
+    await expectAccessible(page, 'DSP timeline');
+    // Issue 15, acceptance 5: the date filters read and display dates the French way.
+    const filters = page.getByRole('search', { name: 'Filtres' });
+    expect(await filters.getByLabel('Du').getAttribute('placeholder')).toBe('jj/mm/aaaa');
+    await filters.getByLabel('Du').fill('01/01/2999');
+    await filters.getByLabel('Du').press('Enter');
+    await page.getByText('Aucun document.').waitFor();
+    expect(await filters.getByLabel('Du').inputValue()).toBe('01/01/2999');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-date-filter-fr.png') });
+    await filters.getByRole('button', { name: 'Effacer la date' }).click();
+    await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
 
     await addDocument('Bilan cardiologique', tinyPdf('Bilan cardiologique normal'));
     const timeline = page.getByTestId('document-timeline');
@@ -103,6 +117,7 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await timeline.getByText('Bilan cardiologique').click();
     await page.getByTestId('pdf-canvas').waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-pdf-added.png') });
+    await expectAccessible(page, 'DSP: PDF document open');
   });
 
   it('offline, a new document waits as pending, and syncs when the platform is back', async () => {
@@ -115,6 +130,7 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await timeline.getByText('Compte rendu de visite').waitFor();
     expect(await timeline.getByTestId('pending-document').count()).toBe(1);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-pending-offline.png') });
+    await expectAccessible(page, 'DSP offline, pending document');
 
     platform = await startTestPlatform({ dataDir: platform.dataDir, port });
     await page.getByRole('button', { name: 'Synchroniser' }).click();
@@ -126,25 +142,30 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await page.getByRole('link', { name: 'Simulateur patient' }).click();
     await page.getByLabel(/^Mot de passe/).fill(demoAccount('patient').password);
     await page.getByLabel('Code à usage unique').fill(demoAccount('patient').otp);
+    await expectAccessible(page, 'patient simulator (login)');
     await page.getByRole('button', { name: 'Se connecter comme patient' }).click();
     await page.getByTestId('rights').getByText('Practitioner/demo-gp').waitFor();
     await page.getByLabel('Professionnel (Practitioner/…)').fill('Practitioner/demo-gp');
     await page.getByRole('button', { name: 'Retirer du cercle' }).click();
     await expect.poll(() => page.getByTestId('rights').getByText('Practitioner/demo-gp').count()).toBe(0);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-simulator-removed.png') });
+    await expectAccessible(page, 'patient simulator (rights)');
 
     await page.getByRole('button', { name: 'Synchroniser' }).click();
     await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
     await page.getByRole('link', { name: 'Mes patients' }).click();
     const reuter = page.getByTestId('patients').getByRole('row', { name: /REUTER Jean/ });
     await reuter.getByText('Auteur de documents').waitFor();
+    await expectAccessible(page, 'Mes patients after revocation');
     expect(await reuter.getByText('Cercle de confiance').count()).toBe(0);
     await page.getByTestId('patients').getByText('REUTER Jean').click();
     const timeline = page.getByTestId('document-timeline');
     await timeline.getByText('Bilan cardiologique').waitFor();
     await timeline.getByText('Compte rendu de visite').waitFor();
-    expect(await timeline.locator('[data-mine="false"]').count()).toBe(0);
+    // The timeline may first show the list cached before the revocation, then the refetched one.
+    await expect.poll(() => timeline.locator('[data-mine="false"]').count()).toBe(0);
     expect(await timeline.locator('[data-mine="true"]').count()).toBe(mineBefore + 2);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-after-revocation.png') });
+    await expectAccessible(page, 'DSP after revocation');
   });
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { submitLogin } from './support/login';
 
@@ -54,6 +55,7 @@ describe('first login, first sync, then offline', () => {
       .getByText(/Dernière synchro : \d/)
       .waitFor({ timeout: 60_000 });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-sync-done.png') });
+    await expectAccessible(page, 'home after first sync');
     const states = await page.evaluate(() => (window as unknown as { syncStates: string[] }).syncStates);
     expect(states.some((s) => s.includes('Synchronisation…'))).toBe(true);
     expect(await page.getByTestId('connectivity').textContent()).toBe('En ligne');
@@ -63,6 +65,7 @@ describe('first login, first sync, then offline', () => {
     await searchPractitioners('Weber');
     await page.getByTestId('directory-results').getByText('Weber').first().waitFor();
     expect(await page.getByTestId('from-cache').count()).toBe(0);
+    await expectAccessible(page, 'directory (online results)');
   });
 
   it('says offline once the platform is gone, and still answers from the cache', async () => {
@@ -73,5 +76,6 @@ describe('first login, first sync, then offline', () => {
     await page.getByTestId('from-cache').waitFor();
     await page.getByTestId('directory-results').getByText('Weber').first().waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'offline-cached-directory.png') });
+    await expectAccessible(page, 'directory (offline, from cache)');
   });
 });

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { startApp, type RunningApp } from './support/app-process';
+import { expectAccessible } from './support/accessibility';
 import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
 import { loginAndFirstSync } from './support/login';
 
@@ -47,6 +48,7 @@ describe('secure messaging in Chromium', () => {
     await nursePage.getByRole('link', { name: 'Messagerie' }).click();
     await nursePage.getByTestId('fingerprint').waitFor();
     expect(await nursePage.getByTestId('fingerprint').textContent()).toMatch(/([0-9A-F]{4} ){9}[0-9A-F]{4}/);
+    await expectAccessible(nursePage, 'mailbox (empty inbox)');
   });
 
   it('offline, the nurse writes to the GP with a PDF; the message waits as pending', async () => {
@@ -55,6 +57,7 @@ describe('secure messaging in Chromium', () => {
     await nursePage.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
 
     await nursePage.getByRole('button', { name: 'Nouveau message' }).click();
+    await expectAccessible(nursePage, 'mailbox: compose');
     await nursePage.getByTestId('recipients').click();
     await nursePage.keyboard.type('Weber');
     await nursePage.getByRole('option', { name: /Dr Claude Weber/ }).click();
@@ -68,6 +71,7 @@ describe('secure messaging in Chromium', () => {
     await nursePage.getByTestId('message-list').getByText('En attente d’envoi').waitFor();
     expect(await nursePage.getByTestId('pending-count').textContent()).toMatch(/en attente/);
     await nursePage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-offline-pending.png') });
+    await expectAccessible(nursePage, 'mailbox: sent, pending (offline)');
   });
 
   it('online again, the message is delivered, the GP reads it and opens the attachment, the nurse sees "read"', async () => {
@@ -87,10 +91,12 @@ describe('secure messaging in Chromium', () => {
     const saved = await file.path();
     expect((await import('node:fs')).readFileSync(saved!).equals(PDF)).toBe(true);
     await gpPage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-gp-reads.png') });
+    await expectAccessible(gpPage, 'mailbox: message open');
 
     await syncAndWait(gpPage); // sends the "read" receipt
     await syncAndWait(nursePage);
     await nursePage.getByTestId('message-list').getByText('Lu').waitFor({ timeout: 30_000 });
     await nursePage.screenshot({ path: join(SCREENSHOT_DIR, 'mail-nurse-sees-read.png') });
+    await expectAccessible(nursePage, 'mailbox: sent, read');
   });
 });

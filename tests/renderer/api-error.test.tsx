@@ -33,3 +33,21 @@ describe('API errors in the user language', () => {
     expect(screen.getByRole('alert')).not.toHaveTextContent('line 42');
   });
 });
+
+describe('a delay after too many passphrase tries is shown in the user language', () => {
+  it('in French, in seconds', () => {
+    renderError('fr', new DeskCallError({ code: 'rate_limited', message: 'x', field: 'passphrase', retryAfterSeconds: 30 }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Trop de tentatives');
+    expect(screen.getByRole('alert')).toHaveTextContent('Réessayez dans 30 secondes.');
+  });
+
+  it('in German, in whole minutes once it reaches one', () => {
+    renderError('de', new DeskCallError({ code: 'rate_limited', message: 'x', retryAfterSeconds: 450 }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Erneut versuchen in 8 Minuten.');
+  });
+
+  it('in English, singular', () => {
+    renderError('en', new DeskCallError({ code: 'rate_limited', message: 'x', retryAfterSeconds: 1 }));
+    expect(screen.getByRole('alert')).toHaveTextContent('Try again in 1 second.');
+  });
+});

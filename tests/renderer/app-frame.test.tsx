@@ -10,6 +10,8 @@ describe('app frame', () => {
     expect(screen.getByRole('heading', { level: 1, name: 'eSanté Desk' })).toBeInTheDocument();
     expect(screen.getByRole('navigation', { name: 'Navigation principale' })).toBeInTheDocument();
     expect(screen.getByLabelText(/Code à usage unique/)).toBeInTheDocument();
+    // The passphrase rule the core and the API enforce (src-shared/domain/passphrase.ts), said up front.
+    expect(screen.getByText('Au moins 10 caractères. Elle ne quitte jamais cet appareil.')).toBeInTheDocument();
     // No unlock tab without a profile on this device.
     expect(screen.queryByRole('tab', { name: 'Déverrouiller un profil' })).not.toBeInTheDocument();
   });

@@ -1,27 +1,68 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import type { ConflictView } from '../../src-shared/api';
 import { ConflictsPage } from '../../src-renderer/features/sync/ConflictsPage';
 import { renderWithFakeDesk } from './support/fake-desk';
 
-const conflict = {
+const local = {
+  resourceType: 'Task',
+  description: 'Prise de sang — annulée',
+  for: { reference: 'Patient/demo-patient' },
+};
+const conflict: ConflictView = {
   opId: 'op-1',
   entityKey: 'Task/t1',
   reason: 'If-Match: W/"1" is stale; Task/t1 is at W/"2"',
   createdAt: '2026-11-25T10:00:00Z',
-  local: { resourceType: 'Task', description: 'Prise de sang — annulée' },
-  server: { resourceType: 'Task', description: 'Prise de sang — 7h30' },
+  resourceType: 'Task',
+  record: 'Prise de sang — annulée',
+  patient: { id: 'demo-patient', name: 'REUTER Jean' },
+  mineBy: 'Marie Hoffmann',
+  theirsBy: 'Dr Claude Weber',
+  theirsAt: '2026-11-25T09:30:00Z',
+  platformHasVersion: true,
+  changes: [
+    {
+      field: 'description',
+      mine: { text: 'Prise de sang — annulée', kind: 'text' },
+      theirs: { text: 'Prise de sang — 7h30', kind: 'text' },
+    },
+    { field: 'executionPeriod.start', mine: null, theirs: { text: '2026-11-26', kind: 'text' } },
+    { field: 'content.attachment.data', mine: { text: '20480', kind: 'binary' }, theirs: { text: '10240', kind: 'binary' } },
+  ],
+  local,
+  server: { ...local, description: 'Prise de sang — 7h30' },
 };
 
 describe('conflicts screen', () => {
-  it('shows this device’s version next to the platform’s, with the reason', async () => {
+  it('says which patient, which record and who changed it, then field by field what differs — no JSON', async () => {
     renderWithFakeDesk(<ConflictsPage />, { 'sync.conflicts': () => [conflict] });
     const card = await screen.findByTestId('conflict');
-    expect(within(card).getByText('Ma version (cet appareil)')).toBeInTheDocument();
-    expect(within(card).getByText('Version de la plateforme')).toBeInTheDocument();
-    expect(card).toHaveTextContent('Prise de sang — annulée');
-    expect(card).toHaveTextContent('Prise de sang — 7h30');
-    expect(card).toHaveTextContent('Motif : If-Match');
+    expect(within(card).getByRole('heading', { name: 'Tâche de soins — Prise de sang — annulée' })).toBeInTheDocument();
+    expect(within(card).getByRole('link', { name: 'REUTER Jean' })).toHaveAttribute('href', '/patients/demo-patient');
+    expect(card).toHaveTextContent(/Modifié sur la plateforme par Dr Claude Weber le 25\/11\/2026/);
+
+    const table = within(card).getByTestId('conflict-changes');
+    expect(within(table).getByRole('columnheader', { name: 'Ma version (cet appareil) — Marie Hoffmann' })).toBeInTheDocument();
+    expect(within(table).getByRole('columnheader', { name: 'Version de la plateforme — Dr Claude Weber' })).toBeInTheDocument();
+    const description = within(table).getByRole('row', { name: /^Description/ });
+    expect(description).toHaveTextContent('Prise de sang — annulée');
+    expect(description).toHaveTextContent('Prise de sang — 7h30');
+    // A date in the interface language; a field only one side has says so.
+    const start = within(table).getByRole('row', { name: /^Début prévu/ });
+    expect(start).toHaveTextContent('(vide)');
+    expect(start).toHaveTextContent('26/11/2026');
+    // A file by its size, never its bytes.
+    expect(within(table).getByRole('row', { name: /^Contenu du fichier/ })).toHaveTextContent('Fichier joint, 20 Ko');
+    expect(card).not.toHaveTextContent('resourceType');
+    expect(card).not.toHaveTextContent('"description"');
+  });
+
+  it('in German, with the field names and dates of the German interface', async () => {
+    renderWithFakeDesk(<ConflictsPage />, { 'sync.conflicts': () => [conflict] }, 'de');
+    const table = await screen.findByTestId('conflict-changes');
+    expect(within(table).getByRole('row', { name: /^Geplanter Beginn/ })).toHaveTextContent('26.11.2026');
   });
 
   it('sends the user’s choice, never deciding alone', async () => {

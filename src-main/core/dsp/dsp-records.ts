@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
-import type { DspDocumentSummary, DspPatient } from '../../../src-shared/api';
+import type { DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { actorOf, confidentialityOf, dspKindOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
@@ -29,6 +29,12 @@ export interface DocumentFilter {
 
 function patientIdOf(doc: DocumentReference): string | null {
   return patientOfDocument(doc)?.slice('Patient/'.length) ?? null;
+}
+
+/** A patient as lists show them: FAMILY Given, or `fallback` when the cache has no name. */
+export function patientDisplayName(patient: Patient | undefined, fallback: string): string {
+  const name = patient?.name?.[0];
+  return name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') || fallback : fallback;
 }
 
 /** Why a consent lets this professional open the DSP, in the words "Mes patients" shows (by its kind, never its display text). */
@@ -86,12 +92,11 @@ export class DspRecords {
     return [...ids]
       .map((id) => {
         const patient = this.store.resources.get<Patient>('Patient', id)?.resource;
-        const name = patient?.name?.[0];
         const access = reasons.get(id) ?? [];
         if (authored.has(id) && access.length === 0) access.push({ kind: 'author', until: null });
         return {
           id,
-          name: name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') : id,
+          name: patientDisplayName(patient, id),
           matricule: patient?.identifier?.find((i) => i.system === LU_MATRICULE_SYSTEM)?.value ?? null,
           birthDate: patient?.birthDate ?? null,
           documentCount: counts.get(id) ?? 0,
@@ -99,6 +104,23 @@ export class DspRecords {
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Remembers that this professional opened a patient's DSP (for "recently opened" on the home screen). */
+  opened(patientId: string): void {
+    this.store.recentPatients.touch(patientId, this.now());
+  }
+
+  /** The DSPs opened last that this professional may still open, most recent first. */
+  recent(limit: number): RecentPatient[] {
+    const listed = new Map(this.patients().map((p) => [p.id, p.name]));
+    return this.store.recentPatients
+      .list(limit * 2)
+      .flatMap(({ patientId, openedAt }) => {
+        const name = listed.get(patientId);
+        return name === undefined ? [] : [{ id: patientId, name, openedAt }];
+      })
+      .slice(0, limit);
   }
 
   documents(filter: DocumentFilter): DspDocumentSummary[] {

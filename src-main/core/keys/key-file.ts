@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { writeFileDurably } from '../store/durable-file';
-import { isAcceptableScrypt, type SealedKey } from './key-wrap';
+import { restrictFileToOwner, writeFileDurably } from '../store/durable-file';
+import { isWellFormedScrypt, type SealedKey } from './key-wrap';
 
 /**
  * The on-disk key file (`profiles/<id>/key.json`): versioned JSON holding the data key wrapped under
@@ -28,7 +28,8 @@ const passphraseWrapSchema = sealedSchema
     verifier: base64,
   })
   .strict()
-  .refine(isAcceptableScrypt, 'scrypt parameters out of bounds');
+  // Only the shape here; whether the cost is strong enough is ProfileKey's typed `key_file_too_weak`.
+  .refine(isWellFormedScrypt, 'scrypt parameters out of bounds');
 
 const deviceWrapSchema = sealedSchema.extend({ protectedKey: base64 }).strict();
 
@@ -106,6 +107,8 @@ function damaged(path: string, why: string): DeskError {
 export function readKeyFile(path: string, expectedProfileId: string): KeyFile {
   let text: string;
   try {
+    // A key file an older build left 0644 is tightened on first sight (new ones are written 0600).
+    restrictFileToOwner(path);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'read error';

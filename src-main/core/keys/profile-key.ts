@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { isStrongEnoughPassphrase, PASSPHRASE_RULE } from '../../../src-shared/domain/passphrase';
 import {
   decodeSealed,
   encodeSealed,
@@ -18,19 +19,22 @@ import {
   DEFAULT_SCRYPT,
   derivePassphraseKeys,
   isAcceptableScrypt,
+  isAtLeast,
   newDataKey,
   newSalt,
   open,
+  SCRYPT_FLOOR,
   seal,
   verifierMatches,
   wipe,
   type ScryptParams,
 } from './key-wrap';
 
-export const MIN_PASSPHRASE_LENGTH = 8;
-
 export interface KeyOptions {
-  /** scrypt cost for new wraps; existing wraps keep the parameters stored with them. */
+  /**
+   * scrypt cost for new wraps (tests lower it, never below SCRYPT_FLOOR). A wrap found weaker than this
+   * is re-wrapped at this cost on its next successful unlock.
+   */
   scrypt?: ScryptParams;
 }
 
@@ -71,8 +75,23 @@ export class ProfileKey {
     }
   }
 
+  /**
+   * Opens the data key with the passphrase. A wrap made at a lower cost than ours (an older build) is
+   * re-wrapped at our cost while the key is in hand, so a stolen copy of the file taken later costs the
+   * attacker the current price per guess.
+   */
   async unlock(passphrase: string): Promise<Buffer> {
-    return this.unwrapWithPassphrase(readKeyFile(this.path, this.profileId).passphraseWrap, passphrase);
+    const file = readKeyFile(this.path, this.profileId);
+    const dataKey = await this.unwrapWithPassphrase(file.passphraseWrap, passphrase);
+    if (!isAtLeast(file.passphraseWrap, this.scrypt)) {
+      try {
+        writeKeyFile(this.path, { ...file, passphraseWrap: await this.wrapWithPassphrase(dataKey, passphrase) });
+      } catch {
+        // The unlock itself succeeded and the old wrap is intact (the write is atomic): the upgrade is
+        // retried at the next unlock rather than locking the user out of the cache over a full disk.
+      }
+    }
+    return dataKey;
   }
 
   /**
@@ -162,6 +181,14 @@ export class ProfileKey {
   }
 
   private async unwrapWithPassphrase(wrap: PassphraseWrap, passphrase: string): Promise<Buffer> {
+    // Checked before any KDF: a cheap wrap is never opened, whatever the passphrase.
+    if (!isAtLeast(wrap, SCRYPT_FLOOR)) {
+      throw new DeskError(
+        'key_file_too_weak',
+        `key file ${this.path} is protected by scrypt N=${wrap.N}, r=${wrap.r}, p=${wrap.p}, below the floor ` +
+          `N=${SCRYPT_FLOOR.N}, r=${SCRYPT_FLOOR.r}, p=${SCRYPT_FLOOR.p}; it was not opened`,
+      );
+    }
     const { wrapKey, verifier } = await derivePassphraseKeys(passphrase, Buffer.from(wrap.salt, 'base64'), wrap);
     try {
       if (!verifierMatches(Buffer.from(wrap.verifier, 'base64'), verifier)) {
@@ -181,7 +208,6 @@ export class ProfileKey {
 }
 
 function assertPassphraseStrength(passphrase: string, field: string): void {
-  if ([...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {
-    throw new DeskError('invalid_input', `the passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters`, field);
-  }
+  if (!isStrongEnoughPassphrase(passphrase))
+    throw new DeskError('invalid_input', `the passphrase needs ${PASSPHRASE_RULE}`, field);
 }

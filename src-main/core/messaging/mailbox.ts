@@ -14,7 +14,8 @@ import {
 import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
 import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
 import { DirectoryLookup, displayNameOf } from './directory-lookup';
-import { messageBundle, sealBody, unsealBody } from './message-wire';
+import type { SealedBody } from '../../../src-shared/domain/sealed-body';
+import { messageBundle, sealBody, sha256Hex, unsealBody } from './message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError } from './pgp';
 
 const DELIVERY_ORDER = ['pending', 'sent', 'delivered', 'read'] as const;
@@ -247,10 +248,18 @@ export class Mailbox {
     const encryptTo = [...recipientKeys, ownKey.publicKey];
 
     const attachments = (input.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.data, 'base64') }));
+    // The id is chosen before sealing: the signed body names its envelope, so it cannot be replayed under another.
+    const messageId = randomUUID();
     const sealed = {
+      messageId,
       subject: input.subject,
       body: input.body,
-      attachments: attachments.map((a) => ({ name: a.name, contentType: a.contentType, size: a.bytes.length })),
+      attachments: attachments.map((a) => ({
+        name: a.name,
+        contentType: a.contentType,
+        size: a.bytes.length,
+        sha256: sha256Hex(a.bytes),
+      })),
     };
     const parts = [
       await encryptAndSign(sealBody(sealed), encryptTo, ownKey.privateKey),
@@ -258,7 +267,7 @@ export class Mailbox {
     ];
 
     const sentAt = this.now().toISOString();
-    const { id, bundle } = messageBundle({ sender: me.id, recipients: input.to, parts, sentAt });
+    const { id, bundle } = messageBundle({ id: messageId, sender: me.id, recipients: input.to, parts, sentAt });
     this.store.transaction(() => {
       this.store.mailbox.save({
         id,
@@ -373,6 +382,9 @@ export class Mailbox {
       this.privateKeys(),
       this.directory.keysOf(message.sender).map((k) => k.armored),
     );
+    if (meta.sha256 !== undefined && sha256Hex(opened.data) !== meta.sha256) {
+      throw new DeskError('forbidden', 'this attachment is not the one the sender signed', 'index');
+    }
     return { name: meta.name, contentType: meta.contentType, data: Buffer.from(opened.data).toString('base64') };
   }
 
@@ -412,6 +424,37 @@ export class Mailbox {
     return undefined;
   }
 
+  /**
+   * Whether the envelope carries exactly what the signed body describes: its own id, and one part per
+   * listed attachment whose decrypted bytes have the listed SHA-256 (so a part swapped for another, or
+   * replayed from another message, is caught even when it is the same sender's and the same size).
+   */
+  private async partsMatch(
+    communication: Communication,
+    sealed: SealedBody,
+    sender: string,
+  ): Promise<'match' | 'mismatch' | 'not-yet'> {
+    const attachmentParts = (communication.payload ?? []).slice(1);
+    if (sealed.messageId !== communication.id || attachmentParts.length !== sealed.attachments.length) return 'mismatch';
+    for (const [i, listed] of sealed.attachments.entries()) {
+      const url = attachmentParts[i]!.contentAttachment?.url;
+      const part = url ? this.binary(url) : undefined;
+      if (!part?.data) return 'not-yet';
+      try {
+        const opened = await decryptAndVerify(
+          Buffer.from(part.data, 'base64'),
+          this.privateKeys(),
+          this.directory.keysOf(sender).map((k) => k.armored),
+        );
+        if (opened.data.length !== listed.size || sha256Hex(opened.data) !== listed.sha256) return 'mismatch';
+      } catch (error) {
+        if (!(error instanceof UnreadableMessageError)) throw error;
+        return 'mismatch';
+      }
+    }
+    return 'match';
+  }
+
   private async openIncoming(
     communication: Communication,
   ): Promise<Omit<StoredMessage, 'folder' | 'delivery' | 'versionId'> | null> {
@@ -436,13 +479,20 @@ export class Mailbox {
         this.privateKeys(),
         this.directory.keysOf(sender).map((k) => k.armored),
       );
-      const sealed = unsealBody(opened.data);
+      const read = unsealBody(opened.data);
+      // A body claiming our format that fails its schema is not trusted in part: shown as unreadable.
+      if (read.kind === 'malformed') return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable' };
+      if (read.kind === 'plain') return { ...base, subject: '', body: read.text, attachments: [], signature: opened.signature };
+      const parts = await this.partsMatch(communication, read.sealed, sender);
+      if (parts === 'not-yet') return null; // an attachment part has not arrived yet: next pull
       return {
         ...base,
-        subject: sealed.subject,
-        body: sealed.body,
-        attachments: sealed.attachments,
-        signature: opened.signature,
+        subject: read.sealed.subject,
+        body: read.sealed.body,
+        attachments: read.sealed.attachments,
+        // The signature covers the body; the body covers its envelope and every attachment. A mismatch
+        // is the sender's signature not holding for what arrived: the same warning as a bad signature.
+        signature: opened.signature === 'valid' && parts === 'mismatch' ? 'invalid' : opened.signature,
       };
     } catch (error) {
       if (!(error instanceof UnreadableMessageError)) throw error;

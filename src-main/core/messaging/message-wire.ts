@@ -1,6 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Binary, Bundle, BundleEntry, Communication } from 'fhir/r4';
 import { PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
+import { readSealedBody, SEALED_BODY_VERSION, type ReadBody, type SealedBody } from '../../../src-shared/domain/sealed-body';
 
 /**
  * A secure message on the wire (src-main/platform/MESSAGING.md): one transaction Bundle holding the
@@ -8,35 +9,19 @@ import { PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
  * envelope that names sender, recipients and sizes — never the subject or the text.
  */
 
-/** What the body part holds once decrypted. */
-export interface SealedBody {
-  v: 1;
-  subject: string;
-  body: string;
-  attachments: { name: string; contentType: string; size: number }[];
-}
-
+/** Seals the body for the envelope `body.messageId`: the bytes the first part encrypts and signs. */
 export function sealBody(body: Omit<SealedBody, 'v'>): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ v: 1, ...body } satisfies SealedBody));
+  return new TextEncoder().encode(JSON.stringify({ v: SEALED_BODY_VERSION, ...body } satisfies SealedBody));
 }
 
-/** A gpg user may send plain text rather than our sealed JSON: it is shown as the text of the message. */
-export function unsealBody(data: Uint8Array): SealedBody {
-  const text = new TextDecoder().decode(data);
-  try {
-    const parsed = JSON.parse(text) as Partial<SealedBody>;
-    if (parsed.v === 1 && typeof parsed.subject === 'string' && typeof parsed.body === 'string') {
-      return {
-        v: 1,
-        subject: parsed.subject,
-        body: parsed.body,
-        attachments: Array.isArray(parsed.attachments) ? parsed.attachments : [],
-      };
-    }
-  } catch {
-    // not JSON: plain text from another OpenPGP client
-  }
-  return { v: 1, subject: '', body: text, attachments: [] };
+/** Reads a decrypted body part: our sealed JSON (schema-checked), plain text from another OpenPGP client, or malformed. */
+export function unsealBody(data: Uint8Array): ReadBody {
+  return readSealedBody(new TextDecoder().decode(data));
+}
+
+/** Lower-case hex SHA-256, as the sealed body lists each attachment's. */
+export function sha256Hex(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }
 
 export interface MessageParts {

@@ -70,6 +70,12 @@ export function deskErrorCodeOf(failure: PlatformFailure): ErrorCode {
   }
 }
 
-export function toDeskError(error: PlatformError): DeskError {
-  return new DeskError(deskErrorCodeOf(error.failure), error.failure.detail);
+export function toDeskError(error: PlatformError, field?: string): DeskError {
+  const failure = error.failure;
+  return new DeskError(
+    deskErrorCodeOf(failure),
+    failure.detail,
+    field,
+    failure.kind === 'throttled' ? failure.retryAfterSeconds : undefined,
+  );
 }

@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { ProfileKey, wipe, type KeyProtector, type ScryptParams } from '../keys/index';
 import { createStore, openStore, type Store } from '../store/index';
 import { AutoLock, systemClock, type IdleClock } from './auto-lock';
 import { ProfileIndex, type ProfileSummary } from './profile-index';
+import { UnlockThrottle } from './unlock-throttle';
+
+/** Another account on the same machine must not even list the profiles, let alone copy a cache. */
+const OWNER_ONLY_DIR = 0o700;
 
 export interface ProfileDirectoryOptions {
   /** Holds `profiles.json` and `profiles/<id>/{key.json,cache.db}`. */
@@ -75,8 +79,8 @@ export class ProfileDirectory {
       createdAt: this.now().toISOString(),
     };
     const dir = this.profileDir(profile.id);
-    mkdirSync(join(this.options.dataDir, 'profiles'), { recursive: true, mode: 0o700 });
-    mkdirSync(dir, { mode: 0o700 });
+    this.ensurePrivateDirs();
+    mkdirSync(dir, { mode: OWNER_ONLY_DIR });
     try {
       const dataKey = await this.keyOf(profile.id).create(passphrase);
       try {
@@ -95,12 +99,14 @@ export class ProfileDirectory {
 
   async unlock(id: string, passphrase: string): Promise<UnlockedProfile> {
     const profile = this.get(id);
-    const dataKey = await this.keyOf(id).unlock(passphrase);
+    this.ensurePrivateDirs(id);
+    const dataKey = await this.throttleOf(id).guard(() => this.keyOf(id).unlock(passphrase));
     return this.openSession(profile, dataKey);
   }
 
   unlockWithProtector(id: string, protector: KeyProtector): UnlockedProfile {
     const profile = this.get(id);
+    this.ensurePrivateDirs(id);
     return this.openSession(profile, this.keyOf(id).unlockWithProtector(protector));
   }
 
@@ -124,12 +130,12 @@ export class ProfileDirectory {
 
   async changePassphrase(id: string, current: string, next: string): Promise<void> {
     this.get(id);
-    await this.keyOf(id).changePassphrase(current, next);
+    await this.throttleOf(id).guard(() => this.keyOf(id).changePassphrase(current, next));
   }
 
   async remember(id: string, passphrase: string, protector: KeyProtector): Promise<void> {
     this.get(id);
-    await this.keyOf(id).remember(passphrase, protector);
+    await this.throttleOf(id).guard(() => this.keyOf(id).remember(passphrase, protector));
   }
 
   forget(id: string): void {
@@ -169,12 +175,31 @@ export class ProfileDirectory {
     return session;
   }
 
+  /**
+   * The data dir, `profiles/` and (given an id) the profile's folder exist and are owner-only. A folder
+   * an older build left 0755 is tightened here; the files inside are tightened by their owners
+   * (the store for cache.db and its -wal/-shm, the key file on its next write).
+   */
+  private ensurePrivateDirs(id?: string): void {
+    const dirs = [this.options.dataDir, join(this.options.dataDir, 'profiles')];
+    if (id !== undefined) dirs.push(this.profileDir(id));
+    for (const dir of dirs) {
+      mkdirSync(dir, { recursive: true, mode: OWNER_ONLY_DIR });
+      if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, OWNER_ONLY_DIR);
+    }
+  }
+
   private keyOf(id: string): ProfileKey {
     return new ProfileKey(
       join(this.profileDir(id), 'key.json'),
       id,
       this.options.scrypt === undefined ? {} : { scrypt: this.options.scrypt },
     );
+  }
+
+  /** Every check of a profile's passphrase goes through its throttle (see UnlockThrottle). */
+  private throttleOf(id: string): UnlockThrottle {
+    return new UnlockThrottle(join(this.profileDir(id), 'unlock-attempts.json'), () => this.clock.now());
   }
 
   private cachePath(id: string): string {

@@ -5,6 +5,11 @@ export function createDspService(sessions: SessionManager): DomainHandlers<'dsp'
   const records = () => sessions.require().dsp;
   return {
     patients: () => records().patients(),
+    opened: ({ patientId }) => {
+      records().opened(patientId);
+      return {};
+    },
+    recentPatients: ({ limit }) => records().recent(limit),
     documents: (filter) => records().documents(filter),
     document: ({ id }) => records().document(id),
     addDocument: ({ patientId, ...input }) => ({ id: records().add(patientId, input) }),

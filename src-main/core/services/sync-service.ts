@@ -1,6 +1,10 @@
+import type { Organization, Patient, Practitioner } from 'fhir/r4';
 import type { SyncStatus } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { patientDisplayName } from '../dsp/dsp-records';
+import { displayNameOf } from '../messaging/directory-lookup';
 import type { ActiveSession } from '../session/active-session';
+import { describeConflict } from '../sync/conflict-description';
 import type { SessionManager } from '../session/session-manager';
 import type { DomainHandlers } from './registry';
 
@@ -24,18 +28,17 @@ export function createSyncService(sessions: SessionManager): DomainHandlers<'syn
       await session.worker.nudge();
       return statusOf(session);
     },
-    conflicts: () =>
-      sessions
-        .require()
-        .store.quarantine.list()
-        .map((entry) => ({
-          opId: entry.opId,
-          entityKey: entry.entityKey,
-          reason: entry.reason,
-          createdAt: entry.createdAt,
-          local: entry.local,
-          server: entry.server,
-        })),
+    conflicts: () => {
+      const { store } = sessions.require();
+      // Names from the cache: the patient, the authors, any referenced professional or organisation.
+      const nameOf = (reference: string) => {
+        const [type, id] = reference.split('/');
+        const found = type && id ? store.resources.get<Patient | Practitioner | Organization>(type, id)?.resource : undefined;
+        if (found?.resourceType === 'Patient') return patientDisplayName(found, reference);
+        return found ? displayNameOf(found, reference) : null;
+      };
+      return store.quarantine.list().map((entry) => describeConflict(entry, nameOf));
+    },
     resolve: async ({ opId, choice }) => {
       const session = sessions.require();
       if (!session.store.quarantine.get(opId)) throw new DeskError('not_found', `no conflict ${opId}`, 'opId');

@@ -10,9 +10,7 @@ import { ActiveSession, type ActiveSessionOptions } from './active-session';
 export function loginError(error: unknown): DeskError {
   if (!(error instanceof PlatformError)) return error instanceof DeskError ? error : new DeskError('internal', 'login failed');
   const desk = toDeskError(error);
-  return desk.code === 'unauthenticated' || desk.code === 'rate_limited'
-    ? new DeskError(desk.code, desk.message, 'identifier')
-    : desk;
+  return desk.code === 'unauthenticated' || desk.code === 'rate_limited' ? toDeskError(error, 'identifier') : desk;
 }
 
 /** Which profile is open on this device, and the login, unlock and lock that change it. */
@@ -119,6 +117,22 @@ export class SessionManager {
   forget(profileId: string): SessionStatus {
     this.profiles.forget(profileId);
     return this.status();
+  }
+
+  /**
+   * Drops every profile's device wrap. For a shell that finds its keychain is no keychain at all (a
+   * wrap an older build made under Electron's basic_text fallback opens with a password every copy of
+   * Electron knows): the passphrase is asked again, and nothing weaker stays on disk. A key file that
+   * cannot be read is left as it is; its unlock reports it.
+   */
+  forgetAllRemembered(): void {
+    for (const profile of this.profiles.list()) {
+      try {
+        this.profiles.forget(profile.id);
+      } catch (error) {
+        if (!(error instanceof DeskError && error.code === 'key_file_damaged')) throw error;
+      }
+    }
   }
 
   async lock(): Promise<SessionStatus> {

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { OWNER_ONLY_FILE, restrictFileToOwner } from './durable-file';
 
 export type SqliteDatabase = Database.Database;
 
@@ -11,25 +12,55 @@ export interface CipherOpenOptions {
   nativeBinding?: string;
 }
 
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+
+/**
+ * SQLCipher's raw-key form, `x'<64 hex digits>'`, spelled into a buffer byte by byte: the key never
+ * becomes a JavaScript string (strings cannot be wiped and linger in the heap until collected).
+ */
+function rawKeySpec(dataKey: Buffer): Buffer {
+  const spec = Buffer.alloc(3 + dataKey.length * 2);
+  spec[0] = 0x78; // x
+  spec[1] = 0x27; // '
+  for (let i = 0; i < dataKey.length; i++) {
+    spec[2 + 2 * i] = HEX_DIGITS[dataKey[i]! >> 4]!;
+    spec[3 + 2 * i] = HEX_DIGITS[dataKey[i]! & 0x0f]!;
+  }
+  spec[spec.length - 1] = 0x27; // '
+  return spec;
+}
+
+/**
+ * The cache and its -wal/-shm hold the whole clinical record: owner-only. SQLite creates -wal and -shm
+ * with the mode of the main file, so tightening the main file before opening covers those to come.
+ */
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) restrictFileToOwner(file);
+}
+
 /**
  * Opens a SQLCipher-4 database with a raw key. Only this file speaks the cipher pragmas, so the file
- * format stays the one a stock SQLCipher 4 opens with `PRAGMA key = "x'<hex>'"`.
+ * format stays the one a stock SQLCipher 4 opens with `PRAGMA key = "x'<hex>'"`; we hand the same
+ * bytes to `sqlite3_key` instead of writing them into SQL text.
  */
 function openKeyed(path: string, options: CipherOpenOptions, mode: 'create' | 'read-write' | 'read-only'): SqliteDatabase {
+  if (options.dataKey.length !== 32) throw new DeskError('internal', 'the data key must be 32 bytes');
   const db = new Database(path, {
     readonly: mode === 'read-only',
     fileMustExist: mode !== 'create',
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
   });
+  const keySpec = rawKeySpec(options.dataKey);
   try {
-    if (options.dataKey.length !== 32) throw new DeskError('internal', 'the data key must be 32 bytes');
     db.pragma("cipher = 'sqlcipher'");
     db.pragma('legacy = 4');
-    // The hex string cannot be wiped from the JS heap; it lives only for this call.
-    db.pragma(`key = "x'${options.dataKey.toString('hex')}'"`);
+    db.key(keySpec);
   } catch (error) {
     db.close();
     throw error;
+  } finally {
+    // SQLite3MultipleCiphers keeps its own copy (wiped when the connection closes).
+    keySpec.fill(0);
   }
   return db;
 }
@@ -102,6 +133,7 @@ export function openExistingCipherDatabase(path: string, options: CipherOpenOpti
     throw damaged(path, 'file missing');
   }
   if (size === 0) throw damaged(path, 'empty file');
+  restrictToOwner(path);
 
   const walPresent = existsSync(`${path}-wal`);
   let db: SqliteDatabase;
@@ -137,6 +169,9 @@ export function createCipherDatabase(path: string, options: CipherOpenOptions): 
       throw new DeskError('internal', `refusing to create a cache over the existing file ${existing}`);
     }
   }
+  // Created empty and owner-only before SQLite sees it: SQLite would create it with 0644 (less the umask),
+  // and its -wal/-shm inherit the main file's mode.
+  closeSync(openSync(path, 'wx', OWNER_ONLY_FILE));
   const db = openKeyed(path, options, 'create');
   try {
     configure(db);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface DurableWriteOptions {
@@ -16,7 +16,7 @@ export interface DurableWriteOptions {
 export function writeFileDurably(path: string, data: string | Buffer, options: DurableWriteOptions = {}): void {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(temp, 'wx', 0o600);
+  const fd = openSync(temp, 'wx', OWNER_ONLY_FILE);
   try {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let written = 0;
@@ -50,5 +50,20 @@ export function fsyncDirectory(dir: string): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** The mode of every file of a profile: its OS user reads and writes it, nobody else. */
+export const OWNER_ONLY_FILE = 0o600;
+
+/**
+ * Takes group and other bits off a file an older build (or a permissive umask) left readable; a
+ * missing file is fine. Returns without touching a file that is already owner-only.
+ */
+export function restrictFileToOwner(path: string): void {
+  try {
+    if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, OWNER_ONLY_FILE);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

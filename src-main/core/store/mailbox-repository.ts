@@ -11,6 +11,8 @@ export interface AttachmentMeta {
   name: string;
   contentType: string;
   size: number;
+  /** What the sender signed (lower-case hex); absent on messages opened before attachments were hashed. */
+  sha256?: string;
 }
 export interface DeliveryEntry {
   recipient: string;

@@ -8,6 +8,7 @@ import { latestVersion, runMigrations, type Migration } from './migration';
 import { MIGRATIONS } from './migrations/index';
 import { OutboxRepository } from './outbox-repository';
 import { QuarantineRepository } from './quarantine-repository';
+import { RecentPatients } from './recent-patients';
 import { ResourceRepository } from './resource-repository';
 import { StatementCache } from './statement-cache';
 import { SyncStateRepository } from './sync-state-repository';
@@ -42,6 +43,7 @@ export class Store {
   readonly mailbox: MailboxRepository;
   readonly pgpKeys: PgpKeyRepository;
   readonly dspDocuments: DspDocumentIndex;
+  readonly recentPatients: RecentPatients;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -60,6 +62,7 @@ export class Store {
     this.mailbox = new MailboxRepository(this.sql);
     this.pgpKeys = new PgpKeyRepository(this.sql);
     this.dspDocuments = new DspDocumentIndex(this.sql);
+    this.recentPatients = new RecentPatients(this.sql);
   }
 
   get isOpen(): boolean {

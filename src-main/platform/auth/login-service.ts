@@ -3,6 +3,12 @@
  * rotating refresh token, bound to a session that logout revokes. Five wrong tries on one
  * identifier lock it for a while (429 with Retry-After), whether or not the identifier exists,
  * so the answer never tells which identifiers are real.
+ *
+ * Each attempt is checked against the lock and counted as a failure in one write transaction BEFORE
+ * the password is verified (a success then clears the count): parallel attempts are serialised by
+ * that count, so no more than five are ever verified per lock window. An unknown identifier's
+ * password is verified too, against a dummy hash, so it takes as long as a real one. Throttle rows
+ * expire after the lock window and their number is capped, so made-up identifiers cannot fill the disk.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Role } from '../../../src-shared/domain/roles';
@@ -10,10 +16,13 @@ import { badRequest, FhirError, unauthorized } from '../fhir/fhir-error';
 import type { Principal } from '../policy/principal';
 import type { Account, PlatformStorage } from '../storage/platform-storage';
 import type { AccessTokens } from './access-tokens';
-import { sameSecret, verifyPassword } from './passwords';
+import { dummyPasswordHash, sameSecret, verifyPassword } from './passwords';
 
 export const MAX_LOGIN_FAILURES = 5;
+/** How long a lock lasts, and how long a failure is remembered after the last one. */
 export const LOCKOUT_MS = 5 * 60_000;
+/** Most throttle rows kept: beyond it, unlocked rows are evicted first, oldest first. */
+export const MAX_THROTTLE_ROWS = 10_000;
 const REFRESH_TTL_MS = 12 * 3600_000;
 
 export interface TokenResponse {
@@ -35,38 +44,65 @@ function requireString(body: unknown, field: string): string {
 
 const WRONG_CREDENTIALS = 'identifier, password or one-time code (otp) is wrong';
 
+export interface LoginOptions {
+  /** Checks a password against a stored hash (default: scrypt, passwords.ts); tests pass a spy to count the work done. */
+  verifyPassword?: (password: string, storedHash: string) => Promise<boolean>;
+  /** Epoch ms (default Date.now); tests move it past the lock window. */
+  clock?: () => number;
+  /** Most throttle rows kept (default MAX_THROTTLE_ROWS). */
+  maxThrottleRows?: number;
+}
+
 export class LoginService {
+  private readonly verify: (password: string, storedHash: string) => Promise<boolean>;
+  private readonly clock: () => number;
+  private readonly maxThrottleRows: number;
+
   constructor(
     private readonly storage: PlatformStorage,
     private readonly tokens: AccessTokens,
-  ) {}
+    options: LoginOptions = {},
+  ) {
+    this.verify = options.verifyPassword ?? verifyPassword;
+    this.clock = options.clock ?? Date.now;
+    this.maxThrottleRows = options.maxThrottleRows ?? MAX_THROTTLE_ROWS;
+    // Made now rather than on the first unknown identifier, whose answer would otherwise take two hashes.
+    dummyPasswordHash().catch(() => undefined);
+  }
 
   async login(body: unknown): Promise<TokenResponse> {
     const identifier = requireString(body, 'identifier');
     const password = requireString(body, 'password');
     const otp = requireString(body, 'otp');
-    const now = Date.now();
+    const now = this.clock();
 
-    const { throttle, account } = await this.storage.read(async (tx) => ({
-      throttle: await tx.loginThrottle(identifier),
-      account: await tx.account(identifier),
-    }));
-    if (throttle.lockedUntil > now) throw this.lockedError(throttle.lockedUntil - now);
-
-    const passwordOk = account ? await verifyPassword(password, account.passwordHash) : false;
-    if (!account || !passwordOk || !sameSecret(otp, account.otp)) {
-      await this.storage.write(async (tx) => {
-        const current = await tx.loginThrottle(identifier);
-        const failures = current.failures + 1;
-        await tx.setLoginThrottle(identifier, { failures, lockedUntil: failures >= MAX_LOGIN_FAILURES ? now + LOCKOUT_MS : 0 });
+    const gate = await this.storage.write(async (tx): Promise<{ lockedUntil: number } | { account: Account | undefined }> => {
+      const previous = await tx.loginThrottle(identifier);
+      if (previous.lockedUntil > now) return { lockedUntil: previous.lockedUntil };
+      const staleAt = now - LOCKOUT_MS;
+      const fresh = previous.lastFailureAt <= staleAt;
+      // A new row (or a stale one restarting): make room for it, and forget what is past the window.
+      if (fresh) await tx.pruneLoginThrottles(staleAt, this.maxThrottleRows - 1);
+      const failures = (fresh ? 0 : previous.failures) + 1;
+      await tx.setLoginThrottle(identifier, {
+        failures,
+        lockedUntil: failures >= MAX_LOGIN_FAILURES ? now + LOCKOUT_MS : 0,
+        lastFailureAt: now,
       });
-      throw unauthorized(WRONG_CREDENTIALS);
-    }
+      return { account: await tx.account(identifier) };
+    });
+    if ('lockedUntil' in gate) throw this.lockedError(gate.lockedUntil - now);
+
+    // Counted already: whatever happens from here, this attempt used one of the tries.
+    const { account } = gate;
+    const passwordOk = await this.verify(password, account?.passwordHash ?? (await dummyPasswordHash()));
+    const otpOk = account !== undefined && sameSecret(otp, account.otp);
+    if (!account || !passwordOk || !otpOk) throw unauthorized(WRONG_CREDENTIALS);
 
     const sessionId = randomUUID();
     const refreshToken = randomBytes(32).toString('base64url');
     await this.storage.write(async (tx) => {
-      await tx.setLoginThrottle(identifier, { failures: 0, lockedUntil: 0 });
+      await tx.clearLoginThrottle(identifier);
       await tx.createSession(sessionId, identifier, now);
       await tx.putRefreshToken(hashToken(refreshToken), { sessionId, expiresAt: now + REFRESH_TTL_MS, used: false });
     });

@@ -16,6 +16,17 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${PARAMS.N}$${PARAMS.r}$${PARAMS.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * A hash of a random password, with the parameters of every account's: verifying an unknown
+ * identifier's password against it costs what a real account costs, so the answer time does not tell
+ * which identifiers exist. Made once per process.
+ */
+export function dummyPasswordHash(): Promise<string> {
+  return (dummyHash ??= hashPassword(randomBytes(32).toString('base64')));
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const [scheme, n, r, p, salt, key] = stored.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !key) return false;

@@ -138,6 +138,9 @@ export function buildConsent(options: {
     category: [{ coding: [{ system: DSP_CONSENT_SYSTEM, code: kind }] }],
     patient: { reference: options.patientRef },
     dateTime: options.dateTime,
+    policyRule: {
+      coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: kind === 'dsp-closed' ? 'OPTOUT' : 'OPTIN' }],
+    }, // R4 ppc-1
     provision: {
       type: kind === 'dsp-closed' ? 'deny' : 'permit',
       ...(options.period ? { period: options.period } : {}),

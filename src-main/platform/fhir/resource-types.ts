@@ -40,6 +40,10 @@ export type ResourceCategory = 'directory' | 'patient-data' | 'audit' | 'collabo
 export interface ResourceTypeDef {
   type: string;
   category: ResourceCategory;
+  /**
+   * Elements our profiles require beyond R4's own cardinalities (those, like Observation.code, are
+   * checked against the StructureDefinitions by r4-structure.ts and need no entry here).
+   */
   required: string[];
   bindings: CodeBinding[];
   search: SearchParamDef[];
@@ -302,7 +306,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   {
     type: 'Endpoint',
     category: 'directory',
-    required: ['status', 'connectionType', 'payloadType', 'address'],
+    required: [],
     bindings: [code('status', 'http://hl7.org/fhir/ValueSet/endpoint-status', vs.endpointStatus)],
     search: [
       string('name', ['name'], 'Name of the endpoint'),
@@ -352,7 +356,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('DocumentReference', {
     statusCodes: vs.documentReferenceStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/document-reference-status',
-    required: ['status', 'subject', 'content', 'content.attachment'],
+    required: ['subject'],
     bindings: [
       code('docStatus', 'http://hl7.org/fhir/ValueSet/composition-status', vs.compositionStatus),
       confidentiality('securityLabel'),
@@ -382,7 +386,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   {
     type: 'Binary',
     category: 'patient-data',
-    required: ['contentType'],
+    required: [],
     bindings: [],
     search: [],
     patientPaths: [],
@@ -391,7 +395,6 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('List', {
     statusCodes: vs.listStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/list-status',
-    required: ['status', 'mode'],
     bindings: [code('mode', 'http://hl7.org/fhir/ValueSet/list-mode', vs.listMode)],
     search: [token('code', ['code'], 'What the list is for'), date('date', ['date'], 'When the list was prepared')],
   }),
@@ -399,7 +402,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     subjectPath: 'patient',
     statusCodes: vs.consentStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/consent-state-codes',
-    required: ['status', 'scope', 'category', 'patient'],
+    required: ['patient'],
     search: [
       token('category', ['category'], 'Kind of consent'),
       reference(
@@ -416,7 +419,6 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     subjectPath: 'patient',
     statusCodes: vs.episodeStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/episode-of-care-status',
-    required: ['status', 'patient'],
     search: [reference('organization', ['managingOrganization'], ['Organization'], 'Organisation caring for the patient')],
   }),
   clinical('CareTeam', {
@@ -435,23 +437,20 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('CarePlan', {
     statusCodes: vs.requestStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/request-status',
-    required: ['status', 'intent', 'subject'],
     bindings: [code('intent', 'http://hl7.org/fhir/ValueSet/care-plan-intent', vs.carePlanIntent)],
     search: [token('intent', ['intent'], 'proposal | plan | order | option'), token('category', ['category'], 'Kind of plan')],
   }),
   clinical('Goal', {
-    required: ['lifecycleStatus', 'description', 'subject'],
     bindings: [code('lifecycleStatus', 'http://hl7.org/fhir/ValueSet/goal-status', vs.goalLifecycle)],
     search: [token('lifecycle-status', ['lifecycleStatus'], 'Lifecycle status of the goal')],
   }),
   clinical('Condition', {
-    required: ['subject'],
     search: [token('code', ['code'], 'Condition code'), token('category', ['category'], 'Kind of condition')],
   }),
   clinical('Encounter', {
     statusCodes: vs.encounterStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/encounter-status',
-    required: ['status', 'class', 'subject'],
+    required: ['subject'],
     search: [
       date('date', ['period'], 'When the encounter took place'),
       token('class', ['class'], 'Classification of the encounter'),
@@ -460,7 +459,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('Observation', {
     statusCodes: vs.observationStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/observation-status',
-    required: ['status', 'code', 'subject'],
+    required: ['subject'],
     search: [
       token('code', ['code'], 'What was observed'),
       token('category', ['category'], 'Kind of observation (vital-signs…)'),
@@ -471,26 +470,22 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('MedicationStatement', {
     statusCodes: vs.medicationStatementStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/medication-statement-status',
-    required: ['status', 'subject'],
     search: [date('effective', ['effective[x]'], 'When the medication was taken')],
   }),
   clinical('MedicationAdministration', {
     statusCodes: vs.medicationAdminStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/medication-admin-status',
-    required: ['status', 'subject'],
     search: [date('effective-time', ['effective[x]'], 'When the administration took place')],
   }),
   clinical('Procedure', {
     statusCodes: vs.eventStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/event-status',
-    required: ['status', 'subject'],
     search: [token('code', ['code'], 'Procedure code'), date('date', ['performed[x]'], 'When the procedure was performed')],
   }),
   clinical('Task', {
     subjectPath: 'for',
     statusCodes: vs.taskStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/task-status',
-    required: ['status', 'intent'],
     bindings: [code('intent', 'http://hl7.org/fhir/ValueSet/task-intent', vs.taskIntent)],
     search: [
       reference('owner', ['owner'], ['Practitioner', 'PractitionerRole', 'Organization', 'CareTeam'], 'Who is responsible'),
@@ -503,7 +498,6 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     subjectPath: 'participant.actor',
     statusCodes: vs.appointmentStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/appointmentstatus',
-    required: ['status', 'participant'],
     search: [
       reference('actor', ['participant.actor'], ['Practitioner', 'PractitionerRole', 'Location', 'Patient'], 'A participant'),
       date('date', ['start'], 'Start of the appointment'),
@@ -512,14 +506,13 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   clinical('ClinicalImpression', {
     statusCodes: vs.clinicalImpressionStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/clinicalimpression-status',
-    required: ['status', 'subject'],
     search: [date('date', ['date'], 'When the assessment was documented')],
   }),
   // ── Audit (BALP) ──
   {
     type: 'AuditEvent',
     category: 'audit',
-    required: ['type', 'recorded', 'agent', 'agent.requestor', 'source', 'source.observer'],
+    required: [],
     bindings: [
       code('action', 'http://hl7.org/fhir/ValueSet/audit-event-action', vs.auditAction),
       code('outcome', 'http://hl7.org/fhir/ValueSet/audit-event-outcome', vs.auditOutcome),
@@ -541,7 +534,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     // A message envelope: routing and ciphertext references only (issue 6; rules in messaging/message-rules.ts).
     type: 'Communication',
     category: 'collaboration',
-    required: ['status'],
+    required: [],
     bindings: [code('status', 'http://hl7.org/fhir/ValueSet/event-status', vs.eventStatus)],
     search: [
       reference('sender', ['sender'], ['Practitioner'], 'Who sent the message'),
@@ -560,7 +553,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   {
     type: 'Group',
     category: 'collaboration',
-    required: ['type', 'actual'],
+    required: [],
     bindings: [code('type', 'http://hl7.org/fhir/ValueSet/group-type', vs.groupType)],
     search: [
       string('name', ['name'], 'Name of the group'),

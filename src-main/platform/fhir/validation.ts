@@ -1,14 +1,19 @@
 /**
- * Structural and business-rule validation of an incoming resource, pure: the checks that need the
- * database (do reference targets exist?) are returned as a list for the caller to resolve.
+ * Validation of an incoming resource, pure, in three steps: its shape (the resource the URL names),
+ * its structure (FHIR's string rule and the R4 StructureDefinitions, r4-structure.ts) once the caller
+ * may write it at all, then the platform's own rules (profile requirements, value sets, matricules,
+ * references). The checks that need the database (do reference targets exist?) are returned as a
+ * list for the caller to resolve.
  * Every issue names the element (FHIRPath) and the rule, so the client can point at the field.
  */
 import { checkMatricule } from '../../../src-shared/domain/matricule';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { allReferences, isPresent, lastSegment, locate, parentsOf } from './element-path';
 import { FhirError, type Issue } from './fhir-error';
+import { r4StructureFindings } from './r4-structure';
 import { isSupportedType, type ResourceTypeDef } from './resource-types';
 import { extractIndex, parseRelativeReference, type IndexEntries } from './search-index';
+import { stringRuleIssues } from './string-rule';
 
 export const ID_PATTERN = /^[A-Za-z0-9\-.]{1,64}$/;
 
@@ -58,6 +63,19 @@ export function checkResourceShape(body: unknown, expectedType: string, expressi
       expression: `${expectedType}.id`,
     });
   }
+}
+
+/**
+ * A client's resource must keep FHIR's string rule (400) and be an R4 resource of its type: 400 for a
+ * wrong JSON type, an unknown element or a malformed value; 422 for a missing required element or a
+ * broken invariant. Runs once the caller's right to write is settled (a refusal says nothing of the
+ * body) and needs `r4DefinitionsReady()` to have resolved (http/server.ts waits for it).
+ */
+export function checkR4Structure(resource: fhir4.Resource): void {
+  const controlCharacters = stringRuleIssues(resource, resource.resourceType);
+  if (controlCharacters.length > 0) throw new FhirError(400, controlCharacters);
+  const structure = r4StructureFindings(resource, resource.resourceType);
+  if (structure) throw new FhirError(structure.status, structure.issues);
 }
 
 function requiredIssues(def: ResourceTypeDef, resource: unknown): Issue[] {
@@ -133,20 +151,6 @@ function matriculeIssues(resource: fhir4.Resource, today: Date): Issue[] {
   return issues;
 }
 
-function birthDateIssues(resource: fhir4.Resource): Issue[] {
-  const birthDate = (resource as fhir4.Patient).birthDate;
-  if (resource.resourceType !== 'Patient' || birthDate === undefined) return [];
-  return /^\d{4}(-\d{2}(-\d{2})?)?$/.test(String(birthDate))
-    ? []
-    : [
-        {
-          code: 'value',
-          diagnostics: `Patient.birthDate: "${String(birthDate)}" is not a FHIR date (YYYY, YYYY-MM or YYYY-MM-DD)`,
-          expression: 'Patient.birthDate',
-        },
-      ];
-}
-
 function referenceIssues(resource: fhir4.Resource, found: ReferenceToCheck[]): Issue[] {
   const issues: Issue[] = [];
   const containedIds = new Set(((resource as fhir4.DomainResource).contained ?? []).map((c) => c.id));
@@ -178,7 +182,7 @@ function referenceIssues(resource: fhir4.Resource, found: ReferenceToCheck[]): I
 }
 
 /**
- * Validates `resource` (already shape-checked) against `def`. Throws a 422 FhirError listing every
+ * Validates `resource` (already shape- and structure-checked) against the platform's rules for `def`. Throws a 422 FhirError listing every
  * issue; on success returns its search index and the references whose targets must exist.
  */
 export function validateResource(def: ResourceTypeDef, resource: fhir4.Resource, today: Date = new Date()): ValidatedResource {
@@ -187,7 +191,6 @@ export function validateResource(def: ResourceTypeDef, resource: fhir4.Resource,
     ...requiredIssues(def, resource),
     ...bindingIssues(def, resource),
     ...matriculeIssues(resource, today),
-    ...birthDateIssues(resource),
     ...referenceIssues(resource, references),
   ];
   if (issues.length > 0) throw new FhirError(422, issues);

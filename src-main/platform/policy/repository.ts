@@ -18,7 +18,7 @@ import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { encodePageToken, PAGE_TOKEN_PARAM, parseSearch, type SearchRequest } from '../fhir/search-query';
 import { parseRelativeReference } from '../fhir/search-index';
 import { planBundle, resolveLocalReferences, type BundleKind, type PlannedEntry } from '../fhir/transaction-bundle';
-import { checkResourceShape, danglingReferenceError } from '../fhir/validation';
+import { checkR4Structure, checkResourceShape, danglingReferenceError } from '../fhir/validation';
 import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import type { PolicyRegistry } from './policy-registry';
@@ -497,6 +497,7 @@ export class PolicyWriteRepository extends PolicyRepository {
       throw new FhirError(409, { code: 'duplicate', diagnostics: `${def.type}/${id}: already exists` });
     }
     await this.decideWrite(def, 'create', id, body as unknown as Json, undefined);
+    checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
     const resource = stamp(body, id, 1, this.ctx.now);
     const stored = await appendValidated(this.ctx, def, resource, 1, this.ctx.principal.userRef, options.entryIndex);
     await auditWrite(this.ctx, def, 'create', stored, resource);
@@ -536,6 +537,7 @@ export class PolicyWriteRepository extends PolicyRepository {
     } else if (expected !== undefined) {
       throw preconditionFailed(`If-Match: ${def.type}/${id} does not exist, so no version ${etagOf(expected)} can match`);
     }
+    checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
     const versionId = (current?.versionId ?? 0) + 1;
     const resource = stamp(body, id, versionId, this.ctx.now);
     const stored = await appendValidated(

@@ -111,6 +111,12 @@ export interface LoginThrottle {
   lockedUntil: number;
 }
 
+/** The failed logins counted for one identifier. */
+export interface LoginFailures extends LoginThrottle {
+  /** Epoch ms of the last failure counted (0 without a row): how old the count is. */
+  lastFailureAt: number;
+}
+
 export interface RefreshTokenRecord {
   sessionId: string;
   expiresAt: number;
@@ -141,8 +147,16 @@ export interface StorageTx {
   // Accounts and sessions (mock LuxTrust)
   account(identifier: string): Promise<Account | undefined>;
   putAccount(account: Account): Promise<void>;
-  loginThrottle(identifier: string): Promise<LoginThrottle>;
-  setLoginThrottle(identifier: string, throttle: LoginThrottle): Promise<void>;
+  /** All zeros for an identifier without a row. */
+  loginThrottle(identifier: string): Promise<LoginFailures>;
+  setLoginThrottle(identifier: string, failures: LoginFailures): Promise<void>;
+  clearLoginThrottle(identifier: string): Promise<void>;
+  /**
+   * Keeps the throttle table small: deletes the rows whose last failure is at or before `staleAt`, then
+   * all but `keep` rows, unlocked rows first and oldest first (so a flood of made-up identifiers cannot
+   * unlock a locked account before it has pushed out every unlocked row).
+   */
+  pruneLoginThrottles(staleAt: number, keep: number): Promise<void>;
   createSession(sessionId: string, identifier: string, now: number): Promise<void>;
   sessionActive(sessionId: string): Promise<string | undefined>;
   revokeSession(sessionId: string): Promise<void>;
@@ -162,9 +176,11 @@ export interface StorageTx {
   /** The role of the account standing for a user ("Practitioner/…"), if any. */
   roleOf(userRef: string): Promise<string | undefined>;
 
-  // Settings kept with the data (epoch, signing secret, seed marker)
+  // Settings kept with the data (epoch, seed marker; the signing secret has its own file, auth/signing-secret.ts)
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Deletes the setting, leaving no readable copy of its value in the database's free space. */
+  deleteMeta(key: string): Promise<void>;
 }
 
 export interface PlatformStorage {
@@ -177,6 +193,11 @@ export interface PlatformStorage {
    * request changed nothing (audit events are written on purpose, even for refusals).
    */
   fingerprint(): Promise<{ sequence: number; hash: string }>;
+  /**
+   * Copies what the write-ahead log holds into the database file and empties the log, so no older copy
+   * of a page (with a row since deleted) remains in it.
+   */
+  checkpoint(): Promise<void>;
   integrityCheck(): Promise<string>;
   close(): Promise<void>;
 }

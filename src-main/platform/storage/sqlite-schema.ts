@@ -6,10 +6,18 @@
 
 /**
  * 2: idx_reference_audience (message visibility, issue 6). 3: presence codes, their throttle and the
- * DSP access changes (grants and revocations) per user (issue 5). The SQL below is idempotent, so it
- * migrates any older version.
+ * DSP access changes (grants and revocations) per user (issue 5). 4: login_throttle rows carry the
+ * time of their last failure, so they expire and can be capped (issue 9). The SQL below is idempotent,
+ * so it migrates any older version, after the UPGRADES it cannot express.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** Steps run before SCHEMA_SQL when the file's version is below `below` (in this order). */
+export const UPGRADES: ReadonlyArray<{ below: number; sql: string }> = [
+  // login_throttle gained last_failure_at. Its rows count the failures of the last few minutes, so
+  // starting the table afresh loses nothing worth a column default that would make every row "stale".
+  { below: 4, sql: 'DROP TABLE IF EXISTS login_throttle;' },
+];
 
 /** `superseded_at` of a current version: larger than any sequence. */
 export const CURRENT = 9_007_199_254_740_991; // Number.MAX_SAFE_INTEGER: exact in JS and in SQLite
@@ -82,8 +90,12 @@ CREATE TABLE IF NOT EXISTS account (
 CREATE TABLE IF NOT EXISTS login_throttle (
   identifier TEXT PRIMARY KEY,
   failures INTEGER NOT NULL,
-  locked_until INTEGER NOT NULL
+  locked_until INTEGER NOT NULL,
+  last_failure_at INTEGER NOT NULL
 ) STRICT;
+-- Expiry (by age) and the cap (unlocked rows first, oldest first).
+CREATE INDEX IF NOT EXISTS login_throttle_age ON login_throttle(last_failure_at);
+CREATE INDEX IF NOT EXISTS login_throttle_eviction ON login_throttle(locked_until, last_failure_at);
 
 CREATE TABLE IF NOT EXISTS auth_session (
   id TEXT PRIMARY KEY,

@@ -6,14 +6,15 @@
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SearchRequest } from '../fhir/search-query';
+import { ensurePrivateFile, restrictToOwner } from './private-files';
 import { audienceCondition, buildSearchSql } from './sqlite-search';
-import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION } from './sqlite-schema';
+import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import type {
   Account,
   ChangeFilter,
   DspChange,
   LedgerEntry,
-  LoginThrottle,
+  LoginFailures,
   NewVersion,
   Page,
   PlatformStorage,
@@ -68,12 +69,20 @@ export class SqliteStorage implements PlatformStorage {
   private readonly tx: StorageTx;
 
   constructor(file: string) {
+    // Owner-only before SQLite writes a byte to it; SQLite gives the -wal and -shm it creates the
+    // mode of the main file.
+    ensurePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // A deleted row (a secret moved out, a throttle row naming someone) is overwritten, not left
+    // readable in a free page of the file.
+    this.db.pragma('secure_delete = ON');
     this.migrate();
+    // Journals an older build left readable (the main file's mode is only copied to new ones).
+    for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
     this.tx = this.createTx();
   }
 
@@ -84,6 +93,7 @@ export class SqliteStorage implements PlatformStorage {
     }
     if (version === SCHEMA_VERSION) return;
     this.db.transaction(() => {
+      for (const upgrade of UPGRADES) if (version < upgrade.below) this.db.exec(upgrade.sql);
       this.db.exec(SCHEMA_SQL);
       this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
@@ -152,6 +162,12 @@ export class SqliteStorage implements PlatformStorage {
         hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
       }
       return { sequence, hash: hash.digest('hex') };
+    });
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.exclusive(async () => {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
     });
   }
 
@@ -283,18 +299,30 @@ export class SqliteStorage implements PlatformStorage {
         );
       },
       loginThrottle: async (identifier) => {
-        const row = one<{ failures: number; locked_until: number }>(
-          'SELECT failures, locked_until FROM login_throttle WHERE identifier = ?',
+        const row = one<{ failures: number; locked_until: number; last_failure_at: number }>(
+          'SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE identifier = ?',
           identifier,
         );
-        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0, lastFailureAt: row?.last_failure_at ?? 0 };
       },
-      setLoginThrottle: async (identifier, throttle: LoginThrottle) => {
+      setLoginThrottle: async (identifier, failures: LoginFailures) => {
         run(
-          'INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until) VALUES (?, ?, ?)',
+          'INSERT OR REPLACE INTO login_throttle (identifier, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)',
           identifier,
-          throttle.failures,
-          throttle.lockedUntil,
+          failures.failures,
+          failures.lockedUntil,
+          failures.lastFailureAt,
+        );
+      },
+      clearLoginThrottle: async (identifier) => {
+        run('DELETE FROM login_throttle WHERE identifier = ?', identifier);
+      },
+      pruneLoginThrottles: async (staleAt, keep) => {
+        run('DELETE FROM login_throttle WHERE last_failure_at <= ?', staleAt);
+        run(
+          `DELETE FROM login_throttle WHERE identifier IN (
+             SELECT identifier FROM login_throttle ORDER BY locked_until DESC, last_failure_at DESC LIMIT -1 OFFSET ?)`,
+          Math.max(0, keep),
         );
       },
       createSession: async (sessionId, identifier, now) => {
@@ -372,6 +400,9 @@ export class SqliteStorage implements PlatformStorage {
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
       setMeta: async (key, value) => {
         run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+      },
+      deleteMeta: async (key) => {
+        run('DELETE FROM meta WHERE key = ?', key);
       },
     };
   }

@@ -6,6 +6,7 @@ import { Link } from 'react-router-dom';
 import type { PatientHit, PractitionerHit } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { formatDate } from '../../i18n/dates';
 
 type Kind = 'practitioners' | 'patients';
 type Results =
@@ -13,7 +14,7 @@ type Results =
   | { kind: 'patients'; fromCache: boolean; results: PatientHit[] };
 
 function ResultsTable({ data }: { data: Results }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   if (data.results.length === 0) return <Text>{t('directory.noResults')}</Text>;
   if (data.kind === 'practitioners') {
     return (
@@ -51,7 +52,7 @@ function ResultsTable({ data }: { data: Results }) {
           <Table.Tr key={p.id}>
             <Table.Td>{[p.family?.toUpperCase(), p.given].filter(Boolean).join(' ')}</Table.Td>
             <Table.Td>{p.matricule}</Table.Td>
-            <Table.Td>{p.birthDate}</Table.Td>
+            <Table.Td>{p.birthDate && formatDate(p.birthDate, i18n.language)}</Table.Td>
             <Table.Td>
               <Button size="compact-xs" variant="light" component={Link} to={`/patients/${p.id}`}>
                 {t('directory.openDsp')}

@@ -1,6 +1,6 @@
 import { Badge, Button, Grid, Group, Paper, Select, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import type { DspDocumentSummary } from '../../../src-shared/api';
@@ -8,6 +8,8 @@ import { DSP_DOCUMENT_TYPE_CODES } from '../../../src-shared/domain/dsp';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { DateField } from '../../components/DateField';
+import { formatDate } from '../../i18n/dates';
 import { DocumentForm } from './DocumentForm';
 import { PdfView } from './PdfView';
 import { PresenceCodeForm } from './PresenceCodeForm';
@@ -16,7 +18,7 @@ const CONFIDENTIALITY_COLOR = { N: 'gray', R: 'orange', V: 'red' } as const;
 
 /** One document: its content (PDF in-app, or text) and what its author may do with it. */
 function DocumentViewer({ id, onCorrect }: { id: string; onCorrect: (doc: DspDocumentSummary) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const desk = useDesk();
   const queryClient = useQueryClient();
   const doc = useQuery({ queryKey: ['dsp.document', id], queryFn: () => unwrap(desk.dsp.document({ id })) });
@@ -51,7 +53,9 @@ function DocumentViewer({ id, onCorrect }: { id: string; onCorrect: (doc: DspDoc
           )}
         </Group>
         <Text size="sm" c="dimmed">
-          {[d.type && t(`dsp.types.${d.type}`), d.author, d.organization, d.date?.slice(0, 10)].filter(Boolean).join(' · ')}
+          {[d.type && t(`dsp.types.${d.type}`), d.author, d.organization, d.date && formatDate(d.date, i18n.language)]
+            .filter(Boolean)
+            .join(' · ')}
         </Text>
         {enteredInError.isError && <ApiErrorAlert error={enteredInError.error} />}
         {d.text !== null && <Text style={{ whiteSpace: 'pre-wrap' }}>{d.text}</Text>}
@@ -63,13 +67,13 @@ function DocumentViewer({ id, onCorrect }: { id: string; onCorrect: (doc: DspDoc
 
 /** A patient's DSP as a timeline, with filters and full-text search over what this device holds. */
 export function DspPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const desk = useDesk();
   const { patientId = '' } = useParams();
   const [type, setType] = useState<string | null>(null);
   const [author, setAuthor] = useState('');
-  const [from, setFrom] = useState('');
-  const [to, setTo] = useState('');
+  const [from, setFrom] = useState<string | null>(null);
+  const [to, setTo] = useState<string | null>(null);
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ replaces?: string } | null>(null);
@@ -78,13 +82,18 @@ export function DspPage() {
     patientId,
     ...(type ? { type } : {}),
     ...(author.trim() ? { author } : {}),
-    ...(/^\d{4}-\d{2}-\d{2}$/.test(from) ? { from } : {}),
-    ...(/^\d{4}-\d{2}-\d{2}$/.test(to) ? { to } : {}),
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
     ...(text.trim() ? { text } : {}),
   };
   const documents = useQuery({ queryKey: ['dsp.documents', filter], queryFn: () => unwrap(desk.dsp.documents(filter)) });
   const patient = useQuery({ queryKey: ['dsp.patients'], queryFn: () => unwrap(desk.dsp.patients({})) });
   const banner = patient.data?.find((p) => p.id === patientId);
+  // "Recently opened" on the home screen: remembered in the encrypted cache, once per opening.
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    void desk.dsp.opened({ patientId }).then(() => queryClient.invalidateQueries({ queryKey: ['dsp.recentPatients'] }));
+  }, [desk, patientId, queryClient]);
 
   return (
     <Stack>
@@ -118,8 +127,8 @@ export function DspPage() {
           onChange={setType}
         />
         <TextInput label={t('dsp.author')} value={author} onChange={(e) => setAuthor(e.currentTarget.value)} />
-        <TextInput label={t('dsp.from')} type="date" value={from} onChange={(e) => setFrom(e.currentTarget.value)} />
-        <TextInput label={t('dsp.to')} type="date" value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+        <DateField label={t('dsp.from')} value={from} onChange={setFrom} />
+        <DateField label={t('dsp.to')} value={to} onChange={setTo} />
         <TextInput label={t('dsp.search')} value={text} onChange={(e) => setText(e.currentTarget.value)} style={{ flex: 1 }} />
       </Group>
       {documents.isError && <ApiErrorAlert error={documents.error} />}
@@ -146,7 +155,9 @@ export function DspPage() {
                 }
               >
                 <Text size="xs" c="dimmed">
-                  {[doc.date?.slice(0, 10), doc.type && t(`dsp.types.${doc.type}`), doc.author].filter(Boolean).join(' · ')}
+                  {[doc.date && formatDate(doc.date, i18n.language), doc.type && t(`dsp.types.${doc.type}`), doc.author]
+                    .filter(Boolean)
+                    .join(' · ')}
                 </Text>
                 <Group gap={4} mt={2}>
                   {doc.confidentiality !== 'N' && (

@@ -1,10 +1,12 @@
-import { Badge, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router-dom';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { formatDate, formatDateTime } from '../../i18n/dates';
 
 /** "Mes patients": whose DSP this professional may open, and on what ground (référent, trust circle, code). */
 export function PatientsPage() {
@@ -13,6 +15,18 @@ export function PatientsPage() {
   const navigate = useNavigate();
   useInvalidateOn(['dsp.changed'], [['dsp.patients']]);
   const patients = useQuery({ queryKey: ['dsp.patients'], queryFn: () => unwrap(desk.dsp.patients({})) });
+  const [find, setFind] = useState('');
+  const needle = find.trim().toLowerCase();
+  const shown = (patients.data ?? []).filter(
+    (p) => !needle || p.name.toLowerCase().includes(needle) || (p.matricule ?? '').includes(needle),
+  );
+  // The "find a patient" shortcut lands here asking for the search box.
+  const location = useLocation();
+  const findBox = useRef<HTMLInputElement>(null);
+  const focusFind = (location.state as { findPatient?: boolean } | null)?.findPatient === true;
+  useEffect(() => {
+    if (focusFind) findBox.current?.focus();
+  }, [focusFind, location.key]);
   return (
     <Stack maw={1000}>
       <Title order={2}>{t('dsp.patientsTitle')}</Title>
@@ -20,9 +34,19 @@ export function PatientsPage() {
       {patients.isError && <ApiErrorAlert error={patients.error} />}
       {patients.data?.length === 0 && <Text c="dimmed">{t('dsp.noPatients')}</Text>}
       {patients.data && patients.data.length > 0 && (
+        <TextInput
+          ref={findBox}
+          type="search"
+          label={t('dsp.findPatient')}
+          value={find}
+          onChange={(e) => setFind(e.currentTarget.value)}
+          maw={400}
+        />
+      )}
+      {patients.data && patients.data.length > 0 && (
         <Table highlightOnHover data-testid="patients">
           <Table.Tbody>
-            {patients.data.map((p) => (
+            {shown.map((p) => (
               <Table.Tr
                 key={p.id}
                 tabIndex={0}
@@ -32,15 +56,14 @@ export function PatientsPage() {
               >
                 <Table.Td fw={600}>{p.name}</Table.Td>
                 <Table.Td>{p.matricule}</Table.Td>
-                <Table.Td>{p.birthDate}</Table.Td>
+                <Table.Td>{p.birthDate && formatDate(p.birthDate, i18n.language)}</Table.Td>
                 <Table.Td>{t('dsp.documentCount', { count: p.documentCount })}</Table.Td>
                 <Table.Td>
                   <Group gap={4}>
                     {p.access.map((a, i) => (
                       <Badge key={i} variant="light">
                         {t(`dsp.access.${a.kind}`)}
-                        {a.until &&
-                          ` ${t('dsp.until', { date: new Date(a.until).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' }) })}`}
+                        {a.until && ` ${t('dsp.until', { date: formatDateTime(a.until, i18n.language) })}`}
                       </Badge>
                     ))}
                   </Group>

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { formatDateTime } from '../../i18n/dates';
 
 /** The code a patient gives at the visit: opens their DSP to this professional until it expires. */
 export function PresenceCodeForm({ patientId }: { patientId: string }) {
@@ -39,7 +40,7 @@ export function PresenceCodeForm({ patientId }: { patientId: string }) {
       {redeem.isError && <ApiErrorAlert error={redeem.error} />}
       {redeem.data?.until && (
         <Alert color="teal" mt="xs">
-          {t('dsp.redeemed', { date: new Date(redeem.data.until).toLocaleString(i18n.language) })}
+          {t('dsp.redeemed', { date: formatDateTime(redeem.data.until, i18n.language) })}
         </Alert>
       )}
     </form>

@@ -7,14 +7,30 @@ import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { readFileAsBase64 } from './download';
 
-/** Compose: recipients from the directory, subject, text, attachments; encrypted in the core, sent via the outbox. */
-export function ComposeForm({ onDone }: { onDone: (sentId: string | null) => void }) {
+export interface Recipient {
+  reference: string;
+  name: string;
+}
+
+/**
+ * Compose: recipients from the directory, subject, text, attachments; encrypted in the core, sent via the
+ * outbox. `initialRecipients` comes from "write a message" elsewhere (a directory card).
+ */
+export function ComposeForm({
+  onDone,
+  initialRecipients = [],
+}: {
+  onDone: (sentId: string | null) => void;
+  initialRecipients?: Recipient[];
+}) {
   const { t } = useTranslation();
   const desk = useDesk();
   const queryClient = useQueryClient();
   const [search, setSearch] = useState('');
-  const [to, setTo] = useState<string[]>([]);
-  const [known, setKnown] = useState<Record<string, string>>({});
+  const [to, setTo] = useState<string[]>(() => initialRecipients.map((r) => r.reference));
+  const [known, setKnown] = useState<Record<string, string>>(() =>
+    Object.fromEntries(initialRecipients.map((r) => [r.reference, r.name])),
+  );
   const [subject, setSubject] = useState('');
   const [body, setBody] = useState('');
   const [files, setFiles] = useState<File[]>([]);
@@ -90,8 +106,16 @@ export function ComposeForm({ onDone }: { onDone: (sentId: string | null) => voi
           }}
           required
           data-testid="recipients"
+          // Opened from a shortcut or the "new message" button, the form is where the user types next.
+          autoFocus={initialRecipients.length === 0}
         />
-        <TextInput label={t('mailbox.subject')} value={subject} onChange={(e) => setSubject(e.currentTarget.value)} required />
+        <TextInput
+          label={t('mailbox.subject')}
+          value={subject}
+          onChange={(e) => setSubject(e.currentTarget.value)}
+          required
+          autoFocus={initialRecipients.length > 0}
+        />
         <Textarea
           label={t('mailbox.body')}
           value={body}

@@ -2,25 +2,42 @@ import { Alert, Badge, Button, Grid, Group, NavLink, Stack, Table, Text, TextInp
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useLocation } from 'react-router-dom';
 import type { MailFolderName } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { ComposeForm } from './ComposeForm';
+import { ComposeForm, type Recipient } from './ComposeForm';
 import { MessageReader } from './MessageReader';
 import { SignatureNotice } from './SignatureBadge';
+import { formatDateTime } from '../../i18n/dates';
 
 const FOLDERS: MailFolderName[] = ['inbox', 'sent', 'drafts', 'archive'];
 export const MAILBOX_QUERIES = [['mailbox.list'], ['mailbox.counts'], ['mailbox.open'], ['mailbox.keyInfo']];
 
-/** The secure mailbox: folders with unread counts, search, the message list and the selected message. */
+/** What another screen may ask of the mailbox when it navigates there: a new message, maybe to someone. */
+export interface MailboxRequest {
+  compose?: { to: Recipient[] };
+}
+
+/**
+ * The secure mailbox. Each navigation to it (a link, the "new message" shortcut, "write a message" on a
+ * directory card) starts a fresh screen with what that navigation asked for.
+ */
 export function MailboxPage() {
+  const location = useLocation();
+  const request = (location.state ?? {}) as MailboxRequest;
+  return <Mailbox key={location.key} compose={request.compose ?? null} />;
+}
+
+/** Folders with unread counts, search, the message list and the selected message. */
+function Mailbox({ compose }: { compose: { to: Recipient[] } | null }) {
   const { t, i18n } = useTranslation();
   const desk = useDesk();
   const [folder, setFolder] = useState<MailFolderName>('inbox');
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
-  const [composing, setComposing] = useState(false);
+  const [composing, setComposing] = useState(compose !== null);
   const [queued, setQueued] = useState(false);
   useInvalidateOn(['mailbox.changed', 'sync.changed'], MAILBOX_QUERIES);
 
@@ -81,12 +98,13 @@ export function MailboxPage() {
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 10 }}>
           {queued && (
-            <Alert color="teal" withCloseButton onClose={() => setQueued(false)}>
+            <Alert color="teal" withCloseButton closeButtonLabel={t('app.close')} onClose={() => setQueued(false)}>
               {t('mailbox.queued')}
             </Alert>
           )}
           {composing ? (
             <ComposeForm
+              initialRecipients={compose?.to ?? []}
               onDone={(sentId) => {
                 setComposing(false);
                 if (sentId) {
@@ -133,11 +151,7 @@ export function MailboxPage() {
                         <Table.Td>
                           {folder === 'sent' && <Badge variant="light">{t(`mailbox.delivery.${m.delivery}`)}</Badge>}
                         </Table.Td>
-                        <Table.Td>
-                          {m.sentAt
-                            ? new Date(m.sentAt).toLocaleString(i18n.language, { dateStyle: 'short', timeStyle: 'short' })
-                            : ''}
-                        </Table.Td>
+                        <Table.Td>{m.sentAt ? formatDateTime(m.sentAt, i18n.language) : ''}</Table.Td>
                       </Table.Tr>
                     ))}
                   </Table.Tbody>

@@ -5,6 +5,7 @@ import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { saveBase64File } from './download';
 import { SignatureNotice } from './SignatureBadge';
+import { formatDateTime } from '../../i18n/dates';
 
 /** One message: who, when, whether its signature holds, its text, attachments and delivery. */
 export function MessageReader({ id }: { id: string }) {
@@ -40,7 +41,7 @@ export function MessageReader({ id }: { id: string }) {
         </Group>
         <Text size="sm">
           <b>{t('mailbox.from')} :</b> {m.sender.name} · <b>{t('mailbox.to')} :</b> {m.recipients.map((r) => r.name).join(', ')}
-          {m.sentAt && ` · ${new Date(m.sentAt).toLocaleString(i18n.language)}`}
+          {m.sentAt && ` · ${formatDateTime(m.sentAt, i18n.language)}`}
         </Text>
         <SignatureNotice signature={m.signature} />
         <Text style={{ whiteSpace: 'pre-wrap' }}>{m.body}</Text>

@@ -28,6 +28,7 @@ export function NewMailNotice() {
       <Notification
         title={t('mailbox.title')}
         onClose={() => setCount(0)}
+        closeButtonProps={{ 'aria-label': t('app.close') }}
         onClick={() => {
           setCount(0);
           navigate('/mailbox');

@@ -2,6 +2,7 @@ import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MIN_PASSPHRASE_LENGTH } from '../../../src-shared/domain/passphrase';
 import { DeskCallError, unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 
@@ -44,7 +45,7 @@ export function LoginForm() {
         <TextInput label={t('session.otp')} inputMode="numeric" autoComplete="one-time-code" maxLength={6} {...bind('otp')} />
         <PasswordInput
           label={t('session.passphrase')}
-          description={t('session.passphraseHint')}
+          description={t('session.passphraseHint', { min: MIN_PASSPHRASE_LENGTH })}
           autoComplete="new-password"
           {...bind('passphrase')}
         />

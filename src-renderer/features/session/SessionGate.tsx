@@ -18,7 +18,7 @@ export function SessionGate({ children }: { children: ReactNode }) {
   const status = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
   const profiles = useQuery({ queryKey: ['session.profiles'], queryFn: () => unwrap(desk.session.profiles({})) });
 
-  if (status.isPending) return <Loader aria-label={t('home.loading')} />;
+  if (status.isPending) return <Loader aria-label={t('app.loading')} />;
   if (status.isError) return <ApiErrorAlert error={status.error} />;
   if (status.data.state === 'unlocked') return <>{children}</>;
 

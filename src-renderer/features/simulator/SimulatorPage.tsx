@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import type { SimulatorAction } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { formatDateTime } from '../../i18n/dates';
 
 const STATE = ['simulator.state'];
 
@@ -204,7 +205,7 @@ export function SimulatorPage() {
               <Table.Tbody>
                 {log.data?.slice(0, 50).map((entry, i) => (
                   <Table.Tr key={i}>
-                    <Table.Td>{new Date(entry.at).toLocaleString(i18n.language)}</Table.Td>
+                    <Table.Td>{formatDateTime(entry.at, i18n.language)}</Table.Td>
                     <Table.Td>{entry.who}</Table.Td>
                     <Table.Td>
                       <Code>{entry.what}</Code>

@@ -1,26 +1,35 @@
-import { Alert, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { ConflictView } from '../../../src-shared/api';
+import { Link } from 'react-router-dom';
+import type { ConflictChange, ConflictView } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { formatDate, formatDateTime } from '../../i18n/dates';
 
 const CONFLICTS_QUERY = ['sync.conflicts'];
 
-function VersionColumn({ title, value }: { title: string; value: unknown }) {
-  return (
-    <Stack gap={4}>
-      <Text fw={600}>{title}</Text>
-      <Code block style={{ maxHeight: 320, overflow: 'auto' }}>
-        {JSON.stringify(value, null, 2)}
-      </Code>
-    </Stack>
-  );
+/** One side of a changed field in words: dates in the interface language, files by their size. */
+function FieldValue({ value }: { value: ConflictChange['mine'] }) {
+  const { t, i18n } = useTranslation();
+  if (value === null) return <Text c="dimmed">{t('conflicts.absent')}</Text>;
+  if (value.kind === 'binary')
+    return <Text>{t('conflicts.file', { size: Math.max(1, Math.round(Number(value.text) / 1024)) })}</Text>;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value.text)) return <Text>{formatDate(value.text, i18n.language)}</Text>;
+  if (/^\d{4}-\d{2}-\d{2}T/.test(value.text)) return <Text>{formatDateTime(value.text, i18n.language)}</Text>;
+  return <Text style={{ whiteSpace: 'pre-wrap' }}>{value.text}</Text>;
+}
+
+/** A field's name in words when we know it ("Description", "Titre du fichier"), its FHIR path otherwise. */
+function useFieldLabel() {
+  const { t } = useTranslation();
+  return (field: string) => t(`conflicts.fields.${field.replaceAll('.', '_')}`, { defaultValue: field });
 }
 
 function ConflictCard({ conflict }: { conflict: ConflictView }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const fieldLabel = useFieldLabel();
   const desk = useDesk();
   const queryClient = useQueryClient();
   const resolve = useMutation({
@@ -31,15 +40,54 @@ function ConflictCard({ conflict }: { conflict: ConflictView }) {
     <Card withBorder data-testid="conflict">
       <Stack>
         <Title order={3} size="h5">
-          {conflict.entityKey}
+          {t(`conflicts.kinds.${conflict.resourceType}`, { defaultValue: conflict.resourceType })}
+          {conflict.record && ` — ${conflict.record}`}
         </Title>
-        <Text size="sm" c="dimmed">
+        {conflict.patient && (
+          <Text>
+            {t('conflicts.patient')} <Link to={`/patients/${conflict.patient.id}`}>{conflict.patient.name}</Link>
+          </Text>
+        )}
+        <Text size="sm">
+          {conflict.platformHasVersion
+            ? t('conflicts.changedBy', {
+                who: conflict.theirsBy ?? t('conflicts.someoneElse'),
+                when: conflict.theirsAt ? formatDateTime(conflict.theirsAt, i18n.language) : '—',
+              })
+            : t('conflicts.refused')}
+        </Text>
+        <Table withTableBorder data-testid="conflict-changes">
+          <Table.Caption>{t('conflicts.changesCaption', { count: conflict.changes.length })}</Table.Caption>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">{t('conflicts.field')}</Table.Th>
+              <Table.Th scope="col">
+                {t('conflicts.mine')}
+                {conflict.mineBy && ` — ${conflict.mineBy}`}
+              </Table.Th>
+              <Table.Th scope="col">
+                {t('conflicts.theirs')}
+                {conflict.theirsBy && ` — ${conflict.theirsBy}`}
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {conflict.changes.map((change) => (
+              <Table.Tr key={change.field}>
+                <Table.Th scope="row">{fieldLabel(change.field)}</Table.Th>
+                <Table.Td>
+                  <FieldValue value={change.mine} />
+                </Table.Td>
+                <Table.Td>
+                  <FieldValue value={change.theirs} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+        <Text size="xs" c="dimmed">
           {t('conflicts.reason', { reason: conflict.reason })}
         </Text>
-        <SimpleGrid cols={{ base: 1, md: 2 }}>
-          <VersionColumn title={t('conflicts.mine')} value={conflict.local} />
-          <VersionColumn title={t('conflicts.theirs')} value={conflict.server} />
-        </SimpleGrid>
         {resolve.isError && <ApiErrorAlert error={resolve.error} />}
         <Group>
           <Button onClick={() => resolve.mutate('mine')} loading={resolve.isPending}>
@@ -54,7 +102,7 @@ function ConflictCard({ conflict }: { conflict: ConflictView }) {
   );
 }
 
-/** Local and server versions side by side; the user decides, never last-write-wins. */
+/** Each conflict in clinical words, field by field; the user decides, never last-write-wins. */
 export function ConflictsPage() {
   const { t } = useTranslation();
   const desk = useDesk();

@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     const text =
       `Bonjour, suite à la visite du ${new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toLocaleDateString('fr-LU')}, ` +
       `merci de passer pour les soins de plaie et la glycémie (message ${i}). Bien à vous.`;
-    const message = await openpgp.createMessage({ binary: sealedBody(`Suivi patient n° ${i}`, text) });
+    const id = randomUUID();
+    const message = await openpgp.createMessage({ binary: sealedBody(id, `Suivi patient n° ${i}`, text) });
     const part = (await openpgp.encrypt({
       message,
       encryptionKeys,
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
       config: COMPATIBLE,
     })) as Uint8Array;
     const bundle = messageBundle(
+      id,
       values.sender!,
       [values.recipient!],
       [part],

@@ -1,11 +1,15 @@
 /**
  * Issue 4, acceptance 4 — the sync protocol (ARCHITECTURE §6) through a faulty network.
  *
- * Two devices of the same nurse (two data dirs) write Tasks concurrently and sync through a
+ * Two devices of the same nurse (two data dirs) write Tasks concurrently and sync, each through its own
  * fault-injecting proxy (tests/fault/support/fault-proxy.ts): lost answers after commit, duplicated
- * requests, slow answers and answers slower than the client's watchdog, 500/503 and a 401 in the middle
- * of a batch. They sync until quiet, then through a clean connection, resolving conflicts as a person
- * would ("keep mine"), until both are idle.
+ * requests, held answers and answers held until the client's watchdog gives up, 500/503 and a 401 in
+ * the middle of a batch. They sync until quiet, then through a clean connection, resolving conflicts as
+ * a person would ("keep mine"), until both are idle.
+ *
+ * Faults are placed on requests, from a seeded deck per device, so every kind is injected whatever the
+ * machine's speed; the writes step on the device's own phase signals (tests/fault/support/phase-signals.ts),
+ * never on a sleep.
  */
 import type { Task } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +18,8 @@ import { Prng } from '../../../src-main/platform/seed/prng';
 import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 import { FAULT_TASK_PREFIX } from '../support/client-runner-protocol';
-import { FAULTS, FaultProxy } from '../support/fault-proxy';
+import { FAULTS, FaultProxy, type Fault } from '../support/fault-proxy';
+import { PhaseSignals } from '../support/phase-signals';
 import { PlatformProbe } from '../support/platform-probe';
 import { checkPlatformAgainstLog, WriteLog, type PlatformCheck } from '../support/write-log';
 
@@ -24,8 +29,13 @@ const WRITES_PER_ROUND = 4;
 const SHARED_TASKS = 6;
 
 let platform: TestPlatform;
-let proxy: FaultProxy;
-const devices: { name: string; core: Core }[] = [];
+interface Device {
+  name: string;
+  core: Core;
+  proxy: FaultProxy;
+  signals: PhaseSignals;
+}
+const devices: Device[] = [];
 const log = new WriteLog();
 const prng = new Prng(SEED);
 /** Conflicts seen in the quarantine, with whether both versions were there. */
@@ -54,7 +64,7 @@ function cachedTasks(core: Core) {
 }
 
 /** One local write, logged as acknowledged once the call returned. */
-function localWrite(device: { name: string; core: Core }, description: string, create = prng.chance(0.25)): void {
+function localWrite(device: Device, description: string, create = prng.chance(0.25)): void {
   const session = device.core.sessions.require();
   const existing = cachedTasks(device.core);
   if (existing.length === 0 || create) {
@@ -71,7 +81,7 @@ function localWrite(device: { name: string; core: Core }, description: string, c
 }
 
 /** What a person does with each open conflict: looks at both versions and keeps their own. */
-async function resolveConflicts(device: { name: string; core: Core }): Promise<number> {
+async function resolveConflicts(device: Device): Promise<number> {
   const conflicts = await device.core.desk.sync.conflicts({});
   if (!conflicts.ok) throw new Error(JSON.stringify(conflicts.error));
   for (const conflict of conflicts.value) {
@@ -88,6 +98,9 @@ async function resolveConflicts(device: { name: string; core: Core }): Promise<n
   return conflicts.value.length;
 }
 
+/** Faults injected over both devices' proxies. */
+const injectedCount = (fault: Fault | 'late') => devices.reduce((sum, d) => sum + d.proxy.counts[fault], 0);
+
 async function sync(core: Core) {
   const status = await core.desk.sync.now({});
   if (!status.ok) throw new Error(JSON.stringify(status.error));
@@ -96,37 +109,41 @@ async function sync(core: Core) {
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  proxy = new FaultProxy({
-    upstream: new URL(platform.url).origin,
-    seed: SEED,
-    weights: { pass: 40, drop: 10, duplicate: 10, delay: 10, stall: 2, error500: 6, error503: 6, unauthorized: 8 },
-    delayMs: [100, 500],
-    stallMs: 20_500, // the client's watchdog is PlatformClient's default, 20 s
-    maxStalls: 2,
-  });
-  await proxy.start();
-  proxy.enabled = false; // logins and the shared starting point go through a clean connection
-  for (const name of ['laptop', 'desktop']) {
-    // A short watchdog: the proxy's stalls must end in a retry, not in a 20 s wait.
+  for (const [index, name] of ['laptop', 'desktop'].entries()) {
+    const proxy = new FaultProxy({
+      upstream: new URL(platform.url).origin,
+      seed: SEED + index,
+      // One deck: 19 requests, 11 of them faulty.
+      weights: { pass: 8, drop: 2, duplicate: 2, delay: 2, stall: 1, error500: 1, error503: 1, unauthorized: 2 },
+      maxStalls: 1,
+    });
+    await proxy.start();
+    proxy.enabled = false; // logins and the shared starting point go through a clean connection
+    // A short watchdog: a stall ends when the client gives up on it, so it must give up soon.
     const core = createTestClient(proxy.fhirUrl, undefined, { requestTimeoutMs: 3_000 });
     await loginAs(core, 'nurse');
-    devices.push({ name, core });
+    const signals = new PhaseSignals();
+    signals.instrument(core.sessions.require());
+    devices.push({ name, core, proxy, signals });
   }
-  const [laptop, desktop] = devices as [(typeof devices)[0], (typeof devices)[0]];
+  const [laptop, desktop] = devices as [Device, Device];
   for (let i = 0; i < SHARED_TASKS; i += 1) localWrite(laptop, `${FAULT_TASK_PREFIX}shared ${i}`, true);
   expect((await sync(laptop.core)).pending).toBe(0);
   await sync(desktop.core);
   expect(cachedTasks(desktop.core)).toHaveLength(SHARED_TASKS);
 
-  // Both devices write and sync at the same time through the faulty proxy.
-  proxy.enabled = true;
+  // Both devices write and sync at the same time through their faulty proxies.
+  for (const device of devices) device.proxy.enabled = true;
   const faultyStarted = performance.now();
   await Promise.all(
     devices.map(async (device) => {
       for (let round = 0; round < ROUNDS; round += 1) {
         for (let k = 0; k < WRITES_PER_ROUND; k += 1) {
+          // Sometimes let the worker (nudged by the write) settle an operation before the next write — or,
+          // if a fault stopped its push (it then waits out a backoff), one more sync run end.
+          const settled = prng.chance(0.5) ? device.signals.next('push:op-acked') : null;
           localWrite(device, `${FAULT_TASK_PREFIX}${device.name} r${round} w${k}`);
-          if (prng.chance(0.5)) await new Promise((r) => setTimeout(r, prng.int(0, 30)));
+          if (settled) await Promise.race([settled, device.core.sessions.require().worker.nudge()]);
         }
         await sync(device.core);
         if (prng.chance(0.3)) await resolveConflicts(device);
@@ -144,7 +161,7 @@ beforeAll(async () => {
   timings.faultyMs = performance.now() - faultyStarted;
 
   // Then a clean connection: resolve, sync both, until both are idle and have pulled each other's last writes.
-  proxy.enabled = false;
+  for (const device of devices) device.proxy.enabled = false;
   const cleanStarted = performance.now();
   for (cleanRounds = 1; cleanRounds <= 20; cleanRounds += 1) {
     let open = 0;
@@ -161,14 +178,16 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const device of devices) await device.core.close();
-  await proxy?.stop();
+  for (const device of devices) {
+    await device.core.close();
+    await device.proxy.stop();
+  }
   await platform?.stop();
-  const injected = Object.entries(proxy?.counts ?? {})
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const injected = FAULTS.map((f) => `${f}=${injectedCount(f)}`).join(' ');
+  const byRequest = new Map<string, number>();
+  for (const device of devices) for (const [k, v] of device.proxy.byRequest) byRequest.set(k, (byRequest.get(k) ?? 0) + v);
   console.info(
-    `[sync.proxy] seed ${SEED}: faults ${injected}; by request ${JSON.stringify(Object.fromEntries(proxy?.byRequest ?? []))}; ` +
+    `[sync.proxy] seed ${SEED}: faults ${injected} late=${injectedCount('late')}; by request ${JSON.stringify(Object.fromEntries(byRequest))}; ` +
       `${log.acked.length} acknowledged writes on ${log.entities().size} Tasks, ${platformCheck?.versions ?? '?'} platform versions; ` +
       `${conflictsSeen.length} conflicts resolved; faulty phase ${Math.round(timings.faultyMs)} ms, clean phase ${Math.round(timings.cleanMs)} ms (${cleanRounds} rounds)`,
   );
@@ -176,7 +195,7 @@ afterAll(async () => {
 
 describe('sync through a faulty network (nothing lost, nothing twice, no silent overwrite)', () => {
   it('the proxy injected every kind of fault', () => {
-    for (const fault of FAULTS) expect(proxy.counts[fault], fault).toBeGreaterThan(0);
+    for (const fault of FAULTS) expect(injectedCount(fault), fault).toBeGreaterThan(0);
     expect(log.acked.length).toBeGreaterThanOrEqual(ROUNDS * WRITES_PER_ROUND * 2);
   });
 

@@ -2,9 +2,13 @@
  * Issue 4, acceptance 4 — the client side of "nothing lost" (ARCHITECTURE §6) under SIGKILL.
  *
  * The desk client runs as a child process (tests/fault/support/client-runner.ts) on one data dir and is
- * killed with SIGKILL at least 50 times, at seeded-random points aimed at its start-up, login, local
- * writes, push requests and pull requests; then it runs once more to completion. A write counts as
- * acknowledged once the runner printed ACK for it, i.e. after the local write call returned.
+ * killed with SIGKILL at least 50 times; then it runs once more to completion. Each kill is placed on a
+ * phase signal of the child (tests/fault/support/phase-signals.ts): the child stops at the nth signal
+ * of a point — start-up, login, a local write before / inside / after its transaction, a push request
+ * before it leaves / once answered / inside its acknowledgement / once settled, a pull request before
+ * it leaves / once received / inside its transaction / once applied — and the parent kills it there.
+ * No timer decides where a kill lands, so a loaded machine lands every kill at the same point.
+ * A write counts as acknowledged once the runner printed ACK for it, i.e. after the local write call returned.
  */
 import type { Task } from 'fhir/r4';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,23 +20,34 @@ import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 import { withCache } from '../support/cache-reader';
 import { FAULT_TASK_PREFIX } from '../support/client-runner-protocol';
+import { PHASE_POINTS, phaseOf, type ParkTarget, type PhasePoint } from '../support/phase-signals';
 import { PlatformProbe } from '../support/platform-probe';
 import { killAllRunners, startRunner, type RunnerLine } from '../support/runner-process';
 import { checkPlatformAgainstLog, WriteLog } from '../support/write-log';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20250604);
-const KILLS = 52;
+/** Every phase point is aimed at this many times, each time at another of its occurrences. */
+const ROUNDS = 4;
 const WRITES_PER_RUN = 4;
-/** Where a kill is aimed; each block of five runs aims once at each, in a seeded order. */
-const TARGETS = ['startup', 'login', 'writes', 'push', 'pull'] as const;
-type Target = (typeof TARGETS)[number];
+
+/**
+ * How many signals of a point one launch is sure to give (after its start-up sync): one start-up and
+ * login; one per write; one per pushed write (each launch pushes its own writes, nothing else is left);
+ * a pull for the sync the first write starts and one for the closing "sync now".
+ */
+function occurrencesPerLaunch(point: PhasePoint): number {
+  const phase = phaseOf(point);
+  if (phase === 'write' || phase === 'push') return WRITES_PER_RUN;
+  if (phase === 'pull') return 2;
+  return 1;
+}
 
 let platform: TestPlatform;
 const clientDir = mkdtempSync(join(tmpdir(), 'desk-sigkill-client-'));
 const log = new WriteLog();
 const prng = new Prng(SEED);
-/** Where each kill landed: the last phase / request marker the runner printed before it died. */
-const landed = new Map<string, number>();
+/** Each kill: where it was aimed and where the child said it stopped ("missed" if it never did). */
+const kills: { run: number; aimed: string; landed: string }[] = [];
 const localViolations: string[] = [];
 let finalLines: RunnerLine[] = [];
 let finalExit: { code: number | null; signal: NodeJS.Signals | null; stderr: string } | undefined;
@@ -47,6 +62,14 @@ function shuffled<T>(items: readonly T[]): T[] {
   return copy;
 }
 
+/** The seeded kill schedule: every point once per round, in a shuffled order, each round at another occurrence. */
+function schedule(): ParkTarget[] {
+  const targets: ParkTarget[] = [];
+  for (let round = 0; round < ROUNDS; round += 1)
+    for (const point of shuffled(PHASE_POINTS)) targets.push({ point, occurrence: 1 + (round % occurrencesPerLaunch(point)) });
+  return targets;
+}
+
 function recordLine(line: RunnerLine, run: number): void {
   if (line.kind === 'INTENT' || line.kind === 'ACK') {
     const space = line.rest.indexOf(' ');
@@ -57,49 +80,18 @@ function recordLine(line: RunnerLine, run: number): void {
   }
 }
 
-function whereItLanded(lines: readonly RunnerLine[]): string {
-  const last = [...lines]
-    .reverse()
-    .find((l) => l.kind === 'PHASE' || l.kind === 'REQ' || l.kind === 'INTENT' || l.kind === 'ACK');
-  if (!last) return 'startup';
-  if (last.kind === 'REQ') return last.rest === 'write' ? 'push' : 'pull';
-  if (last.kind === 'INTENT' || last.kind === 'ACK') return 'writes';
-  return last.rest === 'open' ? 'startup' : last.rest; // login, writes, sync, idle
-}
-
-/** One launch killed with SIGKILL at a point aimed at `target`. */
-async function killedRun(
-  run: number,
-  target: Target,
-  startupMs: number,
-): Promise<{ landedAt: string; writesAt: number | undefined }> {
-  const runner = startRunner({ url: platform.url, dataDir: clientDir, run, seed: SEED, writes: WRITES_PER_RUN });
-  const nth = prng.int(1, 3); // which push / pull request to aim at
-  const jitter = prng.next();
-  let seen = 0;
-  const killAfter = (ms: number) => setTimeout(() => runner.kill(), Math.round(ms));
-  if (target === 'startup') killAfter(jitter * startupMs);
+/** One launch, parked at `target` and killed there with SIGKILL. */
+async function killedRun(run: number, target: ParkTarget): Promise<string> {
+  const runner = startRunner({ url: platform.url, dataDir: clientDir, run, seed: SEED, writes: WRITES_PER_RUN, parkAt: target });
   runner.onLine((line) => {
     recordLine(line, run);
-    if (target === 'login' && line.kind === 'PHASE' && line.rest === 'login') killAfter(jitter * 120);
-    if (target === 'writes' && line.kind === 'PHASE' && line.rest === 'writes') killAfter(jitter * 40);
-    if (
-      (target === 'push' && line.kind === 'REQ' && line.rest === 'write') ||
-      (target === 'pull' && line.kind === 'REQ' && line.rest === 'changes')
-    ) {
-      seen += 1;
-      if (seen === nth) killAfter(jitter * 12);
-    }
-    if (line.kind === 'PHASE' && line.rest === 'idle') runner.kill(); // the aimed point never came: kill it anyway
+    if (line.kind === 'PARKED') runner.kill();
+    if (line.kind === 'IDLE') runner.kill(); // the aimed point never came: the check below reports it
   });
-  const watchdog = setTimeout(() => runner.kill(), 30_000);
   const exit = await runner.exited;
-  clearTimeout(watchdog);
   if (exit.signal !== 'SIGKILL') throw new Error(`run ${run} ended without being killed (${exit.code}): ${exit.stderr}`);
-  return {
-    landedAt: whereItLanded(runner.lines),
-    writesAt: runner.lines.find((l) => l.kind === 'PHASE' && l.rest === 'writes')?.at,
-  };
+  const parked = runner.lines.find((l) => l.kind === 'PARKED');
+  return parked ? parked.rest.replace(' ', '#') : 'missed';
 }
 
 /** After a kill, on disk: every acknowledged write is still the local state, and the file is sound. */
@@ -130,15 +122,11 @@ async function checkLocalStateAfterKill(run: number): Promise<void> {
 
 beforeAll(async () => {
   platform = await startTestPlatform();
-  let startupMs = 1_500; // adapted to the measured time from spawn to the first local write
-  const targets: Target[] = [];
-  while (targets.length < KILLS) targets.push(...shuffled(TARGETS));
   const started = performance.now();
-  for (let run = 1; run <= KILLS; run += 1) {
-    const target = targets[run - 1]!;
-    const result = await killedRun(run, target, startupMs);
-    landed.set(result.landedAt, (landed.get(result.landedAt) ?? 0) + 1);
-    if (result.writesAt !== undefined) startupMs = 0.7 * startupMs + 0.3 * result.writesAt;
+  for (const [index, target] of schedule().entries()) {
+    const run = index + 1;
+    const landed = await killedRun(run, target);
+    kills.push({ run, aimed: `${target.point}#${target.occurrence}`, landed });
     await checkLocalStateAfterKill(run);
   }
   timings.killedRunsMs = performance.now() - started;
@@ -147,35 +135,36 @@ beforeAll(async () => {
   const runner = startRunner({
     url: platform.url,
     dataDir: clientDir,
-    run: KILLS + 1,
+    run: kills.length + 1,
     seed: SEED,
     writes: WRITES_PER_RUN,
     final: true,
   });
-  runner.onLine((line) => recordLine(line, KILLS + 1));
-  const watchdog = setTimeout(() => runner.kill(), 60_000);
+  runner.onLine((line) => recordLine(line, kills.length + 1));
   finalExit = await runner.exited;
-  clearTimeout(watchdog);
   finalLines = runner.lines;
   timings.finalRunMs = performance.now() - finalStarted;
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   killAllRunners();
   await platform?.stop();
   rmSync(clientDir, { recursive: true, force: true });
   console.info(
-    `[sync.sigkill] seed ${SEED}: ${KILLS} SIGKILLs landed at ${JSON.stringify(Object.fromEntries(landed))}; ` +
+    `[sync.sigkill] seed ${SEED}: ${kills.length} SIGKILLs, ${kills.filter((k) => k.landed === k.aimed).length} where aimed; ` +
       `${log.writes.length} local writes attempted, ${log.acked.length} acknowledged, over ${log.entities().size} Tasks; ` +
       `killed runs ${Math.round(timings.killedRunsMs)} ms, local checks ${Math.round(timings.localChecksMs)} ms, final run ${Math.round(timings.finalRunMs)} ms`,
   );
 });
 
 describe('client SIGKILL during sync (nothing lost, nothing twice)', () => {
-  it('the client was killed at least 50 times, at login, during local writes, during push and during pull', () => {
-    expect([...landed.values()].reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
-    for (const phase of ['login', 'writes', 'push', 'pull'])
-      expect(landed.get(phase) ?? 0, `kills landing in ${phase}`).toBeGreaterThanOrEqual(3);
+  it('the client was killed at least 50 times, each time exactly at the phase point aimed at', () => {
+    expect(kills.length).toBeGreaterThanOrEqual(50);
+    expect(kills.filter((k) => k.landed !== k.aimed)).toEqual([]);
+    for (const phase of ['startup', 'login', 'write', 'push', 'pull']) {
+      const inPhase = kills.filter((k) => k.landed.startsWith(`${phase}:`)).length;
+      expect(inPhase, `kills landing in ${phase}`).toBeGreaterThanOrEqual(ROUNDS);
+    }
     expect(log.acked.length).toBeGreaterThanOrEqual(50);
   });
 

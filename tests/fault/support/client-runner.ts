@@ -1,20 +1,23 @@
 /**
  * One "launch of the desk app" for the client SIGKILL fault test, run as a child process:
  *   node --import tsx tests/fault/support/client-runner.ts --url U --data-dir D --run N --seed S --writes W [--final]
+ * with DESK_FAULT_PARK_AT=<point>#<n> (see phase-signals.ts) naming where this launch must stop.
  *
  * Opens a client core on D against the platform at U, logs in as the demo nurse (the first run creates
- * the profile, later runs unlock it with the same passphrase), makes W local writes (new Tasks and edits
- * of Tasks already in the cache) while the sync worker runs, then syncs until nothing is pending.
+ * the profile, later runs unlock it with the same passphrase), lets the start-up sync finish, makes W
+ * local writes (new Tasks and edits of Tasks already in the cache) while the sync worker pushes them,
+ * then syncs until nothing is pending. Nothing here waits on a timer: the writes step on the worker's
+ * own phase signals, so one seed gives one sequence of events.
  *
  * Every line on stdout is a fact the parent relies on (stdout to a pipe is synchronous on Linux, so a
- * line printed before a SIGKILL reaches the parent):
- *   PHASE <name>            entering a phase (open, login, writes, sync, idle)
- *   REQ <write|changes>     a push request / a pull page request is about to leave
+ * line printed before the process parks reaches the parent):
+ *   AT <point> <n>          the nth signal of a phase point (phase-signals.ts)
+ *   PARKED <point> <n>      stopped for good at that signal: the parent kills it here
  *   INTENT <key> <desc>     a local write is about to be made (it may or may not commit)
  *   ACK <key> <desc>        the local write call returned: the write is acknowledged to the user
  *   DONE <json>             (--final) the outbox is empty; exits 0
  *   STUCK <json>            (--final) could not empty the outbox; exits 1
- * Non-final runs wait in PHASE idle until the parent kills them.
+ *   IDLE                    (not --final) all done without reaching the park point; waits to be killed
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -22,6 +25,7 @@ import type { Task } from 'fhir/r4';
 import { Prng } from '../../../src-main/platform/seed/prng';
 import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { FAULT_TASK_PREFIX } from './client-runner-protocol';
+import { PARK_ENV, parseParkTarget, PhaseSignals } from './phase-signals';
 
 const { values } = parseArgs({
   options: {
@@ -44,36 +48,36 @@ const final = values.final === true;
 const prng = new Prng(Number(values.seed) * 7919 + run);
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const signals = new PhaseSignals(
+  (point, n) => say(`AT ${point} ${n}`),
+  parseParkTarget(process.env[PARK_ENV]),
+  (target) => say(`PARKED ${target.point} ${target.occurrence}`),
+);
 
 async function main(): Promise<void> {
-  say('PHASE open');
   const core = createTestClient(values.url!, values['data-dir']!);
-  say('PHASE login');
+  signals.signal('startup:core-created');
+  signals.signal('login:start');
   await loginAs(core, 'nurse');
   const session = core.sessions.require();
+  signals.instrument(session);
+  signals.signal('login:done');
+  // The start-up sync (operations a killed launch left behind, then the feed) runs to its end first, so
+  // the numbered sync signals below always belong to this launch's own writes.
+  await session.worker.nudge();
+  signals.restartCount();
 
-  // Markers just before each request leaves, so the parent can aim kills at push and pull.
-  const client = session.client;
-  const write = client.write.bind(client);
-  const changes = client.changes.bind(client);
-  client.write = ((op: Parameters<typeof write>[0]) => {
-    say('REQ write');
-    return write(op);
-  }) as typeof client.write;
-  client.changes = ((cursor: string | null, count: number) => {
-    say('REQ changes');
-    return changes(cursor, count);
-  }) as typeof client.changes;
-
-  say('PHASE writes');
   for (let k = 0; k < writes; k += 1) {
     const description = `${FAULT_TASK_PREFIX}r${run} w${k}`;
     const existing = session.store.resources
       .listByType<Task>('Task', { limit: 10_000 })
       .filter((t) => t.resource.description?.startsWith(FAULT_TASK_PREFIX));
+    // Sometimes let the worker (nudged by the previous write) settle an operation before the next write.
+    const settled = prng.chance(0.5) ? signals.next('push:op-acked') : null;
     if (existing.length === 0 || prng.chance(0.4)) {
       const id = randomUUID();
       say(`INTENT Task/${id} ${description}`);
+      signals.signal('write:intent');
       session.writes.create<Task>({
         resourceType: 'Task',
         id,
@@ -86,25 +90,25 @@ async function main(): Promise<void> {
     } else {
       const target = prng.pick(existing);
       say(`INTENT Task/${target.id} ${description}`);
+      signals.signal('write:intent');
       session.writes.update({ ...target.resource, description } as Task & { id: string }, String(target.versionId));
       say(`ACK Task/${target.id} ${description}`);
     }
-    // Let the worker (nudged by each write) interleave its push with the next writes.
-    if (prng.chance(0.5)) await new Promise((r) => setTimeout(r, prng.int(0, 15)));
+    signals.signal('write:acked');
+    // (or the end of the next sync run, should a push fail and the worker wait out a backoff)
+    if (settled) await Promise.race([settled, session.worker.nudge()]);
   }
 
-  say('PHASE sync');
   for (let attempt = 0; ; attempt += 1) {
     const status = await core.desk.sync.now({});
     if (!status.ok) throw new Error(`sync.now failed: ${JSON.stringify(status.error)}`);
     const { pending, conflicts, connectivity } = status.value;
     if (pending === 0 && conflicts === 0 && connectivity === 'online' && !session.worker.status.running) break;
-    if (attempt >= 200) {
+    if (attempt >= 50) {
       say(`STUCK ${JSON.stringify({ pending, conflicts, connectivity, lastError: session.worker.status.lastError })}`);
       await core.close();
       process.exit(1);
     }
-    await new Promise((r) => setTimeout(r, 20));
   }
 
   if (final) {
@@ -114,7 +118,7 @@ async function main(): Promise<void> {
     await core.close();
     process.exit(0);
   }
-  say('PHASE idle');
+  say('IDLE');
   setInterval(() => {}, 60_000); // stay up until killed
 }
 

@@ -1,14 +1,17 @@
 /**
- * A fault-injecting HTTP proxy (plain node:http) between client cores and the platform. For each
- * `/fhir` request a seeded PRNG picks one of:
+ * A fault-injecting HTTP proxy (plain node:http) between a client core and the platform. Each `/fhir`
+ * request gets the next card of a seeded, shuffled deck (the weights are card counts; a new deck is
+ * shuffled when one runs out), so every kind of fault comes once per deck whatever the timing:
  * - pass:         forward, answer with the platform's response;
  * - drop:         forward, wait until the platform answered (it committed), then destroy the client's socket;
  * - duplicate:    send the request upstream twice, answer with the second response;
- * - delay:        forward, hold the response a few hundred ms;
- * - stall:        forward, hold the response longer than the client's watchdog (rare; capped);
+ * - delay:        forward, hold the response while other I/O goes on (a few event-loop turns, no clock);
+ * - stall:        forward, hold the response until the client gives up on it (its watchdog; capped);
  * - error500 / error503: answer without forwarding;
- * - unauthorized: answer 401 without forwarding, at most once per access token (forces a refresh).
- * `/auth/*` (login, refresh) always passes, so a fault never logs a device out.
+ * - unauthorized: answer 401 without forwarding, at most once per access token and only once the token
+ *                 made a few requests (forces a refresh mid-batch); a card drawn too early goes back under the deck.
+ * `/auth/*` (login, refresh) always passes, so a fault never logs a device out. No fault waits on a timer:
+ * every one ends on an event (the platform's answer, the client closing its socket, an event-loop turn).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,11 +24,11 @@ export interface FaultProxyOptions {
   /** The platform's origin, e.g. http://127.0.0.1:1234 */
   upstream: string;
   seed: number;
-  /** Relative weights per fault (missing: 0). */
+  /** Cards per fault in one deck (missing: 0). */
   weights: Partial<Record<Fault, number>>;
-  delayMs?: [number, number];
-  /** How long a stall holds the response; longer than the client's watchdog. */
-  stallMs?: number;
+  /** How many event-loop turns a delay holds the response: [min, max]. */
+  delayTurns?: [number, number];
+  /** Stalls beyond this many become delays. */
   maxStalls?: number;
 }
 
@@ -55,7 +58,17 @@ function outcome(status: number, diagnostics: string): Buffer {
   );
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** One turn of the event loop: pending I/O callbacks run before this resolves. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** Resolves once the client closed the connection this answer was for (its watchdog gave up on it). */
+function clientGaveUp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  if (req.socket.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    res.once('close', () => resolve());
+    req.socket.once('close', () => resolve());
+  });
+}
 
 export class FaultProxy {
   /** Faults actually injected, by kind (plus `late`: held answers the client no longer waited for). */
@@ -79,12 +92,11 @@ export class FaultProxy {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   private readonly requestsPerToken = new Map<string, number>();
   private readonly unauthorizedTokens = new Set<string>();
-  private readonly total: number;
+  private deck: Fault[] = [];
   private port = 0;
 
   constructor(private readonly options: FaultProxyOptions) {
     this.prng = new Prng(options.seed);
-    this.total = FAULTS.reduce((sum, f) => sum + (options.weights[f] ?? 0), 0);
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch(() => res.destroy());
     });
@@ -121,21 +133,25 @@ export class FaultProxy {
     this.scripted.length = 0;
   }
 
-  private choose(token: string | undefined): Fault {
-    let pick = this.prng.next() * this.total;
-    let fault: Fault = 'pass';
-    for (const f of FAULTS) {
-      pick -= this.options.weights[f] ?? 0;
-      if (pick < 0) {
-        fault = f;
-        break;
-      }
+  private shuffleDeck(): void {
+    const deck = FAULTS.flatMap((f) => Array.from({ length: this.options.weights[f] ?? 0 }, () => f));
+    for (let i = deck.length - 1; i > 0; i -= 1) {
+      const j = this.prng.int(0, i);
+      [deck[i], deck[j]] = [deck[j]!, deck[i]!];
     }
+    this.deck = deck.length > 0 ? deck : ['pass'];
+  }
+
+  private choose(token: string | undefined): Fault {
+    if (this.deck.length === 0) this.shuffleDeck();
+    let fault = this.deck.shift()!;
     if (fault === 'stall' && this.counts.stall >= (this.options.maxStalls ?? 2)) fault = 'delay';
     if (fault === 'unauthorized') {
       // Once per token, and only after it made a few requests: a 401 in the middle of a batch.
-      if (!token || this.unauthorizedTokens.has(token) || (this.requestsPerToken.get(token) ?? 0) < 3) fault = 'pass';
-      else this.unauthorizedTokens.add(token);
+      if (!token || this.unauthorizedTokens.has(token) || (this.requestsPerToken.get(token) ?? 0) < 3) {
+        this.deck.push(fault);
+        fault = 'pass';
+      } else this.unauthorizedTokens.add(token);
     }
     return fault;
   }
@@ -175,8 +191,8 @@ export class FaultProxy {
       req.socket.destroy(); // the platform has answered (and committed); the client never hears of it
       return;
     }
-    if (fault === 'delay') await sleep(this.prng.int(...(this.options.delayMs ?? [100, 600])));
-    if (fault === 'stall') await sleep(this.options.stallMs ?? 21_000);
+    if (fault === 'delay') for (let n = this.prng.int(...(this.options.delayTurns ?? [5, 50])); n > 0; n -= 1) await turn();
+    if (fault === 'stall') await clientGaveUp(req, res);
     if (res.destroyed || req.socket.destroyed) {
       this.counts.late += 1;
       return;

@@ -1,16 +1,15 @@
 /**
  * Starts `client-runner.ts` as a child process and turns its stdout into events the parent can aim a
- * SIGKILL at (see the runner for the line protocol).
+ * SIGKILL at (see the runner for the line protocol, phase-signals.ts for where it can be parked).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { formatParkTarget, PARK_ENV, type ParkTarget } from './phase-signals';
 
 export const CLIENT_RUNNER = resolve(import.meta.dirname, 'client-runner.ts');
 
 export interface RunnerLine {
-  /** ms since the process was spawned */
-  at: number;
   kind: string;
   rest: string;
 }
@@ -39,8 +38,9 @@ export function startRunner(args: {
   seed: number;
   writes: number;
   final?: boolean;
+  /** Where the launch stops for good, waiting to be killed. */
+  parkAt?: ParkTarget;
 }): RunnerProcess {
-  const started = performance.now();
   const argv = [
     '--import',
     'tsx',
@@ -57,7 +57,10 @@ export function startRunner(args: {
     String(args.writes),
   ];
   if (args.final) argv.push('--final');
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  if (args.parkAt) env[PARK_ENV] = formatParkTarget(args.parkAt);
+  else delete env[PARK_ENV];
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
   startedRunners.add(child);
   const lines: RunnerLine[] = [];
   const listeners: ((line: RunnerLine) => void)[] = [];
@@ -67,7 +70,6 @@ export function startRunner(args: {
   reader.on('line', (text) => {
     const space = text.indexOf(' ');
     const line = {
-      at: performance.now() - started,
       kind: space < 0 ? text : text.slice(0, space),
       rest: space < 0 ? '' : text.slice(space + 1),
     };

@@ -85,6 +85,18 @@ describe('DSP documents on the client', () => {
     expect(all.find((d) => d.id === original!.id)?.title).toBe('Consultation du 25/11');
   });
 
+  it('remembers the DSPs opened last, newest first, and lists only those this professional may still open', async () => {
+    expect(await gp.desk.dsp.opened({ patientId: 'demo-patient' })).toEqual({ ok: true, value: {} });
+    // A patient this professional has no DSP for (a stale link, a revoked right) is remembered but not shown.
+    expect((await gp.desk.dsp.opened({ patientId: 'not-my-patient' })).ok).toBe(true);
+    const recent = await gp.desk.dsp.recentPatients({ limit: 5 });
+    expect(recent).toMatchObject({ ok: true, value: [{ id: 'demo-patient' }] });
+    const [entry] = recent.ok ? recent.value : [];
+    expect(entry!.name).not.toBe('demo-patient');
+    expect(Date.parse(entry!.openedAt)).not.toBeNaN();
+    expect(await gp.desk.dsp.recentPatients({ limit: 0 })).toMatchObject({ ok: false, error: { field: 'limit' } });
+  });
+
   it('refuses bad input with the field and the rule', async () => {
     const wrongType = await gp.desk.dsp.addDocument({
       patientId: 'demo-patient',

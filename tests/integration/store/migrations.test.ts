@@ -19,6 +19,7 @@ const CREATES: Record<number, string[]> = {
   70: ['patients', 'practitioners'],
   80: ['message_search', 'messages', 'pgp_keys'],
   90: ['dsp_documents'],
+  100: ['recent_patients'],
 };
 
 interface Schema {

@@ -1,4 +1,5 @@
 import { MantineProvider } from '@mantine/core';
+import { DatesProvider } from '@mantine/dates';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -7,13 +8,17 @@ import { MemoryRouter } from 'react-router-dom';
 import type { ApiResult } from '../../../src-shared/api';
 import { createDeskMethods, type DeskApi } from '../../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../../../src-renderer/api/DeskContext';
-import { createI18n } from '../../../src-renderer/i18n';
+import { createI18n, type Language } from '../../../src-renderer/i18n';
 
 /**
  * A desk whose answers the test scripts per method, recording every call: for screens whose data would
  * otherwise need a platform (conflicts, mail). The app frame tests use the real core instead.
  */
-export function renderWithFakeDesk(ui: ReactNode, answers: Record<string, (input: unknown) => unknown>) {
+export function renderWithFakeDesk(
+  ui: ReactNode,
+  answers: Record<string, (input: unknown) => unknown>,
+  language: Language = 'fr',
+) {
   const calls: { method: string; input: unknown }[] = [];
   const desk: DeskApi = {
     ...createDeskMethods(async (method, input): Promise<ApiResult<unknown>> => {
@@ -26,13 +31,15 @@ export function renderWithFakeDesk(ui: ReactNode, answers: Record<string, (input
   };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const result = render(
-    <I18nextProvider i18n={createI18n('fr')}>
+    <I18nextProvider i18n={createI18n(language)}>
       <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <DeskProvider desk={desk}>
-            <MemoryRouter>{ui}</MemoryRouter>
-          </DeskProvider>
-        </QueryClientProvider>
+        <DatesProvider settings={{ locale: language, firstDayOfWeek: 1 }}>
+          <QueryClientProvider client={queryClient}>
+            <DeskProvider desk={desk}>
+              <MemoryRouter>{ui}</MemoryRouter>
+            </DeskProvider>
+          </QueryClientProvider>
+        </DatesProvider>
       </MantineProvider>
     </I18nextProvider>,
   );

@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
 import {
@@ -8,46 +7,17 @@ import {
   secureWebPreferences,
 } from '../../../src-main/electron/security';
 import { createMainWindow } from '../../../src-main/electron/window';
+import { FakeContents, FakeWindow, loadMain } from './electron-mock';
 
-// Electron itself cannot run here: the window class and web contents are stand-ins that record what
-// our glue asks of them, which is all the security rules depend on.
-class FakeWindow extends EventEmitter {
-  static created: BrowserWindowConstructorOptions[] = [];
-  loaded: string | undefined;
-  constructor(options: BrowserWindowConstructorOptions) {
-    super();
-    FakeWindow.created.push(options);
-  }
-  loadFile(file: string) {
-    this.loaded = file;
-    return Promise.resolve();
-  }
-  show() {}
-}
-
-class FakeContents extends EventEmitter {
-  openHandler: ((details: { url: string }) => { action: string }) | undefined;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
-    this.openHandler = handler;
-  }
-  fire(event: string, ...args: unknown[]) {
-    const prevented = {
-      defaultPrevented: false,
-      preventDefault() {
-        this.defaultPrevented = true;
-      },
-    };
-    this.emit(event, prevented, ...args);
-    return prevented.defaultPrevented;
-  }
-}
+// Electron itself cannot run here: the window class and web contents are stand-ins (electron-mock.ts)
+// that record what our glue asks of them, which is all the security rules depend on.
 
 describe('Electron window security (ARCHITECTURE §8)', () => {
   it('creates the main window with contextIsolation and sandbox on, node integration off', () => {
     createMainWindow(
       FakeWindow as unknown as new (o: BrowserWindowConstructorOptions) => BrowserWindow,
       '/app/preload.cjs',
-      '/app/index.html',
+      'app://desk/index.html',
     );
     const prefs = FakeWindow.created.at(-1)!.webPreferences!;
     expect(prefs).toMatchObject({
@@ -92,10 +62,11 @@ describe('Electron window security (ARCHITECTURE §8)', () => {
   });
 
   it('serves IPC only to the main frame of our own page', () => {
-    const app = 'file:///opt/esante/dist/renderer/index.html';
+    const app = 'app://desk/index.html';
     expect(isTrustedSender({ url: `${app}#/dsp`, parent: null }, app)).toBe(true);
     expect(isTrustedSender({ url: 'https://evil.example/index.html', parent: null }, app)).toBe(false);
-    expect(isTrustedSender({ url: 'file:///tmp/other.html', parent: null }, app)).toBe(false);
+    expect(isTrustedSender({ url: 'app://desk/other.html', parent: null }, app)).toBe(false);
+    expect(isTrustedSender({ url: 'file:///tmp/index.html', parent: null }, app)).toBe(false);
     expect(isTrustedSender({ url: app, parent: {} as never }, app)).toBe(false);
     expect(isTrustedSender(null, app)).toBe(false);
   });
@@ -103,66 +74,16 @@ describe('Electron window security (ARCHITECTURE §8)', () => {
 
 describe('Electron main process glue', () => {
   it('wires hardening, the CSP, the sender check and the embedded platform', async () => {
-    const handlers = new Map<string, (...args: unknown[]) => unknown>();
-    const appEvents = new EventEmitter();
-    const platformChild = new EventEmitter();
-    let cspListener: ((details: unknown, cb: (r: unknown) => void) => void) | undefined;
-    const windows: FakeWindow[] = [];
-    class MockBrowserWindow extends FakeWindow {
-      webContents = { send: vi.fn() };
-      constructor(options: BrowserWindowConstructorOptions) {
-        super(options);
-        windows.push(this);
-      }
-      isDestroyed() {
-        return false;
-      }
-      static getAllWindows() {
-        return windows;
-      }
-    }
-    vi.doMock('electron', () => ({
-      app: Object.assign(appEvents, {
-        requestSingleInstanceLock: () => true,
-        whenReady: () => Promise.resolve(),
-        getPath: () => '/tmp/esante-desk-test-userdata',
-        getVersion: () => '9.9.9',
-        quit: vi.fn(),
-      }),
-      BrowserWindow: MockBrowserWindow,
-      ipcMain: { handle: (channel: string, fn: (...args: unknown[]) => unknown) => handlers.set(channel, fn) },
-      session: {
-        defaultSession: {
-          webRequest: { onHeadersReceived: (fn: typeof cspListener) => (cspListener = fn) },
-          setPermissionRequestHandler: vi.fn(),
-        },
-      },
-      shell: { openExternal: vi.fn() },
-      utilityProcess: {
-        fork: () => {
-          setTimeout(() => platformChild.emit('message', { type: 'listening', url: 'http://127.0.0.1:9/fhir' }), 5);
-          return platformChild;
-        },
-      },
-      safeStorage: { isEncryptionAvailable: () => false },
-    }));
-    vi.doMock('electron-store', () => ({
-      default: class {
-        store: unknown = {};
-      },
-    }));
-
-    await import('../../../src-main/electron/main');
-    await vi.waitFor(() => expect(handlers.has('desk:call')).toBe(true));
+    const main = await loadMain();
 
     // Every web contents created is hardened.
     const contents = new FakeContents();
-    appEvents.emit('web-contents-created', {}, contents);
+    main.appEvents.emit('web-contents-created', {}, contents);
     expect(contents.fire('will-navigate', 'https://evil.example/')).toBe(true);
 
     // The CSP header is set on every response.
     let headers: Record<string, string[]> = {};
-    cspListener!(
+    main.cspListener!(
       { responseHeaders: {} },
       (r) => (headers = (r as { responseHeaders: Record<string, string[]> }).responseHeaders),
     );
@@ -170,16 +91,16 @@ describe('Electron main process glue', () => {
     expect(headers['Content-Security-Policy']![0]).not.toContain('unsafe-eval');
 
     // The IPC handler refuses an untrusted frame and serves ours.
-    const call = handlers.get('desk:call')!;
+    const call = main.ipc.get('desk:call')!;
     const refused = (await call({ senderFrame: { url: 'https://evil.example/', parent: null } }, 'app.info', {})) as {
       ok: boolean;
     };
     expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    const ownUrl = `file://${windows[0]!.loaded}`;
-    const served = await call({ senderFrame: { url: ownUrl, parent: null } }, 'app.info', {});
+    const served = await call({ senderFrame: { url: main.windows[0]!.loadedUrl, parent: null } }, 'app.info', {});
     expect(served).toMatchObject({
       ok: true,
       value: { shell: 'electron', version: '9.9.9', platformUrl: 'http://127.0.0.1:9/fhir' },
     });
+    vi.doUnmock('electron');
   });
 });

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { KeyProtector, ScryptParams } from '../../../src-main/core/keys/index';
 import type { IdleClock } from '../../../src-main/core/profiles/index';
 
-/** The lowest cost the key file accepts: keeps tests fast while exercising the real scrypt path. */
-export const FAST_SCRYPT: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };
+/** The floor (SCRYPT_FLOOR): the cheapest cost a key file may have, so tests stay fast on the real scrypt path. */
+export const FAST_SCRYPT: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
 
 /** Stands in for Electron's safeStorage: reversible only with the same device secret (a different secret = another machine). */
 export class FakeProtector implements KeyProtector {

@@ -8,6 +8,7 @@ import { createSearchIndex } from './0060-create-search-index';
 import { createDirectoryProjections } from './0070-create-directory-projections';
 import { createMailbox } from './0080-create-mailbox';
 import { createDspDocuments } from './0090-create-dsp-documents';
+import { createRecentPatients } from './0100-create-recent-patients';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createDirectoryProjections,
   createMailbox,
   createDspDocuments,
+  createRecentPatients,
 ];

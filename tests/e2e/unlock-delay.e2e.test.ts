@@ -1,0 +1,53 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import { startApp, type RunningApp } from './support/app-process';
+import { expectAccessible } from './support/accessibility';
+import { launchChromium } from './support/chromium';
+import { loginAndFirstSync } from './support/login';
+
+// Issue 9: after 5 wrong passphrases at the unlock screen the app makes the user wait, and says so in
+// their language with the time left (the count itself is tested in unlock-attempts.security.test.ts).
+let platform: TestPlatform;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ seed: 'demo' });
+  app = await startApp({ args: ['--platform-url', platform.url] });
+  browser = await launchChromium();
+  page = await browser.newPage();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await platform?.stop().catch(() => {});
+});
+
+/** Types a passphrase into the unlock form and waits for the core's answer. */
+async function tryPassphrase(passphrase: string) {
+  await page.getByLabel('Phrase secrète de cet appareil').fill(passphrase);
+  const answered = page.waitForResponse((response) => response.url().endsWith('/api/session.unlock'));
+  await page.getByRole('button', { name: 'Déverrouiller', exact: true }).click();
+  return (await answered).json() as Promise<{ ok: boolean; error?: { code: string } }>;
+}
+
+describe('unlock screen after too many wrong passphrases', () => {
+  it('answers 5 wrong passphrases, then shows the wait in French, even for the right one', async () => {
+    await loginAndFirstSync(page, app.url, 'nurse');
+    await page.getByRole('button', { name: 'Verrouiller' }).click();
+    await page.getByRole('form', { name: 'Déverrouiller un profil' }).waitFor();
+
+    for (let i = 0; i < 5; i++)
+      expect(await tryPassphrase(`pas la bonne phrase ${i}`)).toMatchObject({ error: { code: 'wrong_passphrase' } });
+    await page.getByRole('alert').getByText('Phrase secrète incorrecte.').waitFor();
+
+    expect(await tryPassphrase('une phrase secrète solide')).toMatchObject({ error: { code: 'rate_limited' } });
+    const alert = page.getByRole('alert');
+    await alert.getByText('Trop de tentatives : réessayez plus tard.').waitFor();
+    // The exact number depends on how long the six tries took; that it is said, and how, is the point.
+    expect(await alert.textContent()).toMatch(/Réessayez dans \d+ secondes?\./);
+    await expectAccessible(page, 'unlock screen with the wait after wrong passphrases');
+  });
+});
