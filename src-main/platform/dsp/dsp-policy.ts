@@ -184,8 +184,9 @@ export function registerDsp(registry: PolicyRegistry, options: { presenceCodeTtl
       const principal = scope.principal!;
       const patients = await dspPatientsOf(scope.tx, principal);
       return {
-        // The Patient records of the DSPs the user may open (their names in "Mes patients").
+        // The Patient records of the DSPs the user may open, and of those they wrote in (their names in "Mes patients").
         resources: patients,
+        authoredDocumentPatients: [principal.userRef],
         dsp: { patients, documentParam: DOCUMENT_PARAM },
         // The DSP rights naming the user (why they see a DSP, until when), also when withdrawn.
         ...(principal.role === 'patient' ? {} : { consentActors: [principal.userRef] }),

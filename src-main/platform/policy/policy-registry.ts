@@ -92,6 +92,7 @@ export class PolicyRegistry {
       if (part.dsp) merged.dsp = part.dsp;
       if (part.consentActors) merged.consentActors = [...(merged.consentActors ?? []), ...part.consentActors];
       if (part.careRecords) merged.careRecords = part.careRecords;
+      if (part.authoredDocumentPatients) merged.authoredDocumentPatients = part.authoredDocumentPatients;
     }
     merged.resources = [...new Set(merged.resources)];
     return merged;

@@ -60,6 +60,8 @@ export interface ChangeFilter {
   dsp?: { patients: string[]; documentParam: string };
   /** Every version of the Consents whose `actor` index names one of these users (their DSP rights, granted or withdrawn). */
   consentActors?: string[];
+  /** The Patient records of the patients these users authored DSP documents for (their names in "Mes patients"). */
+  authoredDocumentPatients?: string[];
   /** Care records (IdeoMed): resources of `types` whose `patient` index names one of `patients`. */
   careRecords?: { patients: string[]; types: string[] };
 }

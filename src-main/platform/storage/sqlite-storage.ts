@@ -509,6 +509,14 @@ export class SqliteStorage implements PlatformStorage {
       );
       params.push(...filter.consentActors);
     }
+    const authors = filter.authoredDocumentPatients;
+    if (authors && authors.length > 0) {
+      allowed.push(
+        `(v.type = 'Patient' AND ('Patient/' || v.id) IN (SELECT p.target FROM idx_reference p WHERE p.type = 'DocumentReference' AND p.param = 'patient' AND p.seq IN (` +
+          `SELECT a.seq FROM idx_reference a WHERE a.type = 'DocumentReference' AND a.param = 'author' AND a.target IN (SELECT value FROM json_each(?)))))`,
+      );
+      params.push(JSON.stringify(authors));
+    }
     const care = filter.careRecords;
     if (care && care.patients.length > 0 && care.types.length > 0) {
       allowed.push(
