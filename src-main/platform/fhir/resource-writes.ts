@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { decideWrite } from '../policy/access-rules';
-import { badRequest, FhirError, notFound, preconditionFailed } from './fhir-error';
+import { badRequest, FhirError, notFound, preconditionFailed, type Issue } from './fhir-error';
+import { checkPatientIdentity } from '../directory/patient-identity';
 import type { ResourceTypeDef } from './resource-types';
 import { parseSearch } from './search-query';
 import { checkR4Structure, checkResourceShape, danglingReferenceError } from './validation';
@@ -20,6 +21,8 @@ export interface WriteResult {
   /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
   status: 200 | 201 | 204;
   stored: StoredVersion;
+  /** For the OperationOutcome of the answer: the write stands (e.g. a look-alike Patient name). */
+  warnings?: Issue[];
 }
 
 function enforce(decision: ReturnType<typeof decideWrite>): void {
@@ -65,9 +68,10 @@ export async function createResource(
   await guardDspWrite(ctx, def, options.assignedId, body as unknown as Record<string, unknown>);
   checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
   const resource = stamp(body, options.assignedId ?? randomUUID(), 1, ctx.now);
+  const warnings = resource.resourceType === 'Patient' ? await checkPatientIdentity(ctx.tx, resource, resource.id!) : undefined;
   const stored = await appendValidated(ctx, def, resource, 1, ctx.principal.userRef, options.entryIndex);
   await audit(ctx, def, 'create', stored, resource);
-  return { status: 201, stored };
+  return { status: 201, stored, warnings };
 }
 
 function requireVersionTag(ifMatch: string): number {
@@ -118,9 +122,10 @@ export async function updateResource(
   checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
   const versionId = (current?.versionId ?? 0) + 1;
   const resource = stamp(body, id, versionId, ctx.now);
+  const warnings = resource.resourceType === 'Patient' ? await checkPatientIdentity(ctx.tx, resource, id) : undefined;
   const stored = await appendValidated(ctx, def, resource, versionId, current?.createdBy ?? ctx.principal.userRef, entryIndex);
   await audit(ctx, def, live ? 'update' : 'create', stored, resource);
-  return { status: live ? 200 : 201, stored };
+  return { status: live ? 200 : 201, stored, warnings };
 }
 
 export async function deleteResource(

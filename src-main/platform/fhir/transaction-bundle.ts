@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
-import { badRequest, FhirError } from './fhir-error';
+import { badRequest, FhirError, operationOutcome } from './fhir-error';
 import { resourceTypeDef } from './resource-types';
 import { ID_PATTERN } from './validation';
 import { etagOf, type FhirResponse } from './fhir-response';
@@ -124,6 +124,7 @@ function entryResponse(result: WriteResult, baseUrl: string): fhir4.BundleEntryR
     location: `${baseUrl}/${stored.type}/${stored.id}/_history/${stored.versionId}`,
     etag: etagOf(stored.versionId),
     lastModified: stored.lastUpdated,
+    ...(result.warnings?.length ? { outcome: operationOutcome(result.warnings) } : {}),
   };
 }
 

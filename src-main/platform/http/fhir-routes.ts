@@ -12,6 +12,7 @@ import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { ID_PATTERN } from '../fhir/validation';
 import { changesFeed } from '../fhir/changes-feed';
 import { versionResponse, type FhirResponse } from '../fhir/fhir-response';
+import { withWarnings } from '../fhir/outcome-warnings';
 import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
 import type { RequestContext, WriteContext } from '../fhir/request-context';
 import { instanceHistory, readResource, searchResources } from '../fhir/resource-reads';
@@ -138,7 +139,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   const written = (result: WriteResult, baseUrl: string): FhirResponse =>
     result.status === 204
       ? { ...versionResponse(204, result.stored, baseUrl), body: null }
-      : versionResponse(result.status, result.stored, baseUrl);
+      : withWarnings(versionResponse(result.status, result.stored, baseUrl), result.stored, result.warnings);
 
   app.get('/fhir/metadata', async (request, reply) =>
     sendFhir(reply, { status: 200, headers: {}, body: capabilityStatement(`${request.protocol}://${request.host}/fhir`) }),
