@@ -37,6 +37,8 @@ export interface PlatformOptions {
   messageBodyLimitBytes?: number;
   /** Default validity of a DSP presence code (default 3600 s). */
   presenceCodeTtlSeconds?: number;
+  /** Host names clients may use besides 127.0.0.1, localhost, [::1] and the listening address (DNS-rebinding guard). */
+  allowedHosts?: string[];
 }
 
 export interface RunningPlatform {
@@ -97,6 +99,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
       messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
       presenceCodeTtlSeconds,
+      allowedHosts: options.allowedHosts ?? [],
     });
     const host = options.host ?? '127.0.0.1';
     await app.listen({ port: options.port ?? 0, host });

@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function searchPractitioners(text: string) {
   await page.getByRole('link', { name: 'Annuaires' }).click();
-  await page.getByLabel('Nom, ou matricule pour un patient').fill(text);
+  await page.getByLabel('Nom', { exact: true }).fill(text);
   await page.getByRole('button', { name: 'Rechercher' }).click();
 }
 

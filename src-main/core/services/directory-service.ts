@@ -1,20 +1,11 @@
-import type { Patient, Practitioner } from 'fhir/r4';
-import type { PatientHit, PractitionerHit } from '../../../src-shared/api';
+import type { Patient } from 'fhir/r4';
+import type { PatientHit } from '../../../src-shared/api';
+import { PractitionerDirectory } from '../directory/practitioner-directory';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { PlatformError } from '../platform-client';
 import type { ActiveSession } from '../session/active-session';
 import type { SessionManager } from '../session/session-manager';
 import type { DomainHandlers } from './registry';
-
-function practitionerHit(p: Practitioner): PractitionerHit {
-  const name = p.name?.[0];
-  return {
-    id: p.id ?? '',
-    name: name?.text ?? [name?.prefix?.join(' '), name?.given?.join(' '), name?.family].filter(Boolean).join(' '),
-    qualification: p.qualification?.[0]?.code?.text ?? p.qualification?.[0]?.code?.coding?.[0]?.display ?? null,
-    city: p.address?.[0]?.city ?? null,
-  };
-}
 
 function patientHit(p: Patient): PatientHit {
   return {
@@ -30,7 +21,7 @@ function patientHit(p: Patient): PatientHit {
  * Online first; when the platform cannot be reached, the cache answers and the result says so.
  * Online results are kept in the cache so the same search works offline later.
  */
-async function searchWithFallback<R extends Practitioner | Patient, H>(
+async function searchWithFallback<R extends Patient, H>(
   session: ActiveSession,
   type: R['resourceType'],
   params: Record<string, string>,
@@ -50,16 +41,14 @@ async function searchWithFallback<R extends Practitioner | Patient, H>(
   }
 }
 
+const directoryOf = (session: ActiveSession) =>
+  new PractitionerDirectory(session.store, session.client, session.mailbox.directory);
+
 export function createDirectoryService(sessions: SessionManager): DomainHandlers<'directory'> {
   return {
-    searchPractitioners: ({ text }) =>
-      searchWithFallback<Practitioner, PractitionerHit>(
-        sessions.require(),
-        'Practitioner',
-        { name: text, _count: '50' },
-        text,
-        practitionerHit,
-      ),
+    searchPractitioners: (criteria) => directoryOf(sessions.require()).search(criteria),
+    facets: () => directoryOf(sessions.require()).facets(),
+    practitioner: ({ id }) => directoryOf(sessions.require()).card(id),
     searchPatients: ({ text }) => {
       const params: Record<string, string> = /^\d{13}$/.test(text)
         ? { identifier: `${LU_MATRICULE_SYSTEM}|${text}` }

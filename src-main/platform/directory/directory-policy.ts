@@ -13,6 +13,7 @@ import { parseSearch } from '../fhir/search-query';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { Json, PolicyScope, ResourcePolicy, TypeVerdict, WriteIntent } from '../policy/resource-policy';
 import type { StorageTx } from '../storage/platform-storage';
+import { checkPatientIdentity } from './patient-identity';
 
 export const DIRECTORY_TYPES = ['Practitioner', 'PractitionerRole', 'Organization', 'Location', 'Endpoint'] as const;
 
@@ -140,6 +141,8 @@ const patientPolicy: ResourcePolicy = {
         code: 'not-supported',
         diagnostics: `${self}: a patient record is never deleted (set active to false)`,
       });
+    // A matricule is unique among patients (409); a name that looks like another's is a warning.
+    return checkPatientIdentity(ctx.tx, intent.body as unknown as fhir4.Patient, intent.id);
   },
 };
 

@@ -21,6 +21,7 @@ export type IssueCode =
   | 'conflict'
   | 'too-costly'
   | 'throttled'
+  | 'timeout'
   | 'processing'
   | 'exception'
   | 'informational';

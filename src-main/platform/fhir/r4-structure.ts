@@ -117,13 +117,12 @@ const MESSAGE_RULES: Array<{ pattern: RegExp; finding: (where: string, m: RegExp
       finding: (at) => [400, 'too-costly', `${at}: longer than 1 MB (FHIR R4 string size limit)`],
     },
     {
-      pattern:
-        /^(Invalid numeric value|Expected number to be an integer|Expected number to be positive|Expected number to be non-negative)$/,
-      finding: (at, m) => [
-        400,
-        'value',
-        `${at}: ${m[1]!.replace(/^Expected number/, 'must be a number').toLowerCase()} (FHIR R4 numeric type)`,
-      ],
+      pattern: /^Invalid numeric value$/,
+      finding: (at) => [400, 'value', `${at}: not a valid number (FHIR R4 numeric type)`],
+    },
+    {
+      pattern: /^Expected number to be (an integer|positive|non-negative)$/,
+      finding: (at, m) => [400, 'value', `${at}: must be ${m[1]} (FHIR R4 numeric type)`],
     },
     {
       pattern: /^Constraint (\S+) not met: (.*)$/,
@@ -144,7 +143,35 @@ const MESSAGE_RULES: Array<{ pattern: RegExp; finding: (where: string, m: RegExp
     },
   ];
 
-function toFinding(issue: fhir4.OperationOutcomeIssue, where: string): Finding | undefined {
+/**
+ * medplum names a choice element by its definition (`Observation.value[x]`) and may drop the index of a
+ * repeated parent (`Patient.address.line`); the client wrote `valueQuantity` and `address[0]`. Walks the
+ * resource to name what it sent, as far as the path is unambiguous.
+ */
+function concretePath(resource: unknown, expression: string): string {
+  const [root, ...segments] = expression.split('.');
+  let node: unknown = resource;
+  let path = root!;
+  for (const [i, segment] of segments.entries()) {
+    const indexed = /^(.*?)((?:\[\d+\])*)$/.exec(segment)!;
+    let key = indexed[1]!;
+    if (Array.isArray(node) && node.length === 1) {
+      path += '[0]';
+      node = node[0];
+    }
+    if (!isRecord(node)) return [path, ...segments.slice(i)].join('.');
+    if (key.endsWith('[x]')) {
+      const prefix = key.slice(0, -3);
+      key = Object.keys(node).find((k) => k.startsWith(prefix) && /^[A-Z]/.test(k.slice(prefix.length))) ?? key;
+    }
+    path += `.${key}${indexed[2]}`;
+    node = node[key];
+    for (const index of indexed[2]!.matchAll(/\[(\d+)\]/g)) node = Array.isArray(node) ? node[Number(index[1])] : undefined;
+  }
+  return path;
+}
+
+function toFinding(issue: fhir4.OperationOutcomeIssue, where: string, resource: unknown): Finding | undefined {
   const text = issue.details?.text ?? issue.diagnostics ?? '';
   // A reference to a type this platform does not serve, or not of the form Type/id, is the business
   // rules' to name (validation.ts referenceIssues), with the reason that applies here.
@@ -152,7 +179,20 @@ function toFinding(issue: fhir4.OperationOutcomeIssue, where: string): Finding |
   if (target !== undefined && !isSupportedType(target)) return undefined;
   const expression = issue.expression?.[0] ?? where;
   // medplum names choice elements of a primitive extension by the bare key; anchor them in the resource.
-  const at = expression.includes('.') || expression === where ? expression : `${where}.${expression}`;
+  const at = concretePath(resource, expression.includes('.') || expression === where ? expression : `${where}.${expression}`);
+  // A string where R4 has an object: medplum walks its characters as properties "0", "1"…
+  const characterOfString = /^(.*)\.\d+$/.exec(at);
+  if (characterOfString && /^Invalid additional property "\d+"$/.test(text)) {
+    const parent = characterOfString[1]!;
+    return {
+      status: 400,
+      issue: {
+        code: 'structure',
+        diagnostics: `${parent}: must be a JSON object, not a string (FHIR R4 type of the element)`,
+        expression: parent,
+      },
+    };
+  }
   for (const rule of MESSAGE_RULES) {
     const match = rule.pattern.exec(text);
     if (!match) continue;
@@ -192,8 +232,8 @@ export function r4StructureFindings(resource: fhir4.Resource, where: string): { 
             expression: `${where}.contained`,
           },
         }
-      : toFinding(issue, where);
-    if (finding) findings.push(finding);
+      : toFinding(issue, where, checked);
+    if (finding && !findings.some((f) => f.issue.diagnostics === finding.issue.diagnostics)) findings.push(finding);
   }
   if (findings.length === 0) return undefined;
   const issues = findings.slice(0, MAX_REPORTED).map((f) => f.issue);

@@ -14,6 +14,8 @@ import {
   type SearchParamDef,
 } from './resource-types';
 import { normalizeString, parseRelativeReference } from './search-index';
+import { MAX_PAGE_TOKEN_LENGTH, MAX_PARAMETER_REPEATS, MAX_PARAMETER_VALUES, MAX_SEARCH_CRITERIA } from './request-limits';
+import { checkStringRule } from './string-rule';
 
 export interface TokenValue {
   /** undefined: any system; '': explicitly no system. */
@@ -69,6 +71,12 @@ export function encodePageToken(token: PageToken): string {
 }
 
 export function decodePageToken(text: string): PageToken {
+  if (text.length > MAX_PAGE_TOKEN_LENGTH)
+    throw badRequest(
+      `parameter ${PAGE_TOKEN_PARAM}: ${text.length} characters, longer than any page token (limit ${MAX_PAGE_TOKEN_LENGTH}; use the next link as given)`,
+      undefined,
+      'too-costly',
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -91,6 +99,12 @@ function splitValues(param: string, raw: string): string[] {
   if (raw.length === 0) throw badRequest(`search parameter ${param}: empty value`, undefined, 'value');
   // A comma separates OR-ed values; "\," is a literal comma.
   const values = raw.split(/(?<!\\),/).map((v) => v.replace(/\\,/g, ','));
+  if (values.length > MAX_PARAMETER_VALUES)
+    throw badRequest(
+      `search parameter ${param}: ${values.length} values in one list (limit ${MAX_PARAMETER_VALUES} values per parameter)`,
+      undefined,
+      'too-costly',
+    );
   if (values.some((v) => v.length === 0))
     throw badRequest(`search parameter ${param}: empty value in list "${raw}"`, undefined, 'value');
   return values;
@@ -197,6 +211,32 @@ function parseSort(raw: string): SearchRequest['sort'] {
   return { key: key as SortKey, descending };
 }
 
+/**
+ * Each criterion is one SQL condition and each of its values one more OR: a query repeating a
+ * parameter a thousand times would build an expression deeper than SQLite accepts (a 5xx), so it is
+ * refused first, naming the parameter and the limit.
+ */
+function checkRepetition(query: URLSearchParams): void {
+  const repeats = new Map<string, number>();
+  let criteria = 0;
+  for (const name of query.keys()) {
+    if (RESULT_PARAMS.has(name)) continue;
+    criteria++;
+    const base = name.split(':')[0]!;
+    repeats.set(base, (repeats.get(base) ?? 0) + 1);
+  }
+  for (const [name, times] of repeats) {
+    if (times > MAX_PARAMETER_REPEATS)
+      throw badRequest(
+        `search parameter ${name.slice(0, 64)}: given ${times} times (limit ${MAX_PARAMETER_REPEATS} per search; list values with commas instead)`,
+        undefined,
+        'too-costly',
+      );
+  }
+  if (criteria > MAX_SEARCH_CRITERIA)
+    throw badRequest(`search: ${criteria} criteria (limit ${MAX_SEARCH_CRITERIA} per search)`, undefined, 'too-costly');
+}
+
 /** Parses `query` (as in the URL) for `def`; throws a 400 FhirError naming the offending parameter. */
 export function parseSearch(def: ResourceTypeDef, query: URLSearchParams): SearchRequest {
   const request: SearchRequest = {
@@ -205,8 +245,10 @@ export function parseSearch(def: ResourceTypeDef, query: URLSearchParams): Searc
     sort: { key: '_seq', descending: false },
     count: DEFAULT_PAGE_SIZE,
   };
+  checkRepetition(query);
   const seenResultParams = new Set<string>();
   for (const [rawName, value] of query) {
+    checkStringRule(value, `search parameter ${rawName.slice(0, 64)}`);
     if (RESULT_PARAMS.has(rawName)) {
       if (seenResultParams.has(rawName)) throw badRequest(`parameter ${rawName}: given more than once`, undefined, 'value');
       seenResultParams.add(rawName);

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { FhirError, type IssueCode } from '../fhir/fhir-error';
+import { checkJsonDepth } from '../fhir/request-limits';
 import { sendError } from './fhir-reply';
 
 const SUPPORTED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'];
@@ -58,31 +59,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   );
 }
 
-/**
- * How deep a JSON body may nest. The deepest FHIR R4 shape we accept (a transaction Bundle entry holding a
- * resource with contained resources and nested extensions) stays well under 40 levels; the code that walks
- * a resource recurses once per level, so a body nested 100,000 deep overflowed the stack (a 500).
- */
-export const MAX_JSON_DEPTH = 100;
-
-/** The deepest nesting of `[` and `{` outside strings: one pass, no recursion, stops once past `limit`. */
-function jsonDepthExceeds(text: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 0x5c /* \ */) i++;
-      else if (ch === 0x22 /* " */) inString = false;
-    } else if (ch === 0x22) inString = true;
-    else if (ch === 0x5b /* [ */ || ch === 0x7b /* { */) {
-      if (++depth > limit) return true;
-    } else if (ch === 0x5d /* ] */ || ch === 0x7d /* } */) depth--;
-  }
-  return false;
-}
-
-/** JSON bodies: parse errors, nesting past MAX_JSON_DEPTH and prototype-poisoning keys are the client's mistake (400). */
+/** JSON bodies: parse errors, nesting beyond the limit and prototype-poisoning keys are the client's mistake (400). */
 export function installJsonParsing(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
@@ -90,11 +67,10 @@ export function installJsonParsing(app: FastifyInstance, bodyLimit: number): voi
     { parseAs: 'string', bodyLimit },
     (_request, body, done) => {
       const text = body as string;
-      if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
-        done(
-          new FhirError(400, { code: 'too-costly', diagnostics: `body: JSON nested deeper than ${MAX_JSON_DEPTH} levels` }),
-          undefined,
-        );
+      try {
+        checkJsonDepth(text); // before JSON.parse and every recursive walk of the parsed body
+      } catch (error) {
+        done(error as FhirError, undefined);
         return;
       }
       try {

@@ -12,6 +12,7 @@ import { ID_PATTERN } from '../fhir/validation';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { PolicyWriteRepository, WriteResult } from '../policy/repository';
 import type { OperationDefinition } from '../policy/resource-policy';
+import { withWarnings } from '../fhir/outcome-warnings';
 import { sendFhir } from './fhir-reply';
 import { FhirPipeline, header, queryOf } from './pipeline';
 import type { PlatformServices } from './platform-services';
@@ -129,7 +130,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   const written = (repo: PolicyWriteRepository, result: WriteResult): FhirResponse =>
     result.status === 204
       ? { ...versionResponse(204, result.stored, repo.ctx.baseUrl), body: null }
-      : versionResponse(result.status, result.stored, repo.ctx.baseUrl);
+      : withWarnings(versionResponse(result.status, result.stored, repo.ctx.baseUrl), result.stored, result.warnings);
 
   pipeline.route<TypeParams>('POST', '/fhir/:type', (request) => {
     const type = checkType(request.params.type);

@@ -17,4 +17,6 @@ export interface PlatformServices {
   messageBodyLimit: number;
   /** Default validity of a presence code issued by the patient simulator (issue 5). */
   presenceCodeTtlSeconds: number;
+  /** Host names served besides the loopback names and the listening address (http/server.ts checkHost). */
+  allowedHosts?: readonly string[];
 }

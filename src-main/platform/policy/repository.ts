@@ -10,7 +10,7 @@ import type { RestInteraction } from '../audit/audit-event';
 import type { AuditTrail } from '../audit/audit-trail';
 import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
 import { locate } from '../fhir/element-path';
-import { badRequest, FhirError, notFound, preconditionFailed } from '../fhir/fhir-error';
+import { badRequest, FhirError, notFound, operationOutcome, preconditionFailed, type Issue } from '../fhir/fhir-error';
 import { etagOf, parseVersionTag, versionHeaders, type FhirResponse } from '../fhir/fhir-response';
 import { requestHash, runOnce } from '../fhir/idempotency';
 import type { RequestContext, WriteContext } from '../fhir/request-context';
@@ -34,6 +34,8 @@ export interface WriteResult {
   /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
   status: 200 | 201 | 204;
   stored: StoredVersion;
+  /** For the OperationOutcome of the answer: the write stands (e.g. a look-alike Patient name). */
+  warnings?: Issue[];
 }
 
 function typeDef(type: string): ResourceTypeDef {
@@ -466,13 +468,14 @@ export class PolicyWriteRepository extends PolicyRepository {
     id: string,
     body: Json | undefined,
     current: StoredVersion | undefined,
-  ): Promise<void> {
+  ): Promise<Issue[]> {
     const policy = this.registry.forResource(def.type, body ?? (current?.resource as Json | null | undefined));
     // A resource changing hands between policies (a Binary re-claimed) must satisfy both.
     const before = current?.resource ? this.registry.forResource(def.type, current.resource as unknown as Json) : policy;
     try {
-      await policy.write(this.ctx, { action, def, id, body, current });
-      if (before !== policy) await before.write(this.ctx, { action, def, id, body, current });
+      const warnings = (await policy.write(this.ctx, { action, def, id, body, current })) ?? [];
+      if (before !== policy) warnings.push(...((await before.write(this.ctx, { action, def, id, body, current })) ?? []));
+      return warnings;
     } catch (error) {
       if (error instanceof FhirError && error.auditFacts === undefined && (error.status === 401 || error.status === 403)) {
         error.auditFacts = auditFacts(this.scope, action, '4', undefined, [`${def.type}/${id}`], error.message);
@@ -496,12 +499,12 @@ export class PolicyWriteRepository extends PolicyRepository {
     if (options.assignedId !== undefined && (await this.tx.current(def.type, id))) {
       throw new FhirError(409, { code: 'duplicate', diagnostics: `${def.type}/${id}: already exists` });
     }
-    await this.decideWrite(def, 'create', id, body as unknown as Json, undefined);
+    const warnings = await this.decideWrite(def, 'create', id, body as unknown as Json, undefined);
     checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
     const resource = stamp(body, id, 1, this.ctx.now);
     const stored = await appendValidated(this.ctx, def, resource, 1, this.ctx.principal.userRef, options.entryIndex);
     await auditWrite(this.ctx, def, 'create', stored, resource);
-    return { status: 201, stored };
+    return { status: 201, stored, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   async update(type: string, id: string, body: unknown, ifMatch: string | undefined, entryIndex?: number): Promise<WriteResult> {
@@ -523,7 +526,7 @@ export class PolicyWriteRepository extends PolicyRepository {
       const verdict = await verdictOn(this.registry, this.scope, live);
       if (!verdict.allowed && verdict.status === 404) throw refusal(this.scope, verdict, 'update', `${def.type}/${id}`);
     }
-    await this.decideWrite(def, live ? 'update' : 'create', id, body as unknown as Json, live);
+    const warnings = await this.decideWrite(def, live ? 'update' : 'create', id, body as unknown as Json, live);
     if (live) {
       // Clinical data is never last-write-wins: an update must say which version it replaces.
       if (expected === undefined) {
@@ -549,7 +552,7 @@ export class PolicyWriteRepository extends PolicyRepository {
       entryIndex,
     );
     await auditWrite(this.ctx, def, live ? 'update' : 'create', stored, resource);
-    return { status: live ? 200 : 201, stored };
+    return { status: live ? 200 : 201, stored, ...(warnings.length > 0 ? { warnings } : {}) };
   }
 
   /** `PUT /fhir/Type?criteria`: the caller's own search picks the target (none: create; one: update; more: 412). */
@@ -655,6 +658,7 @@ export class PolicyWriteRepository extends PolicyRepository {
               location: `${this.baseUrl}/${stored.type}/${stored.id}/_history/${stored.versionId}`,
               etag: etagOf(stored.versionId),
               lastModified: stored.lastUpdated,
+              ...(result.warnings ? { outcome: operationOutcome(result.warnings) } : {}),
             },
             resource: echo ? stored.resource : undefined,
           },

@@ -4,7 +4,7 @@
  * may write it, and what reaches whose cache. The policy-aware repository (repository.ts) asks these
  * on every way in; a type nobody registered is refused to every user.
  */
-import type { FhirError } from '../fhir/fhir-error';
+import type { FhirError, Issue } from '../fhir/fhir-error';
 import type { FhirResponse } from '../fhir/fhir-response';
 import type { WriteContext } from '../fhir/request-context';
 import type { ResourceTypeDef } from '../fhir/resource-types';
@@ -64,8 +64,11 @@ export interface ResourcePolicy {
   narrowSearch?(scope: PolicyScope, request: SearchRequest): void;
   /** The decision for one stored version the caller is about to receive (every way in). */
   read(scope: PolicyScope, stored: StoredVersion): Promise<ReadVerdict>;
-  /** Throws a FhirError (carrying its audit facts) to refuse; may write the domain's own side effects. */
-  write(ctx: WriteContext, intent: WriteIntent): Promise<void>;
+  /**
+   * Throws a FhirError (carrying its audit facts) to refuse; may write the domain's own side effects, and
+   * return warnings for the answer (the write stands: e.g. a Patient name that looks like another's).
+   */
+  write(ctx: WriteContext, intent: WriteIntent): Promise<void | Issue[]>;
   /** Internal index rows written with each version (an audience, the document a Binary belongs to). */
   indexEntries?(def: ResourceTypeDef, resource: fhir4.FhirResource, plans: ReadonlyMap<string, unknown>): ReferenceEntry[];
 }

@@ -1,43 +1,20 @@
-import { Alert, Button, Group, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Stack, Table, Tabs, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import type { PatientHit, PractitionerHit } from '../../../src-shared/api';
+import type { PatientHit } from '../../../src-shared/api';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDate } from '../../i18n/dates';
+import { PractitionerSearch } from './PractitionerSearch';
 
 type Kind = 'practitioners' | 'patients';
-type Results =
-  | { kind: 'practitioners'; fromCache: boolean; results: PractitionerHit[] }
-  | { kind: 'patients'; fromCache: boolean; results: PatientHit[] };
+type Results = { fromCache: boolean; results: PatientHit[] };
 
 function ResultsTable({ data }: { data: Results }) {
   const { t, i18n } = useTranslation();
   if (data.results.length === 0) return <Text>{t('directory.noResults')}</Text>;
-  if (data.kind === 'practitioners') {
-    return (
-      <Table striped data-testid="directory-results">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('directory.name')}</Table.Th>
-            <Table.Th>{t('directory.qualification')}</Table.Th>
-            <Table.Th>{t('directory.city')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {data.results.map((p) => (
-            <Table.Tr key={p.id}>
-              <Table.Td>{p.name}</Table.Td>
-              <Table.Td>{p.qualification}</Table.Td>
-              <Table.Td>{p.city}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    );
-  }
   return (
     <Table striped data-testid="directory-results">
       <Table.Thead>
@@ -45,6 +22,9 @@ function ResultsTable({ data }: { data: Results }) {
           <Table.Th>{t('directory.name')}</Table.Th>
           <Table.Th>{t('directory.matricule')}</Table.Th>
           <Table.Th>{t('directory.birthDate')}</Table.Th>
+          <Table.Th>
+            <VisuallyHidden>{t('directory.openDsp')}</VisuallyHidden>
+          </Table.Th>
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -65,38 +45,19 @@ function ResultsTable({ data }: { data: Results }) {
   );
 }
 
-/** The professional and patient directories: online, or from the cache when offline (and says so). */
-export function DirectoryPage() {
+/** The patient directory: a name or a national number; online, or from the cache when offline (and says so). */
+function PatientSearch() {
   const { t } = useTranslation();
   const desk = useDesk();
-  const [kind, setKind] = useState<Kind>('practitioners');
   const [text, setText] = useState('');
-  const search = useMutation({
-    mutationFn: async (): Promise<Results> =>
-      kind === 'practitioners'
-        ? { kind, ...(await unwrap(desk.directory.searchPractitioners({ text }))) }
-        : { kind, ...(await unwrap(desk.directory.searchPatients({ text }))) },
-  });
+  const search = useMutation({ mutationFn: (): Promise<Results> => unwrap(desk.directory.searchPatients({ text })) });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     search.mutate();
   };
   return (
-    <Stack maw={960}>
-      <Title order={2}>{t('directory.title')}</Title>
-      <Tabs
-        value={kind}
-        onChange={(value) => {
-          setKind(value === 'patients' ? 'patients' : 'practitioners');
-          search.reset();
-        }}
-      >
-        <Tabs.List>
-          <Tabs.Tab value="practitioners">{t('directory.practitioners')}</Tabs.Tab>
-          <Tabs.Tab value="patients">{t('directory.patients')}</Tabs.Tab>
-        </Tabs.List>
-      </Tabs>
-      <form onSubmit={submit} role="search">
+    <Stack>
+      <form onSubmit={submit} role="search" aria-label={t('directory.patients')}>
         <Group align="flex-end">
           <TextInput
             label={t('directory.searchLabel')}
@@ -117,6 +78,24 @@ export function DirectoryPage() {
         </Alert>
       )}
       {search.data && <ResultsTable data={search.data} />}
+    </Stack>
+  );
+}
+
+/** The professional and patient directories. */
+export function DirectoryPage() {
+  const { t } = useTranslation();
+  const [kind, setKind] = useState<Kind>('practitioners');
+  return (
+    <Stack maw={1100}>
+      <Title order={2}>{t('directory.title')}</Title>
+      <Tabs value={kind} onChange={(value) => setKind(value === 'patients' ? 'patients' : 'practitioners')}>
+        <Tabs.List>
+          <Tabs.Tab value="practitioners">{t('directory.practitioners')}</Tabs.Tab>
+          <Tabs.Tab value="patients">{t('directory.patients')}</Tabs.Tab>
+        </Tabs.List>
+      </Tabs>
+      {kind === 'practitioners' ? <PractitionerSearch /> : <PatientSearch />}
     </Stack>
   );
 }
