@@ -185,6 +185,9 @@ export const de: Messages = {
     newMail_one: '{{count}} neue Nachricht',
     newMail_other: '{{count}} neue Nachrichten',
     fingerprint: 'Fingerabdruck Ihres Schlüssels: {{fingerprint}}',
+    senderIdentifier: 'Verzeichnis-Kennung: {{identifier}}',
+    signerFingerprint: 'Fingerabdruck des Signaturschlüssels: {{fingerprint}}',
+    noSignerFingerprint: 'Kein Schlüssel aus dem Verzeichnis hat diese Nachricht signiert.',
     rotateKey: 'Schlüssel erneuern',
     rotateConfirm:
       'Einen neuen Schlüssel erstellen? Der alte wird aus dem Verzeichnis zurückgezogen; alte Nachrichten bleiben lesbar.',

@@ -11,10 +11,18 @@ export const deliveryState = z.enum(['pending', 'sent', 'delivered', 'read']);
 
 const party = z.object({ reference: z.string(), name: z.string() });
 
+/** The sender as the directory knows them: a name can be imitated, the identifier and the key's fingerprint cannot. */
+const sender = party.extend({
+  /** The directory's identifier of the sender (a professional's code, else the directory reference). */
+  identifier: z.string(),
+});
+
 export const messageSummary = z.object({
   id: z.string(),
   folder: mailFolder,
-  sender: party,
+  sender,
+  /** Fingerprint (upper-case hex) of the directory key that signed the message; null when none matched or unsigned. */
+  signerFingerprint: z.string().nullable(),
   recipients: z.array(party),
   subject: z.string(),
   sentAt: z.string().nullable(),

@@ -1,7 +1,8 @@
 /**
  * Wire vocabulary of the professional directory (mCSD): the role codes on PractitionerRole.code, and
  * the one that makes a professional the administrator of an organisation — the person who grants
- * membership of it (and so of its group mailbox). Platform and client both read them from here.
+ * membership of it (and so of its group mailbox); the identifier system of a professional's code.
+ * Platform and client both read them from here.
  */
 
 /** PractitionerRole.code system: the professional role (gp, nurse, …) or `administrator`. */
@@ -22,3 +23,6 @@ export function isAdministratorRole(role: {
     )
   );
 }
+
+/** Identifier system of a professional's code in the directory (e.g. PDEMONURSE). */
+export const PROFESSIONAL_CODE_SYSTEM = 'https://esante.lu/fhir/NamingSystem/professional-code';

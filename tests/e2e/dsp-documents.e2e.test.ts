@@ -108,6 +108,18 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-date-filter-fr.png') });
     await filters.getByRole('button', { name: 'Effacer la date' }).click();
     await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
+    // … and the German way once the interface is in German (then back to French for what follows).
+    await page.getByText('DE', { exact: true }).click();
+    const filter = page.getByRole('search', { name: 'Filter' });
+    expect(await filter.getByLabel('Von').getAttribute('placeholder')).toBe('TT.MM.JJJJ');
+    await filter.getByLabel('Von').fill('01.01.2999');
+    await filter.getByLabel('Von').press('Enter');
+    await page.getByText('Keine Dokumente.').waitFor();
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-date-filter-de.png') });
+    await expectAccessible(page, 'DSP timeline (German, date filter)');
+    await filter.getByRole('button', { name: 'Datum löschen' }).click();
+    await page.getByText('FR', { exact: true }).click();
+    await page.getByTestId('document-timeline').locator('.mantine-Timeline-item').first().waitFor();
 
     await addDocument('Bilan cardiologique', tinyPdf('Bilan cardiologique normal'));
     const timeline = page.getByTestId('document-timeline');

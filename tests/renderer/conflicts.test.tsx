@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import axe from 'axe-core';
 import { describe, expect, it } from 'vitest';
 import type { ConflictView } from '../../src-shared/api';
 import { ConflictsPage } from '../../src-renderer/features/sync/ConflictsPage';
@@ -57,6 +58,13 @@ describe('conflicts screen', () => {
     expect(within(table).getByRole('row', { name: /^Contenu du fichier/ })).toHaveTextContent('Fichier joint, 20 Ko');
     expect(card).not.toHaveTextContent('resourceType');
     expect(card).not.toHaveTextContent('"description"');
+  });
+
+  it('has no serious accessibility violation (structure; colours are checked in Chromium by the e2e tests)', async () => {
+    const { container } = renderWithFakeDesk(<ConflictsPage />, { 'sync.conflicts': () => [conflict] });
+    await screen.findByTestId('conflict-changes');
+    const results = await axe.run(container, { rules: { 'color-contrast': { enabled: false } } });
+    expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   });
 
   it('in German, with the field names and dates of the German interface', async () => {

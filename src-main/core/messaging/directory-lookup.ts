@@ -1,4 +1,5 @@
 import type { Bundle, Endpoint, Organization, Practitioner, PractitionerRole } from 'fhir/r4';
+import { PROFESSIONAL_CODE_SYSTEM } from '../../../src-shared/domain/directory';
 import { ENDPOINT_OWNER_URL, OPENPGP_PUBLIC_KEY_URL } from '../../../src-shared/domain/messaging';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import type { Store } from '../store';
@@ -37,6 +38,16 @@ export class DirectoryLookup {
     const [type, id] = reference.split('/');
     const cached = type && id ? this.store.resources.get<Practitioner | Organization>(type, id)?.resource : undefined;
     return displayNameOf(cached, reference);
+  }
+
+  /**
+   * How the directory identifies a sender beyond the name anyone can choose: a professional's code
+   * (e.g. PDEMONURSE), else the directory id of the record (Practitioner/demo-nurse).
+   */
+  identifierOf(reference: string): string {
+    const [type, id] = reference.split('/');
+    const cached = type === 'Practitioner' && id ? this.store.resources.get<Practitioner>(type, id)?.resource : undefined;
+    return cached?.identifier?.find((i) => i.system === PROFESSIONAL_CODE_SYSTEM)?.value ?? reference;
   }
 
   /** Every key the directory lists for `owner`, active ones first (old ones verify old signatures). */

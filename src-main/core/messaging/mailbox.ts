@@ -42,11 +42,16 @@ function deliveryOf(communication: Communication): DeliveryEntry[] {
     });
 }
 
-function summaryOf(message: StoredMessage, nameOf: (ref: string) => string): MessageSummary {
+function summaryOf(message: StoredMessage, directory: DirectoryLookup): MessageSummary {
   return {
     id: message.id,
     folder: message.folder,
-    sender: { reference: message.sender, name: message.senderName || nameOf(message.sender) },
+    sender: {
+      reference: message.sender,
+      name: message.senderName || directory.nameOf(message.sender),
+      identifier: directory.identifierOf(message.sender),
+    },
+    signerFingerprint: message.signerFingerprint,
     recipients: message.recipients,
     subject: message.subject,
     sentAt: message.sentAt,
@@ -161,11 +166,10 @@ export class Mailbox {
   }
 
   list(folder: MailFolder, query?: string): MessageSummary[] {
-    const nameOf = (ref: string) => this.directory.nameOf(ref);
     const messages = query
       ? this.store.mailbox.search(query).filter((m) => m.folder === folder)
       : this.store.mailbox.list(folder);
-    return messages.map((m) => summaryOf(m, nameOf));
+    return messages.map((m) => summaryOf(m, this.directory));
   }
 
   counts() {
@@ -222,6 +226,7 @@ export class Mailbox {
       sentAt: null,
       readAt: this.now().toISOString(),
       signature: 'own',
+      signerFingerprint: null,
       delivery: [],
       versionId: 0,
     });
@@ -281,6 +286,7 @@ export class Mailbox {
         sentAt,
         readAt: sentAt,
         signature: 'own',
+        signerFingerprint: ownKey.fingerprint,
         delivery: [...people].map((recipient) => ({ recipient, status: 'pending', at: null })),
         versionId: 0,
       });
@@ -356,7 +362,7 @@ export class Mailbox {
       this.afterWrite();
     }
     return {
-      ...summaryOf(message, (ref) => this.directory.nameOf(ref)),
+      ...summaryOf(message, this.directory),
       body: message.body,
       attachments: message.attachments,
       deliveries: message.delivery,
@@ -481,8 +487,13 @@ export class Mailbox {
       );
       const read = unsealBody(opened.data);
       // A body claiming our format that fails its schema is not trusted in part: shown as unreadable.
-      if (read.kind === 'malformed') return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable' };
-      if (read.kind === 'plain') return { ...base, subject: '', body: read.text, attachments: [], signature: opened.signature };
+      if (read.kind === 'malformed') {
+        return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable', signerFingerprint: null };
+      }
+      const signerFingerprint = opened.signerFingerprint;
+      if (read.kind === 'plain') {
+        return { ...base, subject: '', body: read.text, attachments: [], signature: opened.signature, signerFingerprint };
+      }
       const parts = await this.partsMatch(communication, read.sealed, sender);
       if (parts === 'not-yet') return null; // an attachment part has not arrived yet: next pull
       return {
@@ -493,11 +504,12 @@ export class Mailbox {
         // The signature covers the body; the body covers its envelope and every attachment. A mismatch
         // is the sender's signature not holding for what arrived: the same warning as a bad signature.
         signature: opened.signature === 'valid' && parts === 'mismatch' ? 'invalid' : opened.signature,
+        signerFingerprint,
       };
     } catch (error) {
       if (!(error instanceof UnreadableMessageError)) throw error;
       // Shown as such, never hidden: the user must know a message arrived that cannot be trusted.
-      return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable' };
+      return { ...base, subject: '', body: '', attachments: [], signature: 'unreadable', signerFingerprint: null };
     }
   }
 }

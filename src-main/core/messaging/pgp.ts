@@ -25,6 +25,8 @@ export interface OpenedMessage {
   signature: SignatureStatus;
   /** The key that made the signature, when there is one. */
   signerKeyId: string | null;
+  /** Fingerprint (upper-case hex) of the directory key the signature was checked against; null when none matched. */
+  signerFingerprint: string | null;
 }
 
 /** The message could not be decrypted: tampered, truncated, or not for any of our keys. */
@@ -146,14 +148,15 @@ export async function decryptAndVerify(
     throw new UnreadableMessageError((error as Error).message);
   }
   const [signature] = result.signatures;
-  if (!signature) return { data: result.data, signature: 'missing', signerKeyId: null };
+  if (!signature) return { data: result.data, signature: 'missing', signerKeyId: null, signerFingerprint: null };
   const signerKeyId = signature.keyID.toHex().toUpperCase();
-  const known = verificationKeys.some((key) => key.getKeys(signature.keyID).length > 0);
-  if (!known) return { data: result.data, signature: 'unknown-signer', signerKeyId };
+  const signer = verificationKeys.find((key) => key.getKeys(signature.keyID).length > 0);
+  if (!signer) return { data: result.data, signature: 'unknown-signer', signerKeyId, signerFingerprint: null };
+  const signerFingerprint = signer.getFingerprint().toUpperCase();
   try {
     await signature.verified;
-    return { data: result.data, signature: 'valid', signerKeyId };
+    return { data: result.data, signature: 'valid', signerKeyId, signerFingerprint };
   } catch {
-    return { data: result.data, signature: 'invalid', signerKeyId };
+    return { data: result.data, signature: 'invalid', signerKeyId, signerFingerprint };
   }
 }

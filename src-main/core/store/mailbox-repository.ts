@@ -32,6 +32,8 @@ export interface StoredMessage {
   sentAt: string | null;
   readAt: string | null;
   signature: SignatureCheck;
+  /** The key that signed it (upper-case hex), as the directory published it; null when unknown or unsigned. */
+  signerFingerprint: string | null;
   delivery: DeliveryEntry[];
   versionId: number;
 }
@@ -49,6 +51,7 @@ interface MessageRow {
   sent_at: string | null;
   read_at: string | null;
   signature: SignatureCheck;
+  signer_fingerprint: string | null;
   delivery: string;
   version_id: number;
 }
@@ -66,6 +69,7 @@ function toMessage(row: MessageRow): StoredMessage {
     sentAt: row.sent_at,
     readAt: row.read_at,
     signature: row.signature,
+    signerFingerprint: row.signer_fingerprint,
     delivery: JSON.parse(row.delivery) as DeliveryEntry[],
     versionId: row.version_id,
   };
@@ -79,11 +83,13 @@ export class MailboxRepository {
     this.sql.transaction(() => {
       const { row_id } = this.sql
         .prepare<unknown[], { row_id: number }>(
-          `INSERT INTO messages (id, folder, sender, sender_name, recipients, subject, body, attachments, sent_at, read_at, signature, delivery, version_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO messages (id, folder, sender, sender_name, recipients, subject, body, attachments, sent_at, read_at, signature,
+             signer_fingerprint, delivery, version_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET folder = excluded.folder, sender = excluded.sender, sender_name = excluded.sender_name,
              recipients = excluded.recipients, subject = excluded.subject, body = excluded.body, attachments = excluded.attachments,
-             sent_at = excluded.sent_at, read_at = excluded.read_at, signature = excluded.signature, delivery = excluded.delivery,
+             sent_at = excluded.sent_at, read_at = excluded.read_at, signature = excluded.signature,
+             signer_fingerprint = excluded.signer_fingerprint, delivery = excluded.delivery,
              version_id = excluded.version_id
            RETURNING row_id`,
         )
@@ -99,6 +105,7 @@ export class MailboxRepository {
           message.sentAt,
           message.readAt,
           message.signature,
+          message.signerFingerprint,
           JSON.stringify(message.delivery),
           message.versionId,
         )!;

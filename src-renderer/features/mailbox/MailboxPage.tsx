@@ -137,7 +137,16 @@ function Mailbox({ compose }: { compose: { to: Recipient[] } | null }) {
                         aria-selected={selected === m.id}
                       >
                         <Table.Td>
-                          {folder === 'sent' || folder === 'drafts' ? m.recipients.map((r) => r.name).join(', ') : m.sender.name}
+                          {folder === 'sent' || folder === 'drafts' ? (
+                            m.recipients.map((r) => r.name).join(', ')
+                          ) : (
+                            <>
+                              {m.sender.name}{' '}
+                              <Text span size="xs" c="dimmed">
+                                {m.sender.identifier}
+                              </Text>
+                            </>
+                          )}
                         </Table.Td>
                         <Table.Td>
                           {m.subject || t('mailbox.noSubject')}{' '}

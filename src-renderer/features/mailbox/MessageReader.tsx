@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { saveBase64File } from './download';
+import { SenderIdentity } from './SenderIdentity';
 import { SignatureNotice } from './SignatureBadge';
 import { formatDateTime } from '../../i18n/dates';
 
@@ -39,8 +40,9 @@ export function MessageReader({ id }: { id: string }) {
             </Button>
           )}
         </Group>
+        <SenderIdentity message={m} />
         <Text size="sm">
-          <b>{t('mailbox.from')} :</b> {m.sender.name} · <b>{t('mailbox.to')} :</b> {m.recipients.map((r) => r.name).join(', ')}
+          <b>{t('mailbox.to')} :</b> {m.recipients.map((r) => r.name).join(', ')}
           {m.sentAt && ` · ${formatDateTime(m.sentAt, i18n.language)}`}
         </Text>
         <SignatureNotice signature={m.signature} />

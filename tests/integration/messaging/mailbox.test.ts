@@ -95,6 +95,10 @@ describe('secure messaging end to end', () => {
       attachmentCount: 1,
       sender: { reference: 'Practitioner/demo-nurse' },
     });
+    // Beside her name: her identifier in the directory and the fingerprint of the key that signed (issue 9).
+    const nurseKey = await nurse.desk.mailbox.keyInfo({});
+    expect(message!.sender.identifier).toBe('PDEMONURSE');
+    expect(message!.signerFingerprint).toBe(nurseKey.ok ? nurseKey.value.fingerprint : 'no key');
     await syncNow(gp); // sends the "delivered" receipt
     await syncNow(nurse);
     const afterDelivery = await nurse.desk.mailbox.open({ id });

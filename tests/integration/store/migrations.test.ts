@@ -20,6 +20,7 @@ const CREATES: Record<number, string[]> = {
   80: ['message_search', 'messages', 'pgp_keys'],
   90: ['dsp_documents'],
   100: ['recent_patients'],
+  110: [], // adds messages.signer_fingerprint (the mailbox tests read and write it)
 };
 
 interface Schema {

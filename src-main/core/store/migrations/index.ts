@@ -9,6 +9,7 @@ import { createDirectoryProjections } from './0070-create-directory-projections'
 import { createMailbox } from './0080-create-mailbox';
 import { createDspDocuments } from './0090-create-dsp-documents';
 import { createRecentPatients } from './0100-create-recent-patients';
+import { addMessageSigner } from './0110-add-message-signer';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createMailbox,
   createDspDocuments,
   createRecentPatients,
+  addMessageSigner,
 ];
