@@ -42,36 +42,55 @@ function gateOf(scope: PolicyScope): DspGate {
   return scope.memo('dsp-gate', () => new DspGate(scope.tx, scope.principal, scope.now));
 }
 
-/** A patient's search must be pinned to themselves, or it would reveal other patients' records. */
-function pinnedToSelf(userRef: string, request: SearchRequest | undefined): boolean {
-  return (
-    request?.criteria.some(
-      (c) =>
-        c.kind === 'reference' &&
-        (c.param === 'patient' || c.param === 'subject') &&
-        c.values.length === 1 &&
-        c.values[0] === userRef,
-    ) === true
-  );
+/** The patients a search names (`patient=` or `subject=`). */
+function namedPatients(request: SearchRequest | undefined): string[] {
+  return [
+    ...new Set(
+      request?.criteria.flatMap((c) =>
+        c.kind === 'reference' && (c.param === 'patient' || c.param === 'subject')
+          ? c.values.filter((v) => v.startsWith('Patient/'))
+          : [],
+      ) ?? [],
+    ),
+  ];
 }
 
-/** Type level: 401 without a token, 403 (nothing at all, rule 5) for a role without a care mandate. */
-function documentTypeGate(scope: PolicyScope, action: 'read' | 'search', request?: SearchRequest): TypeVerdict {
+/**
+ * Type level. A read by id is decided on the document itself (the table's rows in their order). A
+ * search by someone the table refuses by role — a secretary, an admin, a patient who is not the holder —
+ * is refused outright (rule 5: nothing at all, not even an empty list), unless they are the holder or an
+ * assistant of every patient it names (rule 2), with the DSP's own row (closed: rule 3) when it comes first.
+ * Anyone else's search runs, and each document is then decided on its own.
+ */
+async function documentTypeGate(scope: PolicyScope, action: 'read' | 'search', request?: SearchRequest): Promise<TypeVerdict> {
   const principal = scope.principal;
   if (!principal) return NEED_LOGIN;
-  if (principal.role === 'patient') {
-    if (action === 'search' && !pinnedToSelf(principal.userRef, request)) {
-      return { allowed: false, status: 403, reason: `a patient searches only their own DSP (add patient=${principal.userRef})` };
-    }
-    return { allowed: true };
+  if (action === 'read' || (principal.role !== 'patient' && hasCareMandate(principal.role))) return { allowed: true };
+  const patients = namedPatients(request);
+  if (patients.length === 0) {
+    return {
+      allowed: false,
+      status: 403,
+      reason:
+        principal.role === 'patient'
+          ? `DSP rule 5: a patient searches only their own DSP (add patient=${principal.userRef})`
+          : `DSP rule 5: the role ${principal.role} has no care mandate: no access to the DSP`,
+    };
   }
-  return hasCareMandate(principal.role)
-    ? { allowed: true }
-    : {
+  const gate = gateOf(scope);
+  for (const patient of patients) {
+    const decision = await gate.decide('read', patient, undefined);
+    if (!decision.allowed) {
+      const status = decision.status === 401 ? 401 : 403;
+      return {
         allowed: false,
-        status: 403,
-        reason: `the role ${principal.role} has no care mandate: no access to the DSP (DSP rule 5)`,
+        status,
+        reason: decisionText(decision),
+        audit: { patients: [patient], rule: decisionText(decision) },
       };
+    }
+  }
+  return { allowed: true };
 }
 
 async function documentVerdict(scope: PolicyScope, stored: StoredVersion): Promise<ReadVerdict> {

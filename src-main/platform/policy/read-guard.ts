@@ -68,9 +68,11 @@ export async function checkRead(
   row: StoredVersion,
   interaction: RestInteraction,
   entities: string[] = [versionEntity(row)],
+  /** What a refusal names: the resource as the caller asked for it, so a 404 reads like one for an id never used. */
+  asked = `${row.type}/${row.id}`,
 ): Promise<void> {
   const verdict = await verdictOn(registry, scope, row);
-  if (!verdict.allowed) throw refusal(scope, verdict, interaction, `${row.type}/${row.id}`);
+  if (!verdict.allowed) throw refusal(scope, verdict, interaction, asked);
   if (verdict.audit) audit.enqueue(auditFacts(scope, interaction, '0', verdict.audit, entities, 'allowed'));
 }
 

@@ -201,10 +201,18 @@ export class PolicyRepository {
     if (!stored) throw notFound(`${def.type}/${id}${versionId !== undefined ? `/_history/${versionId}` : ''}: not found`);
     // A deleted resource is decided on its last content: who could not see it learns nothing of its deletion.
     const decidedOn = stored.resource ? stored : (await this.tx.history(def.type, id, MAX_HISTORY)).find((v) => v.resource);
-    if (decidedOn)
-      await checkRead(this.registry, this.scope, this.audit, decidedOn, interaction, [
-        `${def.type}/${id}/_history/${stored.versionId}`,
-      ]);
+    const asked = `${def.type}/${id}${versionId !== undefined ? `/_history/${versionId}` : ''}`;
+    if (decidedOn) {
+      await checkRead(
+        this.registry,
+        this.scope,
+        this.audit,
+        decidedOn,
+        interaction,
+        [`${def.type}/${id}/_history/${stored.versionId}`],
+        asked,
+      );
+    }
     if (stored.deleted) throw gone(stored);
     const headers = versionHeaders(stored, this.baseUrl);
     delete headers.Location;
