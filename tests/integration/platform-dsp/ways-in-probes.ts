@@ -150,15 +150,18 @@ export async function probe(
 }
 
 /**
- * A conditional update whose body names the target's id (FHIR allows it): with nothing the caller may
- * read matching, the answer must not depend on whether a document it may not see has that id.
+ * An update whose body names the target's id — a conditional update (FHIR allows the id in its body)
+ * or a plain `PUT DocumentReference/<id>`: when the caller may not see the document, the answer must
+ * not depend on whether a document with that id exists.
  */
-export async function conditionalUpdateNamingId(env: TestPlatform, token: string, target: Target): Promise<Observation> {
-  const r = await env.request('PUT', `/fhir/DocumentReference?${criteria(target)}`, {
-    token,
-    body: { ...probeBody(), id: target.id },
-  });
-  return single(r);
+export async function updateNamingId(
+  env: TestPlatform,
+  token: string,
+  target: Target,
+  form: 'conditional' | 'direct',
+): Promise<Observation> {
+  const path = form === 'conditional' ? `/fhir/DocumentReference?${criteria(target)}` : `/fhir/DocumentReference/${target.id}`;
+  return single(await env.request('PUT', path, { token, body: { ...probeBody(), id: target.id } }));
 }
 
 /** The caller's whole `$changes` feed from a fresh snapshot (every page). */

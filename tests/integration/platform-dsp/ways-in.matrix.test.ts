@@ -34,7 +34,6 @@ import { mustSimulate } from './dsp-harness';
 import {
   changesFeed,
   changesObservation,
-  conditionalUpdateNamingId,
   firstDifference,
   leaksOf,
   neverExisting,
@@ -44,6 +43,7 @@ import {
   type Observation,
   type Target,
   type Way,
+  updateNamingId,
 } from './ways-in-probes';
 import {
   addAccounts,
@@ -146,8 +146,8 @@ for (const phase of PHASES) {
 }
 
 /**
- * Beyond the matrix: a conditional update whose body carries the id of a document the table hides
- * from the caller (rules 6 and 7, DSP open) must answer as for an id that never existed.
+ * Beyond the matrix: an update (conditional or plain) whose body carries the id of a document the
+ * table hides from the caller (rules 6 and 7, DSP open) must answer as for an id that never existed.
  */
 const NAMING_ID_CELLS = CALLERS.flatMap((caller) =>
   (['hidden', 'V'] as const)
@@ -156,7 +156,14 @@ const NAMING_ID_CELLS = CALLERS.flatMap((caller) =>
       const decision = decideDspAccess(dspRequest(AS_DESCRIBED, caller, 'read', shared));
       return !decision.allowed && decision.status === 404;
     })
-    .map((state) => ({ caller, state, title: `${caller.name} (${caller.relation}) × ${state}` })),
+    .flatMap((state) =>
+      (['conditional', 'direct'] as const).map((form) => ({
+        caller,
+        state,
+        form,
+        title: `${form === 'conditional' ? 'PUT DocumentReference?_id=…' : 'PUT DocumentReference/<id>'}: ${caller.name} (${caller.relation}) × ${state}`,
+      })),
+    ),
 );
 const namingId = new Map<string, { here: string; never: string } | { error: string }>();
 
@@ -398,14 +405,14 @@ beforeAll(async () => {
   await log.fresh();
   await runPhase('open', log);
   await Promise.all(
-    NAMING_ID_CELLS.map(async ({ caller, state, title }) => {
+    NAMING_ID_CELLS.map(async ({ caller, state, form, title }) => {
       try {
         const token = tokens.get(caller.name)!;
         const doc = world.shared.get(state)!;
         const never = neverExisting();
         namingId.set(title, {
-          here: normalized(await conditionalUpdateNamingId(env, token, doc), doc),
-          never: normalized(await conditionalUpdateNamingId(env, token, never), never),
+          here: normalized(await updateNamingId(env, token, doc, form), doc),
+          never: normalized(await updateNamingId(env, token, never, form), never),
         });
       } catch (error) {
         namingId.set(title, { error: error instanceof Error ? error.message : String(error) });
@@ -505,14 +512,15 @@ describe('every way into the DSP gives what the decision table decides, and logs
     console.info(`ways-in matrix: ${CELLS.length} cells in ${(elapsedMs / 1000).toFixed(1)} s`);
   });
 
-  describe('conditional update naming the id of a document the caller may not see (rules 6, 7)', () => {
+  describe('an update naming the id of a document the caller may not see (rules 6, 7)', () => {
     // Generated `it`s rather than it.each: vitest shortens interpolated titles, and a cell's title is its address.
     for (const { title } of NAMING_ID_CELLS) {
       it(title, () => {
         const result = namingId.get(title);
         expect(result && 'error' in result ? result.error : undefined).toBeUndefined();
         const { here, never } = result as { here: string; never: string };
-        expect(here === never ? [] : [firstDifference(here, never)], 'answers unlike for an id that never existed').toEqual([]);
+        const problems = here === never ? [] : [`answers unlike for an id that never existed: ${firstDifference(here, never)}`];
+        expect(problems, problems.join(' · ')).toEqual([]);
       });
     }
   });
