@@ -207,6 +207,9 @@ export const de: Messages = {
     findPatient: 'Patienten suchen (Name oder Matrikel)',
     patientsTitle: 'Meine Patienten',
     patientsIntro: 'Die Patienten, deren gemeinsame Patientenakte Sie einsehen dürfen, und warum.',
+    noMandateTitle: 'Kein Zugang zu den gemeinsamen Patientenakten',
+    noMandate:
+      'Ihre Rolle hat keinen Behandlungsauftrag: Die gemeinsamen Patientenakten (DSP) sind für Sie nicht zugänglich, nicht einmal die Liste ihrer Dokumente. Nur Fachkräfte, die einen Patienten behandeln (Referenzarzt, Vertrauenskreis, Anwesenheitscode), haben Zugang.',
     noPatients: 'Noch keine zugängliche Akte auf diesem Gerät.',
     documentCount_one: '{{count}} Dokument',
     documentCount_other: '{{count}} Dokumente',

@@ -206,6 +206,9 @@ export const en: Messages = {
     findPatient: 'Find a patient (name or national number)',
     patientsTitle: 'My patients',
     patientsIntro: 'The patients whose shared care record you may open, and why.',
+    noMandateTitle: 'No access to shared care records',
+    noMandate:
+      'Your role has no care mandate: patients’ shared care records (DSP) are not open to you, not even the list of their documents. Only the professionals who care for a patient (référent doctor, trust circle, presence code) have access.',
     noPatients: 'No accessible record on this device yet.',
     documentCount_one: '{{count}} document',
     documentCount_other: '{{count}} documents',

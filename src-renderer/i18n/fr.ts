@@ -205,6 +205,9 @@ export const fr = {
     findPatient: 'Trouver un patient (nom ou matricule)',
     patientsTitle: 'Mes patients',
     patientsIntro: 'Les patients dont vous pouvez consulter le dossier de soins partagé, et pourquoi.',
+    noMandateTitle: 'Pas d’accès aux dossiers de soins partagés',
+    noMandate:
+      'Votre rôle n’a pas de mandat de soins : les dossiers de soins partagés (DSP) des patients ne vous sont pas accessibles, pas même la liste de leurs documents. Seuls les professionnels qui soignent un patient (médecin référent, cercle de confiance, code de présence) y ont accès.',
     noPatients: 'Aucun dossier accessible sur cet appareil pour l’instant.',
     documentCount_one: '{{count}} document',
     documentCount_other: '{{count}} documents',
