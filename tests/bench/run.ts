@@ -1,4 +1,7 @@
-/** `npm run bench`: runs every bench section and prints one table. Not part of the test run. */
+/**
+ * `npm run bench`: runs every bench section and prints one table. Not part of the test run.
+ * `npm run bench -- dsp messaging` runs only the sections whose names contain one of the words.
+ */
 import { printTable, type BenchRow } from './bench-table';
 import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
@@ -12,8 +15,13 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['DSP', benchDsp],
 ];
 
+const wanted = process.argv.slice(2).map((word) => word.toLowerCase());
+const chosen = sections.filter(([name]) => wanted.length === 0 || wanted.some((word) => name.toLowerCase().includes(word)));
+if (chosen.length === 0)
+  throw new Error(`no bench section matches ${wanted.join(', ')}; sections: ${sections.map(([n]) => n).join(', ')}`);
+
 const rows: BenchRow[] = [];
-for (const [name, bench] of sections) {
+for (const [name, bench] of chosen) {
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await bench()));
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
+import type { Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
 import type { DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { actorOf, confidentialityOf, dspKindOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
-import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
+import { confidentialityOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import type { Store } from '../store';
@@ -27,32 +26,14 @@ export interface DocumentFilter {
   text?: string | undefined;
 }
 
+/** The order `localeCompare` gives, with the collator built once rather than per comparison. */
+const byName = new Intl.Collator();
+
 function patientIdOf(doc: DocumentReference): string | null {
   return patientOfDocument(doc)?.slice('Patient/'.length) ?? null;
 }
 
-/** A patient as lists show them: FAMILY Given, or `fallback` when the cache has no name. */
-export function patientDisplayName(patient: Patient | undefined, fallback: string): string {
-  const name = patient?.name?.[0];
-  return name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') || fallback : fallback;
-}
-
-/** Why a consent lets this professional open the DSP, in the words "Mes patients" shows (by its kind, never its display text). */
-function reasonOf(consent: Consent, me: string): DspPatient['access'][number] | null {
-  if (consent.status !== 'active' || actorOf(consent) !== me) return null;
-  const until = consent.provision?.period?.end ?? null;
-  switch (dspKindOf(consent)) {
-    case 'referent':
-      return { kind: 'referent', until };
-    case 'trust-circle':
-      return { kind: 'trust-circle', until };
-    case 'presence-grant':
-      return { kind: 'presence-code', until };
-    default:
-      // An assistant acts for the holder (no reason of their own to list); a closed DSP opens to nobody.
-      return null;
-  }
-}
+export { patientDisplayName } from '../store/resource-extracts';
 
 /**
  * The DSP as this device holds it: the documents synced for the patients this professional may see,
@@ -74,36 +55,19 @@ export class DspRecords {
       .filter((doc): doc is DocumentReference => doc !== undefined);
   }
 
+  /** "Mes patients", from the projection the cache maintains (migration 0120), by name. */
   patients(): DspPatient[] {
-    const me = this.me();
-    const counts = new Map<string, number>();
-    const authored = new Set<string>();
-    for (const row of this.store.dspDocuments.countsByPatient(me)) {
-      counts.set(row.patientId, row.documents);
-      if (row.authored) authored.add(row.patientId);
-    }
-    const reasons = new Map<string, DspPatient['access']>();
-    for (const { resource } of this.store.resources.listByType<Consent>('Consent', { limit: 100_000 })) {
-      const patientId = resource.patient?.reference?.split('/')[1];
-      const reason = patientId ? reasonOf(resource, me) : null;
-      if (patientId && reason) reasons.set(patientId, [...(reasons.get(patientId) ?? []), reason]);
-    }
-    const ids = new Set([...counts.keys(), ...reasons.keys()]);
-    return [...ids]
-      .map((id) => {
-        const patient = this.store.resources.get<Patient>('Patient', id)?.resource;
-        const access = reasons.get(id) ?? [];
-        if (authored.has(id) && access.length === 0) access.push({ kind: 'author', until: null });
-        return {
-          id,
-          name: patientDisplayName(patient, id),
-          matricule: patient?.identifier?.find((i) => i.system === LU_MATRICULE_SYSTEM)?.value ?? null,
-          birthDate: patient?.birthDate ?? null,
-          documentCount: counts.get(id) ?? 0,
-          access,
-        };
-      })
-      .sort((a, b) => a.name.localeCompare(b.name));
+    return this.store.dspDocuments
+      .patientList(this.me())
+      .map((row) => ({
+        id: row.patientId,
+        name: row.name ?? row.patientId,
+        matricule: row.matricule,
+        birthDate: row.birthDate,
+        documentCount: row.documents,
+        access: row.authored && row.access.length === 0 ? [{ kind: 'author' as const, until: null }] : row.access,
+      }))
+      .sort((a, b) => byName.compare(a.name, b.name));
   }
 
   /** Remembers that this professional opened a patient's DSP (for "recently opened" on the home screen). */

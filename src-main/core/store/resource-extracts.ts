@@ -1,4 +1,7 @@
-import type { DocumentReference, HumanName, Patient, Practitioner } from 'fhir/r4';
+import type { Consent, DocumentReference, HumanName, Patient, Practitioner } from 'fhir/r4';
+import type { DspPatient } from '../../../src-shared/api';
+import { dspKindOf } from '../../../src-shared/domain/dsp';
+import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { checkMatricule } from '../../../src-shared/domain/matricule';
 
 /** The minimum every cached resource has; the rest of its JSON is kept as the platform sent it. */
@@ -118,4 +121,68 @@ export function dspDocumentRowOf(id: string, doc: DocumentReference): DspDocumen
   const subject = doc.subject?.reference;
   if (!subject?.startsWith('Patient/')) return null;
   return { id, patientId: subject.slice('Patient/'.length), date: doc.date ?? null, author: doc.author?.[0]?.reference ?? null };
+}
+
+/** A patient as lists show them: FAMILY Given, or `fallback` when the cache has no name. */
+export function patientDisplayName(patient: Patient | undefined, fallback: string): string {
+  const name = patient?.name?.[0];
+  return name ? [name.family?.toUpperCase(), name.given?.join(' ')].filter(Boolean).join(' ') || fallback : fallback;
+}
+
+export interface DspPatientCardRow {
+  patientId: string;
+  name: string;
+  matricule: string | null;
+  birthDate: string | null;
+}
+
+/** What "Mes patients" shows of a patient (see migration 0120). */
+export function dspPatientCardOf(id: string, patient: Patient): DspPatientCardRow {
+  return {
+    patientId: id,
+    name: patientDisplayName(patient, id),
+    matricule: patient.identifier?.find((i) => i.system === LU_MATRICULE_SYSTEM)?.value ?? null,
+    birthDate: patient.birthDate ?? null,
+  };
+}
+
+export type DspAccessKind = DspPatient['access'][number]['kind'];
+
+export interface DspAccessRow {
+  consentId: string;
+  /** The professional the consent names (`Practitioner/…`). */
+  actor: string;
+  patientId: string;
+  kind: Exclude<DspAccessKind, 'author'>;
+  until: string | null;
+}
+
+/**
+ * Who an active consent lets see whose DSP, and why, in the words "Mes patients" shows: one row per
+ * professional it names. An inactive (revoked, expired) consent gives none.
+ */
+export function dspAccessRowsOf(consentId: string, consent: Consent): DspAccessRow[] {
+  const patientRef = consent.patient?.reference;
+  if (consent.status !== 'active' || !patientRef?.startsWith('Patient/')) return [];
+  const patientId = patientRef.slice('Patient/'.length);
+  if (patientId === '') return [];
+  // By the Consent's kind code (src-shared/domain/dsp), never by its display text.
+  const dspKind = dspKindOf(consent);
+  const kind =
+    dspKind === 'referent'
+      ? 'referent'
+      : dspKind === 'presence-grant'
+        ? 'presence-code'
+        : dspKind === 'trust-circle'
+          ? 'trust-circle'
+          : null;
+  // An assistant acts for the holder (no reason of their own to list); a closed DSP opens to nobody.
+  if (kind === null) return [];
+  const until = consent.provision?.period?.end ?? null;
+  const actors = new Set(
+    [consent.provision, ...(consent.provision?.provision ?? [])]
+      .flatMap((p) => p?.actor ?? [])
+      .flatMap((a) => (a.reference?.reference ? [a.reference.reference] : [])),
+  );
+  return [...actors].map((actor) => ({ consentId, actor, patientId, kind, until }));
 }

@@ -1,8 +1,16 @@
 import { DeskError } from '../../../src-shared/domain/errors';
-import type { DocumentReference, Patient, Practitioner } from 'fhir/r4';
+import type { Consent, DocumentReference, Patient, Practitioner } from 'fhir/r4';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
-import { patientRowOf, practitionerRowOf, searchTextOf, type FhirResourceLike, dspDocumentRowOf } from './resource-extracts';
+import {
+  dspAccessRowsOf,
+  dspDocumentRowOf,
+  dspPatientCardOf,
+  patientRowOf,
+  practitionerRowOf,
+  searchTextOf,
+  type FhirResourceLike,
+} from './resource-extracts';
 
 export interface CachedResource<T extends FhirResourceLike = FhirResourceLike> {
   type: string;
@@ -165,6 +173,10 @@ export class ResourceRepository {
       this.sql
         .prepare("DELETE FROM dsp_documents WHERE id NOT IN (SELECT id FROM resources WHERE type = 'DocumentReference')")
         .run();
+      this.sql.prepare("DELETE FROM dsp_access WHERE consent_id NOT IN (SELECT id FROM resources WHERE type = 'Consent')").run();
+      this.sql
+        .prepare("DELETE FROM dsp_patient_cards WHERE patient_id NOT IN (SELECT id FROM resources WHERE type = 'Patient')")
+        .run();
       return dropped;
     });
   }
@@ -224,7 +236,10 @@ export class ResourceRepository {
     return rows.map(toCached);
   }
 
-  /** Keeps the search index and the list projections in step with the row (null: purge). */
+  /**
+   * Keeps the search index and the list projections in step with the row (null: purge), in the caller's
+   * transaction: sync apply, local writes and revocation purges all come through here.
+   */
   private reindex(rowId: number, type: string, id: string, resource: FhirResourceLike | null): void {
     this.sql.prepare('DELETE FROM search_index WHERE rowid = ?').run(rowId);
     if (resource !== null) {
@@ -239,6 +254,21 @@ export class ResourceRepository {
         this.sql
           .prepare('INSERT INTO patients (id, matricule, family, given, birth_date) VALUES (?, ?, ?, ?, ?)')
           .run(p.id, p.matricule, p.family, p.given, p.birthDate);
+      }
+      this.sql.prepare('DELETE FROM dsp_patient_cards WHERE patient_id = ?').run(id);
+      if (resource !== null) {
+        const card = dspPatientCardOf(id, resource as Patient);
+        this.sql
+          .prepare('INSERT INTO dsp_patient_cards (patient_id, name, matricule, birth_date) VALUES (?, ?, ?, ?)')
+          .run(card.patientId, card.name, card.matricule, card.birthDate);
+      }
+    } else if (type === 'Consent') {
+      // A revoked or expired consent (or its purge) takes its rows out of "Mes patients" with it.
+      this.sql.prepare('DELETE FROM dsp_access WHERE consent_id = ?').run(id);
+      for (const a of resource === null ? [] : dspAccessRowsOf(id, resource as Consent)) {
+        this.sql
+          .prepare('INSERT INTO dsp_access (consent_id, actor, patient_id, kind, until) VALUES (?, ?, ?, ?, ?)')
+          .run(a.consentId, a.actor, a.patientId, a.kind, a.until);
       }
     } else if (type === 'DocumentReference') {
       this.sql.prepare('DELETE FROM dsp_documents WHERE id = ?').run(id);

@@ -1,4 +1,4 @@
-import { Badge, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useEffect, useRef, useState } from 'react';
@@ -7,6 +7,8 @@ import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDate, formatDateTime } from '../../i18n/dates';
+import { hasCareMandate } from '../../../src-shared/domain/roles';
+import { SESSION_QUERY } from '../session/SessionGate';
 
 /** "Mes patients": whose DSP this professional may open, and on what ground (référent, trust circle, code). */
 export function PatientsPage() {
@@ -15,6 +17,10 @@ export function PatientsPage() {
   const navigate = useNavigate();
   useInvalidateOn(['dsp.changed'], [['dsp.patients']]);
   const patients = useQuery({ queryKey: ['dsp.patients'], queryFn: () => unwrap(desk.dsp.patients({})) });
+  const session = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
+  // A role without a care mandate sees no DSP at all (ARCHITECTURE §5, row 5): say why, rather than an empty list.
+  const role = session.data?.user?.role;
+  const noMandate = role !== undefined && !hasCareMandate(role);
   const [find, setFind] = useState('');
   const needle = find.trim().toLowerCase();
   const shown = (patients.data ?? []).filter(
@@ -30,9 +36,14 @@ export function PatientsPage() {
   return (
     <Stack maw={1000}>
       <Title order={2}>{t('dsp.patientsTitle')}</Title>
-      <Text>{t('dsp.patientsIntro')}</Text>
+      {!noMandate && <Text>{t('dsp.patientsIntro')}</Text>}
       {patients.isError && <ApiErrorAlert error={patients.error} />}
-      {patients.data?.length === 0 && <Text c="dimmed">{t('dsp.noPatients')}</Text>}
+      {noMandate && (
+        <Alert color="blue" title={t('dsp.noMandateTitle')} data-testid="no-care-mandate">
+          {t('dsp.noMandate')}
+        </Alert>
+      )}
+      {!noMandate && patients.data?.length === 0 && <Text c="dimmed">{t('dsp.noPatients')}</Text>}
       {patients.data && patients.data.length > 0 && (
         <TextInput
           ref={findBox}

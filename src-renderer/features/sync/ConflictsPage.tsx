@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
@@ -45,7 +45,10 @@ function ConflictCard({ conflict }: { conflict: ConflictView }) {
         </Title>
         {conflict.patient && (
           <Text>
-            {t('conflicts.patient')} <Link to={`/patients/${conflict.patient.id}`}>{conflict.patient.name}</Link>
+            {t('conflicts.patient')}{' '}
+            <Anchor component={Link} to={`/patients/${conflict.patient.id}`}>
+              {conflict.patient.name}
+            </Anchor>
           </Text>
         )}
         <Text size="sm">

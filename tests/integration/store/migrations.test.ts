@@ -21,6 +21,7 @@ const CREATES: Record<number, string[]> = {
   90: ['dsp_documents'],
   100: ['recent_patients'],
   110: [], // adds messages.signer_fingerprint (the mailbox tests read and write it)
+  120: ['dsp_access', 'dsp_patient_cards', 'dsp_patient_documents'],
 };
 
 interface Schema {

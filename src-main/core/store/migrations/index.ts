@@ -10,6 +10,7 @@ import { createMailbox } from './0080-create-mailbox';
 import { createDspDocuments } from './0090-create-dsp-documents';
 import { createRecentPatients } from './0100-create-recent-patients';
 import { addMessageSigner } from './0110-add-message-signer';
+import { createDspPatientList } from './0120-create-dsp-patient-list';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createDspDocuments,
   createRecentPatients,
   addMessageSigner,
+  createDspPatientList,
 ];
