@@ -2,9 +2,11 @@
  * The revised DSP decision table (ARCHITECTURE §5) over real HTTP, regenerated from the table:
  * who (each professional role, the holder, the holder's DSP assistant, a patient who is not the holder,
  * no token) × relation (référent, trust circle with/without restricted, presence code valid/expired/used,
- * assistant, none, author) × N/R/V × hidden × DSP open/closed, for every read way in (read, vread,
- * `_history`, search, `$changes`) and for writing a new document. Each denied case must answer the
- * specified status AND leave a refused AuditEvent in the holder's access log.
+ * assistant, none, author) × N/R/V × hidden × DSP open/closed, for the read ways in (read, vread,
+ * `_history`, search, `$changes`, the document's Binary), the conditional lookups (If-None-Exist on a
+ * create, in a transaction entry and in a batch entry: the caller's own search, never revealing what it
+ * may not read) and writing a new document. Each denied read and write must answer the specified status
+ * AND leave a refused AuditEvent in the holder's access log.
  *
  * The expected outcome is written out here from the table, independently of dsp/dsp-decision.ts.
  * One platform; the relationships are set up once per group and every case of the group reuses them.
@@ -25,7 +27,18 @@ type Relation =
   | 'assistant'
   | 'none';
 type Level = 'N' | 'R' | 'V';
-type Way = 'read' | 'vread' | 'history' | 'search' | 'changes' | 'write';
+type Way =
+  | 'read'
+  | 'vread'
+  | 'history'
+  | 'binary'
+  | 'search'
+  | 'changes'
+  | 'conditional-create'
+  | 'transaction-entry'
+  | 'batch-entry'
+  | 'write';
+const LOOKUPS = ['conditional-create', 'transaction-entry', 'batch-entry'] as const;
 
 const PATIENT = 'demo-patient';
 /** The second demo patient: a patient who is not the holder of the DSP under test. */
@@ -77,6 +90,8 @@ const NO_MANDATE = new Set<Who>(['secretary', 'facility-admin', 'other-patient']
 
 interface Fixture {
   id: string;
+  /** The document's Binary (Binary.securityContext → the document). */
+  binaryId: string;
   level: Level;
   hidden: boolean;
 }
@@ -115,6 +130,18 @@ function expectedSearch(who: Who, relation: Relation): number {
   return 200;
 }
 
+/**
+ * A conditional create whose lookup names one fixture (`subject=<the DSP>&_id=<the document>`): the lookup is
+ * the caller's own search, so it finds the document exactly when a read would (200, the document); otherwise
+ * the search refuses as a whole (403) or finds nothing and the create is judged as any new document.
+ */
+function expectedLookup(who: Who, relation: Relation, doc: Fixture, closed: boolean): number {
+  if (expectedRead(who, relation, doc, closed) === 200) return 200;
+  if (who === 'anonymous') return 401;
+  if (expectedSearch(who, relation) !== 200) return 403;
+  return expectedWrite(who, relation, closed);
+}
+
 /** The write column for a new document in the DSP. */
 function expectedWrite(who: Who, relation: Relation, closed: boolean): number {
   if (who === 'anonymous') return 401; // 1
@@ -139,6 +166,8 @@ interface Case {
   status: number;
   /** For a 200: whether the answer carried the document's content. */
   content?: boolean;
+  /** Whether the answer named a fixture the caller may not read (a conditional lookup's leak). */
+  leaked?: boolean;
   expected: number;
 }
 const cases: Case[] = [];
@@ -148,6 +177,15 @@ const listings: Array<{ label: string; way: 'search' | 'changes'; shown: string[
 const token = (who: Who) => (who === 'anonymous' ? undefined : tokens[who]);
 const noteDenied = (who: Who, entity: string) => denied.set(`${who}|${entity}`, (denied.get(`${who}|${entity}`) ?? 0) + 1);
 const hasContent = (resource: Json) => typeof resource?.content?.[0]?.attachment?.data === 'string';
+/** The status of a Bundle's only entry (transaction or batch), or the HTTP status when the whole Bundle failed. */
+const entryStatus = (result: { status: number; json: Json }) =>
+  result.status === 200 ? Number(String(result.json.entry?.[0]?.response?.status).slice(0, 3)) : result.status;
+/**
+ * The secretary named the holder's assistant: row 2 before row 5. Her cases are checked by their own test, so
+ * that a failure there names that rule rather than drowning in the matrix.
+ */
+const noMandateAssistant = (c: { who: Who; relation: Relation }) => c.relation === 'assistant' && NO_MANDATE.has(c.who);
+const wrongCase = (c: Case) => c.status !== c.expected || (c.status === 200 && !c.content) || c.leaked === true;
 const describeCase = (c: Case) =>
   `${c.group}${c.closed ? ' closed' : ''}: ${c.who} (${c.relation}) ${c.way}${c.doc ? ` ${c.doc.level}${c.doc.hidden ? ' hidden' : ''}` : ''} → ${c.status}${c.status === 200 && c.content === false ? ' without content' : ''}, expected ${c.expected}`;
 
@@ -221,8 +259,45 @@ async function probe(group: string, closed: boolean, who: Who, relation: Relatio
       content: versions.length > 0 && versions.every((e) => hasContent(e.resource)),
       expected,
     });
+    const binary = await env.request('GET', `/fhir/Binary/${doc.binaryId}`, { token: token(who) });
+    cases.push({ ...base, doc, way: 'binary', status: binary.status, content: typeof binary.json?.data === 'string', expected });
     // Three refusals of this document, each in the access log (anonymous ones have no agent to find).
     if (expected >= 400 && who !== 'anonymous') for (let i = 0; i < 3; i++) noteDenied(who, `DocumentReference/${doc.id}`);
+
+    // Conditional lookups naming this document: found exactly when readable, never echoed otherwise.
+    const ifNoneExist = `subject=Patient/${PATIENT}&_id=${doc.id}`;
+    const body = documentBody(PATIENT, { description: `lookup by ${who}` });
+    const lookupExpected = expectedLookup(who, relation, doc, closed);
+    const entry = { resource: body, request: { method: 'POST', url: 'DocumentReference', ifNoneExist } };
+    const answers = {
+      'conditional-create': await env.request('POST', '/fhir/DocumentReference', {
+        token: token(who),
+        body,
+        headers: { 'If-None-Exist': ifNoneExist },
+      }),
+      'transaction-entry': await env.request('POST', '/fhir', {
+        token: token(who),
+        body: { resourceType: 'Bundle', type: 'transaction', entry: [entry] },
+      }),
+      'batch-entry': await env.request('POST', '/fhir', {
+        token: token(who),
+        body: { resourceType: 'Bundle', type: 'batch', entry: [entry] },
+      }),
+    };
+    for (const way of LOOKUPS) {
+      const result = answers[way];
+      const status = way === 'conditional-create' ? result.status : entryStatus(result);
+      const found = way === 'conditional-create' ? result.json : result.json?.entry?.[0]?.resource;
+      cases.push({
+        ...base,
+        doc,
+        way,
+        status,
+        content: status === 200 && found?.id === doc.id && hasContent(found),
+        leaked: lookupExpected !== 200 && JSON.stringify(result.json ?? '').includes(doc.id),
+        expected: lookupExpected,
+      });
+    }
   }
   const readable = fixtures.filter((d) => expectedRead(who, relation, d, closed) === 200).map((d) => d.id);
   const label = `${group}${closed ? ' closed' : ''}: ${who} (${relation})`;
@@ -281,8 +356,20 @@ beforeAll(async () => {
         meta: { security: [{ system: CONFIDENTIALITY, code: level }] },
         description: `${level}${hidden ? ' hidden' : ''}`,
       });
+      const binaryId = `bin-${level}${hidden ? '-hidden' : ''}`;
+      const binary = await env.request('PUT', `/fhir/Binary/${binaryId}`, {
+        token: tokens[AUTHOR]!,
+        body: {
+          resourceType: 'Binary',
+          id: binaryId,
+          contentType: 'application/pdf',
+          securityContext: { reference: `DocumentReference/${doc.id}` },
+          data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+        },
+      });
+      expect(binary.status).toBe(201);
       if (hidden) await mustSimulate(env, tokens.holder!, PATIENT, 'hide-document', { document: `DocumentReference/${doc.id}` });
-      fixtures.push({ id: doc.id, level, hidden });
+      fixtures.push({ id: doc.id, binaryId, level, hidden });
     }
   }
   await mustSimulate(env, tokens.holder!, PATIENT, 'remove-from-trust-circle', { practitioner: REF[AUTHOR] });
@@ -332,16 +419,16 @@ describe('the revised DSP decision table over HTTP', () => {
     );
   });
 
-  it.each(['read', 'vread', 'history'] as const)(
+  it.each(['read', 'vread', 'history', 'binary'] as const)(
     'each %s answers the status of the first matching row, and the content whenever it answers 200',
     (way) => {
-      const wrong = cases.filter((c) => c.way === way && (c.status !== c.expected || (c.status === 200 && !c.content)));
+      const wrong = cases.filter((c) => c.way === way && !noMandateAssistant(c) && wrongCase(c));
       expect(wrong.map(describeCase)).toEqual([]);
     },
   );
 
   it('a search is refused as a whole where the table gives nothing at all (rows 1, 5), and otherwise returns exactly the documents a read would', () => {
-    const wrong = cases.filter((c) => c.way === 'search' && (c.status !== c.expected || (c.status === 200 && !c.content)));
+    const wrong = cases.filter((c) => c.way === 'search' && !noMandateAssistant(c) && wrongCase(c));
     expect(wrong.map(describeCase)).toEqual([]);
     const listed = listings.filter((l) => l.way === 'search');
     expect(listed.length).toBeGreaterThan(20);
@@ -351,6 +438,20 @@ describe('the revised DSP decision table over HTTP', () => {
   it('a $changes pull carries exactly the documents a read would, with their content', () => {
     expect(cases.filter((c) => c.way === 'changes' && !c.content).map(describeCase)).toEqual([]);
     expect(listings.filter((l) => l.way === 'changes' && l.shown.join() !== l.expected.join())).toEqual([]);
+  });
+
+  it.each(LOOKUPS)(
+    'a %s lookup (If-None-Exist) finds the document exactly when a read would, and never reveals it otherwise',
+    (way) => {
+      const wrong = cases.filter((c) => c.way === way && !noMandateAssistant(c) && wrongCase(c));
+      expect(wrong.map((c) => `${describeCase(c)}${c.leaked ? ' — LEAKED the document' : ''}`)).toEqual([]);
+    },
+  );
+
+  it('a secretary named the holder’s assistant acts for the holder (row 2 before row 5) on every way in', () => {
+    const hers = cases.filter(noMandateAssistant);
+    expect(hers.length).toBeGreaterThan(100);
+    expect(hers.filter(wrongCase).map(describeCase)).toEqual([]);
   });
 
   it('each write of a new document answers the status of the first matching row', () => {
