@@ -11,6 +11,7 @@ import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import {
   CORPUS_PATIENT_MATRICULE,
   generatedCases,
+  organizationUpdate,
   requestWithHost,
   type BadRequest,
   type CorpusState,
@@ -369,27 +370,22 @@ function handWritten(): BadRequest[] {
       diagnostics: 'Patient.gender: "M" is not in value set',
     },
     // ── R4 structure (StructureDefinitions) and FHIR's string rule ──
+    // Organisations are registered by the platform; their administrator (the GP, of his practice) updates one.
     {
       name: 'an Organization name that is a number',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 42 },
+      ...organizationUpdate({ name: 42 }),
       status: 400,
       diagnostics: 'Organization.name: must be a JSON string, not a number',
     },
     {
       name: 'an Organization active flag that is a string',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 'Cabinet', active: 'yes' },
+      ...organizationUpdate({ active: 'yes' }),
       status: 400,
       diagnostics: 'Organization.active: must be a JSON boolean, not a string',
     },
     {
       name: 'an element FHIR R4 does not define',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 'Cabinet', shoeSize: 3 },
+      ...organizationUpdate({ shoeSize: 3 }),
       status: 400,
       diagnostics: 'Organization.shoeSize: "shoeSize" is not an element FHIR R4 defines here',
     },
