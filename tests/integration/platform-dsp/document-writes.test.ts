@@ -1,7 +1,8 @@
 /**
  * DSP documents are append-only (ARCHITECTURE §6, issue 5): a correction is a new document that
  * replaces the old one (superseded in the same transaction), only the author marks one
- * entered-in-error, content is never overwritten or deleted; metadata-only roles never get content.
+ * entered-in-error, content is never overwritten or deleted; roles without a care mandate get nothing
+ * of the DSP, not even metadata (ARCHITECTURE §5, row 5).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
@@ -124,16 +125,48 @@ describe('DSP document writes', () => {
 });
 
 describe('history and versions follow the document’s current labels', () => {
-  it('once a document is raised to V, its older versions are refused too (vread and _history)', async () => {
+  it('once a document is raised to V, its older versions no longer exist for others either (404 on vread and _history, row 7)', async () => {
     const doc = await createDocument(env, gp, 'demo-patient');
     expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(200);
     await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', {
       document: `DocumentReference/${doc.id}`,
       confidentiality: 'V',
     });
-    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(403);
-    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: nurse })).status).toBe(403);
-    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: gp })).status).toBe(200); // its author
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history/1`, { token: nurse })).status).toBe(404);
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: nurse })).status).toBe(404);
+    const mine = await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: gp }); // its author
+    expect(mine.status).toBe(200);
+    expect(mine.json.entry[0].resource.content[0].attachment.data).toBeDefined();
+  });
+
+  it('a V or hidden document answers read, vread and _history exactly as an id never written (no hint it exists)', async () => {
+    const veryRestricted = await createDocument(env, gp, 'demo-patient');
+    await mustSimulate(env, patient, 'demo-patient', 'set-confidentiality', {
+      document: `DocumentReference/${veryRestricted.id}`,
+      confidentiality: 'V',
+    });
+    const hidden = await createDocument(env, gp, 'demo-patient');
+    await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${hidden.id}` });
+    const answer = async (id: string, suffix: string) => {
+      const result = await env.request('GET', `/fhir/DocumentReference/${id}${suffix}`, { token: nurse });
+      return { status: result.status, body: JSON.stringify(result.json).replaceAll(id, '<id>') };
+    };
+    const differences: string[] = [];
+    for (const suffix of ['', '/_history/1', '/_history']) {
+      const never = await answer('never-written-1', suffix);
+      expect(never.status).toBe(404);
+      for (const [label, id] of [
+        ['V', veryRestricted.id],
+        ['hidden', hidden.id],
+      ] as const) {
+        const got = await answer(id, suffix);
+        if (got.status !== never.status || got.body !== never.body)
+          differences.push(
+            `${label} ${suffix || 'read'}: ${got.status} ${got.body} — never written: ${never.status} ${never.body}`,
+          );
+      }
+    }
+    expect(differences).toEqual([]);
   });
 
   it('a hidden document’s history does not exist for others (404), and is whole for the holder', async () => {
@@ -208,19 +241,32 @@ describe('document Binaries', () => {
   });
 });
 
-describe('metadata only (no care mandate)', () => {
-  it('a secretary reads and searches documents without their content, and their history without it either', async () => {
+describe('no care mandate: nothing of the DSP (row 5)', () => {
+  it('a secretary sees nothing of the DSP, not even metadata: read, vread, _history, search and $changes', async () => {
     const doc = await createDocument(env, gp, 'demo-patient');
-    const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
-    expect(read.status).toBe(200);
-    expect(read.json.content[0].attachment.data).toBeUndefined();
-    expect(read.json.content[0].attachment.contentType).toBe('text/plain');
-    const history = await env.request('GET', `/fhir/DocumentReference/${doc.id}/_history`, { token: secretary });
-    expect(history.json.entry.every((e: Json) => e.resource.content[0].attachment.data === undefined)).toBe(true);
-    const search = await env.request('GET', `/fhir/DocumentReference?subject=Patient/demo-patient&_id=${doc.id}`, {
-      token: secretary,
-    });
-    expect(search.json.entry[0].resource.content[0].attachment.data).toBeUndefined();
+    for (const path of [
+      `/fhir/DocumentReference/${doc.id}`,
+      `/fhir/DocumentReference/${doc.id}/_history/1`,
+      `/fhir/DocumentReference/${doc.id}/_history`,
+      `/fhir/DocumentReference?subject=Patient/demo-patient&_id=${doc.id}`,
+      `/fhir/DocumentReference?_id=${doc.id}`,
+    ]) {
+      const refused = await env.request('GET', path, { token: secretary });
+      expect({ path, status: refused.status }).toEqual({ path, status: 403 });
+      expect(refused.json.resourceType).toBe('OperationOutcome');
+      expect(refused.json.issue[0].diagnostics).toContain('no care mandate');
+      expect(JSON.stringify(refused.json)).not.toContain('text/plain'); // not even the attachment's metadata
+    }
+    const feed = await pull(env, secretary);
+    expect(feed.entries.filter((e: Json) => e.request.url.startsWith('DocumentReference/'))).toEqual([]);
+    expect(feed.entries.map((e: Json) => e.request.url)).not.toContain('Patient/demo-patient');
+  });
+
+  it('a facility administrator sees nothing of the DSP either', async () => {
+    const admin = await env.login('facility-admin');
+    const doc = await createDocument(env, gp, 'demo-patient');
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: admin })).status).toBe(403);
+    expect((await env.request('GET', '/fhir/DocumentReference?subject=Patient/demo-patient', { token: admin })).status).toBe(403);
   });
 
   it('a secretary writes no document (403), the holder writes to their own DSP (201)', async () => {

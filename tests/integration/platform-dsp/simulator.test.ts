@@ -120,19 +120,20 @@ describe('patient simulator', () => {
     expect(summary).toEqual(
       expect.arrayContaining(['Practitioner/demo-nurse R 0', 'Practitioner/demo-specialist R 4', 'Practitioner/demo-gp C 0']),
     );
-    expect(about.find((a) => a.outcome === '4').outcomeDesc).toContain('DSP rule 10');
+    expect(about.find((a) => a.outcome === '4').outcomeDesc).toContain('DSP rule 11'); // no access right
   });
 });
 
 describe('the holder’s DSP assistant', () => {
-  it('acts for the holder (rule 2): reads everything with content, may use the simulator, until removed', async () => {
+  it('acts for the holder (rule 2, before rule 5): a secretary named assistant reads everything with content and may use the simulator, until removed', async () => {
     const secretary = await env.login('secretary');
     const doc = await createDocument(env, gp, 'demo-patient', {
       meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] },
     });
-    expect(
-      (await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data,
-    ).toBeUndefined();
+    // Before: nothing at all (rule 5), not even metadata.
+    const before = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
+    expect(before.status).toBe(403);
+    expect(before.json.resourceType).toBe('OperationOutcome');
     expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(403);
     await mustSimulate(env, patient, 'demo-patient', 'add-assistant', { practitioner: 'Practitioner/demo-secretary' });
     const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary });
@@ -141,10 +142,22 @@ describe('the holder’s DSP assistant', () => {
     expect((await simulate(env, secretary, 'demo-patient', 'issue-presence-code')).status).toBe(201);
     expect((await env.request('GET', '/fhir/Patient/demo-patient/$access-log?_count=5', { token: secretary })).status).toBe(200);
     await mustSimulate(env, patient, 'demo-patient', 'remove-assistant', { practitioner: 'Practitioner/demo-secretary' });
-    expect(
-      (await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).json.content[0].attachment.data,
-    ).toBeUndefined();
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: secretary })).status).toBe(403);
     expect((await simulate(env, secretary, 'demo-patient', 'close-dsp')).status).toBe(403);
+  });
+
+  it('a nurse named assistant reads hidden and V documents, which her care rights alone never show', async () => {
+    const doc = await createDocument(env, gp, 'demo-patient', {
+      meta: { security: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-Confidentiality', code: 'V' }] },
+    });
+    await mustSimulate(env, patient, 'demo-patient', 'hide-document', { document: `DocumentReference/${doc.id}` });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: nurse })).status).toBe(404);
+    await mustSimulate(env, patient, 'demo-patient', 'add-assistant', { practitioner: 'Practitioner/demo-nurse' });
+    const read = await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: nurse });
+    expect(read.status).toBe(200);
+    expect(read.json.content[0].attachment.data).toBeDefined();
+    await mustSimulate(env, patient, 'demo-patient', 'remove-assistant', { practitioner: 'Practitioner/demo-nurse' });
+    expect((await env.request('GET', `/fhir/DocumentReference/${doc.id}`, { token: nurse })).status).toBe(404);
   });
 });
 
@@ -166,7 +179,7 @@ describe('presence codes', () => {
 
   it('a code is bound to its patient and expires', async () => {
     const code = codeOf(await mustSimulate(env, patient, 'demo-patient', 'issue-presence-code', { ttlSeconds: 1 }));
-    expect((await redeem(specialist, code, 'pat-000001')).status).toBe(403);
+    expect((await redeem(specialist, code, 'demo-patient-2')).status).toBe(403); // another patient's DSP
     await new Promise((r) => setTimeout(r, 1100));
     expect((await redeem(specialist, code)).status).toBe(403);
   });

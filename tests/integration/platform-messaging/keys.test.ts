@@ -1,4 +1,4 @@
-/** Published OpenPGP keys: Endpoints in the public directory, written by their owner only, rotated by a new Endpoint. */
+/** Published OpenPGP keys: Endpoints in the directory (read by any signed-in user), written by their owner only, rotated by a new Endpoint. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINT_OWNER_URL, OPENPGP_FINGERPRINT_SYSTEM, OPENPGP_PUBLIC_KEY_URL } from '../../../src-shared/domain/messaging';
 import { generateKeyPair } from '../../../src-main/core/messaging/pgp';
@@ -16,10 +16,13 @@ beforeAll(async () => {
 afterAll(async () => env?.stop());
 
 describe('published keys', () => {
-  it('a professional publishes their key and anyone finds it by owner, identifier and status without a token', async () => {
+  it('a professional publishes their key and any signed-in user finds it by owner, identifier and status; without a token, 401', async () => {
     const published = await publishKey(env, gp);
     expect(published.id).toBe(`pgp-${gp.keys.fingerprint.slice(0, 16).toLowerCase()}`);
-    const byOwner = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}&status=active`);
+    const anonymous = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}&status=active`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.resourceType).toBe('OperationOutcome');
+    const byOwner = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}&status=active`, { token: nurse.token });
     expect(byOwner.status).toBe(200);
     expect(byOwner.json.entry.map((e: Json) => e.resource.id)).toEqual([published.id]);
     expect(byOwner.json.entry[0].resource.extension.find((e: Json) => e.url === OPENPGP_PUBLIC_KEY_URL).valueString).toBe(
@@ -28,9 +31,10 @@ describe('published keys', () => {
     const byFingerprint = await env.request(
       'GET',
       `/fhir/Endpoint?identifier=${encodeURIComponent(`${OPENPGP_FINGERPRINT_SYSTEM}|${gp.keys.fingerprint}`)}`,
+      { token: nurse.token },
     );
     expect(byFingerprint.json.entry.map((e: Json) => e.resource.id)).toEqual([published.id]);
-    const otherOwner = await env.request('GET', `/fhir/Endpoint?owner=${nurse.ref}`);
+    const otherOwner = await env.request('GET', `/fhir/Endpoint?owner=${nurse.ref}`, { token: nurse.token });
     expect(otherOwner.json.entry).toEqual([]);
   });
 
@@ -46,9 +50,9 @@ describe('published keys', () => {
     });
     expect(retired.status).toBe(200);
     expect(retired.json.status).toBe('off');
-    const active = await env.request('GET', `/fhir/Endpoint?owner=${nurse.ref}&status=active`);
+    const active = await env.request('GET', `/fhir/Endpoint?owner=${nurse.ref}&status=active`, { token: gp.token });
     expect(active.json.entry.map((e: Json) => e.resource.id)).toEqual([second.id]);
-    const all = await env.request('GET', `/fhir/Endpoint?owner=Practitioner/demo-nurse`);
+    const all = await env.request('GET', `/fhir/Endpoint?owner=Practitioner/demo-nurse`, { token: gp.token });
     expect(all.json.entry.map((e: Json) => e.resource.id).sort()).toEqual([first.id, second.id].sort());
     const feed = urlsOf(await pullAll(env, gp.token));
     expect(feed).toEqual(expect.arrayContaining([`Endpoint/${first.id}`, `Endpoint/${second.id}`]));
@@ -64,7 +68,7 @@ describe('published keys', () => {
   });
 
   it('only the owner may change their published key, e.g. retire it (403)', async () => {
-    const current = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}`);
+    const current = await env.request('GET', `/fhir/Endpoint?owner=${gp.ref}`, { token: nurse.token });
     const endpoint = current.json.entry[0].resource;
     const takeover = {
       ...endpoint,

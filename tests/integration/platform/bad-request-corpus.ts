@@ -548,6 +548,19 @@ function hostCases(state: () => CorpusState): BadRequest[] {
 
 // ── Wrong JSON types and unknown elements (R4 StructureDefinitions) ──
 
+/**
+ * Organisations are registered by the platform, not created by users: a structural mistake in one is made
+ * by its administrator updating it — the demo GP, of his practice (at version 1: the corpus changes nothing).
+ */
+export function organizationUpdate(overrides: Record<string, unknown>): Pick<BadRequest, 'method' | 'path' | 'body' | 'headers'> {
+  return {
+    method: 'PUT',
+    path: '/fhir/Organization/demo-org-practice',
+    body: { resourceType: 'Organization', id: 'demo-org-practice', name: 'Cabinet', ...overrides },
+    headers: { 'If-Match': 'W/"1"' },
+  };
+}
+
 function structureCases(): BadRequest[] {
   const wrongType = (type: string, body: unknown, expression: string, rule: string): BadRequest => ({
     name: `${expression} ${rule}`,
@@ -562,8 +575,12 @@ function structureCases(): BadRequest[] {
     Observation: observation(),
     DocumentReference: document(),
     Patient: patient(),
-    Organization: { resourceType: 'Organization', name: 'Cabinet' },
-    Location: { resourceType: 'Location', name: 'Salle 1' },
+    // A Location is kept by the administrator of its managing organisation: the GP, of his practice.
+    Location: {
+      resourceType: 'Location',
+      name: 'Salle 1',
+      managingOrganization: { reference: 'Organization/demo-org-practice' },
+    },
     Condition: { resourceType: 'Condition', subject },
     Procedure: { resourceType: 'Procedure', status: 'completed', subject },
     Goal: { resourceType: 'Goal', lifecycleStatus: 'active', description: { text: 'marcher' }, subject },
@@ -585,9 +602,21 @@ function structureCases(): BadRequest[] {
     status: 400,
     diagnostics: `${type}.shoeSize: "shoeSize" is not an element FHIR R4 defines here`,
   }));
+  const organization = (overrides: Record<string, unknown>, expression: string, rule: string): BadRequest => ({
+    name: `${expression} ${rule}`,
+    ...organizationUpdate(overrides),
+    status: 400,
+    diagnostics: `${expression}: ${rule}`,
+  });
   const json = (expected: string, got: string) => `must be a JSON ${expected}, not a ${got}`;
   return [
     ...unknownElements,
+    {
+      name: 'an element FHIR R4 does not define on Organization',
+      ...organizationUpdate({ shoeSize: 3 }),
+      status: 400,
+      diagnostics: 'Organization.shoeSize: "shoeSize" is not an element FHIR R4 defines here',
+    },
     {
       name: 'an unknown element nested in a data type',
       method: 'POST',
@@ -638,19 +667,9 @@ function structureCases(): BadRequest[] {
       'Patient.contained',
       'resource type Medication is not supported',
     ),
-    wrongType(
-      'Organization',
-      { resourceType: 'Organization', name: 'X', alias: 'Y' },
-      'Organization.alias',
-      'must be a JSON array',
-    ),
-    wrongType('Organization', { resourceType: 'Organization', name: ['X'] }, 'Organization.name', 'must be a single value'),
-    wrongType(
-      'Organization',
-      { resourceType: 'Organization', name: 'X', partOf: 'Organization/x' },
-      'Organization.partOf',
-      'must be a JSON object',
-    ),
+    organization({ alias: 'Y' }, 'Organization.alias', 'must be a JSON array'),
+    organization({ name: ['X'] }, 'Organization.name', 'must be a single value'),
+    organization({ partOf: 'Organization/x' }, 'Organization.partOf', 'must be a JSON object'),
     wrongType(
       'DocumentReference',
       document({ content: [{ attachment: { contentType: 'text/plain', data: 'SGVsbG8=', size: -1 } }] }),

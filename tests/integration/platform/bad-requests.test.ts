@@ -11,6 +11,7 @@ import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import {
   CORPUS_PATIENT_MATRICULE,
   generatedCases,
+  organizationUpdate,
   requestWithHost,
   type BadRequest,
   type CorpusState,
@@ -298,11 +299,11 @@ function handWritten(): BadRequest[] {
       diagnostics: 'subject.name',
     },
     {
-      name: '_include',
+      name: '_include of a parameter the type does not have',
       method: 'GET',
-      path: '/fhir/PractitionerRole?_include=PractitionerRole:practitioner',
+      path: '/fhir/PractitionerRole?_include=PractitionerRole:shoe',
       status: 400,
-      diagnostics: '_include',
+      diagnostics: 'parameter _include: "PractitionerRole:shoe" is not a reference parameter of PractitionerRole',
     },
     {
       name: 'a token naming neither system nor code',
@@ -369,27 +370,22 @@ function handWritten(): BadRequest[] {
       diagnostics: 'Patient.gender: "M" is not in value set',
     },
     // ── R4 structure (StructureDefinitions) and FHIR's string rule ──
+    // Organisations are registered by the platform; their administrator (the GP, of his practice) updates one.
     {
       name: 'an Organization name that is a number',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 42 },
+      ...organizationUpdate({ name: 42 }),
       status: 400,
       diagnostics: 'Organization.name: must be a JSON string, not a number',
     },
     {
       name: 'an Organization active flag that is a string',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 'Cabinet', active: 'yes' },
+      ...organizationUpdate({ active: 'yes' }),
       status: 400,
       diagnostics: 'Organization.active: must be a JSON boolean, not a string',
     },
     {
       name: 'an element FHIR R4 does not define',
-      method: 'POST',
-      path: '/fhir/Organization',
-      body: { resourceType: 'Organization', name: 'Cabinet', shoeSize: 3 },
+      ...organizationUpdate({ shoeSize: 3 }),
       status: 400,
       diagnostics: 'Organization.shoeSize: "shoeSize" is not an element FHIR R4 defines here',
     },
@@ -447,9 +443,9 @@ function handWritten(): BadRequest[] {
       name: 'a dangling reference',
       method: 'POST',
       path: '/fhir/Observation',
-      body: observation({ subject: { reference: 'Patient/does-not-exist' } }),
+      body: observation({ encounter: { reference: 'Encounter/does-not-exist' } }),
       status: 422,
-      diagnostics: 'Patient/does-not-exist does not exist',
+      diagnostics: 'Observation.encounter.reference: reference target Encounter/does-not-exist does not exist',
     },
     {
       name: 'a reference to an unsupported type',
@@ -463,9 +459,10 @@ function handWritten(): BadRequest[] {
       name: 'an absolute reference to another server',
       method: 'POST',
       path: '/fhir/Observation',
-      body: observation({ subject: { reference: 'http://elsewhere.example/fhir/Patient/1' } }),
+      body: observation({ performer: [{ reference: 'http://elsewhere.example/fhir/Practitioner/1' }] }),
       status: 422,
-      diagnostics: 'not a reference of the form Type/id',
+      diagnostics:
+        'Observation.performer[0].reference: "http://elsewhere.example/fhir/Practitioner/1" is not a reference of the form Type/id',
     },
     {
       name: 'a contained reference to nothing',
@@ -635,7 +632,7 @@ function handWritten(): BadRequest[] {
       path: '/fhir/Patient?family=Reuter',
       who: 'patient',
       status: 403,
-      diagnostics: 'a patient may only search their own records',
+      diagnostics: 'Patient: a patient searches only their own record (add _id=demo-patient)',
     },
     {
       name: 'a patient reading the access log of everyone',
@@ -643,7 +640,7 @@ function handWritten(): BadRequest[] {
       path: '/fhir/AuditEvent',
       who: 'patient',
       status: 403,
-      diagnostics: 'own records',
+      diagnostics: 'AuditEvent: a patient searches only their own access log (add patient=Patient/demo-patient)',
     },
     {
       name: 'a professional reading the access log',
@@ -653,13 +650,21 @@ function handWritten(): BadRequest[] {
       diagnostics: 'AuditEvent',
     },
     {
-      name: 'a secretary writing clinical data',
+      name: 'a secretary writing clinical data (no care relationship)',
       method: 'POST',
       path: '/fhir/Observation',
       who: 'secretary',
       body: observation(),
       status: 403,
-      diagnostics: 'no care mandate',
+      diagnostics: 'no care relationship with Patient/demo-patient',
+    },
+    {
+      name: 'a GP writing a care record of a patient he does not care for',
+      method: 'POST',
+      path: '/fhir/Observation',
+      body: observation({ subject: { reference: 'Patient/pat-000001' } }),
+      status: 403,
+      diagnostics: 'no care relationship with Patient/pat-000001',
     },
     {
       name: 'a patient changing the directory',
@@ -772,14 +777,44 @@ function handWritten(): BadRequest[] {
       status: 401,
       diagnostics: 'authentication required',
     },
+    // ── Conditional update ──
+    {
+      name: 'a conditional update matching several resources',
+      method: 'PUT',
+      path: '/fhir/Observation?patient=Patient/demo-patient&code=http://loinc.org|8867-4',
+      body: observation(),
+      headers: { 'If-Match': 'W/"1"' },
+      status: 412,
+      diagnostics: 'matches more than one Observation',
+    },
+    {
+      name: 'a conditional update with an undeclared parameter',
+      method: 'PUT',
+      path: '/fhir/Observation?shoe=42',
+      body: observation(),
+      status: 400,
+      diagnostics: 'conditional update: search parameter "shoe" is not supported for Observation',
+    },
     // ── Transactions ──
     {
-      name: 'a batch Bundle',
+      name: 'a batch whose second entry is malformed runs none of its entries',
       method: 'POST',
       path: '/fhir',
-      body: { resourceType: 'Bundle', type: 'batch', entry: [] },
+      body: {
+        resourceType: 'Bundle',
+        type: 'batch',
+        entry: [{ resource: observation(), request: { method: 'POST', url: 'Observation' } }, { resource: observation() }],
+      },
       status: 400,
-      diagnostics: '"batch" is not supported',
+      diagnostics: 'Bundle.entry[1].request: required element missing',
+    },
+    {
+      name: 'a Bundle neither transaction nor batch',
+      method: 'POST',
+      path: '/fhir',
+      body: { resourceType: 'Bundle', type: 'collection', entry: [] },
+      status: 400,
+      diagnostics: 'Bundle.type: "collection" is not supported (only "transaction" and "batch")',
     },
     {
       name: 'a resource that is not a Bundle',
@@ -834,11 +869,14 @@ function handWritten(): BadRequest[] {
         entry: [
           {
             fullUrl: 'urn:uuid:6f1f3d1e-0000-4000-8000-000000000001',
-            resource: patient(),
-            request: { method: 'POST', url: 'Patient' },
+            resource: observation(),
+            request: { method: 'POST', url: 'Observation' },
           },
           {
-            resource: observation({ subject: { reference: 'urn:uuid:6f1f3d1e-0000-4000-8000-000000000001' }, status: 'bogus' }),
+            resource: observation({
+              derivedFrom: [{ reference: 'urn:uuid:6f1f3d1e-0000-4000-8000-000000000001' }],
+              status: 'bogus',
+            }),
             request: { method: 'POST', url: 'Observation' },
           },
         ],
@@ -855,11 +893,14 @@ function handWritten(): BadRequest[] {
         type: 'transaction',
         entry: [
           { resource: observation(), request: { method: 'POST', url: 'Observation' } },
-          { resource: observation({ subject: { reference: 'Patient/ghost' } }), request: { method: 'POST', url: 'Observation' } },
+          {
+            resource: observation({ encounter: { reference: 'Encounter/ghost' } }),
+            request: { method: 'POST', url: 'Observation' },
+          },
         ],
       },
       status: 422,
-      diagnostics: 'Bundle.entry[1]: Observation.subject.reference: reference target Patient/ghost does not exist',
+      diagnostics: 'Bundle.entry[1]: Observation.encounter.reference: reference target Encounter/ghost does not exist',
     },
   ];
 }

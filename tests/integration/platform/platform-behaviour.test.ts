@@ -47,16 +47,37 @@ describe('$changes', () => {
     expect(urls.some((u: string) => u.startsWith('AuditEvent/'))).toBe(false);
     expect(urls).not.toContain('Patient/pat-000001'); // neither created by the GP nor in the directory
 
+    // The GP (care team) and the nurse (home-care episode) both care for the demo patient; nobody cares for pat-000001
+    // but the nurse once she opens an episode for him at her organisation.
     const created = await env.request('POST', '/fhir/Observation', { token: gp, body: observation(60) });
+    expect(created.status).toBe(201);
     const byNurse = await env.request('POST', '/fhir/Observation', { token: nurse, body: observation(61) });
+    expect(byNurse.status).toBe(201);
+    const episode = await env.request('POST', '/fhir/EpisodeOfCare', {
+      token: nurse,
+      body: {
+        resourceType: 'EpisodeOfCare',
+        status: 'active',
+        patient: { reference: 'Patient/pat-000001' },
+        managingOrganization: { reference: 'Organization/demo-org-homecare' },
+      },
+    });
+    expect(episode.status).toBe(201);
+    const elsewhere = await env.request('POST', '/fhir/Observation', {
+      token: nurse,
+      body: { ...observation(62), subject: { reference: 'Patient/pat-000001' } },
+    });
+    expect(elsewhere.status).toBe(201);
     await env.request('DELETE', `/fhir/Observation/${created.json.id}`, { token: gp });
     const next = await pullAll(gp, first.cursor);
-    expect(next.entries).toHaveLength(1);
-    const [deletion] = next.entries;
-    expect(deletion.request).toEqual({ method: 'DELETE', url: `Observation/${created.json.id}` });
+    // In commit order: the nurse's observation of a patient the GP cares for, then the GP's deletion; nothing of pat-000001.
+    expect(next.entries.map((e) => `${e.request.method} ${e.request.url}`)).toEqual([
+      `PUT Observation/${byNurse.json.id}`,
+      `DELETE Observation/${created.json.id}`,
+    ]);
+    const deletion = next.entries[1];
     expect(deletion.resource).toBeUndefined();
     expect(deletion.response.etag).toBe('W/"2"');
-    expect(next.entries.map((e) => e.request.url)).not.toContain(`Observation/${byNurse.json.id}`);
 
     const idle = await pullAll(gp, next.cursor);
     expect(idle.entries).toHaveLength(0);
@@ -91,17 +112,29 @@ describe('idempotent writes', () => {
 
 describe('transactions', () => {
   it('resolves urn:uuid references and replays an entry by its operation id', async () => {
+    // A new patient, the episode of care at the GP's practice that starts his care relationship, and a first observation.
+    const PATIENT_URN = 'urn:uuid:11111111-2222-4333-8444-555555555555';
+    const operation = (valueString: string) => [{ url: OPERATION_ID_EXTENSION_URL, valueString }];
     const bundle = (patientOp: string) => ({
       resourceType: 'Bundle',
       type: 'transaction',
       entry: [
         {
-          fullUrl: 'urn:uuid:11111111-2222-4333-8444-555555555555',
+          fullUrl: PATIENT_URN,
           resource: { resourceType: 'Patient', name: [{ family: 'Majerus', given: ['Emma'] }], birthDate: '2001-09-09' },
-          request: { method: 'POST', url: 'Patient', extension: [{ url: OPERATION_ID_EXTENSION_URL, valueString: patientOp }] },
+          request: { method: 'POST', url: 'Patient', extension: operation(patientOp) },
         },
         {
-          resource: { ...observation(80), subject: { reference: 'urn:uuid:11111111-2222-4333-8444-555555555555' } },
+          resource: {
+            resourceType: 'EpisodeOfCare',
+            status: 'active',
+            patient: { reference: PATIENT_URN },
+            managingOrganization: { reference: 'Organization/demo-org-practice' },
+          },
+          request: { method: 'POST', url: 'EpisodeOfCare', extension: operation(`${patientOp}-episode`) },
+        },
+        {
+          resource: { ...observation(80), subject: { reference: PATIENT_URN } },
           request: { method: 'POST', url: 'Observation' },
         },
       ],
@@ -111,23 +144,103 @@ describe('transactions', () => {
     expect(first.json.type).toBe('transaction-response');
     const patientLocation: string = first.json.entry[0].response.location;
     const patientRef = patientLocation.slice(env.url.length + 1).split('/_history')[0];
-    expect(first.json.entry[1].resource.subject.reference).toBe(patientRef);
+    expect(first.json.entry[1].resource.patient.reference).toBe(patientRef);
+    expect(first.json.entry[2].resource.subject.reference).toBe(patientRef);
 
-    // The same entry id again: the patient is not created twice, and the new observation points at it.
+    // The same entry ids again: neither the patient nor the episode is created twice, and the new observation points at him.
     const second = await env.request('POST', '/fhir', { token: gp, body: bundle('op-tx-patient-0001') });
     expect(second.status).toBe(200);
     expect(second.json.entry[0].response.location).toBe(patientLocation);
-    expect(second.json.entry[1].resource.subject.reference).toBe(patientRef);
+    expect(second.json.entry[1].response.location).toBe(first.json.entry[1].response.location);
+    expect(second.json.entry[2].resource.subject.reference).toBe(patientRef);
+    expect(second.json.entry[2].resource.id).not.toBe(first.json.entry[2].resource.id);
   });
 
   it('conditional create returns the existing match instead of a duplicate', async () => {
-    const body = { resourceType: 'Organization', name: 'Cabinet Test', identifier: [{ system: 'urn:test', value: 'ORG-42' }] };
-    const headers = { 'If-None-Exist': 'identifier=urn:test|ORG-42' };
-    const first = await env.request('POST', '/fhir/Organization', { token: gp, body, headers });
-    const second = await env.request('POST', '/fhir/Organization', { token: gp, body, headers });
+    const body = { ...observation(42), code: { coding: [{ system: 'urn:test', code: 'OBS-42' }] } };
+    const headers = { 'If-None-Exist': 'patient=Patient/demo-patient&code=urn:test|OBS-42' };
+    const first = await env.request('POST', '/fhir/Observation', { token: gp, body, headers });
+    const second = await env.request('POST', '/fhir/Observation', { token: gp, body, headers });
     expect(first.status).toBe(201);
     expect(second.status).toBe(200);
     expect(second.json.id).toBe(first.json.id);
+    // The nurse's lookup finds the same record: she cares for the demo patient too.
+    const byNurse = await env.request('POST', '/fhir/Observation', { token: nurse, body, headers });
+    expect(byNurse.status).toBe(200);
+    expect(byNurse.json.id).toBe(first.json.id);
+  });
+
+  it('conditional update: the caller’s own search picks the target — none creates, one updates, several is 412', async () => {
+    const code = (value: string) => ({ coding: [{ system: 'urn:test', code: value }] });
+    const path = '/fhir/Observation?patient=Patient/demo-patient&code=urn:test|OBS-CU';
+    const created = await env.request('PUT', path, { token: gp, body: { ...observation(90), code: code('OBS-CU') } });
+    expect(created.status).toBe(201);
+    // One match: an update, which like any update of clinical data must name the version it replaces.
+    const blind = await env.request('PUT', path, { token: gp, body: { ...observation(91), code: code('OBS-CU') } });
+    expect(blind.status).toBe(428);
+    expect(blind.json.issue[0].diagnostics).toContain('If-Match: required');
+    const updated = await env.request('PUT', path, {
+      token: gp,
+      body: { ...observation(91), code: code('OBS-CU') },
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.json.id).toBe(created.json.id);
+    expect(updated.json.meta.versionId).toBe('2');
+    expect(updated.json.valueQuantity.value).toBe(91);
+    await env.request('POST', '/fhir/Observation', { token: gp, body: { ...observation(92), code: code('OBS-CU') } });
+    const before = await env.platform.fingerprint();
+    const ambiguous = await env.request('PUT', path, {
+      token: gp,
+      body: { ...observation(93), code: code('OBS-CU') },
+      headers: { 'If-Match': 'W/"2"' },
+    });
+    expect(ambiguous.status).toBe(412);
+    expect(ambiguous.json.resourceType).toBe('OperationOutcome');
+    expect(await env.platform.fingerprint()).toEqual(before);
+  });
+});
+
+describe('conditional lookups are the caller’s own search', () => {
+  it('records the caller may not read that match first neither hide the caller’s own match nor count', async () => {
+    // The nurse cares for pat-000002 through an episode at her organisation; the GP does not.
+    const code = { coding: [{ system: 'urn:test', code: 'OBS-HIDDEN-FIRST' }] };
+    const episode = await env.request('POST', '/fhir/EpisodeOfCare', {
+      token: nurse,
+      body: {
+        resourceType: 'EpisodeOfCare',
+        status: 'active',
+        patient: { reference: 'Patient/pat-000002' },
+        managingOrganization: { reference: 'Organization/demo-org-homecare' },
+      },
+    });
+    expect(episode.status).toBe(201);
+    for (const value of [1, 2, 3]) {
+      const theirs = await env.request('POST', '/fhir/Observation', {
+        token: nurse,
+        body: { ...observation(value), code, subject: { reference: 'Patient/pat-000002' } },
+      });
+      expect(theirs.status).toBe(201);
+    }
+    const mine = await env.request('POST', '/fhir/Observation', { token: gp, body: { ...observation(4), code } });
+    expect(mine.status).toBe(201);
+    const criteria = 'code=urn:test|OBS-HIDDEN-FIRST';
+    const search = await env.request('GET', `/fhir/Observation?${criteria}`, { token: gp });
+    expect(search.json.entry.map((e: Json) => e.resource.id)).toEqual([mine.json.id]);
+    // If-None-Exist finds the one record the GP's search shows: no duplicate.
+    const again = await env.request('POST', '/fhir/Observation', {
+      token: gp,
+      body: { ...observation(4), code },
+      headers: { 'If-None-Exist': criteria },
+    });
+    expect({ status: again.status, id: again.json.id }).toEqual({ status: 200, id: mine.json.id });
+    // A conditional update updates that same record.
+    const updated = await env.request('PUT', `/fhir/Observation?${criteria}`, {
+      token: gp,
+      body: { ...observation(5), code },
+      headers: { 'If-Match': 'W/"1"' },
+    });
+    expect({ status: updated.status, id: updated.json.id }).toEqual({ status: 200, id: mine.json.id });
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
+import { isAdministratorRole } from '../../../src-shared/domain/directory';
 import { checkMatricule, makeMatricule } from '../../../src-shared/domain/matricule';
 import { FhirError } from '../../../src-main/platform/fhir/fhir-error';
 import { parseFhirDate } from '../../../src-main/platform/fhir/fhir-date';
@@ -108,7 +109,7 @@ describe('FHIR dates', () => {
 });
 
 describe('seed generator', () => {
-  it('is deterministic and produces only valid resources with valid matricules', () => {
+  it('is deterministic and produces only valid resources, valid matricules and one administrator per demo organisation', () => {
     const a = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2 })];
     const b = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2 })];
     expect(a.map((i) => i.resource)).toEqual(b.map((i) => i.resource));
@@ -129,5 +130,21 @@ describe('seed generator', () => {
         .map((i) => (i.resource as fhir4.PractitionerRole).code![0]!.coding![0]!.code),
     );
     expect([...roles].sort()).toEqual(['administrator', 'care-aide', 'facility-admin', 'gp', 'nurse', 'secretary', 'specialist']);
+    // One administrator per demo organisation, who grants its memberships (ARCHITECTURE §5 Directory).
+    const administrators = a
+      .map((i) => i.resource)
+      .filter(
+        (r): r is fhir4.PractitionerRole & { id: string } => r.resourceType === 'PractitionerRole' && isAdministratorRole(r),
+      )
+      .map((r) => `${r.id} ${r.organization?.reference} ${r.practitioner?.reference}`)
+      .sort();
+    expect(administrators).toEqual([
+      'admin-demo-org-carehome Organization/demo-org-carehome Practitioner/demo-facility-admin',
+      'admin-demo-org-daycentre Organization/demo-org-daycentre Practitioner/demo-facility-admin',
+      'admin-demo-org-homecare Organization/demo-org-homecare Practitioner/demo-facility-admin',
+      'admin-demo-org-homecare-nursing Organization/demo-org-homecare-nursing Practitioner/demo-facility-admin',
+      'admin-demo-org-hospital Organization/demo-org-hospital Practitioner/demo-specialist',
+      'admin-demo-org-practice Organization/demo-org-practice Practitioner/demo-gp',
+    ]);
   });
 });
