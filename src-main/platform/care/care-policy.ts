@@ -6,6 +6,7 @@
  * care for, whoever wrote them.
  */
 import { forbidden } from '../fhir/fhir-error';
+import { checkR4Structure } from '../fhir/validation';
 import { patientsOf } from '../fhir/patients-of';
 import { resourceTypeDef } from '../fhir/resource-types';
 import type { PolicyRegistry } from '../policy/policy-registry';
@@ -79,6 +80,9 @@ const carePolicy: ResourcePolicy = {
       const mine = await organizationsOf(ctx.tx, ctx.principal.userRef, scope.now);
       if (managing !== undefined && mine.includes(managing)) return;
     }
+    // A body whose patient cannot be read may just be malformed: say so (400 naming the element), not "no patient".
+    if (intent.body && patientsOfResource(intent.def.type, intent.body).length === 0)
+      checkR4Structure(intent.body as unknown as fhir4.Resource);
     for (const resource of [intent.current?.resource, intent.body]) {
       if (!resource) continue;
       const verdict = await decide(scope, intent.def.type, resource as unknown as Json, 'write');

@@ -8,6 +8,7 @@
  */
 import { isAdministratorRole } from '../../../src-shared/domain/directory';
 import { FhirError, forbidden } from '../fhir/fhir-error';
+import { checkR4Structure } from '../fhir/validation';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import type { PolicyRegistry } from '../policy/policy-registry';
@@ -141,7 +142,10 @@ const patientPolicy: ResourcePolicy = {
         code: 'not-supported',
         diagnostics: `${self}: a patient record is never deleted (set active to false)`,
       });
-    // A matricule is unique among patients (409); a name that looks like another's is a warning.
+    if (!intent.body) return undefined;
+    // A matricule is unique among patients (409); a name that looks like another's is a warning —
+    // read from a Patient whose structure is known good (R4 first), so a malformed name is a 400, never a crash.
+    checkR4Structure(intent.body as unknown as fhir4.Patient);
     return checkPatientIdentity(ctx.tx, intent.body as unknown as fhir4.Patient, intent.id);
   },
 };

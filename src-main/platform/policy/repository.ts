@@ -29,6 +29,9 @@ export const DEFAULT_CHANGES_PAGE = 100;
 export const MAX_CHANGES_PAGE = 1000;
 const MAX_HISTORY = 1000;
 const MAX_INCLUDED = 1000;
+/** A conditional lookup reads this many matches a page, and gives up (400) after so many pages. */
+const CONDITIONAL_PAGE = 100;
+const MAX_CONDITIONAL_PAGES = 20;
 
 export interface WriteResult {
   /** 201 created, 200 updated (or matched by If-None-Exist), 204 deleted. */
@@ -463,11 +466,25 @@ export class PolicyWriteRepository extends PolicyRepository {
       throw error;
     }
     if (request.criteria.length === 0) throw badRequest(`${header}: names no search criterion`);
-    request.count = 2;
+    // Records the caller may not read are skipped, not counted: page on until two readable ones, or the end.
+    request.count = CONDITIONAL_PAGE;
+    request.sort = { key: '_seq', descending: false };
     delete request.page;
-    const { rows } = await this.searchRows(def, request, `${def.type}?${query.toString()} (${header})`, 'search-type');
-    if (rows.length > 1) throw preconditionFailed(`${header}: "${criteria}" matches more than one ${def.type}`);
-    return rows;
+    const found: StoredVersion[] = [];
+    for (let pages = 0; found.length < 2; pages++) {
+      if (pages === MAX_CONDITIONAL_PAGES) {
+        throw new FhirError(400, {
+          code: 'too-costly',
+          diagnostics: `${header}: "${criteria}" is too broad to decide (narrow the criteria)`,
+        });
+      }
+      const page = await this.searchRows(def, request, `${def.type}?${query.toString()} (${header})`, 'search-type');
+      found.push(...page.rows);
+      if (!page.hasMore || !page.last) break;
+      request.page = { snapshot: page.snapshot, after: { key: page.last.seq, seq: page.last.seq } };
+    }
+    if (found.length > 1) throw preconditionFailed(`${header}: "${criteria}" matches more than one ${def.type}`);
+    return found;
   }
 
   private async decideWrite(
