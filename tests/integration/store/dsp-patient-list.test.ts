@@ -137,8 +137,8 @@ describe('"Mes patients" projection (migration 0120) on a real encrypted cache',
           db.prepare('INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?, 0)').run(
             r.resourceType,
             r.id,
-            Number(r.meta.versionId),
-            r.meta.lastUpdated,
+            Number(r.meta!.versionId),
+            r.meta!.lastUpdated,
             JSON.stringify(r),
           );
           if (r.resourceType === 'DocumentReference') {
