@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
-import type { DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
+import type { Binary, Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
+import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
@@ -16,6 +16,12 @@ export interface NewDspDocument {
   contentType: 'application/pdf' | 'text/plain';
   data: string;
 }
+
+export type OpenedDspDocument = DspDocumentSummary & {
+  data: string | null;
+  text: string | null;
+  unavailable: DocumentContentUnavailable | null;
+};
 
 export interface DocumentFilter {
   patientId: string;
@@ -99,19 +105,51 @@ export class DspRecords {
       .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
   }
 
-  document(id: string): DspDocumentSummary & { data: string | null; text: string | null } {
+  /**
+   * A document and its content. The content is inline, or a separate Binary (`attachment.url`) that
+   * sync brings with the document; one not synced yet is asked of the platform (which authorises it
+   * through its document), and offline the answer says it is not on this device yet.
+   */
+  async document(id: string, client: PlatformClient): Promise<OpenedDspDocument> {
     const doc = this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource;
     if (!doc) throw new DeskError('not_found', `no document ${id} on this device`, 'id');
-    const attachment = doc.content?.[0]?.attachment;
-    const isText = attachment?.contentType?.startsWith('text/') ?? false;
     const row = dspDocumentRowOf(id, doc);
     if (!row) throw new DeskError('not_found', `document ${id} is not in a DSP`, 'id');
     const pending = this.store.resources.versionOf('DocumentReference', id)?.versionId === 0;
+    const summary = this.summaryOf({ ...row, pending });
+    const attachment = doc.content?.[0]?.attachment;
+    const unavailable = (reason: DocumentContentUnavailable): OpenedDspDocument => ({
+      ...summary,
+      data: null,
+      text: null,
+      unavailable: reason,
+    });
+    if (!attachment) return unavailable('no-content');
+    const contentType = attachment.contentType ?? '';
+    const isText = contentType.startsWith('text/');
+    if (!isText && contentType !== 'application/pdf') return unavailable('not-displayable');
+    const data = attachment.data ?? (attachment.url ? await this.binaryData(attachment.url, client) : undefined);
+    if (data === undefined) return unavailable(attachment.url ? 'not-on-device' : 'no-content');
     return {
-      ...this.summaryOf({ ...row, pending }),
-      data: !isText ? (attachment?.data ?? null) : null,
-      text: isText && attachment?.data ? Buffer.from(attachment.data, 'base64').toString('utf8') : null,
+      ...summary,
+      data: isText ? null : data,
+      text: isText ? Buffer.from(data, 'base64').toString('utf8') : null,
+      unavailable: null,
     };
+  }
+
+  /** The content of a document's Binary (`Binary/<id>`): from the cache, else from the platform; undefined offline. */
+  private async binaryData(url: string, client: PlatformClient): Promise<string | undefined> {
+    const match = /^Binary\/([A-Za-z0-9\-.]{1,64})$/.exec(url);
+    if (!match) return undefined;
+    const cached = this.store.resources.get<Binary>('Binary', match[1]!)?.resource;
+    if (cached?.data) return cached.data;
+    try {
+      return (await client.read<Binary>('Binary', match[1]!)).resource.data;
+    } catch (error) {
+      if (error instanceof PlatformError && error.isTransient) return undefined;
+      throw error;
+    }
   }
 
   add(patientId: string, input: NewDspDocument, replaces?: string): string {
