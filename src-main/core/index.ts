@@ -11,6 +11,7 @@ import { ApiRegistry } from './services/registry';
 import { createSessionService } from './services/session-service';
 import { createSettingsService } from './services/settings-service';
 import { createSimulatorService } from './services/simulator-service';
+import { ColleagueSimulator } from './simulator/colleague-simulator';
 import { PatientSimulator } from './simulator/patient-simulator';
 import { createSyncService } from './services/sync-service';
 import { SessionManager } from './session/session-manager';
@@ -22,7 +23,7 @@ export interface CoreOptions {
   shell: 'electron' | 'browser';
   /** Base URL of the platform's FHIR endpoint (embedded or remote). */
   platformUrl: string;
-  /** The platform was started by this app (the patient simulator is offered only then). */
+  /** The platform was started by this app (the patient and colleague simulators run only then). */
   embeddedPlatform?: boolean;
   /** Where profiles and their encrypted caches live. */
   dataDir: string;
@@ -68,6 +69,8 @@ export function createCore(options: CoreOptions): Core {
     {
       ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      // Like the patient simulator, the demo colleagues act only on the platform this app started.
+      ...(options.embeddedPlatform ? { colleagues: new ColleagueSimulator(options.platformUrl, true) } : {}),
     },
     options.keyProtector,
   );

@@ -234,6 +234,12 @@ export const de: Messages = {
     to: 'Bis',
     search: 'Dokumente durchsuchen',
     noDocuments: 'Keine Dokumente.',
+    unavailable: {
+      'not-on-device':
+        'Der Inhalt dieses Dokuments ist noch nicht auf diesem Gerät: Er kommt mit der nächsten Online-Synchronisierung.',
+      'not-displayable': 'Diese Art von Anhang kann in der Anwendung nicht angezeigt werden.',
+      'no-content': 'Dieses Dokument hat keinen beigefügten Inhalt.',
+    },
     pending: 'Wartet auf Synchronisierung',
     status: { current: 'Aktuell', superseded: 'Ersetzt', 'entered-in-error': 'Fehlerhaft' },
     confidentiality: { N: 'Normal', R: 'Eingeschränkt', V: 'Streng vertraulich' },

@@ -233,6 +233,11 @@ export const en: Messages = {
     to: 'To',
     search: 'Search the documents',
     noDocuments: 'No documents.',
+    unavailable: {
+      'not-on-device': 'This document’s content is not on this device yet: it arrives with the next sync online.',
+      'not-displayable': 'This type of attachment cannot be displayed in the app.',
+      'no-content': 'This document has no attached content.',
+    },
     pending: 'Waiting to sync',
     status: { current: 'Current', superseded: 'Superseded', 'entered-in-error': 'Entered in error' },
     confidentiality: { N: 'Normal', R: 'Restricted', V: 'Very restricted' },

@@ -232,6 +232,12 @@ export const fr = {
     to: 'Au',
     search: 'Rechercher dans les documents',
     noDocuments: 'Aucun document.',
+    unavailable: {
+      'not-on-device':
+        'Le contenu de ce document n’est pas encore sur cet appareil : il arrivera à la prochaine synchronisation en ligne.',
+      'not-displayable': 'Ce type de pièce jointe ne peut pas être affiché dans l’application.',
+      'no-content': 'Ce document n’a pas de contenu joint.',
+    },
     pending: 'En attente de synchronisation',
     status: { current: 'Actuel', superseded: 'Remplacé', 'entered-in-error': 'Erroné' },
     confidentiality: { N: 'Normal', R: 'Restreint', V: 'Très restreint' },

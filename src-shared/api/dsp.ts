@@ -43,6 +43,10 @@ export const dspDocumentSummary = z.object({
 });
 export type DspDocumentSummary = z.infer<typeof dspDocumentSummary>;
 
+/** Why a document's content is not shown: not on this device yet (offline), a type the app cannot display, or none at all. */
+export const documentContentUnavailable = z.enum(['not-on-device', 'not-displayable', 'no-content']);
+export type DocumentContentUnavailable = z.infer<typeof documentContentUnavailable>;
+
 /** Base64 of at most 20 MB. */
 const content = z
   .string()
@@ -79,9 +83,17 @@ export const dspMethods = {
       .strict(),
     z.array(dspDocumentSummary),
   ),
+  /**
+   * A document with its content: `text` for text, `data` (base64) for a PDF, or neither and `unavailable`
+   * saying why — the content has not reached this device yet, or it is of a type the app cannot show.
+   */
   document: defineMethod(
     z.object({ id }).strict(),
-    dspDocumentSummary.extend({ data: z.string().nullable(), text: z.string().nullable() }),
+    dspDocumentSummary.extend({
+      data: z.string().nullable(),
+      text: z.string().nullable(),
+      unavailable: documentContentUnavailable.nullable(),
+    }),
   ),
   addDocument: defineMethod(newDocument.extend({ patientId: id }), z.object({ id: z.string() })),
   /** A correction is a new document that replaces the old one; the old one is never overwritten. */

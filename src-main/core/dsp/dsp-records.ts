@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
-import type { DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
+import type { Binary, Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
+import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { confidentialityOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
-import type { Store } from '../store';
+import { dspDocumentRowOf, type DspTimelineRow, type Store } from '../store';
 import type { LocalWrites } from '../sync';
 
 export interface NewDspDocument {
@@ -16,6 +16,12 @@ export interface NewDspDocument {
   contentType: 'application/pdf' | 'text/plain';
   data: string;
 }
+
+export type OpenedDspDocument = DspDocumentSummary & {
+  data: string | null;
+  text: string | null;
+  unavailable: DocumentContentUnavailable | null;
+};
 
 export interface DocumentFilter {
   patientId: string;
@@ -33,7 +39,7 @@ function patientIdOf(doc: DocumentReference): string | null {
   return patientOfDocument(doc)?.slice('Patient/'.length) ?? null;
 }
 
-export { patientDisplayName } from '../store/resource-extracts';
+export { patientDisplayName } from '../store';
 
 /**
  * The DSP as this device holds it: the documents synced for the patients this professional may see,
@@ -47,13 +53,6 @@ export class DspRecords {
     private readonly me: () => string,
     private readonly now: () => Date = () => new Date(),
   ) {}
-
-  private documentsOf(patientId: string): DocumentReference[] {
-    return this.store.dspDocuments
-      .idsForPatient(patientId)
-      .map((id) => this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource)
-      .filter((doc): doc is DocumentReference => doc !== undefined);
-  }
 
   /** "Mes patients", from the projection the cache maintains (migration 0120), by name. */
   patients(): DspPatient[] {
@@ -87,31 +86,69 @@ export class DspRecords {
       .slice(0, limit);
   }
 
+  /** A patient's DSP timeline, from the covering index alone (migration 0130): no document is parsed. */
   documents(filter: DocumentFilter): DspDocumentSummary[] {
     const matchingText = filter.text
       ? new Set(this.store.resources.search(filter.text, 5_000, 'DocumentReference').map((c) => c.id))
       : null;
     const author = filter.author?.toLowerCase();
-    return this.documentsOf(filter.patientId)
-      .filter((doc) => !filter.type || doc.type?.coding?.some((c) => c.system === LOINC_SYSTEM && c.code === filter.type))
-      .filter((doc) => !matchingText || matchingText.has(doc.id ?? ''))
-      .map((doc) => this.summaryOf(doc))
+    const names = new Map<string, string | null>(); // a DSP has hundreds of documents by a few authors
+    return this.store.dspDocuments
+      .timeline(filter.patientId)
+      .filter((row) => !filter.type || row.type === filter.type)
+      .filter((row) => !matchingText || matchingText.has(row.id))
+      .map((row) => this.summaryOf(row, names))
       .filter((doc) => !author || `${doc.author ?? ''} ${doc.organization ?? ''}`.toLowerCase().includes(author))
       .filter((doc) => !filter.from || (doc.date ?? '') >= filter.from)
       .filter((doc) => !filter.to || (doc.date ?? '').slice(0, 10) <= filter.to)
       .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? ''));
   }
 
-  document(id: string): DspDocumentSummary & { data: string | null; text: string | null } {
+  /**
+   * A document and its content. The content is inline, or a separate Binary (`attachment.url`) that
+   * sync brings with the document; one not synced yet is asked of the platform (which authorises it
+   * through its document), and offline the answer says it is not on this device yet.
+   */
+  async document(id: string, client: PlatformClient): Promise<OpenedDspDocument> {
     const doc = this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource;
     if (!doc) throw new DeskError('not_found', `no document ${id} on this device`, 'id');
+    const row = dspDocumentRowOf(id, doc);
+    if (!row) throw new DeskError('not_found', `document ${id} is not in a DSP`, 'id');
+    const pending = this.store.resources.versionOf('DocumentReference', id)?.versionId === 0;
+    const summary = this.summaryOf({ ...row, pending });
     const attachment = doc.content?.[0]?.attachment;
-    const isText = attachment?.contentType?.startsWith('text/') ?? false;
+    const unavailable = (reason: DocumentContentUnavailable): OpenedDspDocument => ({
+      ...summary,
+      data: null,
+      text: null,
+      unavailable: reason,
+    });
+    if (!attachment) return unavailable('no-content');
+    const contentType = attachment.contentType ?? '';
+    const isText = contentType.startsWith('text/');
+    if (!isText && contentType !== 'application/pdf') return unavailable('not-displayable');
+    const data = attachment.data ?? (attachment.url ? await this.binaryData(attachment.url, client) : undefined);
+    if (data === undefined) return unavailable(attachment.url ? 'not-on-device' : 'no-content');
     return {
-      ...this.summaryOf(doc),
-      data: !isText ? (attachment?.data ?? null) : null,
-      text: isText && attachment?.data ? Buffer.from(attachment.data, 'base64').toString('utf8') : null,
+      ...summary,
+      data: isText ? null : data,
+      text: isText ? Buffer.from(data, 'base64').toString('utf8') : null,
+      unavailable: null,
     };
+  }
+
+  /** The content of a document's Binary (`Binary/<id>`): from the cache, else from the platform; undefined offline. */
+  private async binaryData(url: string, client: PlatformClient): Promise<string | undefined> {
+    const match = /^Binary\/([A-Za-z0-9\-.]{1,64})$/.exec(url);
+    if (!match) return undefined;
+    const cached = this.store.resources.get<Binary>('Binary', match[1]!)?.resource;
+    if (cached?.data) return cached.data;
+    try {
+      return (await client.read<Binary>('Binary', match[1]!)).resource.data;
+    } catch (error) {
+      if (error instanceof PlatformError && error.isTransient) return undefined;
+      throw error;
+    }
   }
 
   add(patientId: string, input: NewDspDocument, replaces?: string): string {
@@ -181,33 +218,32 @@ export class DspRecords {
     }
   }
 
-  private nameOf(reference: string | undefined): string | null {
+  private nameOf(reference: string | null, names?: Map<string, string | null>): string | null {
     if (!reference) return null;
+    const known = names?.get(reference);
+    if (known !== undefined) return known;
     const [type, id] = reference.split('/');
     const resource = type && id ? this.store.resources.get<Practitioner | Organization>(type, id)?.resource : undefined;
-    return displayNameOf(resource, reference);
+    const name = displayNameOf(resource, reference);
+    names?.set(reference, name);
+    return name;
   }
 
-  private summaryOf(doc: DocumentReference): DspDocumentSummary {
-    const me = this.me();
-    const id = doc.id ?? '';
-    const authorRef = doc.author?.find((a) => a.reference?.startsWith('Practitioner/'))?.reference;
-    const organizationRef =
-      doc.custodian?.reference ?? doc.author?.find((a) => a.reference?.startsWith('Organization/'))?.reference;
+  private summaryOf(row: Omit<DspTimelineRow, 'author'>, names?: Map<string, string | null>): DspDocumentSummary {
     return {
-      id,
-      patientId: patientIdOf(doc) ?? '',
-      type: doc.type?.coding?.find((c) => c.system === LOINC_SYSTEM)?.code ?? null,
-      title: doc.description ?? doc.content?.[0]?.attachment?.title ?? doc.type?.text ?? id,
-      date: doc.date ?? null,
-      author: this.nameOf(authorRef),
-      organization: this.nameOf(organizationRef),
-      confidentiality: confidentialityOf(doc),
-      status: doc.status,
-      contentType: doc.content?.[0]?.attachment?.contentType ?? null,
-      pending: this.store.resources.versionOf('DocumentReference', id)?.versionId === 0,
-      mine: doc.author?.some((a) => a.reference === me) ?? false,
-      replaces: doc.relatesTo?.find((r) => r.code === 'replaces')?.target?.reference?.split('/')[1] ?? null,
+      id: row.id,
+      patientId: row.patientId,
+      type: row.type,
+      title: row.title,
+      date: row.date,
+      author: this.nameOf(row.practitionerRef, names),
+      organization: this.nameOf(row.organizationRef, names),
+      confidentiality: row.confidentiality,
+      status: row.status,
+      contentType: row.contentType,
+      pending: row.pending,
+      mine: row.authors.includes(this.me()),
+      replaces: row.replaces,
     };
   }
 }

@@ -2,18 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Binary, Bundle, Communication, Endpoint, Organization, Parameters, Practitioner } from 'fhir/r4';
 import type { ComposeInput, MessageSummary, MessageView, RecipientHit } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
-import {
-  DELIVERY_STATUS_URL,
-  ENDPOINT_OWNER_URL,
-  OPENPGP_FINGERPRINT_SYSTEM,
-  OPENPGP_PAYLOAD_CODE,
-  OPENPGP_PAYLOAD_SYSTEM,
-  OPENPGP_PUBLIC_KEY_URL,
-  openpgpEndpointId,
-} from '../../../src-shared/domain/messaging';
+import { DELIVERY_STATUS_URL, openpgpEndpointId } from '../../../src-shared/domain/messaging';
 import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
 import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
 import { DirectoryLookup, displayNameOf } from './directory-lookup';
+import { keyEndpoint } from './key-endpoint';
 import type { SealedBody } from '../../../src-shared/domain/sealed-body';
 import { messageBundle, sealBody, sha256Hex, unsealBody } from './message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError } from './pgp';
@@ -29,7 +22,7 @@ function leastDelivered(entries: DeliveryEntry[]): DeliveryEntry['status'] {
   );
 }
 
-function deliveryOf(communication: Communication): DeliveryEntry[] {
+export function deliveryOf(communication: Communication): DeliveryEntry[] {
   return (communication.extension ?? [])
     .filter((e) => e.url === DELIVERY_STATUS_URL)
     .map((e) => {
@@ -110,22 +103,7 @@ export class Mailbox {
 
   private async publishNewKey(user: PlatformUser, retire?: { resource: Endpoint; versionId: number }): Promise<string> {
     const pair = await generateKeyPair(user.name, `${user.id.split('/')[1]}@esante.lu`);
-    const endpoint: Endpoint = {
-      resourceType: 'Endpoint',
-      id: openpgpEndpointId(pair.fingerprint),
-      status: 'active',
-      connectionType: { system: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type', code: 'direct-project' },
-      name: 'OpenPGP',
-      payloadType: [{ coding: [{ system: OPENPGP_PAYLOAD_SYSTEM, code: OPENPGP_PAYLOAD_CODE }] }],
-      payloadMimeType: ['application/pgp-keys'],
-      address: `urn:openpgp:${pair.fingerprint}`,
-      identifier: [{ system: OPENPGP_FINGERPRINT_SYSTEM, value: pair.fingerprint }],
-      extension: [
-        { url: ENDPOINT_OWNER_URL, valueReference: { reference: user.id } },
-        { url: OPENPGP_PUBLIC_KEY_URL, valueString: pair.publicKeyArmored },
-      ],
-      period: { start: this.now().toISOString() },
-    };
+    const endpoint = keyEndpoint(user.id, pair, this.now().toISOString());
     this.store.transaction(() => {
       this.store.pgpKeys.addActive({
         fingerprint: pair.fingerprint,

@@ -11,7 +11,10 @@ export function createDspService(sessions: SessionManager): DomainHandlers<'dsp'
     },
     recentPatients: ({ limit }) => records().recent(limit),
     documents: (filter) => records().documents(filter),
-    document: ({ id }) => records().document(id),
+    document: ({ id }) => {
+      const session = sessions.require();
+      return session.dsp.document(id, session.client);
+    },
     addDocument: ({ patientId, ...input }) => ({ id: records().add(patientId, input) }),
     correct: ({ replaces, ...input }) => ({ id: records().correct(replaces, input) }),
     markEnteredInError: ({ id }) => ({ id: records().markEnteredInError(id) }),

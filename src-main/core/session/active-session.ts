@@ -6,6 +6,7 @@ import { Mailbox } from '../messaging/mailbox';
 import { forgetParsedKeys } from '../messaging/pgp';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
 import type { EventBus } from '../services/events';
+import type { ColleagueSimulator } from '../simulator/colleague-simulator';
 
 /** Where the platform tokens live: inside the encrypted cache, never in settings or logs. */
 const PLATFORM_SESSION_KEY = 'platform.session';
@@ -13,6 +14,8 @@ const PLATFORM_SESSION_KEY = 'platform.session';
 export interface ActiveSessionOptions {
   syncPeriodMs?: number;
   requestTimeoutMs?: number;
+  /** Demo colleagues on the embedded platform: they write and answer just before each pull. */
+  colleagues?: ColleagueSimulator;
 }
 
 /**
@@ -26,6 +29,7 @@ export class ActiveSession {
   readonly writes: LocalWrites;
   readonly mailbox: Mailbox;
   readonly dsp: DspRecords;
+  private readonly colleagues: ColleagueSimulator | undefined;
 
   constructor(
     readonly unlocked: UnlockedProfile,
@@ -34,6 +38,7 @@ export class ActiveSession {
     options: ActiveSessionOptions = {},
   ) {
     const store = unlocked.store;
+    this.colleagues = options.colleagues;
     this.client = new PlatformClient({
       fhirBaseUrl: platformUrl,
       timeoutMs: options.requestTimeoutMs ?? 20_000,
@@ -55,6 +60,8 @@ export class ActiveSession {
     const steps = {
       push: () => this.engine.push(),
       pull: async () => {
+        // Before the pull, so what the colleagues send (once our key is published) arrives in this sync.
+        await this.colleagues?.round(this.client.user);
         const report = await this.engine.pull();
         const arrived = await this.mailbox.processIncoming();
         if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
@@ -98,6 +105,7 @@ export class ActiveSession {
 
   async stop(): Promise<void> {
     await this.worker.stop();
+    await this.colleagues?.stop();
     forgetParsedKeys();
   }
 }

@@ -1,5 +1,55 @@
-import type { DspAccessKind } from './resource-extracts';
+import type { DspAccessKind, DspDocumentRow } from './resource-extracts';
 import type { StatementCache } from './statement-cache';
+
+/** A document as a DSP timeline lists it, read from the covering index alone (migration 0130). */
+export interface DspTimelineRow extends Omit<DspDocumentRow, 'author'> {
+  /** Created on this device and not yet confirmed by the platform. */
+  pending: boolean;
+}
+
+interface TimelineSqlRow {
+  id: string;
+  patient_id: string;
+  date: string | null;
+  authors: string;
+  practitioner_ref: string | null;
+  organization_ref: string | null;
+  type: string | null;
+  title: string;
+  status: DspDocumentRow['status'];
+  confidentiality: DspDocumentRow['confidentiality'];
+  content_type: string | null;
+  replaces: string | null;
+  pending: number;
+}
+
+/** The columns of the timeline index, in its order after (patient_id, date). */
+const TIMELINE_COLUMNS =
+  'id, type, title, status, confidentiality, content_type, practitioner_ref, organization_ref, replaces, authors, pending';
+
+/** Writes the index row of a cached document (a delete first: the caller replaces the old row). */
+export function writeDspDocumentRow(sql: StatementCache, row: DspDocumentRow, pending: boolean): void {
+  sql
+    .prepare(
+      `INSERT INTO dsp_documents (patient_id, date, author, ${TIMELINE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      row.patientId,
+      row.date,
+      row.author,
+      row.id,
+      row.type,
+      row.title,
+      row.status,
+      row.confidentiality,
+      row.contentType,
+      row.practitionerRef,
+      row.organizationRef,
+      row.replaces,
+      JSON.stringify(row.authors),
+      pending ? 1 : 0,
+    );
+}
 
 export interface DspPatientListRow {
   patientId: string;
@@ -17,6 +67,31 @@ export interface DspPatientListRow {
 /** Cached DSP documents by patient (see migration 0090): what opening a DSP and "Mes patients" read. */
 export class DspDocumentIndex {
   constructor(private readonly sql: StatementCache) {}
+
+  /** The patient's documents as the timeline lists them, newest first: one range of the covering index. */
+  timeline(patientId: string, limit = 10_000): DspTimelineRow[] {
+    return this.sql
+      .prepare<[string, number], TimelineSqlRow>(
+        `SELECT patient_id, date, ${TIMELINE_COLUMNS} FROM dsp_documents
+         WHERE patient_id = ? ORDER BY date DESC LIMIT ?`,
+      )
+      .all(patientId, limit)
+      .map((r) => ({
+        id: r.id,
+        patientId: r.patient_id,
+        date: r.date,
+        authors: JSON.parse(r.authors) as string[],
+        practitionerRef: r.practitioner_ref,
+        organizationRef: r.organization_ref,
+        type: r.type,
+        title: r.title,
+        status: r.status,
+        confidentiality: r.confidentiality,
+        contentType: r.content_type,
+        replaces: r.replaces,
+        pending: r.pending === 1,
+      }));
+  }
 
   /** The patient's document ids, newest first. */
   idsForPatient(patientId: string, limit = 10_000): string[] {

@@ -3,6 +3,8 @@ export type { Migration } from './migration';
 export { MIGRATIONS } from './migrations/index';
 export type { CachedResource, UpsertOutcome } from './resource-repository';
 export type { FhirResourceLike, PatientRow, PractitionerRow } from './resource-extracts';
+export { dspDocumentRowOf, patientDisplayName } from './resource-extracts';
+export type { DspTimelineRow } from './dsp-document-index';
 export type { NewOutboxOp, OutboxOp, OutboxMethod, OutboxStatus } from './outbox-repository';
 export type { NewQuarantineEntry, QuarantineEntry } from './quarantine-repository';
 export { writeFileDurably } from './durable-file';

@@ -189,10 +189,23 @@ export class OutboxRepository {
     this.sql.prepare<[string]>("DELETE FROM outbox WHERE op_id = ? AND status <> 'inflight'").run(opId);
   }
 
-  /** Forgets acknowledged operations older than `before`; they are kept a while for diagnostics. */
-  pruneAcked(before: Date): number {
-    return this.sql.prepare<[string]>("DELETE FROM outbox WHERE status = 'acked' AND acked_at < ?").run(before.toISOString())
-      .changes;
+  /** Operations the platform acknowledged that are still kept (until `pruneAcked`). */
+  ackedIds(): string[] {
+    return this.sql
+      .prepare<[], { op_id: string }>("SELECT op_id FROM outbox WHERE status = 'acked'")
+      .all()
+      .map((row) => row.op_id);
+  }
+
+  /**
+   * Forgets acknowledged operations among `opIds` once their effect is in the cache (see
+   * `SyncEngine.pull`); an operation not acknowledged, or quarantined, is never removed here.
+   */
+  pruneAcked(opIds: readonly string[]): number {
+    if (opIds.length === 0) return 0;
+    return this.sql
+      .prepare<[string]>("DELETE FROM outbox WHERE status = 'acked' AND op_id IN (SELECT value FROM json_each(?))")
+      .run(JSON.stringify(opIds)).changes;
   }
 
   private update(opId: string, statement: string): void {

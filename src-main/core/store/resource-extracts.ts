@@ -1,6 +1,7 @@
 import type { Consent, DocumentReference, HumanName, Patient, Practitioner } from 'fhir/r4';
 import type { DspPatient } from '../../../src-shared/api';
-import { dspKindOf } from '../../../src-shared/domain/dsp';
+import type { Confidentiality } from '../../../src-shared/domain/confidentiality';
+import { confidentialityOf, dspKindOf, LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { checkMatricule } from '../../../src-shared/domain/matricule';
 
@@ -113,14 +114,45 @@ export interface DspDocumentRow {
   id: string;
   patientId: string;
   date: string | null;
+  /** The first author (what "Mes patients" counts as authored, migration 0120). */
   author: string | null;
+  /** Every author reference ("mine" is any of them). */
+  authors: string[];
+  practitionerRef: string | null;
+  organizationRef: string | null;
+  /** LOINC code of the document type. */
+  type: string | null;
+  title: string;
+  status: DocumentReference['status'];
+  confidentiality: Confidentiality;
+  contentType: string | null;
+  /** The id of the document this one corrects. */
+  replaces: string | null;
 }
 
-/** The index row of a DSP document; null for a DocumentReference that is not about a patient. */
+/**
+ * Everything a DSP timeline shows of a document (the columns of migration 0130's covering index), so
+ * opening a DSP reads no document JSON; null for a DocumentReference that is not about a patient.
+ */
 export function dspDocumentRowOf(id: string, doc: DocumentReference): DspDocumentRow | null {
   const subject = doc.subject?.reference;
   if (!subject?.startsWith('Patient/')) return null;
-  return { id, patientId: subject.slice('Patient/'.length), date: doc.date ?? null, author: doc.author?.[0]?.reference ?? null };
+  const authors = (doc.author ?? []).flatMap((a) => (a.reference ? [a.reference] : []));
+  return {
+    id,
+    patientId: subject.slice('Patient/'.length),
+    date: doc.date ?? null,
+    author: doc.author?.[0]?.reference ?? null,
+    authors,
+    practitionerRef: authors.find((a) => a.startsWith('Practitioner/')) ?? null,
+    organizationRef: doc.custodian?.reference ?? authors.find((a) => a.startsWith('Organization/')) ?? null,
+    type: doc.type?.coding?.find((c) => c.system === LOINC_SYSTEM)?.code ?? null,
+    title: doc.description ?? doc.content?.[0]?.attachment?.title ?? doc.type?.text ?? id,
+    status: doc.status,
+    confidentiality: confidentialityOf(doc),
+    contentType: doc.content?.[0]?.attachment?.contentType ?? null,
+    replaces: doc.relatesTo?.find((r) => r.code === 'replaces')?.target?.reference?.split('/')[1] ?? null,
+  };
 }
 
 /** A patient as lists show them: FAMILY Given, or `fallback` when the cache has no name. */

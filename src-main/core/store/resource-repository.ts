@@ -1,5 +1,6 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { Consent, DocumentReference, Patient, Practitioner } from 'fhir/r4';
+import { writeDspDocumentRow } from './dsp-document-index';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
 import {
@@ -102,7 +103,7 @@ export class ResourceRepository {
         )
         .get(type, id, version, lastUpdated, JSON.stringify(resource));
       if (row === undefined) return 'ignored';
-      this.reindex(row.row_id, type, id, resource);
+      this.reindex(row.row_id, type, id, resource, version === 0);
       return 'stored';
     });
   }
@@ -121,7 +122,7 @@ export class ResourceRepository {
          RETURNING row_id`,
         )
         .get(type, id, this.now().toISOString(), JSON.stringify(resource))!;
-      this.reindex(row.row_id, type, id, resource);
+      this.reindex(row.row_id, type, id, resource, true);
     });
   }
 
@@ -238,9 +239,10 @@ export class ResourceRepository {
 
   /**
    * Keeps the search index and the list projections in step with the row (null: purge), in the caller's
-   * transaction: sync apply, local writes and revocation purges all come through here.
+   * transaction: sync apply, local writes (`local`: version 0, not yet sent) and revocation purges all
+   * come through here.
    */
-  private reindex(rowId: number, type: string, id: string, resource: FhirResourceLike | null): void {
+  private reindex(rowId: number, type: string, id: string, resource: FhirResourceLike | null, local = false): void {
     this.sql.prepare('DELETE FROM search_index WHERE rowid = ?').run(rowId);
     if (resource !== null) {
       this.sql
@@ -273,11 +275,7 @@ export class ResourceRepository {
     } else if (type === 'DocumentReference') {
       this.sql.prepare('DELETE FROM dsp_documents WHERE id = ?').run(id);
       const row = resource === null ? null : dspDocumentRowOf(id, resource as DocumentReference);
-      if (row) {
-        this.sql
-          .prepare('INSERT INTO dsp_documents (id, patient_id, date, author) VALUES (?, ?, ?, ?)')
-          .run(row.id, row.patientId, row.date, row.author);
-      }
+      if (row) writeDspDocumentRow(this.sql, row, local);
     } else if (type === 'Practitioner') {
       this.sql.prepare('DELETE FROM practitioners WHERE id = ?').run(id);
       if (resource !== null) {

@@ -61,8 +61,14 @@ export class SyncEngine {
     private readonly pageSize = 500,
   ) {}
 
+  /**
+   * Applies the feed up to its end. Operations acknowledged before the pull started are then forgotten
+   * with its last page: the platform committed their effect before answering, so a feed read from a
+   * later start holds it (or what superseded it), and the cache now does too.
+   */
   async pull(): Promise<PullReport> {
     const report: PullReport = { pages: 0, applied: 0, restarted: false };
+    const ackedBefore = this.store.outbox.ackedIds();
     for (;;) {
       const cursor = this.store.syncState.get(CHANGES_CURSOR_KEY) ?? null;
       let page;
@@ -85,6 +91,7 @@ export class SyncEngine {
         const waiting = this.entitiesWithLocalWrites();
         for (const entry of page.entries) report.applied += this.applyChange(entry, waiting);
         this.store.syncState.set(CHANGES_CURSOR_KEY, page.nextCursor);
+        if (!page.hasMore) this.store.outbox.pruneAcked(ackedBefore);
       });
       report.pages += 1;
       this.onProgress({ phase: 'pull', done: report.applied, total: null });

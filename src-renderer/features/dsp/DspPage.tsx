@@ -1,4 +1,4 @@
-import { Badge, Button, Grid, Group, Paper, Select, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Alert, Badge, Button, Grid, Group, Paper, Select, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -60,6 +60,11 @@ function DocumentViewer({ id, onCorrect }: { id: string; onCorrect: (doc: DspDoc
         {enteredInError.isError && <ApiErrorAlert error={enteredInError.error} />}
         {d.text !== null && <Text style={{ whiteSpace: 'pre-wrap' }}>{d.text}</Text>}
         {d.data !== null && d.contentType === 'application/pdf' && <PdfView base64={d.data} />}
+        {d.unavailable !== null && (
+          <Alert color="gray" variant="light" data-testid="content-unavailable">
+            {t(`dsp.unavailable.${d.unavailable}`)}
+          </Alert>
+        )}
       </Stack>
     </Paper>
   );

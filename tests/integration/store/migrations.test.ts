@@ -22,6 +22,7 @@ const CREATES: Record<number, string[]> = {
   100: ['recent_patients'],
   110: [], // adds messages.signer_fingerprint (the mailbox tests read and write it)
   120: ['dsp_access', 'dsp_patient_cards', 'dsp_patient_documents'],
+  130: [], // adds the timeline columns and covering index to dsp_documents (tests/integration/store/dsp-timeline.test.ts)
 };
 
 interface Schema {

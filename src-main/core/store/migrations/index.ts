@@ -11,6 +11,7 @@ import { createDspDocuments } from './0090-create-dsp-documents';
 import { createRecentPatients } from './0100-create-recent-patients';
 import { addMessageSigner } from './0110-add-message-signer';
 import { createDspPatientList } from './0120-create-dsp-patient-list';
+import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createRecentPatients,
   addMessageSigner,
   createDspPatientList,
+  addDspTimelineColumns,
 ];
