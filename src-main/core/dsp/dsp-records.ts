@@ -3,7 +3,7 @@ import type { Binary, Consent, DocumentReference, Organization, Practitioner } f
 import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { confidentialityOf, LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
+import { LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import { dspDocumentRowOf, type DspTimelineRow, type Store } from '../store';
