@@ -57,6 +57,15 @@ describe('the first hour of a new GP, in Chromium', () => {
     await expectAccessible(page, 'Mes patients (by name)');
   });
 
+  it('the seeded imaging report, whose PDF is a separate Binary, opens with its PDF', async () => {
+    await page.getByTestId('patients').getByText('REUTER Jean').click();
+    await page.getByTestId('document-timeline').getByRole('button', { name: "Compte rendu d'imagerie" }).click();
+    await page.getByTestId('document-viewer').getByTestId('pdf-canvas').waitFor();
+    expect(await page.getByTestId('content-unavailable').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-hour-imaging-report-pdf.png') });
+    await expectAccessible(page, 'DSP: the imaging report with its PDF');
+  });
+
   it('the directory finds the nurses of Ettelbruck with two filters, and a message starts from a card', async () => {
     await page.getByRole('link', { name: 'Annuaires' }).click();
     const form = page.getByRole('search', { name: 'Professionnels de santé' });
