@@ -121,7 +121,7 @@ async function attachmentCrypto(row: ReturnType<typeof rowsFor>['row'], work: st
     } catch {
       // no agent was started
     }
-    rmSync(gnupg.dir, { recursive: true, force: true });
+    gnupg.dispose();
   }
 }
 
