@@ -123,6 +123,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       });
       return;
     }
+    // A body announced as too large is refused before a byte of it is buffered.
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+      sendJson(res, 413, { ok: false, error: { code: 'invalid_input', message: 'request body too large', field: 'body' } });
+      return;
+    }
     let input: unknown;
     try {
       const text = await readBody(req);

@@ -5,13 +5,14 @@
 import { printTable, type BenchRow } from './bench-table';
 import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
-import { benchMessaging } from './messaging.bench';
+import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
 import { benchPlatform } from './platform.bench';
 
 const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['platform', benchPlatform],
   ['client sync', benchClientSync],
-  ['messaging', benchMessaging],
+  ['messaging crypto', benchMessagingCrypto],
+  ['messaging mailbox', benchMessagingMailbox],
   ['DSP', benchDsp],
 ];
 

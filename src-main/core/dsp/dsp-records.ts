@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Binary, Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
+import type { Binary, Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
 import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
@@ -31,6 +31,9 @@ export interface DocumentFilter {
   to?: string | undefined;
   text?: string | undefined;
 }
+
+/** Patients named per patient-directory search (one `_id` list per request). */
+const PATIENTS_PER_LOOKUP = 50;
 
 /** The order `localeCompare` gives, with the collator built once rather than per comparison. */
 const byName = new Intl.Collator();
@@ -67,6 +70,33 @@ export class DspRecords {
         access: row.authored && row.access.length === 0 ? [{ kind: 'author' as const, until: null }] : row.access,
       }))
       .sort((a, b) => byName.compare(a.name, b.name));
+  }
+
+  /**
+   * Names for "Mes patients" (issue 15 item 7): the feed brings a patient's record with a right to
+   * their DSP, not for a DSP this professional only authored in. Those identities are asked of the
+   * patient directory (PDQm, open to every authenticated professional) and kept in the cache like any
+   * synced record. Offline they wait for the next sync; returns how many were named.
+   */
+  async completePatientNames(client: PlatformClient): Promise<number> {
+    const unnamed = this.store.dspDocuments
+      .patientList(this.me())
+      .filter((row) => row.name === null)
+      .map((row) => row.patientId);
+    let named = 0;
+    for (let start = 0; start < unnamed.length; start += PATIENTS_PER_LOOKUP) {
+      const ids = unnamed.slice(start, start + PATIENTS_PER_LOOKUP);
+      let found: Patient[];
+      try {
+        found = await client.search<Patient>('Patient', { _id: ids.join(','), _count: String(ids.length) });
+      } catch (error) {
+        if (error instanceof PlatformError && error.isTransient) return named;
+        throw error;
+      }
+      this.store.transaction(() => found.forEach((patient) => this.store.resources.upsert(patient)));
+      named += found.length;
+    }
+    return named;
   }
 
   /** Remembers that this professional opened a patient's DSP (for "recently opened" on the home screen). */

@@ -8,7 +8,7 @@ import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
 import { DirectoryLookup, displayNameOf } from './directory-lookup';
 import { keyEndpoint } from './key-endpoint';
 import type { SealedBody } from '../../../src-shared/domain/sealed-body';
-import { messageBundle, sealBody, sha256Hex, unsealBody } from './message-wire';
+import { base64Of, messageBundle, sealBody, sha256Hex, unsealBody } from './message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError } from './pgp';
 
 const DELIVERY_ORDER = ['pending', 'sent', 'delivered', 'read'] as const;
@@ -369,7 +369,7 @@ export class Mailbox {
     if (meta.sha256 !== undefined && sha256Hex(opened.data) !== meta.sha256) {
       throw new DeskError('forbidden', 'this attachment is not the one the sender signed', 'index');
     }
-    return { name: meta.name, contentType: meta.contentType, data: Buffer.from(opened.data).toString('base64') };
+    return { name: meta.name, contentType: meta.contentType, data: base64Of(opened.data) };
   }
 
   private privateKeys(): string[] {

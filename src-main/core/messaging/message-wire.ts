@@ -20,6 +20,11 @@ export function unsealBody(data: Uint8Array): ReadBody {
 }
 
 /** Lower-case hex SHA-256, as the sealed body lists each attachment's. */
+/** Base64 of bytes through a view of them: `Buffer.from(uint8Array)` would first copy a 10 MB attachment. */
+export function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
 export function sha256Hex(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -41,7 +46,7 @@ export function messageBundle(message: MessageParts): { id: string; bundle: Bund
     id: randomUUID(),
     contentType: PGP_CONTENT_TYPE,
     securityContext: { reference: `Communication/${id}` },
-    data: Buffer.from(part).toString('base64'),
+    data: base64Of(part),
   }));
   const communication: Communication = {
     resourceType: 'Communication',

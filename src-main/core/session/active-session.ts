@@ -63,9 +63,10 @@ export class ActiveSession {
         // Before the pull, so what the colleagues send (once our key is published) arrives in this sync.
         await this.colleagues?.round(this.client.user);
         const report = await this.engine.pull();
+        const named = await this.dsp.completePatientNames(this.client);
         const arrived = await this.mailbox.processIncoming();
         if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
-        if (report.applied > 0) events.emit('dsp.changed', {});
+        if (report.applied > 0 || named > 0) events.emit('dsp.changed', {});
         return report;
       },
     };

@@ -6,7 +6,7 @@ import { keyEndpoint } from '../messaging/key-endpoint';
 import { deliveryOf } from '../messaging/mailbox';
 import { messageBundle, sealBody, unsealBody } from '../messaging/message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError, type KeyPair } from '../messaging/pgp';
-import { PlatformClient, type PlatformUser } from '../platform-client';
+import { PlatformClient, PlatformError, type PlatformUser } from '../platform-client';
 
 /**
  * The platform's seeded demo accounts this simulator may act as (src-main/platform/seed/demo-accounts.ts;
@@ -114,7 +114,9 @@ export class ColleagueSimulator {
       const answers = await this.answer(colleague, user);
       return { colleague: colleague.me.id, firstMessages, answers };
     } catch (error) {
-      // Names the failure's kind only: the messages it handles hold clinical text.
+      // Offline is the user's sync's business to report; anything else is logged by kind only (the
+      // messages the colleagues handle hold clinical text).
+      if (error instanceof PlatformError && error.isTransient) return idle;
       this.log(`[colleague-simulator] round failed: ${error instanceof Error ? error.name : typeof error}`);
       return idle;
     }

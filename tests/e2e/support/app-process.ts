@@ -1,7 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 export interface RunningApp {
   url: string;
@@ -14,7 +12,7 @@ const RUNNING_LINE = /eSanté Desk is running at (http:\/\/127\.0\.0\.1:\d+\/#to
 
 /** Starts the app exactly as a user does (`npm start -- --browser`) and waits for its running line. */
 export async function startApp(options: { dataDir?: string; args?: string[] } = {}): Promise<RunningApp> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'desk-e2e-'));
+  const dataDir = options.dataDir ?? tempDir('desk-e2e-');
   const child: ChildProcess = spawn(
     process.execPath,
     ['scripts/start.mjs', '--browser', '--port', '0', '--data-dir', dataDir, ...(options.args ?? [])],

@@ -1,17 +1,17 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserShell, type BrowserShell } from '../../../src-main/browser-shell/server';
 import { createCore, type Core } from '../../../src-main/core';
 import { FileSettingsStore } from '../../../src-main/core/settings';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 let core: Core;
 let shell: BrowserShell;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-shell-'));
+  const dir = tempDir('desk-shell-');
   const staticDir = join(dir, 'renderer');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>eSanté Desk</title>');

@@ -3,8 +3,7 @@
  * with it the embedded platform, so any web page that knew the port could stop the app. Every malformed
  * target, percent-encoding, header or body must get a 4xx, and the shell must go on serving.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserShell, type BrowserShell } from '../../../src-main/browser-shell/server';
@@ -12,12 +11,13 @@ import { createCore, type Core } from '../../../src-main/core';
 import { FileSettingsStore } from '../../../src-main/core/settings';
 import { HOSTILE_SHELL_REQUESTS, NORMAL_SHELL_REQUEST } from '../../fixtures/hostile-shell-requests';
 import { rawRequest } from '../../fixtures/raw-http';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 let core: Core;
 let shell: BrowserShell;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-shell-malformed-'));
+  const dir = tempDir('desk-shell-malformed-');
   const staticDir = join(dir, 'renderer');
   mkdirSync(staticDir);
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>eSanté Desk</title>');

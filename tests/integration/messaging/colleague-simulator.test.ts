@@ -1,7 +1,7 @@
 import type { Endpoint } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
-import { DEMO_COLLEAGUES, SIMULATED_KEY_NAME } from '../../../src-main/core/simulator/colleague-simulator';
+import { ColleagueSimulator, DEMO_COLLEAGUES, SIMULATED_KEY_NAME } from '../../../src-main/core/simulator/colleague-simulator';
 import { PlatformClient } from '../../../src-main/core/platform-client';
 import { DEMO_ACCOUNTS, demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
@@ -116,6 +116,17 @@ describe('the colleague simulator', () => {
     const nurseKeys = await activeKeysOf('Practitioner/demo-nurse');
     expect(nurseKeys).toHaveLength(1);
     expect(nurseKeys[0]!.name).not.toBe(SIMULATED_KEY_NAME);
+  });
+
+  it('never stops the user’s sync: offline it stays quiet, a refusal is logged by its kind only', async () => {
+    const lines: string[] = [];
+    const user = { id: 'Practitioner/demo-gp', role: 'gp' as const, name: 'Dr Claude Weber' };
+    const offline = new ColleagueSimulator('http://127.0.0.1:9/fhir', true, undefined, (line) => lines.push(line));
+    expect(await offline.round(user)).toEqual({ colleague: null, firstMessages: 0, answers: 0 });
+    expect(lines).toEqual([]);
+    const refused = new ColleagueSimulator(`${platform.url}/no-such-base`, true, undefined, (line) => lines.push(line));
+    expect(await refused.round(user)).toEqual({ colleague: null, firstMessages: 0, answers: 0 });
+    expect(lines).toEqual(['[colleague-simulator] round failed: PlatformError']);
   });
 
   it('does nothing against a platform this app did not start', async () => {

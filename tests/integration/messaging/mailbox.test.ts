@@ -12,7 +12,7 @@ import {
   OPENPGP_PAYLOAD_SYSTEM,
   OPENPGP_PUBLIC_KEY_URL,
 } from '../../../src-shared/domain/messaging';
-import { GnupgHome } from '../../fixtures/gnupg';
+import { disposeGnupgHomes, GnupgHome } from '../../fixtures/gnupg';
 import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 
@@ -62,6 +62,7 @@ beforeAll(async () => {
   await syncNow(nurse);
 });
 afterAll(async () => {
+  disposeGnupgHomes();
   await nurse?.close();
   await gp?.close();
   await platform?.stop();

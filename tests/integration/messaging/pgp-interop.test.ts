@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   decryptAndVerify,
   encryptAndSign,
@@ -7,11 +7,13 @@ import {
   generateKeyPair,
   UnreadableMessageError,
 } from '../../../src-main/core/messaging/pgp';
-import { GnupgHome } from '../../fixtures/gnupg';
+import { disposeGnupgHomes, GnupgHome } from '../../fixtures/gnupg';
 
 // Issue 6, acceptance 1 and 2 at the OpenPGP level: our messages open in GnuPG 2.2 and GnuPG's open
 // here; tampering and a wrong signer are reported, never shown as valid.
 const encoder = new TextEncoder();
+
+afterEach(disposeGnupgHomes);
 
 describe('OpenPGP interoperability with GnuPG', () => {
   it('a message we encrypt and sign decrypts and verifies with gpg given the recipient secret key', async () => {

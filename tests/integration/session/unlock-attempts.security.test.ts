@@ -1,6 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBrowserShell } from '../../../src-main/browser-shell/server';
@@ -8,6 +7,7 @@ import { createCore, type Core } from '../../../src-main/core';
 import { ProfileDirectory } from '../../../src-main/core/profiles';
 import { FileSettingsStore } from '../../../src-main/core/settings';
 import { FAST_SCRYPT, ManualClock } from '../../unit/keys/test-keys';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 // Threat: someone at the unlocked OS session of a lost or shared laptop (or a script driving the
 // browser shell's API) tries passphrases at the app's unlock screen as fast as scrypt allows, and a
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 async function device() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'desk-unlock-'));
+  const dataDir = tempDir('desk-unlock-');
   const { id } = await new ProfileDirectory({ dataDir: join(dataDir, 'profiles-data'), scrypt: FAST_SCRYPT }).create(
     'Dr Test',
     PASSPHRASE,

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '@testing-library/react';
 import { QueryClient } from '@tanstack/react-query';
@@ -8,13 +6,14 @@ import { FileSettingsStore } from '../../../src-main/core/settings';
 import { createDeskMethods, type DeskApi } from '../../../src-shared/api/desk-bridge';
 import { App } from '../../../src-renderer/app/App';
 import { createI18n, type Language } from '../../../src-renderer/i18n';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 /**
  * Renders the whole app against a real core (registry, services, file settings), called directly
  * instead of over IPC or HTTP: the renderer sees exactly what either transport would give it.
  */
 export function renderApp(options: { language?: Language; core?: Core } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'desk-renderer-'));
+  const dir = tempDir('desk-renderer-');
   const core =
     options.core ??
     createCore({

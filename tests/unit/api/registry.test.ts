@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createAppService } from '../../../src-main/core/services/app-service';
@@ -7,6 +5,7 @@ import { ApiRegistry, type Handlers } from '../../../src-main/core/services/regi
 import { createSettingsService } from '../../../src-main/core/services/settings-service';
 import { FileSettingsStore } from '../../../src-main/core/settings';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 const notUnderTest = new Proxy(
   {},
@@ -18,7 +17,7 @@ const notUnderTest = new Proxy(
 ) as never;
 
 function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []) {
-  const settings = new FileSettingsStore(join(mkdtempSync(join(tmpdir(), 'desk-registry-')), 'settings.json'));
+  const settings = new FileSettingsStore(join(tempDir('desk-registry-'), 'settings.json'));
   const handlers: Handlers = {
     app: createAppService({
       version: '1.2.3',

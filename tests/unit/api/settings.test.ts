@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, FileSettingsStore } from '../../../src-main/core/settings';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 describe('file settings store', () => {
-  const path = () => join(mkdtempSync(join(tmpdir(), 'desk-settings-')), 'settings.json');
+  const path = () => join(tempDir('desk-settings-'), 'settings.json');
 
   it('starts from French defaults when no file exists', () => {
     expect(new FileSettingsStore(path()).read()).toEqual(DEFAULT_SETTINGS);

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadMain, type MainUnderTest } from './electron-mock';
+import { tempDir } from '../../fixtures/temp-dirs';
 
 // Threat: a renderer loaded from file:// shares its origin with every file on the disk, so a script
 // injected into it (a rendered message, a PDF viewer bug) can fetch ~/.ssh or the profile's key file,
@@ -22,7 +22,7 @@ afterAll(() => vi.doUnmock('electron'));
 
 /** A root like dist/renderer, beside files that must never be served. */
 async function fixtureHandler() {
-  const base = mkdtempSync(join(tmpdir(), 'desk-app-protocol-'));
+  const base = tempDir('desk-app-protocol-');
   rendererDir = join(base, 'renderer');
   mkdirSync(join(rendererDir, 'assets'), { recursive: true });
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>eSanté Desk</title>');

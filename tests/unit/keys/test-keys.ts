@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KeyProtector, ScryptParams } from '../../../src-main/core/keys/index';
 import type { IdleClock } from '../../../src-main/core/profiles/index';
@@ -25,17 +24,7 @@ export class FakeProtector implements KeyProtector {
   }
 }
 
-const made: string[] = [];
-
-export function tempDir(prefix = 'esante-desk-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs, tempDir } from '../../fixtures/temp-dirs';
 
 /** sha256 of every file under `dir` (recursively), keyed by relative path: "nothing changed" means equal maps. */
 export function hashTree(dir: string): Record<string, string> {
