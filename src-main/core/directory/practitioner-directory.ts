@@ -5,6 +5,7 @@ import { displayNameOf, type DirectoryLookup } from '../messaging/directory-look
 import { fingerprintOf } from '../messaging/pgp';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import type { Store } from '../store';
+import { isAdministratorRole } from '../../../src-shared/domain/directory';
 
 /** The whole professional directory of Luxembourg is a few thousand entries: one page of the platform. */
 const PAGE = '1000';
@@ -159,7 +160,9 @@ export class PractitionerDirectory {
       .slice(0, 200);
   }
 
+  /** The profession a role says (gp, nurse, …); an organisation's administrator role says none. */
   private professionOf(role: PractitionerRole): string | null {
+    if (isAdministratorRole(role)) return null;
     return role.code?.flatMap((c) => c.coding ?? [])[0]?.code ?? null;
   }
 
