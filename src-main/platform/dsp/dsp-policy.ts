@@ -60,13 +60,29 @@ function namedPatients(request: SearchRequest | undefined): string[] {
  * search by someone the table refuses by role — a secretary, an admin, a patient who is not the holder —
  * is refused outright (rule 5: nothing at all, not even an empty list), unless they are the holder or an
  * assistant of every patient it names (rule 2), with the DSP's own row (closed: rule 3) when it comes first.
- * Anyone else's search runs, and each document is then decided on its own.
+ * A professional's search naming a closed DSP is refused (rule 3). Any other search runs, and each document
+ * is then decided on its own.
  */
 async function documentTypeGate(scope: PolicyScope, action: 'read' | 'search', request?: SearchRequest): Promise<TypeVerdict> {
   const principal = scope.principal;
   if (!principal) return NEED_LOGIN;
-  if (action === 'read' || (principal.role !== 'patient' && hasCareMandate(principal.role))) return { allowed: true };
+  if (action === 'read') return { allowed: true };
   const patients = namedPatients(request);
+  if (principal.role !== 'patient' && hasCareMandate(principal.role)) {
+    // A professional's search of a closed DSP is refused as a read would be (rule 3), not answered empty.
+    for (const patient of patients) {
+      const decision = await gateOf(scope).decide('read', patient, undefined);
+      if (!decision.allowed && decision.row === 3) {
+        return {
+          allowed: false,
+          status: 403,
+          reason: decisionText(decision),
+          audit: { patients: [patient], rule: decisionText(decision) },
+        };
+      }
+    }
+    return { allowed: true };
+  }
   if (patients.length === 0) {
     return {
       allowed: false,

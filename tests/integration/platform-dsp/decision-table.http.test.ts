@@ -119,14 +119,14 @@ function expectedRead(who: Who, relation: Relation, doc: Fixture, closed: boolea
 }
 
 /**
- * A search of the DSP: refused as a whole where the table refuses by who is asking (rows 1 and 5: nothing at
- * all, not even metadata); otherwise it answers 200 and returns exactly the documents a read would (a closed
- * DSP, a hidden or V document, a missing right: silently left out).
+ * A search of the DSP: refused as a whole where the table refuses before any document (rows 1, 3 and 5: nothing
+ * at all, not even metadata; a closed DSP); otherwise it answers 200 and returns exactly the documents a read
+ * would (a hidden or V document, a missing right: silently left out).
  */
-function expectedSearch(who: Who, relation: Relation): number {
+function expectedSearch(who: Who, relation: Relation, closed: boolean): number {
   if (who === 'anonymous') return 401;
   if (who === 'holder' || relation === 'assistant') return 200;
-  if (NO_MANDATE.has(who)) return 403;
+  if (closed || NO_MANDATE.has(who)) return 403;
   return 200;
 }
 
@@ -138,7 +138,7 @@ function expectedSearch(who: Who, relation: Relation): number {
 function expectedLookup(who: Who, relation: Relation, doc: Fixture, closed: boolean): number {
   if (expectedRead(who, relation, doc, closed) === 200) return 200;
   if (who === 'anonymous') return 401;
-  if (expectedSearch(who, relation) !== 200) return 403;
+  if (expectedSearch(who, relation, closed) !== 200) return 403;
   return expectedWrite(who, relation, closed);
 }
 
@@ -312,7 +312,7 @@ async function probe(group: string, closed: boolean, who: Who, relation: Relatio
     way: 'search',
     status: search.status,
     content: found.every(hasContent),
-    expected: expectedSearch(who, relation),
+    expected: expectedSearch(who, relation, closed),
   });
   if (search.status === 200) {
     const ids = new Set(found.map((r) => r.id));
@@ -427,7 +427,7 @@ describe('the revised DSP decision table over HTTP', () => {
     },
   );
 
-  it('a search is refused as a whole where the table gives nothing at all (rows 1, 5), and otherwise returns exactly the documents a read would', () => {
+  it('a search is refused as a whole where the table gives nothing at all (rows 1, 3, 5), and otherwise returns exactly the documents a read would', () => {
     const wrong = cases.filter((c) => c.way === 'search' && !noMandateAssistant(c) && wrongCase(c));
     expect(wrong.map(describeCase)).toEqual([]);
     const listed = listings.filter((l) => l.way === 'search');

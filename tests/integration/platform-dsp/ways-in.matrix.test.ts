@@ -206,7 +206,8 @@ function expectationOf(cell: Cell, doc: Doc | undefined): Expected {
   }
   const read = decideDspAccess(dspRequest(world, caller, 'read', doc, now));
   const listing = decideDspAccess(dspRequest({ ...world, closed: false }, caller, 'read', undefined, now));
-  const byRole = !read.allowed && !listing.allowed && listing.row === 5;
+  // Refused outright (not answered empty): by role (rule 5), or a closed DSP named by a professional (rule 3).
+  const byRole = !read.allowed && ((!listing.allowed && listing.row === 5) || (world.closed && read.row === 3));
   const base = { mayRead: read.allowed, noHint: !read.allowed && read.status === 404, decisions: [verdict(read)] };
   const because = explain(read);
   switch (cell.way) {
