@@ -59,6 +59,14 @@ const SECURITY_HEADERS = {
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   // The client may have gone away while we read its body or waited for the core: nothing left to answer.
   if (res.destroyed || res.headersSent) return;
+  // Refused before its body was read: read (and drop) the rest first, so a client still sending receives
+  // the answer rather than a reset. Not for a 413, whose body is too large to wait for.
+  const req = res.req;
+  if (status !== 413 && req && !req.complete) {
+    req.once('end', () => sendJson(res, status, body));
+    req.resume();
+    return;
+  }
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify(body));
 }

@@ -81,8 +81,9 @@ async function fuzz(target: FuzzTarget, pid: number, seed: number): Promise<Fuzz
     if (n % RSS_SAMPLE_EVERY === 0) samples.set(n, rssBytes(pid));
     const request = nextFuzzRequest(prng, target);
     const answer = await rawRequest(target.port, request.bytes);
-    const resetOverLimit = answer.status === null && request.overLimit && /ECONNRESET|EPIPE/.test(answer.head);
-    const key = resetOverLimit ? 'reset (body over the limit)' : answer.status;
+    const resetOverLimit =
+      answer.status === null && (request.overLimit || request.largeBody) && /ECONNRESET|EPIPE/.test(answer.head);
+    const key = resetOverLimit ? 'reset (large body still in flight)' : answer.status;
     statuses.set(key, (statuses.get(key) ?? 0) + 1);
     if (!resetOverLimit && (answer.status === null || answer.status >= 500))
       findings.push(`#${n} ${request.label} → ${answer.head.split('\r\n')[0]}`);

@@ -29,6 +29,12 @@ export interface FuzzRequest {
    * TCP then resets the connection, losing that answer on our side — a reset is the expected outcome here.
    */
   overLimit: boolean;
+  /**
+   * The body is larger than a socket's buffers: a server that refuses the request from its head alone (a
+   * malformed target, a wrong Host) answers and closes while we are still sending, and TCP may reset the
+   * connection before the answer is read — the same artefact as above, not a server that failed to answer.
+   */
+  largeBody: boolean;
 }
 
 const METHODS = [
@@ -392,8 +398,12 @@ export function nextFuzzRequest(prng: Prng, target: FuzzTarget): FuzzRequest {
     label: `${method} ${shownTarget} [${broken.join(', ')}]`,
     bytes: Buffer.concat([Buffer.from(head, 'utf8'), payload]),
     overLimit: payload.length > target.bodyLimit,
+    largeBody: payload.length > LARGE_BODY_BYTES,
   };
 }
+
+/** Past this, a request's body may still be in flight when a server that refused its head closes the connection. */
+const LARGE_BODY_BYTES = 64 * 1024;
 
 export function fuzzPrng(seed: number): Prng {
   return new Prng(seed);
