@@ -4,8 +4,8 @@ export const ROLES = [
   'specialist',
   'nurse',
   'care-aide',
-  'secretary', // no care mandate: metadata only
-  'facility-admin', // no care mandate: metadata only
+  'secretary', // no care mandate: nothing of the DSP or of care records (schedules only)
+  'facility-admin', // no care mandate: nothing of the DSP or of care records (schedules only)
   'patient', // DSP holder, used by the patient simulator
 ] as const;
 
