@@ -10,7 +10,7 @@ import { versionResponse, type FhirResponse } from '../fhir/fhir-response';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { ID_PATTERN } from '../fhir/validation';
 import type { PolicyRegistry } from '../policy/policy-registry';
-import type { PolicyWriteRepository, WriteResult } from '../policy/repository';
+import type { PolicyWriteRepository, WriteResult } from '../policy/write-repository';
 import type { OperationDefinition } from '../policy/resource-policy';
 import { withWarnings } from '../fhir/outcome-warnings';
 import { sendFhir } from './fhir-reply';

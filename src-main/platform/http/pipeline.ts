@@ -15,7 +15,8 @@ import type { RequestContext, WriteContext } from '../fhir/request-context';
 import type { Principal } from '../policy/principal';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import { createScope } from '../policy/read-guard';
-import { PolicyRepository, PolicyWriteRepository } from '../policy/repository';
+import { PolicyRepository } from '../policy/repository';
+import { PolicyWriteRepository } from '../policy/write-repository';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
 
