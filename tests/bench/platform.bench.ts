@@ -132,7 +132,8 @@ export async function benchPlatform(): Promise<BenchRow[]> {
                 resourceType: 'Observation',
                 status: 'final',
                 code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-                subject: { reference: `Patient/${pick(PATIENTS)}` },
+                // The demo GP writes for the patient in his care (a care team); others would be refused (403).
+                subject: { reference: 'Patient/demo-patient' },
                 effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n++ * 1000).toISOString(),
                 valueQuantity: { value: 60 + (n % 40), unit: '/min' },
               }),

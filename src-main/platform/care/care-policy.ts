@@ -29,7 +29,12 @@ function patientsOfResource(type: string, resource: Json): string[] {
 
 async function accessTo(scope: PolicyScope, patient: string): Promise<CareAccess> {
   const principal = scope.principal!;
-  return scope.memo(`care:${patient}`, () => careAccess(scope.tx, principal, patient, scope.now));
+  // Looked up once per request: a `$changes` page decides hundreds of records of the same user.
+  const inCare = await scope.memo(
+    'care:patients',
+    async () => new Set(await patientsInCare(scope.tx, principal.userRef, scope.now)),
+  );
+  return careAccess(principal.role, inCare, patient);
 }
 
 async function decide(scope: PolicyScope, type: string, resource: Json, action: 'read' | 'write'): Promise<ReadVerdict> {

@@ -55,13 +55,8 @@ export async function patientsInCare(tx: StorageTx, userRef: string, now: Date):
 
 export type CareAccess = 'care' | 'schedule-only' | 'none';
 
-/** What the user's relationship to the patient allows: clinical content, the schedule only, or nothing. */
-export async function careAccess(
-  tx: StorageTx,
-  user: { userRef: string; role: Role },
-  patientRef: string,
-  now: Date,
-): Promise<CareAccess> {
-  if (!(await patientsInCare(tx, user.userRef, now)).includes(patientRef)) return 'none';
-  return hasCareMandate(user.role) ? 'care' : 'schedule-only';
+/** What a relationship to the patient allows this role: clinical content, the schedule only, or nothing. */
+export function careAccess(role: Role, patientsInCareOfUser: ReadonlySet<string>, patientRef: string): CareAccess {
+  if (!patientsInCareOfUser.has(patientRef)) return 'none';
+  return hasCareMandate(role) ? 'care' : 'schedule-only';
 }

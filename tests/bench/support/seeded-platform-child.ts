@@ -14,6 +14,7 @@ import { DATABASE_FILE, startPlatform } from '../../../src-main/platform';
 import { resourceTypeDef } from '../../../src-main/platform/fhir/resource-types';
 import { validateResource } from '../../../src-main/platform/fhir/validation';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
+import { SYSTEM_AUTHOR } from '../../../src-main/platform/policy/principal';
 import { FAMILY_NAMES } from '../../../src-main/platform/seed/luxembourg';
 import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
@@ -39,6 +40,31 @@ async function seedOwn(): Promise<void> {
   const storage = new SqliteStorage(join(dataDir, DATABASE_FILE));
   try {
     const now = new Date().toISOString();
+    // The owner cares for the bench patients (a care team each), as a nurse of the round does: care records
+    // reach a user's cache through the care relationship (ARCHITECTURE §5), not because they wrote them.
+    await storage.write(async (tx) => {
+      for (let n = 1; n <= patients; n++) {
+        const resource = {
+          resourceType: 'CareTeam' as const,
+          id: `bench-careteam-${n}`,
+          meta: { versionId: '1', lastUpdated: now },
+          status: 'active' as const,
+          subject: { reference: `Patient/pat-${String(n).padStart(6, '0')}` },
+          participant: [{ member: { reference: owner } }],
+        };
+        const { index } = validateResource(resourceTypeDef('CareTeam')!, resource);
+        await tx.append({
+          type: 'CareTeam',
+          id: resource.id,
+          versionId: 1,
+          lastUpdated: now,
+          author: SYSTEM_AUTHOR,
+          createdBy: SYSTEM_AUTHOR,
+          resource,
+          index,
+        });
+      }
+    });
     for (let start = 0; start < own; start += 5000) {
       const batch: NewVersion[] = [];
       for (let i = start; i < Math.min(own, start + 5000); i++) {
