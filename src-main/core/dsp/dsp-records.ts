@@ -74,7 +74,8 @@ export class DspRecords {
 
   /**
    * Names for "Mes patients" (issue 15 item 7): the feed brings a patient's record with a right to
-   * their DSP, not for a DSP this professional only authored in. Those identities are asked of the
+   * their DSP, and (from a fresh snapshot) for every DSP this professional wrote in; but a record the
+   * cursor passed before the first document was written there is not sent again. Those identities are asked of the
    * patient directory (PDQm, open to every authenticated professional) and kept in the cache like any
    * synced record. Offline they wait for the next sync; returns how many were named.
    */

@@ -1,3 +1,4 @@
+import type { Patient } from 'fhir/r4';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -83,7 +84,7 @@ describe('the data key reaches SQLCipher as bytes, never as a string', () => {
     store.resources.upsert(patient('p1', 1, 'Reuter', 'Jang'));
     // Leave the WAL as a crash would: the open below inspects through a second, read-only connection.
     const reopened = openStore({ path, dataKey });
-    expect(reopened.resources.get('Patient', 'p1')).toBeTruthy();
+    expect(reopened.resources.get<Patient>('Patient', 'p1')?.resource.name?.[0]?.family).toBe('Reuter');
     reopened.close();
     store.close();
     expect(watch.leaks()).toEqual([]);

@@ -1,7 +1,6 @@
-import type { Task } from 'fhir/r4';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
-import { createTestClient, loginAs } from '../../fixtures/test-client';
+import { createTestClient, loginAs, nursingTask } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 
 // Acknowledged operations (a message bundle is a whole encrypted message) must not pile up in the outbox:
@@ -14,14 +13,6 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const task = (description: string, patient = 'Patient/demo-patient'): Task => ({
-  resourceType: 'Task',
-  status: 'requested',
-  intent: 'order',
-  description,
-  for: { reference: patient },
-});
-
 describe('pruning acknowledged outbox operations', () => {
   it('an acked operation disappears after the next pull brings its effect; an unacked or quarantined one stays', async () => {
     platform = await startTestPlatform();
@@ -31,15 +22,15 @@ describe('pruning acknowledged outbox operations', () => {
     await worker.stop(); // this test drives push and pull itself, one step at a time
     const opOf = (id: string) => store.outbox.unackedFor(`Task/${id}`)[0]!.opId;
 
-    const sent = writes.create(task('Visite du matin'));
+    const sent = writes.create(nursingTask('Visite du matin'));
     const sentOp = opOf(sent.id);
-    const refused = writes.create(task('Patient inconnu', 'Patient/no-such-patient'));
+    const refused = writes.create(nursingTask('Patient inconnu', 'Patient/no-such-patient'));
     const refusedOp = opOf(refused.id);
     expect(await engine.push()).toMatchObject({ acked: 1, quarantined: 1 });
     // Acknowledged, but its effect has not come through the feed yet: kept.
     expect(store.outbox.get(sentOp)).toMatchObject({ status: 'acked' });
 
-    const waiting = writes.create(task('Visite du soir')); // queued, not pushed
+    const waiting = writes.create(nursingTask('Visite du soir')); // queued, not pushed
     const waitingOp = opOf(waiting.id);
     await engine.pull();
     expect(store.outbox.get(sentOp)).toBeUndefined();

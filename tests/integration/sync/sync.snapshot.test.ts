@@ -1,7 +1,6 @@
-import type { Task } from 'fhir/r4';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
-import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
+import { createTestClient, loginAs, nursingTask, syncNow } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 
 // A platform whose database was replaced answers our cursor with 410: the client starts a new snapshot,
@@ -14,14 +13,6 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const task = (description: string, patient = 'Patient/demo-patient'): Task => ({
-  resourceType: 'Task',
-  status: 'requested',
-  intent: 'order',
-  description,
-  for: { reference: patient },
-});
-
 describe('a new snapshot after 410', () => {
   it('drops what the new platform does not have and keeps the outbox and the quarantine', async () => {
     platform = await startTestPlatform();
@@ -29,14 +20,14 @@ describe('a new snapshot after 410', () => {
     client = createTestClient(platform.url);
     await loginAs(client, 'nurse');
     const session = client.sessions.require();
-    const onOldPlatform = session.writes.create(task('Visite du matin'));
+    const onOldPlatform = session.writes.create(nursingTask('Visite du matin'));
     await syncNow(client);
     expect(session.store.resources.versionOf('Task', onOldPlatform.id)).toMatchObject({ versionId: 1 });
 
     // The platform's database is replaced by a new one at the same address.
     await platform.stop();
-    const refused = session.writes.create(task('Patient inconnu', 'Patient/no-such-patient'));
-    const written = session.writes.create(task('Visite du soir'));
+    const refused = session.writes.create(nursingTask('Patient inconnu', 'Patient/no-such-patient'));
+    const written = session.writes.create(nursingTask('Visite du soir'));
     platform = await startTestPlatform({ port });
     await loginAs(client, 'nurse'); // the new platform does not know the old tokens
 

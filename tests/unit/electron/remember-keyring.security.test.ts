@@ -27,6 +27,7 @@ function storage(backend: string, available = true) {
 }
 
 describe('"remember on this device" only where a real keychain keeps the key', () => {
+  // Only Linux has the basic_text fallback (Windows and macOS always have a real keychain); CI runs on Linux.
   it.runIf(process.platform === 'linux')("the app's protector refuses the basic_text fallback on this Linux machine", () => {
     expect(electronKeyProtector.isAvailable()).toBe(false);
   });

@@ -29,6 +29,7 @@ async function rememberedProfile() {
   return { userData, profiles, id, keyFile };
 }
 
+// basic_text is a Linux-only backend (Windows and macOS always have a real keychain); CI runs on Linux.
 describe.runIf(process.platform === 'linux')('device wraps left under the basic_text fallback', () => {
   it('are removed when the app starts on a machine whose keychain is the fallback; the passphrase still opens the profile', async () => {
     const { userData, profiles, id, keyFile } = await rememberedProfile();
