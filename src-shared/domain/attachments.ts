@@ -3,7 +3,8 @@
  *
  * Bytes travel apart from records. A record that carries content points at a `Binary` (`Binary/<id>`), as
  * DSP documents and messages already do; that Binary holds no `data`, only the SHA-256 and size of a blob
- * (two extensions below) and, through `securityContext`, the record that decides who may read it. The
+ * (two extensions of `Binary.meta`: an R4 Binary is a plain Resource, so `meta` is the one Element it has
+ * that may carry extensions) and, through `securityContext`, the record that decides who may read it. The
  * platform keeps each blob once, keyed by its hash, and serves its bytes through the Binary only:
  * `GET /fhir/Binary/<id>` with `Accept: application/octet-stream` (ranges allowed). There is no route by
  * hash alone, so knowing a hash grants nothing.
@@ -14,9 +15,9 @@
  */
 import type { Binary, Extension, Resource } from 'fhir/r4';
 
-/** Binary extension: the blob's SHA-256, 64 lower-case hex digits (valueString). */
+/** Binary.meta extension: the blob's SHA-256, 64 lower-case hex digits (valueString). */
 export const BLOB_SHA256_URL = 'https://esante.lu/fhir/StructureDefinition/blob-sha256';
-/** Binary extension: the blob's size in bytes (valueInteger). */
+/** Binary.meta extension: the blob's size in bytes (valueInteger). */
 export const BLOB_SIZE_URL = 'https://esante.lu/fhir/StructureDefinition/blob-size';
 
 /** Base path (not under /fhir: chunks are octet streams, not FHIR resources) of resumable uploads. */
@@ -46,14 +47,14 @@ export interface BlobReference {
 
 export function blobOf(resource: Resource): BlobReference | undefined {
   if (resource.resourceType !== 'Binary') return undefined;
-  const extensions = (resource as Binary).extension ?? [];
+  const extensions = (resource as Binary).meta?.extension ?? [];
   const sha256 = extensions.find((e) => e.url === BLOB_SHA256_URL)?.valueString;
   const size = extensions.find((e) => e.url === BLOB_SIZE_URL)?.valueInteger;
   if (!isSha256Hex(sha256) || typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
   return { sha256, size };
 }
 
-/** The two extensions that make a Binary point at a blob. */
+/** The two `Binary.meta` extensions that make a Binary point at a blob. */
 export function blobExtensions(blob: BlobReference): Extension[] {
   return [
     { url: BLOB_SHA256_URL, valueString: blob.sha256 },
