@@ -17,3 +17,6 @@ export type {
   SignatureCheck,
   StoredKeyPair,
 } from './mailbox-repository';
+export type { BlobState, BlobPinReason } from './blob-repository';
+export { sha256Of } from './blob-repository';
+export type { BlobUpload } from './blob-upload-repository';

@@ -105,7 +105,8 @@ export class OutboxRepository {
   /**
    * What may be sent now: for each entity, its oldest unacknowledged operation if that one is pending
    * (an inflight one holds its entity back), skipping entities with an unresolved quarantined
-   * operation — other entities are not blocked by them. Oldest first.
+   * operation, or whose operation waits for a blob upload (`outbox_holds`, see core/attachments) —
+   * other entities are not blocked by them. Oldest first.
    */
   nextBatch(limit = 50): OutboxOp[] {
     return this.sql
@@ -114,6 +115,7 @@ export class OutboxRepository {
          WHERE o.status = 'pending'
            AND o.seq = (SELECT min(x.seq) FROM outbox x WHERE x.entity_key = o.entity_key AND x.status <> 'acked')
            AND NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.entity_key = o.entity_key AND q.resolved_at IS NULL)
+           AND NOT EXISTS (SELECT 1 FROM outbox_holds h WHERE h.op_id = o.op_id)
          ORDER BY o.seq LIMIT ?`,
       )
       .all(limit)

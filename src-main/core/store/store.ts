@@ -1,5 +1,6 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import { BlobRepository } from './blob-repository';
+import { BlobUploadRepository } from './blob-upload-repository';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
 import { DspDocumentIndex } from './dsp-document-index';
@@ -39,6 +40,7 @@ export class Store {
   readonly quarantine: QuarantineRepository;
   readonly syncState: SyncStateRepository;
   readonly blobs: BlobRepository;
+  readonly blobUploads: BlobUploadRepository;
   readonly directory: DirectoryProjections;
   readonly mailbox: MailboxRepository;
   readonly pgpKeys: PgpKeyRepository;
@@ -58,6 +60,7 @@ export class Store {
     this.quarantine = new QuarantineRepository(this.sql, now);
     this.syncState = new SyncStateRepository(this.sql);
     this.blobs = new BlobRepository(this.sql);
+    this.blobUploads = new BlobUploadRepository(this.sql, now);
     this.directory = new DirectoryProjections(this.sql);
     this.mailbox = new MailboxRepository(this.sql);
     this.pgpKeys = new PgpKeyRepository(this.sql);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,7 @@ const CREATES: Record<number, string[]> = {
   110: [], // adds messages.signer_fingerprint (the mailbox tests read and write it)
   120: ['dsp_access', 'dsp_patient_cards', 'dsp_patient_documents'],
   130: [], // adds the timeline columns and covering index to dsp_documents (tests/integration/store/dsp-timeline.test.ts)
+  140: ['blob_chunks', 'blob_pins', 'blob_uploads', 'outbox_holds'], // and a new `blobs` (tests/unit/store/blob-cache.test.ts)
 };
 
 interface Schema {
@@ -116,6 +117,29 @@ describe('schema migrations on a real encrypted file', () => {
     const store = openStore({ path, dataKey });
     expect(store.schemaVersion).toBe(latestVersion(MIGRATIONS));
     expect(store.outbox.get(op.opId)?.body).toEqual({ a: 1 });
+    store.close();
+  });
+
+  it('0140 carries the complete blobs of 0050 into chunk rows and leaves partial downloads behind', () => {
+    const before = MIGRATIONS.filter((m) => m.version < 140);
+    const bytes = Buffer.from('%PDF-1.7 kept across the upgrade');
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    const seeded: Migration = {
+      version: 135,
+      name: 'seed-0050-blobs',
+      up(db) {
+        db.prepare('INSERT INTO blobs (sha256, bytes, size, complete) VALUES (?, ?, ?, 1)').run(hash, bytes, bytes.length);
+        db.prepare('INSERT INTO blobs (sha256, bytes, size, complete) VALUES (?, ?, 3, 0)').run(
+          'a'.repeat(64),
+          Buffer.from('par'),
+        );
+      },
+    };
+    const { path, dataKey } = newCache([...before, seeded]);
+    const store = openStore({ path, dataKey, migrations: [...before, seeded, ...MIGRATIONS.filter((m) => m.version > 135)] });
+    expect(store.blobs.get(hash)?.equals(bytes)).toBe(true);
+    expect(store.blobs.state('a'.repeat(64))).toBeUndefined();
+    expect(store.integrityCheck().ok).toBe(true);
     store.close();
   });
 

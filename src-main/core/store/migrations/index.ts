@@ -12,6 +12,7 @@ import { createRecentPatients } from './0100-create-recent-patients';
 import { addMessageSigner } from './0110-add-message-signer';
 import { createDspPatientList } from './0120-create-dsp-patient-list';
 import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
+import { createAttachmentQueue } from './0140-create-attachment-queue';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   addMessageSigner,
   createDspPatientList,
   addDspTimelineColumns,
+  createAttachmentQueue,
 ];
