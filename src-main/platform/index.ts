@@ -10,6 +10,7 @@ import { AuditTrail } from './audit/audit-trail';
 import { AccessTokens } from './auth/access-tokens';
 import { LoginService } from './auth/login-service';
 import { loadSigningSecret } from './auth/signing-secret';
+import { AnonymousReadLimiter, type AnonymousReadLimit } from './http/anonymous-reads';
 import { buildHttpServer } from './http/server';
 import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
@@ -37,6 +38,8 @@ export interface PlatformOptions {
   messageBodyLimitBytes?: number;
   /** Default validity of a DSP presence code (default 3600 s). */
   presenceCodeTtlSeconds?: number;
+  /** Reads without a token per client address (default DEFAULT_ANONYMOUS_READ_LIMIT: the public library is rate-limited). */
+  anonymousReadLimit?: AnonymousReadLimit;
   /** Host names clients may use besides 127.0.0.1, localhost, [::1] and the listening address (DNS-rebinding guard). */
   allowedHosts?: string[];
 }
@@ -99,6 +102,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024,
       messageBodyLimit: options.messageBodyLimitBytes ?? MAX_MESSAGE_REQUEST_BYTES,
       presenceCodeTtlSeconds,
+      anonymousReads: new AnonymousReadLimiter(options.anonymousReadLimit),
       allowedHosts: options.allowedHosts ?? [],
     });
     const host = options.host ?? '127.0.0.1';

@@ -8,6 +8,7 @@ import { forbidden } from './fhir/fhir-error';
 import { registerCare } from './care/care-policy';
 import { registerDirectory } from './directory/directory-policy';
 import { registerDsp } from './dsp/dsp-policy';
+import { registerLibrary } from './library/library-policy';
 import { RESOURCE_TYPES } from './fhir/resource-types';
 import { registerMessaging } from './messaging/messaging-policy';
 import { PolicyRegistry } from './policy/policy-registry';
@@ -25,9 +26,11 @@ const unattachedBinaryPolicy: ResourcePolicy = {
   name: 'unattached-binary',
   typeGate: (scope) => (scope.principal ? { allowed: true } : { allowed: false, status: 401, reason: 'authentication required' }),
   read: async (scope, stored) =>
-    scope.principal && stored.createdBy === scope.principal.userRef
-      ? { allowed: true }
-      : { allowed: false, status: 404, reason: 'not found' },
+    !scope.principal
+      ? { allowed: false, status: 401, reason: 'authentication required' }
+      : stored.createdBy === scope.principal.userRef
+        ? { allowed: true }
+        : { allowed: false, status: 404, reason: 'not found' },
   write: async (ctx, intent) => {
     if (intent.current && intent.current.createdBy !== ctx.principal.userRef) {
       throw forbidden(`Binary/${intent.id}: an unattached Binary is changed by whoever wrote it only`);
@@ -49,6 +52,7 @@ export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number })
   registerCare(registry, CARE_RECORD_TYPES);
   registerAudit(registry);
   registerSpaces(registry);
+  registerLibrary(registry);
   registry.register(['Binary'], unattachedBinaryPolicy);
   return registry;
 }

@@ -4,6 +4,7 @@
  * CapabilityStatement all read this table, so /metadata cannot claim more (or less) than the server does.
  */
 import { CONFIDENTIALITY_LEVELS, CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
+import { LIBRARY_THEME_SYSTEM, LIBRARY_THEMES } from '../../../src-shared/domain/library';
 import { ENDPOINT_OWNER_URL } from '../../../src-shared/domain/messaging';
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date';
@@ -31,11 +32,12 @@ export interface CodeBinding {
 
 /**
  * - directory: the public professional directory, readable without a token (mCSD).
+ * - public: the document library (issue 13), readable by anyone, published by the platform's editors.
  * - patient-data: anything about a patient; every access is audited (BALP).
  * - audit: written by the platform only.
  * - collaboration: messaging envelopes and groups (ciphertext or non-clinical).
  */
-export type ResourceCategory = 'directory' | 'patient-data' | 'audit' | 'collaboration';
+export type ResourceCategory = 'directory' | 'patient-data' | 'audit' | 'collaboration' | 'public';
 
 export interface ResourceTypeDef {
   type: string;
@@ -142,6 +144,7 @@ const vs = {
   clinicalImpressionStatus: ['in-progress', 'completed', 'entered-in-error'],
   auditAction: ['C', 'R', 'U', 'D', 'E'],
   auditOutcome: ['0', '4', '8', '12'],
+  publicationStatus: ['draft', 'active', 'retired', 'unknown'],
   groupType: ['person', 'animal', 'practitioner', 'device', 'medication', 'substance'],
 } as const;
 
@@ -546,6 +549,35 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       ),
       token('status', ['status'], 'Status of the message'),
       date('sent', ['sent'], 'When it was sent'),
+    ],
+    patientPaths: [],
+    clientWritable: true,
+  },
+  // ── The public document library (issue 13; rules in library/library-policy.ts) ──
+  {
+    type: 'Library',
+    category: 'public',
+    required: ['title', 'topic'],
+    bindings: [
+      code('status', 'http://hl7.org/fhir/ValueSet/publication-status', vs.publicationStatus),
+      {
+        path: 'topic',
+        valueSet: 'https://esante.lu/fhir/ValueSet/library-theme',
+        codes: LIBRARY_THEMES,
+        system: LIBRARY_THEME_SYSTEM,
+      },
+    ],
+    search: [
+      string('title', ['title'], 'Title (French)'),
+      // Full text: every language's title and summary (the translations are nested extensions).
+      string(
+        'text',
+        ['title', 'description', 'extension.extension.valueString'],
+        'Title and summary, in French, German or English',
+      ),
+      token('topic', ['topic'], 'Theme'),
+      token('status', ['status'], 'active (current edition) or retired (superseded)'),
+      date('date', ['date'], 'Date of the edition'),
     ],
     patientPaths: [],
     clientWritable: true,

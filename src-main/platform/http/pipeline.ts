@@ -17,6 +17,7 @@ import type { PolicyRegistry } from '../policy/policy-registry';
 import { createScope } from '../policy/read-guard';
 import { PolicyRepository } from '../policy/repository';
 import { PolicyWriteRepository } from '../policy/write-repository';
+import { AnonymousReadLimiter } from './anonymous-reads';
 import { sendFhir } from './fhir-reply';
 import type { PlatformServices } from './platform-services';
 
@@ -52,12 +53,15 @@ export function queryOf(request: FastifyRequest): URLSearchParams {
 export class FhirPipeline {
   /** "METHOD url" of every route registered through the pipeline (the census). */
   readonly routes = new Set<string>();
+  private readonly anonymousReads: AnonymousReadLimiter;
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly services: PlatformServices,
     readonly registry: PolicyRegistry,
-  ) {}
+  ) {
+    this.anonymousReads = services.anonymousReads ?? new AnonymousReadLimiter();
+  }
 
   /** Registers a route whose handler can only reach data through `step`. */
   route<P>(
@@ -122,6 +126,8 @@ export class FhirPipeline {
         await step.before?.();
         const ctx = await this.context(request);
         principal = ctx.principal;
+        // What anyone may read without a token (the library) is rate-limited per address.
+        if (!ctx.principal) this.anonymousReads.admit(request.ip);
         const result = await this.services.storage.read((tx) =>
           step.run(new PolicyRepository(this.registry, createScope(ctx.principal, tx), ctx)),
         );

@@ -1,4 +1,5 @@
 import type { AuditTrail } from '../audit/audit-trail';
+import type { AnonymousReadLimiter } from './anonymous-reads';
 import type { LoginService } from '../auth/login-service';
 import type { PlatformStorage } from '../storage/platform-storage';
 import type { PolicyRegistry } from '../policy/policy-registry';
@@ -17,6 +18,8 @@ export interface PlatformServices {
   messageBodyLimit: number;
   /** Default validity of a presence code issued by the patient simulator (issue 5). */
   presenceCodeTtlSeconds: number;
+  /** Rate limit of reads without a token, per client address (default: http/anonymous-reads.ts). */
+  anonymousReads?: AnonymousReadLimiter;
   /** Host names served besides the loopback names and the listening address (http/server.ts checkHost). */
   allowedHosts?: readonly string[];
 }

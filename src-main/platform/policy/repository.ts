@@ -146,6 +146,7 @@ export class PolicyRepository {
   ): Promise<void> {
     const verdict = await this.registry.forType(def.type).typeGate(this.scope, action, request);
     if (verdict.allowed) return;
+    if (verdict.status === 401 && id !== undefined && (await this.publicRecord(def, id))) return;
     const entity = id === undefined ? def.type : `${def.type}/${id}`;
     // The refusal reaches the log of every patient whose records the request named (by id or by patient).
     const named = id !== undefined ? [id] : (request?.criteria.flatMap((c) => (c.kind === 'id' ? c.values : [])) ?? []);
@@ -165,6 +166,18 @@ export class PolicyRepository {
     }
     const audit = verdict.audit ?? (patients.size > 0 ? { patients: [...patients], rule: verdict.reason } : undefined);
     throw refusal(this.scope, { ...verdict, ...(audit ? { audit } : {}) }, interaction, entity, query);
+  }
+
+  /**
+   * The one exception to a type's 401 (issue 13): a record whose governing policy is declared readable
+   * without login (a public library file) and whose own verdict lets this anonymous caller read it.
+   */
+  private async publicRecord(def: ResourceTypeDef, id: string): Promise<boolean> {
+    const current = await this.tx.current(def.type, id);
+    const content = current?.resource ? current : (await this.tx.history(def.type, id, MAX_HISTORY)).find((v) => v.resource);
+    if (!content) return false;
+    const policy = this.registry.forResource(def.type, content.resource as unknown as Record<string, unknown>);
+    return policy.readableWithoutLogin === true && (await policy.read(this.scope, content)).allowed;
   }
 
   // ── Reads ──
@@ -246,7 +259,7 @@ export class PolicyRepository {
       throw badRequest(`parameter ${PAGE_TOKEN_PARAM}: names a snapshot this server never had`, undefined, 'value');
     const page = await this.tx.search(request, snapshot);
     const rows = await filterReadable(this.registry, this.scope, this.audit, page.rows, interaction, queryText, {
-      auditEmpty: def.category !== 'directory',
+      auditEmpty: def.category !== 'directory' && def.category !== 'public',
     });
     const last = page.rows[page.rows.length - 1];
     return { rows, hasMore: page.hasMore, snapshot, ...(last ? { last } : {}) };

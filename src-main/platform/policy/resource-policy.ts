@@ -58,6 +58,12 @@ export interface ResourcePolicy {
    * policy governs that resource. Omitted: every resource of the registered types.
    */
   claims?(resource: Json): boolean;
+  /**
+   * Its records may be read by id without a token even where the type's gate asks for one (a file of
+   * the public library is a Binary, a type that otherwise needs a token). The record's own verdict
+   * still decides; searches keep the type's gate.
+   */
+  readonly readableWithoutLogin?: boolean;
   /** Before anything is looked up: may the caller read or search this type at all? */
   typeGate(scope: PolicyScope, action: 'read' | 'search', request?: SearchRequest): TypeVerdict | Promise<TypeVerdict>;
   /** Narrows a search to what the caller may see (criteria added before the store runs it). */

@@ -92,6 +92,15 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: 'Nathalie Weis',
     userRef: 'Patient/demo-patient-2',
   },
+  {
+    // The platform's editor of the public document library (issue 13): publishes, cares for no one.
+    identifier: 'demo.editor',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'facility-admin',
+    displayName: 'Elise Klein',
+    userRef: 'Practitioner/demo-library-editor',
+  },
 ];
 
 /** Matricule of the demo patient (born 1966-03-13); a valid test vector of shared/testdata/matricules.json. */

@@ -4,6 +4,7 @@
  * and their DSP documents. Same options → same resources, on every machine.
  */
 import { demoCareRelationships } from './demo-care';
+import { libraryEditorRecords } from './demo-library';
 import { DESK_ROLE_SYSTEM, ORGANIZATION_ADMINISTRATOR_CODE } from '../../../src-shared/domain/directory';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
@@ -314,7 +315,8 @@ class SeedGenerator {
     for (const org of DEMO_ORGS) yield* this.organization(org);
     for (const account of DEMO_ACCOUNTS) {
       const [given = '', family = ''] = account.displayName.replace(/^Dr /, '').split(' ');
-      if (account.role === 'patient') continue;
+      // Patients are seeded below; an account of no organisation (the library's editor) by its own domain's seed.
+      if (account.role === 'patient' || account.organizationId === undefined) continue;
       const org = DEMO_ORGS.find((o) => o.id === account.organizationId)!;
       const gender = ['Anne', 'Marie', 'Sophie'].includes(given) ? 'female' : 'male';
       // The demo specialist is a cardiologist, so demos and tests can rely on one specialty.
@@ -329,6 +331,7 @@ class SeedGenerator {
     }
     yield* serviceMailbox();
     yield* organizationAdministrators();
+    yield* libraryEditorRecords();
     const demoGp = DEMO_ACCOUNTS.find((a) => a.role === 'gp')!.userRef;
     yield this.patient(
       'demo-patient',

@@ -8,6 +8,7 @@ import { validateResource } from '../fhir/validation';
 import { hashPassword } from '../auth/passwords';
 import type { NewVersion, PlatformStorage } from '../storage/platform-storage';
 import { DEMO_ACCOUNTS } from './demo-accounts';
+import { demoLibrary } from './demo-library';
 import { generateSeed, type SeedOptions } from './generate';
 import type { PolicyRegistry } from '../policy/policy-registry';
 
@@ -43,7 +44,13 @@ export async function seedPlatform(
     });
     written += versions.length;
   };
-  for (const item of generateSeed(options)) {
+  // The public library's documents (real PDFs, made asynchronously) follow the generated records.
+  const library = await demoLibrary();
+  const items = function* () {
+    yield* generateSeed(options);
+    yield* library;
+  };
+  for (const item of items()) {
     const def = resourceTypeDef(item.resource.resourceType)!;
     const resource = { ...item.resource, meta: { ...item.resource.meta, versionId: '1', lastUpdated: now } };
     // The generator's references point at earlier items by construction; validation still checks

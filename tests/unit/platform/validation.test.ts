@@ -129,7 +129,17 @@ describe('seed generator', () => {
         .filter((i) => i.resource.resourceType === 'PractitionerRole')
         .map((i) => (i.resource as fhir4.PractitionerRole).code![0]!.coding![0]!.code),
     );
-    expect([...roles].sort()).toEqual(['administrator', 'care-aide', 'facility-admin', 'gp', 'nurse', 'secretary', 'specialist']);
+    // library-editor: the public library's editor (issue 13), at the eSanté agency.
+    expect([...roles].sort()).toEqual([
+      'administrator',
+      'care-aide',
+      'facility-admin',
+      'gp',
+      'library-editor',
+      'nurse',
+      'secretary',
+      'specialist',
+    ]);
     // One administrator per demo organisation, who grants its memberships (ARCHITECTURE §5 Directory).
     const administrators = a
       .map((i) => i.resource)
