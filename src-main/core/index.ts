@@ -6,6 +6,7 @@ import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
 import { createDspService } from './services/dsp-service';
 import { createMailboxService } from './services/mailbox-service';
+import { createLibraryService } from './services/library-service';
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
 import { createSessionService } from './services/session-service';
@@ -88,6 +89,7 @@ export function createCore(options: CoreOptions): Core {
     directory: createDirectoryService(sessions),
     mailbox: createMailboxService(sessions),
     dsp: createDspService(sessions),
+    library: createLibraryService(sessions),
     simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
   });
   return {

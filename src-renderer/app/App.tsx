@@ -10,6 +10,7 @@ import { DeskProvider } from '../api/DeskContext';
 import { DirectoryPage } from '../features/directory/DirectoryPage';
 import { DspPage } from '../features/dsp/DspPage';
 import { PatientsPage } from '../features/dsp/PatientsPage';
+import { LibraryPage } from '../features/library/LibraryPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
@@ -35,6 +36,7 @@ export function createAppRouter() {
         { path: 'patients/:patientId', element: <DspPage /> },
         { path: 'directory', element: <DirectoryPage /> },
         { path: 'mailbox', element: <MailboxPage /> },
+        { path: 'library', element: <LibraryPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },
         { path: 'simulator', element: <SimulatorPage /> },
       ],

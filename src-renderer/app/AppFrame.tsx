@@ -88,6 +88,7 @@ export function AppFrame() {
         <NavLink component={RouterLink} to="/patients" label={t('dsp.nav')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
+        <NavLink component={RouterLink} to="/library" label={t('library.nav')} />
         <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />
         <SimulatorLink />
       </AppShell.Navbar>

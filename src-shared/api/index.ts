@@ -7,6 +7,7 @@ import { directoryMethods } from './directory';
 import { mailboxMethods } from './mailbox';
 import { dspMethods } from './dsp';
 import { simulatorMethods } from './simulator';
+import { libraryMethods } from './library';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
@@ -19,6 +20,7 @@ export * from './directory';
 export * from './mailbox';
 export * from './dsp';
 export * from './simulator';
+export * from './library';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
@@ -30,6 +32,7 @@ export const apiContract = {
   mailbox: mailboxMethods,
   dsp: dspMethods,
   simulator: simulatorMethods,
+  library: libraryMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

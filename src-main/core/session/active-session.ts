@@ -2,6 +2,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
 import { DspRecords } from '../dsp/dsp-records';
+import { LibraryCatalogue } from '../library/library-catalogue';
 import { Mailbox } from '../messaging/mailbox';
 import { forgetParsedKeys } from '../messaging/pgp';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
@@ -29,6 +30,7 @@ export class ActiveSession {
   readonly writes: LocalWrites;
   readonly mailbox: Mailbox;
   readonly dsp: DspRecords;
+  readonly library: LibraryCatalogue;
   private readonly colleagues: ColleagueSimulator | undefined;
 
   constructor(
@@ -56,6 +58,7 @@ export class ActiveSession {
       events.emit('sync.progress', { phase: progress.phase, done: progress.done, total: progress.total });
     });
     this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge());
+    this.library = new LibraryCatalogue(store, this.client);
     // After each pull, new mail is opened into the cache and announced.
     const steps = {
       push: () => this.engine.push(),

@@ -4,6 +4,7 @@ import { BlobUploadRepository } from './blob-upload-repository';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
 import { DspDocumentIndex } from './dsp-document-index';
+import { LibraryShelf } from './library-shelf';
 import { MailboxRepository, PgpKeyRepository } from './mailbox-repository';
 import { latestVersion, runMigrations, type Migration } from './migration';
 import { MIGRATIONS } from './migrations/index';
@@ -46,6 +47,7 @@ export class Store {
   readonly pgpKeys: PgpKeyRepository;
   readonly dspDocuments: DspDocumentIndex;
   readonly recentPatients: RecentPatients;
+  readonly library: LibraryShelf;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -66,6 +68,7 @@ export class Store {
     this.pgpKeys = new PgpKeyRepository(this.sql);
     this.dspDocuments = new DspDocumentIndex(this.sql);
     this.recentPatients = new RecentPatients(this.sql);
+    this.library = new LibraryShelf(this.sql);
   }
 
   get isOpen(): boolean {

@@ -34,6 +34,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     mailbox: notUnderTest,
     dsp: notUnderTest,
     simulator: notUnderTest,
+    library: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));

@@ -13,6 +13,7 @@ import { addMessageSigner } from './0110-add-message-signer';
 import { createDspPatientList } from './0120-create-dsp-patient-list';
 import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
 import { createAttachmentQueue } from './0140-create-attachment-queue';
+import { createLibraryCache } from './0170-create-library-cache';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createDspPatientList,
   addDspTimelineColumns,
   createAttachmentQueue,
+  createLibraryCache,
 ];
