@@ -4,6 +4,7 @@ import type { DeskMethods } from '../../src-shared/api';
 import { ProfileDirectory, type IdleClock } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
+import { createCareService } from './services/care-service';
 import { createDspService } from './services/dsp-service';
 import { createMailboxService } from './services/mailbox-service';
 import { createLibraryService } from './services/library-service';
@@ -91,6 +92,7 @@ export function createCore(options: CoreOptions): Core {
     dsp: createDspService(sessions),
     library: createLibraryService(sessions),
     simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
+    care: createCareService(sessions, events),
   });
   return {
     registry,

@@ -15,6 +15,8 @@ export const eventTopics = {
   'session.changed': z.object({}),
   /** DSP documents or rights changed in the cache (a pull, a local write, a revocation). */
   'dsp.changed': z.object({}),
+  /** Care records changed in the cache (a pull, a local write, a revocation, a round prepared). */
+  'care.changed': z.object({}),
   /** New mail or a delivery status changed; `newMessages` drives the notification. */
   'mailbox.changed': z.object({ newMessages: z.number().int().nonnegative() }),
 } as const;

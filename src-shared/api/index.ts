@@ -8,6 +8,7 @@ import { mailboxMethods } from './mailbox';
 import { dspMethods } from './dsp';
 import { simulatorMethods } from './simulator';
 import { libraryMethods } from './library';
+import { careMethods } from './care';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
 export * from './contract';
@@ -21,6 +22,7 @@ export * from './mailbox';
 export * from './dsp';
 export * from './simulator';
 export * from './library';
+export * from './care';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
 export const apiContract = {
@@ -33,6 +35,7 @@ export const apiContract = {
   dsp: dspMethods,
   simulator: simulatorMethods,
   library: libraryMethods,
+  care: careMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

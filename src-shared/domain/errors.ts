@@ -30,6 +30,8 @@ export interface ApiError {
   field?: string;
   /** With `rate_limited`: how long to wait before the next try is even considered. */
   retryAfterSeconds?: number;
+  /** With `invalid_input`: which rule `field` broke (`range`, `unit`, `required`, …), for the screen to say in words. */
+  rule?: string;
 }
 
 /** A typed failure a service may throw; the registry turns it into `{ ok: false, error }`. */
@@ -51,5 +53,21 @@ export class DeskError extends Error {
       ...(this.field === undefined ? {} : { field: this.field }),
       ...(this.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: this.retryAfterSeconds }),
     };
+  }
+}
+
+/** Bad input that broke a named rule: the screen says which field and which rule, in the user's language. */
+export class RuleViolation extends DeskError {
+  constructor(
+    field: string,
+    readonly rule: string,
+    message: string,
+  ) {
+    super('invalid_input', message, field);
+    this.name = 'RuleViolation';
+  }
+
+  override toApiError(): ApiError {
+    return { ...super.toApiError(), rule: this.rule };
   }
 }

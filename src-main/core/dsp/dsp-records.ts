@@ -4,6 +4,7 @@ import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, Recent
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
+import { fetchPatientIdentities } from '../care/care-names';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import { dspDocumentRowOf, type DspTimelineRow, type Store } from '../store';
@@ -31,9 +32,6 @@ export interface DocumentFilter {
   to?: string | undefined;
   text?: string | undefined;
 }
-
-/** Patients named per patient-directory search (one `_id` list per request). */
-const PATIENTS_PER_LOOKUP = 50;
 
 /** The order `localeCompare` gives, with the collator built once rather than per comparison. */
 const byName = new Intl.Collator();
@@ -84,20 +82,7 @@ export class DspRecords {
       .patientList(this.me())
       .filter((row) => row.name === null)
       .map((row) => row.patientId);
-    let named = 0;
-    for (let start = 0; start < unnamed.length; start += PATIENTS_PER_LOOKUP) {
-      const ids = unnamed.slice(start, start + PATIENTS_PER_LOOKUP);
-      let found: Patient[];
-      try {
-        found = await client.search<Patient>('Patient', { _id: ids.join(','), _count: String(ids.length) });
-      } catch (error) {
-        if (error instanceof PlatformError && error.isTransient) return named;
-        throw error;
-      }
-      this.store.transaction(() => found.forEach((patient) => this.store.resources.upsert(patient)));
-      named += found.length;
-    }
-    return named;
+    return fetchPatientIdentities(this.store, client, unnamed);
   }
 
   /** Remembers that this professional opened a patient's DSP (for "recently opened" on the home screen). */

@@ -57,6 +57,7 @@ export class ApiRegistry {
           code: 'invalid_input',
           message: `${field ?? 'input'}: ${issue.message}`,
           ...(field === undefined ? {} : { field }),
+          rule: issue.code,
         },
       };
     }

@@ -1,6 +1,7 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
+import { CareRecords, fetchPatientIdentities } from '../care';
 import { DspRecords } from '../dsp/dsp-records';
 import { LibraryCatalogue } from '../library/library-catalogue';
 import { Mailbox } from '../messaging/mailbox';
@@ -31,6 +32,7 @@ export class ActiveSession {
   readonly mailbox: Mailbox;
   readonly dsp: DspRecords;
   readonly library: LibraryCatalogue;
+  readonly care: CareRecords;
   private readonly colleagues: ColleagueSimulator | undefined;
 
   constructor(
@@ -70,6 +72,10 @@ export class ActiveSession {
         const arrived = await this.mailbox.processIncoming();
         if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
         if (report.applied > 0 || named > 0) events.emit('dsp.changed', {});
+        // Care records name their patient; the feed may not bring the Patient itself (no DSP right): ask the directory.
+        const careUnnamed = store.care.patientIds().filter((id) => !store.resources.get('Patient', id));
+        const careNamed = careUnnamed.length > 0 ? await fetchPatientIdentities(store, this.client, careUnnamed) : 0;
+        if (report.applied > 0 || careNamed > 0) events.emit('care.changed', {});
         return report;
       },
     };
@@ -81,6 +87,11 @@ export class ActiveSession {
     this.dsp = new DspRecords(store, this.writes, () => {
       const user = this.client.user;
       if (!user) throw new DeskError('unauthenticated', 'log in once online to write to a DSP');
+      return user.id;
+    });
+    this.care = new CareRecords(store, this.writes, () => this.engine, () => {
+      const user = this.client.user;
+      if (!user) throw new DeskError('unauthenticated', 'log in once online to write care records');
       return user.id;
     });
     // Requests a crash left in flight are retried with their original operation ids.

@@ -1,5 +1,6 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { Consent, DocumentReference, Patient, Practitioner } from 'fhir/r4';
+import { writeCareIndexRow } from './care-index';
 import { writeDspDocumentRow } from './dsp-document-index';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
@@ -178,6 +179,9 @@ export class ResourceRepository {
       this.sql
         .prepare("DELETE FROM dsp_patient_cards WHERE patient_id NOT IN (SELECT id FROM resources WHERE type = 'Patient')")
         .run();
+      this.sql
+        .prepare('DELETE FROM care_index WHERE NOT EXISTS (SELECT 1 FROM resources r WHERE r.type = care_index.type AND r.id = care_index.id)')
+        .run();
       return dropped;
     });
   }
@@ -249,6 +253,8 @@ export class ResourceRepository {
         .prepare('INSERT INTO search_index (rowid, resource_type, resource_id, text) VALUES (?, ?, ?, ?)')
         .run(rowId, type, id, searchTextOf(resource));
     }
+    // Care records (IdeoMed): their index row follows the record, a purge (revocation) included.
+    writeCareIndexRow(this.sql, type, id, resource, local);
     if (type === 'Patient') {
       this.sql.prepare('DELETE FROM patients WHERE id = ?').run(id);
       if (resource !== null) {

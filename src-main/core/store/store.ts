@@ -1,6 +1,7 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import { BlobRepository } from './blob-repository';
 import { BlobUploadRepository } from './blob-upload-repository';
+import { CareIndex } from './care-index';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
 import { DspDocumentIndex } from './dsp-document-index';
@@ -48,6 +49,7 @@ export class Store {
   readonly dspDocuments: DspDocumentIndex;
   readonly recentPatients: RecentPatients;
   readonly library: LibraryShelf;
+  readonly care: CareIndex;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -69,6 +71,7 @@ export class Store {
     this.dspDocuments = new DspDocumentIndex(this.sql);
     this.recentPatients = new RecentPatients(this.sql);
     this.library = new LibraryShelf(this.sql);
+    this.care = new CareIndex(this.sql);
   }
 
   get isOpen(): boolean {

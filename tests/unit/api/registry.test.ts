@@ -35,6 +35,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     dsp: notUnderTest,
     simulator: notUnderTest,
     library: notUnderTest,
+    care: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));

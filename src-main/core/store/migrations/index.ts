@@ -13,6 +13,7 @@ import { addMessageSigner } from './0110-add-message-signer';
 import { createDspPatientList } from './0120-create-dsp-patient-list';
 import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
 import { createAttachmentQueue } from './0140-create-attachment-queue';
+import { createCareIndex } from './0150-create-care-index';
 import { createLibraryCache } from './0170-create-library-cache';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
@@ -31,5 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   createDspPatientList,
   addDspTimelineColumns,
   createAttachmentQueue,
+  createCareIndex,
   createLibraryCache,
 ];

@@ -1,0 +1,194 @@
+import type { StatementCache } from './statement-cache';
+import { careIndexRowOf, type CareIndexKind, type CareIndexRow } from './care-extracts';
+
+export type { CareIndexKind, CareIndexRow } from './care-extracts';
+
+/** The index row of a cached care record (migration 0150), kept in the transaction that stores the record. */
+export function writeCareIndexRow(sql: StatementCache, type: string, id: string, resource: unknown, pending: boolean): void {
+  sql.prepare<[string, string]>('DELETE FROM care_index WHERE type = ? AND id = ?').run(type, id);
+  const row = resource === null ? null : careIndexRowOf(type, id, resource);
+  if (!row) return;
+  sql
+    .prepare(
+      `INSERT INTO care_index (type, id, patient_id, kind, at, status, num1, num2, unit, ref, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(type, id, row.patientId, row.kind, row.at, row.status, row.num1, row.num2, row.unit, row.ref, pending ? 1 : 0);
+}
+
+interface IndexSqlRow {
+  type: string;
+  id: string;
+  patient_id: string;
+  kind: CareIndexKind;
+  at: string | null;
+  status: string | null;
+  num1: number | null;
+  num2: number | null;
+  unit: string | null;
+  ref: string | null;
+  pending: number;
+}
+
+export interface IndexedCareRecord extends CareIndexRow {
+  type: string;
+  id: string;
+  pending: boolean;
+}
+
+function toRecord(row: IndexSqlRow): IndexedCareRecord {
+  return {
+    type: row.type,
+    id: row.id,
+    patientId: row.patient_id,
+    kind: row.kind,
+    at: row.at,
+    status: row.status,
+    num1: row.num1,
+    num2: row.num2,
+    unit: row.unit,
+    ref: row.ref,
+    pending: row.pending === 1,
+  };
+}
+
+const COLUMNS = 'type, id, patient_id, kind, at, status, num1, num2, unit, ref, pending';
+
+export interface PatientFootprint {
+  careRecords: number;
+  careBytes: number;
+}
+
+/**
+ * Care records as the screens query them, from the index alone where it can (charts, rounds, visits)
+ * so a cache of 300,000 records answers a 90-day chart without parsing a record.
+ */
+export class CareIndex {
+  constructor(private readonly sql: StatementCache) {}
+
+  /** A patient's records of some kinds, oldest first, optionally within [from, to) (ISO instants). */
+  ofPatient(patientId: string, kinds: readonly CareIndexKind[], range: { from?: string; to?: string } = {}): IndexedCareRecord[] {
+    return kinds.flatMap((kind) =>
+      this.sql
+        .prepare<[string, string, string, string], IndexSqlRow>(
+          `SELECT ${COLUMNS} FROM care_index
+           WHERE patient_id = ? AND kind = ? AND coalesce(at, '') >= ? AND coalesce(at, '') < ? ORDER BY at, id`,
+        )
+        .all(patientId, kind, range.from ?? '', range.to ?? '\uffff')
+        .map(toRecord),
+    );
+  }
+
+  /** Records of a kind for every patient within [from, to) (e.g. the visits of a day, the notes of a shift). */
+  ofKind(kind: CareIndexKind, from: string, to: string): IndexedCareRecord[] {
+    return this.sql
+      .prepare<[string, string, string], IndexSqlRow>(
+        `SELECT ${COLUMNS} FROM care_index WHERE kind = ? AND at >= ? AND at < ? ORDER BY at, id`,
+      )
+      .all(kind, from, to)
+      .map(toRecord);
+  }
+
+  /** Every record of a kind whatever its date (prescriptions, care plans, open tasks). */
+  allOfKind(kind: CareIndexKind): IndexedCareRecord[] {
+    return this.sql
+      .prepare<[string], IndexSqlRow>(`SELECT ${COLUMNS} FROM care_index WHERE kind = ? ORDER BY patient_id, at, id`)
+      .all(kind)
+      .map(toRecord);
+  }
+
+  /** Records pointing at `ref` (the administrations of a prescription, the assessments of a wound). */
+  byRef(ref: string, kind: CareIndexKind): IndexedCareRecord[] {
+    return this.sql
+      .prepare<[string, string], IndexSqlRow>(`SELECT ${COLUMNS} FROM care_index WHERE ref = ? AND kind = ? ORDER BY at, id`)
+      .all(ref, kind)
+      .map(toRecord);
+  }
+
+  /** The newest record of a kind for a patient. */
+  latest(patientId: string, kind: CareIndexKind): IndexedCareRecord | undefined {
+    const row = this.sql
+      .prepare<[string, string], IndexSqlRow>(
+        `SELECT ${COLUMNS} FROM care_index WHERE patient_id = ? AND kind = ? ORDER BY at DESC, id DESC LIMIT 1`,
+      )
+      .get(patientId, kind);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  row(type: string, id: string): IndexedCareRecord | undefined {
+    const row = this.sql
+      .prepare<[string, string], IndexSqlRow>(`SELECT ${COLUMNS} FROM care_index WHERE type = ? AND id = ?`)
+      .get(type, id);
+    return row === undefined ? undefined : toRecord(row);
+  }
+
+  /** Care records of a patient written on this device and not yet confirmed by the platform. */
+  pendingCount(patientId: string): number {
+    return this.sql
+      .prepare<[string], { n: number }>('SELECT count(*) AS n FROM care_index WHERE patient_id = ? AND pending = 1')
+      .get(patientId)!.n;
+  }
+
+  /** Patients with at least one care record on this device. */
+  patientIds(): string[] {
+    return this.sql
+      .prepare<[], { patient_id: string }>('SELECT DISTINCT patient_id FROM care_index')
+      .all()
+      .map((r) => r.patient_id);
+  }
+
+  /** How many care records of a patient this device holds and their size in the cache. */
+  footprint(patientId: string): PatientFootprint {
+    const row = this.sql
+      .prepare<[string], { n: number; bytes: number | null }>(
+        `SELECT count(*) AS n, sum(length(r.json)) AS bytes FROM care_index c
+         JOIN resources r ON r.type = c.type AND r.id = c.id AND r.deleted = 0
+         WHERE c.patient_id = ?`,
+      )
+      .get(patientId)!;
+    return { careRecords: row.n, careBytes: row.bytes ?? 0 };
+  }
+
+  /** A patient's DSP documents on this device and their size (their inline content included). */
+  dspFootprint(patientId: string): { documents: number; bytes: number } {
+    const row = this.sql
+      .prepare<[string], { n: number; bytes: number | null }>(
+        `SELECT count(*) AS n, sum(length(r.json)) AS bytes FROM dsp_documents d
+         JOIN resources r ON r.type = 'DocumentReference' AND r.id = d.id AND r.deleted = 0
+         WHERE d.patient_id = ?`,
+      )
+      .get(patientId)!;
+    return { documents: row.n, bytes: row.bytes ?? 0 };
+  }
+
+  pin(patientId: string, roundDate: string, at: Date): void {
+    this.sql
+      .prepare<[string, string, string]>(
+        `INSERT INTO care_pins (patient_id, round_date, pinned_at) VALUES (?, ?, ?)
+         ON CONFLICT (patient_id) DO UPDATE SET round_date = excluded.round_date, pinned_at = excluded.pinned_at`,
+      )
+      .run(patientId, roundDate, at.toISOString());
+  }
+
+  isPinned(patientId: string): boolean {
+    return this.sql.prepare<[string], { n: number }>('SELECT 1 AS n FROM care_pins WHERE patient_id = ?').get(patientId) !== undefined;
+  }
+
+  saveDraft(patientId: string, draft: unknown, at: Date): void {
+    this.sql
+      .prepare<[string, string, string]>(
+        `INSERT INTO care_note_drafts (patient_id, json, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (patient_id) DO UPDATE SET json = excluded.json, updated_at = excluded.updated_at`,
+      )
+      .run(patientId, JSON.stringify(draft), at.toISOString());
+  }
+
+  draft(patientId: string): unknown {
+    const row = this.sql.prepare<[string], { json: string }>('SELECT json FROM care_note_drafts WHERE patient_id = ?').get(patientId);
+    return row === undefined ? null : (JSON.parse(row.json) as unknown);
+  }
+
+  discardDraft(patientId: string): void {
+    this.sql.prepare<[string]>('DELETE FROM care_note_drafts WHERE patient_id = ?').run(patientId);
+  }
+}
