@@ -301,9 +301,7 @@ export const careMethods = {
   /** One vital sign over a period (days or weeks), with its range for shading. */
   vitals: defineMethod(z.object({ patientId: id, kind: vitalKind, from: day, to: day }).strict(), vitalSeries),
   addVitals: defineMethod(
-    z
-      .object({ patientId: id, at: instant.optional(), entries: z.array(vitalInput).min(1).max(VITAL_KINDS.length) })
-      .strict(),
+    z.object({ patientId: id, at: instant.optional(), entries: z.array(vitalInput).min(1).max(VITAL_KINDS.length) }).strict(),
     z.object({ ids: z.array(z.string()) }),
   ),
   /** A correction is a new version with its reason; the old value stays in the record's history. */
@@ -329,7 +327,10 @@ export const careMethods = {
         scheduledAt: instant,
         outcome: doseOutcome,
         /** Required for every outcome but `given`: a coded reason, with words for `other`. */
-        reason: z.object({ code: doseReason, text: clinicalText(500).optional() }).strict().optional(),
+        reason: z
+          .object({ code: doseReason, text: clinicalText(500).optional() })
+          .strict()
+          .optional(),
         /** The colleague who checked with the nurse (`Practitioner/…`): asserted until they countersign. */
         checkedBy: z.string().max(100).optional(),
       })

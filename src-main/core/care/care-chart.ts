@@ -18,7 +18,16 @@ import { CareNames } from './care-names';
 import { medicationName, type MedicationRound } from './medication-round';
 
 const CLOSED_TASK = new Set(['completed', 'cancelled', 'failed', 'entered-in-error', 'rejected']);
-const VITAL_KIND_LIST: VitalKind[] = ['temperature', 'blood-pressure', 'pulse', 'respiratory-rate', 'spo2', 'weight', 'pain', 'glucose'];
+const VITAL_KIND_LIST: VitalKind[] = [
+  'temperature',
+  'blood-pressure',
+  'pulse',
+  'respiratory-rate',
+  'spo2',
+  'weight',
+  'pain',
+  'glucose',
+];
 const DAY_MS = 86_400_000;
 /** Without a handover on record, the handover covers the last 12 hours (one shift and some). */
 const DEFAULT_HANDOVER_WINDOW_MS = 12 * 3_600_000;
@@ -68,7 +77,9 @@ export class CareChartReader {
           id,
           name: names.patient(id),
           birthDate: patient?.birthDate ?? null,
-          organization: episode?.managingOrganization?.reference ? names.practitioner(episode.managingOrganization.reference) : null,
+          organization: episode?.managingOrganization?.reference
+            ? names.practitioner(episode.managingOrganization.reference)
+            : null,
           openTasks: rows.filter((t) => !CLOSED_TASK.has(t.status ?? '')).length,
           dosesDue: mine.filter((d) => d.state === 'due').length,
           dosesOverdue: mine.filter((d) => d.state === 'overdue').length,
@@ -112,7 +123,9 @@ export class CareChartReader {
         birthDate: patient?.birthDate ?? null,
         gender: patient?.gender ?? null,
         matricule: patient?.identifier?.[0]?.value ?? null,
-        episode: episode?.type?.[0]?.text ?? (episode?.managingOrganization?.reference ? names.practitioner(episode.managingOrganization.reference) : null),
+        episode:
+          episode?.type?.[0]?.text ??
+          (episode?.managingOrganization?.reference ? names.practitioner(episode.managingOrganization.reference) : null),
       },
       carePlan: this.carePlan(patientId),
       tasks: this.tasks(patientId, false),
@@ -122,12 +135,20 @@ export class CareChartReader {
       medications: this.store.care.ofPatient(patientId, ['medication']).flatMap((row) => {
         const request = this.store.resources.get<MedicationRequest>('MedicationRequest', row.id)?.resource;
         if (!request) return [];
-        const timing = request.dosageInstruction?.flatMap((d) => [...(d.timing?.repeat?.timeOfDay ?? []), ...(d.timing?.repeat?.when ?? [])]) ?? [];
+        const timing =
+          request.dosageInstruction?.flatMap((d) => [
+            ...(d.timing?.repeat?.timeOfDay ?? []),
+            ...(d.timing?.repeat?.when ?? []),
+          ]) ?? [];
         return [
           {
             requestId: row.id,
             medication: medicationName(request),
-            dosage: request.dosageInstruction?.map((d) => d.text).filter(Boolean).join(' ; ') || null,
+            dosage:
+              request.dosageInstruction
+                ?.map((d) => d.text)
+                .filter(Boolean)
+                .join(' ; ') || null,
             times: timing.map((t) => t.slice(0, 5)),
             status: request.status,
           },
@@ -139,7 +160,10 @@ export class CareChartReader {
 
   /** Open tasks, abnormal values, notes and doses not given since the last handover (or `since`). */
   handover(since?: string): Handover {
-    const start = since ?? this.store.syncState.get(HANDOVER_AT_KEY) ?? new Date(this.now().getTime() - DEFAULT_HANDOVER_WINDOW_MS).toISOString();
+    const start =
+      since ??
+      this.store.syncState.get(HANDOVER_AT_KEY) ??
+      new Date(this.now().getTime() - DEFAULT_HANDOVER_WINDOW_MS).toISOString();
     const names = new CareNames(this.store);
     const patients = this.store.care.patientIds();
     const openTasks = patients.flatMap((id) => this.tasks(id, true).map((t) => ({ ...t, patientName: names.patient(id) })));
@@ -151,11 +175,18 @@ export class CareChartReader {
     const contents = handoverContents({ tasks: [], observations }, start);
     const pointOfObservation = (o: Observation) => {
       const row = this.store.care.row('Observation', o.id!);
-      return row ? [{ ...this.pointOf(row.kind as VitalKind, row), kind: row.kind as VitalKind, patientId: row.patientId, patientName: names.patient(row.patientId) }] : [];
+      return row
+        ? [
+            {
+              ...this.pointOf(row.kind as VitalKind, row),
+              kind: row.kind as VitalKind,
+              patientId: row.patientId,
+              patientName: names.patient(row.patientId),
+            },
+          ]
+        : [];
     };
-    const notGiven = this.round
-      .dosesBetween(new Date(start), this.now())
-      .filter((d) => d.state !== 'given' && d.state !== 'due');
+    const notGiven = this.round.dosesBetween(new Date(start), this.now()).filter((d) => d.state !== 'given' && d.state !== 'due');
     return {
       since: start,
       openTasks,
@@ -192,12 +223,18 @@ export class CareChartReader {
   }
 
   private activeEpisode(patientId: string): EpisodeOfCare | undefined {
-    const row = this.store.care.ofPatient(patientId, ['episode']).filter((e) => e.status === 'active').at(-1);
+    const row = this.store.care
+      .ofPatient(patientId, ['episode'])
+      .filter((e) => e.status === 'active')
+      .at(-1);
     return row ? this.store.resources.get<EpisodeOfCare>('EpisodeOfCare', row.id)?.resource : undefined;
   }
 
   private carePlan(patientId: string): CareChart['carePlan'] {
-    const row = this.store.care.ofPatient(patientId, ['careplan']).filter((p) => p.status === 'active' || p.status === 'draft').at(-1);
+    const row = this.store.care
+      .ofPatient(patientId, ['careplan'])
+      .filter((p) => p.status === 'active' || p.status === 'draft')
+      .at(-1);
     const cached = row ? this.store.resources.get<CarePlan>('CarePlan', row.id) : undefined;
     if (!cached) return null;
     const plan = cached.resource;
@@ -211,7 +248,9 @@ export class CareChartReader {
       return a.reference?.display ? [a.reference.display] : [];
     });
     const goals = (plan.goal ?? []).flatMap((g) => {
-      const goal = g.reference?.startsWith('Goal/') ? this.store.resources.get<Goal>('Goal', g.reference.slice(5))?.resource : undefined;
+      const goal = g.reference?.startsWith('Goal/')
+        ? this.store.resources.get<Goal>('Goal', g.reference.slice(5))?.resource
+        : undefined;
       return goal?.description?.text ? [goal.description.text] : g.display ? [g.display] : [];
     });
     return {

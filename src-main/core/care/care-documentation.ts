@@ -78,7 +78,12 @@ export class CareDocumentation {
   correctVital(id: string, entry: VitalInput, reason: string): string {
     const cached = this.cachedObservation(id);
     const subject = cached.resource.subject?.reference ?? '';
-    const fresh = this.vitalObservation(subject.replace(/^Patient\//, ''), entry, cached.resource.effectiveDateTime ?? '', 'entry');
+    const fresh = this.vitalObservation(
+      subject.replace(/^Patient\//, ''),
+      entry,
+      cached.resource.effectiveDateTime ?? '',
+      'entry',
+    );
     const corrected = withCorrectionReason<Observation & { id: string }>({ ...fresh, id, status: 'amended' }, reason);
     this.writes.update(corrected, String(cached.versionId));
     return id;
@@ -93,7 +98,10 @@ export class CareDocumentation {
   correctNote(id: string, note: NoteInput, reason: string): string {
     const cached = this.cachedObservation(id);
     const patientId = (cached.resource.subject?.reference ?? '').replace(/^Patient\//, '');
-    const next = withCorrectionReason<Observation & { id: string }>({ ...this.noteObservation(patientId, note), id, status: 'amended' }, reason);
+    const next = withCorrectionReason<Observation & { id: string }>(
+      { ...this.noteObservation(patientId, note), id, status: 'amended' },
+      reason,
+    );
     const effectiveDateTime = cached.resource.effectiveDateTime ?? next.effectiveDateTime!;
     this.writes.update({ ...next, effectiveDateTime }, String(cached.versionId));
     return id;
@@ -189,13 +197,21 @@ export class CareDocumentation {
     const byUnit = measures.filter((id) => VITAL_MEASURES[id].unit === entry.unit);
     if (byUnit.length === 0) {
       const expected = [...new Set(measures.map((id) => VITAL_MEASURES[id].unit))].join(' or ');
-      throw new RuleViolation(`${field}.unit`, 'ucum-unit', `${field}.unit: "${entry.unit}" is not the UCUM unit of ${entry.kind} (expected ${expected})`);
+      throw new RuleViolation(
+        `${field}.unit`,
+        'ucum-unit',
+        `${field}.unit: "${entry.unit}" is not the UCUM unit of ${entry.kind} (expected ${expected})`,
+      );
     }
     const values: Partial<Record<VitalMeasureId, number>> = {};
     if (entry.kind === 'blood-pressure') {
       if (entry.systolic === undefined || entry.diastolic === undefined) {
         const missing = entry.systolic === undefined ? 'systolic' : 'diastolic';
-        throw new RuleViolation(`${field}.${missing}`, 'bp-components', `${field}: a blood pressure needs its systolic and diastolic values`);
+        throw new RuleViolation(
+          `${field}.${missing}`,
+          'bp-components',
+          `${field}: a blood pressure needs its systolic and diastolic values`,
+        );
       }
       values.systolic = entry.systolic;
       values.diastolic = entry.diastolic;
@@ -212,7 +228,14 @@ export class CareDocumentation {
       // The shared rule names the FHIR element; the screen knows the typed field.
       const component = /component\[(\d+)\]/.exec(problem.field);
       const measure = component ? (entry.kind === 'blood-pressure' && component[1] === '1' ? 'diastolic' : 'systolic') : 'value';
-      throw violation(problem, problem.rule === 'ucum-unit' ? `${field}.unit` : entry.kind === 'blood-pressure' ? `${field}.${measure}` : `${field}.value`);
+      throw violation(
+        problem,
+        problem.rule === 'ucum-unit'
+          ? `${field}.unit`
+          : entry.kind === 'blood-pressure'
+            ? `${field}.${measure}`
+            : `${field}.value`,
+      );
     }
     return observation;
   }

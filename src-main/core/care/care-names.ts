@@ -11,7 +11,11 @@ const PATIENTS_PER_LOOKUP = 50;
  * cache holds records of but not their Patient, and keeps them like any synced record. Offline they wait for the
  * next sync; returns how many were named.
  */
-export async function fetchPatientIdentities(store: Store, client: PlatformClient, patientIds: readonly string[]): Promise<number> {
+export async function fetchPatientIdentities(
+  store: Store,
+  client: PlatformClient,
+  patientIds: readonly string[],
+): Promise<number> {
   let named = 0;
   for (let start = 0; start < patientIds.length; start += PATIENTS_PER_LOOKUP) {
     const ids = patientIds.slice(start, start + PATIENTS_PER_LOOKUP);

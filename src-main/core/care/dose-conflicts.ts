@@ -17,7 +17,11 @@ import { medicationName } from './medication-round';
 const ENTITY_PREFIX = 'MedicationAdministration/';
 
 function isAdministration(value: unknown): value is MedicationAdministration & { id: string } {
-  return typeof value === 'object' && value !== null && (value as { resourceType?: unknown }).resourceType === 'MedicationAdministration';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { resourceType?: unknown }).resourceType === 'MedicationAdministration'
+  );
 }
 
 /**
@@ -54,7 +58,8 @@ export class DoseConflicts {
       this.engine().resolveConflict(opId, 'theirs');
       // …and keeping mine is a new version of that one record, saying why: the colleague's stays in its history.
       if (keep === 'mine') {
-        if (theirs?.meta?.versionId) this.writes.update(withCorrectionReason({ ...mine, meta: undefined }, reason!.trim()), theirs.meta.versionId);
+        if (theirs?.meta?.versionId)
+          this.writes.update(withCorrectionReason({ ...mine, meta: undefined }, reason!.trim()), theirs.meta.versionId);
         else this.writes.create({ ...mine, meta: undefined });
       }
     });
@@ -76,7 +81,8 @@ export class DoseConflicts {
         outcome: doseOutcomeOf(record) ?? null,
         at: record.effectiveDateTime ?? null,
         reason: reason.code || reason.text ? { code: reason.code ?? null, text: reason.text ?? null } : null,
-        check: check.state === 'none' ? null : { by: check.verifier, byName: names.practitioner(check.verifier), state: check.state },
+        check:
+          check.state === 'none' ? null : { by: check.verifier, byName: names.practitioner(check.verifier), state: check.state },
       };
     };
     return {
@@ -84,7 +90,9 @@ export class DoseConflicts {
       doseId: entry.entityKey.slice(ENTITY_PREFIX.length),
       patientId,
       patientName: patientId ? names.patient(patientId) : null,
-      medication: request ? medicationName(request) : medicationName(mine as Pick<MedicationRequest, 'medicationCodeableConcept'>),
+      medication: request
+        ? medicationName(request)
+        : medicationName(mine as Pick<MedicationRequest, 'medicationCodeableConcept'>),
       scheduledAt: scheduledAtOf(mine) ?? null,
       mine: view(mine),
       theirs: theirs ? view(theirs) : null,

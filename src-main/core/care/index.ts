@@ -36,7 +36,12 @@ export class CareRecords {
   /** A wound photo's bytes from this device (base64), or null when not here yet. */
   photo(reference: string): { contentType: string; data: string } | null {
     const bytes = photoOnDevice(this.store, reference);
-    const binary = this.store.resources.get<{ resourceType: 'Binary'; contentType?: string }>('Binary', reference.slice('Binary/'.length));
-    return bytes ? { contentType: binary?.resource.contentType ?? 'application/octet-stream', data: bytes.toString('base64') } : null;
+    const binary = this.store.resources.get<{ resourceType: 'Binary'; contentType?: string }>(
+      'Binary',
+      reference.slice('Binary/'.length),
+    );
+    return bytes
+      ? { contentType: binary?.resource.contentType ?? 'application/octet-stream', data: bytes.toString('base64') }
+      : null;
   }
 }

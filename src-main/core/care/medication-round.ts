@@ -87,7 +87,11 @@ export class MedicationRound {
     const pending = this.store.outbox.entitiesWithUnacked();
     const requests = this.store.care
       .allOfKind('medication')
-      .filter((row) => (patientId === undefined || row.patientId === patientId) && acceptsDoses({ status: row.status as MedicationRequest['status'] }));
+      .filter(
+        (row) =>
+          (patientId === undefined || row.patientId === patientId) &&
+          acceptsDoses({ status: row.status as MedicationRequest['status'] }),
+      );
     const rows: RoundDose[] = [];
     for (const row of requests) {
       const request = this.store.resources.get<MedicationRequest>('MedicationRequest', row.id)?.resource;
@@ -114,7 +118,10 @@ export class MedicationRound {
           reason: reason.code || reason.text ? { code: reason.code ?? null, text: reason.text ?? null } : null,
           recordedBy: recordedBy ? names.practitioner(recordedBy) : null,
           recordedAt: recorded?.effectiveDateTime ?? null,
-          check: check.state === 'none' ? null : { by: check.verifier, byName: names.practitioner(check.verifier), state: check.state },
+          check:
+            check.state === 'none'
+              ? null
+              : { by: check.verifier, byName: names.practitioner(check.verifier), state: check.state },
           pending: pending.has(`MedicationAdministration/${dose.doseId}`),
           inConflict: conflicts.has(dose.doseId),
         });
@@ -172,7 +179,8 @@ export class MedicationRound {
     const cached = this.store.resources.get<MedicationAdministration>('MedicationAdministration', id);
     if (!cached) throw new DeskError('not_found', `no dose record ${id} on this device`, 'doseId');
     const check = secondCheckOf(cached.resource);
-    if (check.state === 'none') throw new RuleViolation('doseId', 'second-check', 'doseId: no second check was asserted on this dose');
+    if (check.state === 'none')
+      throw new RuleViolation('doseId', 'second-check', 'doseId: no second check was asserted on this dose');
     if (check.verifier !== this.me())
       throw new RuleViolation('doseId', 'second-check', 'doseId: only the person named as the second check countersigns');
     if (check.state === 'countersigned') return id;

@@ -63,7 +63,9 @@ export class RoundPreparation {
           patientName: names.patient(row.patientId),
           start: row.at ?? '',
           end: visit?.resourceType === 'Appointment' ? (visit.end ?? null) : (visit?.period?.end ?? null),
-          address: address ? [address.line?.join(' '), [address.postalCode, address.city].filter(Boolean).join(' ')].filter(Boolean).join(', ') : null,
+          address: address
+            ? [address.line?.join(' '), [address.postalCode, address.city].filter(Boolean).join(' ')].filter(Boolean).join(', ')
+            : null,
           description: visit?.resourceType === 'Appointment' ? (visit.description ?? null) : (visit?.type?.[0]?.text ?? null),
         };
       });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Binary, Consent, DocumentReference, Organization, Patient, Practitioner } from 'fhir/r4';
+import type { Binary, Consent, DocumentReference, Organization, Practitioner } from 'fhir/r4';
 import type { DocumentContentUnavailable, DspDocumentSummary, DspPatient, RecentPatient } from '../../../src-shared/api';
 import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-shared/domain/confidentiality';
 import { DeskError } from '../../../src-shared/domain/errors';

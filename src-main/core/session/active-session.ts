@@ -89,11 +89,16 @@ export class ActiveSession {
       if (!user) throw new DeskError('unauthenticated', 'log in once online to write to a DSP');
       return user.id;
     });
-    this.care = new CareRecords(store, this.writes, () => this.engine, () => {
-      const user = this.client.user;
-      if (!user) throw new DeskError('unauthenticated', 'log in once online to write care records');
-      return user.id;
-    });
+    this.care = new CareRecords(
+      store,
+      this.writes,
+      () => this.engine,
+      () => {
+        const user = this.client.user;
+        if (!user) throw new DeskError('unauthenticated', 'log in once online to write care records');
+        return user.id;
+      },
+    );
     // Requests a crash left in flight are retried with their original operation ids.
     store.outbox.requeueInflight();
   }

@@ -104,7 +104,10 @@ export function careIndexRowOf(type: string, _id: string, resource: unknown): Ca
     case 'Condition': {
       const c = resource as Condition;
       return isWound(c)
-        ? row(c.subject?.reference, 'wound', { at: c.recordedDate ?? c.onsetDateTime ?? null, status: c.clinicalStatus?.coding?.[0]?.code ?? null })
+        ? row(c.subject?.reference, 'wound', {
+            at: c.recordedDate ?? c.onsetDateTime ?? null,
+            status: c.clinicalStatus?.coding?.[0]?.code ?? null,
+          })
         : null;
     }
     case 'MedicationRequest': {
@@ -121,7 +124,10 @@ export function careIndexRowOf(type: string, _id: string, resource: unknown): Ca
     }
     case 'Task': {
       const t = resource as Task;
-      return row(t.for?.reference, 'task', { at: t.executionPeriod?.end ?? t.executionPeriod?.start ?? t.authoredOn ?? null, status: t.status });
+      return row(t.for?.reference, 'task', {
+        at: t.executionPeriod?.end ?? t.executionPeriod?.start ?? t.authoredOn ?? null,
+        status: t.status,
+      });
     }
     case 'Appointment': {
       const a = resource as Appointment;
@@ -130,11 +136,15 @@ export function careIndexRowOf(type: string, _id: string, resource: unknown): Ca
     }
     case 'Encounter': {
       const e = resource as Encounter;
-      return e.status === 'planned' ? row(e.subject?.reference, 'visit', { at: e.period?.start ?? null, status: e.status }) : null;
+      return e.status === 'planned'
+        ? row(e.subject?.reference, 'visit', { at: e.period?.start ?? null, status: e.status })
+        : null;
     }
     case 'CarePlan': {
       const p = resource as CarePlan;
-      return p.intent === 'proposal' ? null : row(p.subject?.reference, 'careplan', { at: p.period?.start ?? p.created ?? null, status: p.status });
+      return p.intent === 'proposal'
+        ? null
+        : row(p.subject?.reference, 'careplan', { at: p.period?.start ?? p.created ?? null, status: p.status });
     }
     case 'Goal': {
       const g = resource as Goal;
@@ -142,7 +152,11 @@ export function careIndexRowOf(type: string, _id: string, resource: unknown): Ca
     }
     case 'EpisodeOfCare': {
       const e = resource as EpisodeOfCare;
-      return row(e.patient?.reference, 'episode', { at: e.period?.start ?? null, status: e.status, ref: e.managingOrganization?.reference ?? null });
+      return row(e.patient?.reference, 'episode', {
+        at: e.period?.start ?? null,
+        status: e.status,
+        ref: e.managingOrganization?.reference ?? null,
+      });
     }
     default:
       return null;

@@ -171,7 +171,9 @@ export class CareIndex {
   }
 
   isPinned(patientId: string): boolean {
-    return this.sql.prepare<[string], { n: number }>('SELECT 1 AS n FROM care_pins WHERE patient_id = ?').get(patientId) !== undefined;
+    return (
+      this.sql.prepare<[string], { n: number }>('SELECT 1 AS n FROM care_pins WHERE patient_id = ?').get(patientId) !== undefined
+    );
   }
 
   saveDraft(patientId: string, draft: unknown, at: Date): void {
@@ -184,7 +186,9 @@ export class CareIndex {
   }
 
   draft(patientId: string): unknown {
-    const row = this.sql.prepare<[string], { json: string }>('SELECT json FROM care_note_drafts WHERE patient_id = ?').get(patientId);
+    const row = this.sql
+      .prepare<[string], { json: string }>('SELECT json FROM care_note_drafts WHERE patient_id = ?')
+      .get(patientId);
     return row === undefined ? null : (JSON.parse(row.json) as unknown);
   }
 

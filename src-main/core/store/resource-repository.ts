@@ -180,7 +180,9 @@ export class ResourceRepository {
         .prepare("DELETE FROM dsp_patient_cards WHERE patient_id NOT IN (SELECT id FROM resources WHERE type = 'Patient')")
         .run();
       this.sql
-        .prepare('DELETE FROM care_index WHERE NOT EXISTS (SELECT 1 FROM resources r WHERE r.type = care_index.type AND r.id = care_index.id)')
+        .prepare(
+          'DELETE FROM care_index WHERE NOT EXISTS (SELECT 1 FROM resources r WHERE r.type = care_index.type AND r.id = care_index.id)',
+        )
         .run();
       return dropped;
     });
