@@ -4,6 +4,7 @@
  * default; the census test lists them).
  */
 import { registerAudit } from './audit/audit-policy';
+import { registerBlobs } from './blobs/blob-registration';
 import { forbidden } from './fhir/fhir-error';
 import { registerCare } from './care/care-policy';
 import { registerDirectory } from './directory/directory-policy';
@@ -53,6 +54,7 @@ export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number })
   registerAudit(registry);
   registerSpaces(registry);
   registerLibrary(registry);
+  registerBlobs(registry);
   registry.register(['Binary'], unattachedBinaryPolicy);
   return registry;
 }

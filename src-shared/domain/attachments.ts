@@ -26,6 +26,41 @@ export const BLOB_UPLOADS_PATH = '/blobs/uploads';
 /** Bytes per upload chunk, well under every body limit (the platform may announce its own in the upload's answer). */
 export const BLOB_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * The resumable upload protocol (platform: src-main/platform/blobs/):
+ * - `POST /blobs/uploads` with `BlobUploadRequest` as JSON → 201 `BlobUploadState` (Location: the upload), or
+ *   200 with the caller's own upload of the same blob (under way: resume at `offset`; or already complete).
+ *   413 when `size` exceeds MAX_BLOB_BYTES; 400 naming the field for anything else malformed.
+ * - `PUT /blobs/uploads/<uploadId>`, `Content-Type: application/octet-stream`, `Content-Range: bytes
+ *   <first>-<last>/<size>`, at most `chunkBytes` bytes → 200 `BlobUploadState`. A chunk the platform already
+ *   holds is a harmless no-op (200); one that starts after the confirmed offset is a 409 naming it. The chunk
+ *   that completes the blob has its hash verified: a mismatch is a 422 and the upload is discarded (nothing
+ *   stored; start again).
+ * - `GET /blobs/uploads/<uploadId>` → 200 `BlobUploadState` (the confirmed offset, after a crash or a drop).
+ * Every answer carries the confirmed offset in the BLOB_UPLOAD_OFFSET_HEADER header too. An upload is seen by
+ * its uploader only (anyone else: 404). Then a Binary names the blob (`blobExtensions`), and its bytes are
+ * read with `GET /fhir/Binary/<id>`, `Accept: application/octet-stream`, optionally `Range: bytes=<first>-<last>`
+ * (206 with Content-Range); the ETag is the quoted SHA-256.
+ */
+export interface BlobUploadRequest {
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+export interface BlobUploadState extends BlobUploadRequest {
+  uploadId: string;
+  /** Bytes confirmed (stored in order); the next chunk starts here. */
+  offset: number;
+  /** Largest chunk the platform accepts in one PUT. */
+  chunkBytes: number;
+  /** True once every byte arrived and the hash was verified: a Binary may now name the blob. */
+  complete: boolean;
+}
+
+/** Response header of every upload answer: the confirmed offset. */
+export const BLOB_UPLOAD_OFFSET_HEADER = 'Upload-Offset';
+
 /** A DSP document's content (the client's `dsp.addDocument` limit, held end to end). */
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 /** A whole message: its encrypted body and attachments together. */

@@ -4,6 +4,7 @@
  * professional it names), the DSP's share of `$changes` (documents of the DSPs the user has a right on,
  * the rights naming them, and the revocations since their cursor), and the patient simulator's operations.
  */
+import { MAX_DOCUMENT_BYTES } from '../../../src-shared/domain/attachments';
 import { hasCareMandate } from '../../../src-shared/domain/roles';
 import { forbidden } from '../fhir/fhir-error';
 import type { WriteContext } from '../fhir/request-context';
@@ -142,6 +143,7 @@ const documentBinaryPolicy: ResourcePolicy = {
     const doc = documentOfBinary(resource);
     return doc === undefined ? [] : [{ param: DOCUMENT_PARAM, target: `DocumentReference/${doc}` }];
   },
+  contentLimit: { bytes: MAX_DOCUMENT_BYTES, rule: "a DSP document's content (MAX_DOCUMENT_BYTES)" },
 };
 
 /** Consents: the holder, the holder's DSP assistant and the professional a right names; nobody else. */

@@ -4,7 +4,7 @@ import type { StoredVersion } from '../storage/platform-storage';
 export interface FhirResponse {
   status: number;
   headers: Record<string, string>;
-  /** A JSON value (resource, Bundle, OperationOutcome) or null for an empty body. */
+  /** A JSON value (resource, Bundle, OperationOutcome), bytes (a Buffer: a Binary's content), or null for an empty body. */
   body: unknown;
 }
 

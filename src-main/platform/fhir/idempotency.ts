@@ -18,6 +18,8 @@ export interface OperationKey {
 
 /** JSON with sorted keys, so the same payload hashes the same whatever the client's key order. */
 function canonicalJson(value: unknown): string {
+  // A raw body (an upload chunk) is named by its hash: its bytes as JSON would be ten times their size.
+  if (Buffer.isBuffer(value)) return `bytes:${createHash('sha256').update(value).digest('hex')}`;
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.keys(value as object)

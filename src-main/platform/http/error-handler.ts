@@ -59,9 +59,32 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
   );
 }
 
+const OCTET_STREAM = 'application/octet-stream';
+
+/**
+ * Raw bytes (`application/octet-stream`, e.g. an upload chunk) only on the routes that declare they take
+ * them (route config `acceptsBytes`); anywhere else a 415 before a byte of the body is read.
+ */
+function installByteParsing(app: FastifyInstance, bodyLimit: number): void {
+  app.addHook('preParsing', async (request) => {
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    const config = request.routeOptions.config as { acceptsBytes?: boolean } | undefined;
+    if (type === OCTET_STREAM && config?.acceptsBytes !== true)
+      throw new FhirError(415, {
+        code: 'not-supported',
+        diagnostics: `Content-Type: ${OCTET_STREAM} is accepted by upload routes only; send application/fhir+json`,
+      });
+  });
+  app.addContentTypeParser(OCTET_STREAM, { parseAs: 'buffer', bodyLimit }, (_request, body, done) => done(null, body));
+}
+
 /** JSON bodies: parse errors, nesting beyond the limit and prototype-poisoning keys are the client's mistake (400). */
 export function installJsonParsing(app: FastifyInstance, bodyLimit: number): void {
   app.removeAllContentTypeParsers();
+  installByteParsing(app, bodyLimit);
   app.addContentTypeParser(
     ['application/fhir+json', 'application/json'],
     { parseAs: 'string', bodyLimit },

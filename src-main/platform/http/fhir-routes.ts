@@ -11,7 +11,7 @@ import { resourceTypeDef } from '../fhir/resource-types';
 import { ID_PATTERN } from '../fhir/validation';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { PolicyWriteRepository, WriteResult } from '../policy/write-repository';
-import type { OperationDefinition } from '../policy/resource-policy';
+import type { DomainRequest, DomainRoute, OperationDefinition } from '../policy/resource-policy';
 import { withWarnings } from '../fhir/outcome-warnings';
 import { sendFhir } from './fhir-reply';
 import { FhirPipeline, header, queryOf } from './pipeline';
@@ -39,6 +39,34 @@ function noQuery(request: FastifyRequest, on: string, allowed: readonly string[]
       throw badRequest(`parameter "${name.slice(0, 64)}" is not supported on ${on}`, undefined, 'not-supported');
   }
   return query;
+}
+
+/** What a domain's route or content handler sees of the request. */
+function domainRequest(request: FastifyRequest): DomainRequest {
+  return {
+    params: request.params as Record<string, string>,
+    query: queryOf(request),
+    header: (name) => header(request, name),
+    body: request.body,
+  };
+}
+
+function registerDomainRoute(pipeline: FhirPipeline, route: DomainRoute): void {
+  pipeline.route(route.method, route.url, (request) => route.plan(domainRequest(request)), {
+    ...(route.bodyLimit !== undefined ? { bodyLimit: route.bodyLimit } : {}),
+    ...(route.acceptsBytes ? { config: { acceptsBytes: true } } : {}),
+  });
+}
+
+const FHIR_MEDIA_RANGES = ['application/fhir+json', 'application/json', 'application/*', '*/*'];
+
+/**
+ * FHIR's rule for a resource with content (a Binary): an Accept that is not a FHIR format asks for the
+ * content itself. The first media range listed decides; none (or a FHIR one, or a wildcard) means JSON.
+ */
+function wantsContent(accept: string | undefined): boolean {
+  const first = accept?.split(',')[0]?.split(';')[0]?.trim().toLowerCase();
+  return first !== undefined && first !== '' && !FHIR_MEDIA_RANGES.includes(first);
 }
 
 function registerOperation(pipeline: FhirPipeline, operation: OperationDefinition, services: PlatformServices): void {
@@ -121,6 +149,7 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
   );
 
   for (const operation of registry.operations) registerOperation(pipeline, operation, services);
+  for (const route of registry.routes) registerDomainRoute(pipeline, route);
 
   pipeline.route<TypeParams>('GET', '/fhir/:type', (request) => {
     const type = checkType(request.params.type);
@@ -170,6 +199,11 @@ export function registerFhirRoutes(app: FastifyInstance, services: PlatformServi
     const type = checkType(request.params.type);
     const id = checkId(type, request.params.id);
     noQuery(request, 'read');
+    const content = registry.contentHandler(type);
+    if (content && wantsContent(header(request, 'accept'))) {
+      const asked = domainRequest(request);
+      return { read: { interaction: 'read', entity: `${type}/${id}`, run: (repo) => content.read(repo, id, asked) } };
+    }
     return { read: { interaction: 'read', entity: `${type}/${id}`, run: (repo) => repo.read(type, id) } };
   });
 

@@ -20,6 +20,7 @@ import {
   PGP_CONTENT_TYPE,
   openpgpEndpointId,
 } from '../../../src-shared/domain/messaging';
+import { BLOB_SHA256_URL, BLOB_SIZE_URL, blobOf, type BlobReference } from '../../../src-shared/domain/attachments';
 import { badRequest, FhirError, forbidden, unprocessable } from '../fhir/fhir-error';
 
 type Json = Record<string, unknown>;
@@ -160,10 +161,12 @@ function decodedLength(base64: string): number {
 }
 
 /**
- * Checks an encrypted part (`where` is its FHIRPath, e.g. Binary) and returns its ciphertext size.
+ * Checks an encrypted part (`where` is its FHIRPath, e.g. Binary) and returns its ciphertext size, and the
+ * blob holding it when the part names one instead of carrying `data` (issue 10: its OpenPGP framing is
+ * checked by the caller, which can read the blob's first byte).
  * Nothing of the data is quoted in an error (refusals are audited; the audit holds no ciphertext).
  */
-export function checkEncryptedPart(body: Json, communicationId: string): number {
+export function checkEncryptedPart(body: Json, communicationId: string): { size: number; blob?: BlobReference } {
   onlyKeys(
     body,
     ['resourceType', 'id', 'meta', 'contentType', 'securityContext', 'data'],
@@ -172,7 +175,14 @@ export function checkEncryptedPart(body: Json, communicationId: string): number 
   );
   if (body.meta !== undefined) {
     if (!isRecord(body.meta)) throw badRequest('Binary.meta: must be an object', 'Binary.meta', 'structure');
-    onlyKeys(body.meta, META_ELEMENTS, 'Binary.meta', 'an encrypted message part carries ciphertext only');
+    onlyKeys(body.meta, [...META_ELEMENTS, 'extension'], 'Binary.meta', 'an encrypted message part carries ciphertext only');
+    const extensions = Array.isArray(body.meta.extension) ? body.meta.extension : body.meta.extension === undefined ? [] : [null];
+    if (extensions.some((e) => !isRecord(e) || (e.url !== BLOB_SHA256_URL && e.url !== BLOB_SIZE_URL)))
+      throw unprocessable(
+        `Binary.meta.extension: only the blob's ${BLOB_SHA256_URL} and ${BLOB_SIZE_URL} — an encrypted message part carries ciphertext only`,
+        'Binary.meta.extension',
+        'security',
+      );
   }
   if (body.contentType !== PGP_CONTENT_TYPE) {
     throw unprocessable(
@@ -189,27 +199,41 @@ export function checkEncryptedPart(body: Json, communicationId: string): number 
     );
   }
   const data = body.data;
+  const blob = data === undefined ? blobOf(body as unknown as fhir4.Resource) : undefined;
+  if (blob) {
+    if (blob.size === 0)
+      throw unprocessable('Binary.meta.extension: an encrypted part is never empty', 'Binary.meta.extension', 'value');
+    checkPartSize(blob.size, 'Binary.meta.extension');
+    return { size: blob.size, blob };
+  }
   if (typeof data !== 'string' || data.length === 0)
-    throw unprocessable('Binary.data: required element missing (the OpenPGP message, base64)', 'Binary.data', 'required');
+    throw unprocessable(
+      'Binary.data: required element missing (the OpenPGP message, base64, or the blob holding it named in Binary.meta.extension)',
+      'Binary.data',
+      'required',
+    );
   if (data.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(data))
     throw badRequest('Binary.data: not valid base64', 'Binary.data', 'value');
   const size = decodedLength(data);
+  checkPartSize(size, 'Binary.data');
+  checkOpenPgpFraming(Buffer.from(data.slice(0, 4), 'base64')[0] ?? 0, 'Binary.data');
+  return { size };
+}
+
+function checkPartSize(size: number, where: string): void {
   if (size > MAX_PART_BYTES) {
     throw new FhirError(413, {
       code: 'too-costly',
-      diagnostics: `Binary.data: ${size} bytes, larger than the ${MAX_PART_BYTES} accepted (an attachment of at most ${MAX_ATTACHMENT_BYTES} bytes and its OpenPGP framing)`,
-      expression: 'Binary.data',
+      diagnostics: `${where}: ${size} bytes, larger than the ${MAX_PART_BYTES} accepted (an attachment of at most ${MAX_ATTACHMENT_BYTES} bytes and its OpenPGP framing)`,
+      expression: where,
     });
   }
-  // Every OpenPGP packet header has bit 7 set (RFC 4880 §4.2); an armored or plaintext upload has not.
-  const first = Buffer.from(data.slice(0, 4), 'base64')[0] ?? 0;
-  if ((first & 0x80) === 0)
-    throw badRequest(
-      'Binary.data: not an OpenPGP message (send the binary OpenPGP message, base64-encoded)',
-      'Binary.data',
-      'value',
-    );
-  return size;
+}
+
+/** Every OpenPGP packet header has bit 7 set (RFC 4880 §4.2); an armored or plaintext upload has not. */
+export function checkOpenPgpFraming(firstByte: number, where: string): void {
+  if ((firstByte & 0x80) === 0)
+    throw badRequest(`${where}: not an OpenPGP message (send the binary OpenPGP message, base64-encoded)`, where, 'value');
 }
 
 // ── Published keys ──

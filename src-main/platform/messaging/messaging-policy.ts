@@ -8,7 +8,7 @@ import type { PolicyRegistry } from '../policy/policy-registry';
 import type { PolicyScope, ReadVerdict, ResourcePolicy, TransactionPlan, TypeVerdict } from '../policy/resource-policy';
 import type { StoredVersion } from '../storage/platform-storage';
 import { AUDIENCE_PARAM, AUDIENCE_TYPES, audienceIndex, type MessagePlan } from './message-audience';
-import { isKeyEndpoint } from './message-rules';
+import { isKeyEndpoint, MAX_PART_BYTES } from './message-rules';
 import { canSee, guardWrite, listMembers, MESSAGING, PGP_BINARY, planMessage, postReceipt } from './messaging';
 
 const NEED_LOGIN: TypeVerdict = {
@@ -48,6 +48,7 @@ const messagePartPolicy: ResourcePolicy = {
   read: audienceVerdict,
   write: (ctx, intent) => guardWrite(ctx, intent.def, intent.id, intent.body),
   indexEntries: (def, resource, plans) => audienceIndex(def, resource, planOf(plans)),
+  contentLimit: { bytes: MAX_PART_BYTES, rule: 'an encrypted message part (an attachment and its OpenPGP framing)' },
 };
 
 /** A published OpenPGP key (an Endpoint): readable by all, like the directory; changed by its owner only. */

@@ -7,6 +7,7 @@
  * - Recipients acknowledge with `$receipt`; published keys (Endpoint) are written by their owner only.
  */
 import { isAdministratorRole } from '../../../src-shared/domain/directory';
+import { MAX_MESSAGE_BYTES } from '../../../src-shared/domain/attachments';
 import { MAX_ATTACHMENTS } from '../../../src-shared/domain/messaging';
 import {
   audienceOf,
@@ -18,7 +19,14 @@ import {
   type MessagePlan,
 } from './message-audience';
 import { badRequest, FhirError, forbidden, notFound, unauthorized, unprocessable } from '../fhir/fhir-error';
-import { checkEncryptedPart, checkEnvelope, checkKeyEndpoint, isKeyEndpoint, ownerOf } from './message-rules';
+import {
+  checkEncryptedPart,
+  checkEnvelope,
+  checkKeyEndpoint,
+  checkOpenPgpFraming,
+  isKeyEndpoint,
+  ownerOf,
+} from './message-rules';
 import { resourceTypeDef, type ResourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
@@ -211,7 +219,11 @@ export async function planMessage(
         throw badRequest('Binary.resourceType: expected a Binary', 'Binary.resourceType');
       if (entry.resource.id !== entry.id)
         throw badRequest(`Binary.id: must be "${entry.id}", the id of the request URL`, 'Binary.id');
-      sizes.set(entry.id, checkEncryptedPart(entry.resource, communicationId));
+      const part = checkEncryptedPart(entry.resource, communicationId);
+      sizes.set(entry.id, part.size);
+      // A part held in a blob (issue 10): its framing is checked on the stored bytes (an unknown blob is refused by the Binary's write).
+      const [first] = part.blob && part.blob.size > 0 ? await ctx.tx.chunks({ blob: part.blob.sha256 }, 0, 1) : [];
+      if (first) checkOpenPgpFraming(first.data[0] ?? 0, 'Binary.meta.extension');
       if (await ctx.tx.current('Binary', entry.id))
         throw new FhirError(409, {
           code: 'conflict',
@@ -244,6 +256,13 @@ export async function planMessage(
     }
     if (shape.parts.length > MAX_ATTACHMENTS + 1)
       throw unprocessable('Communication.payload: too many parts', 'Communication.payload', 'too-costly');
+    const total = shape.parts.reduce((sum, part) => sum + part.size, 0);
+    if (total > MAX_MESSAGE_BYTES)
+      throw new FhirError(413, {
+        code: 'too-costly',
+        diagnostics: `Communication.payload: ${total} bytes of parts, larger than the ${MAX_MESSAGE_BYTES} bytes a message may hold (MAX_MESSAGE_BYTES)`,
+        expression: 'Communication.payload',
+      });
     const recipients = await effectiveRecipients(ctx.tx, principal.userRef, shape.recipients);
     const delivery: DeliveryEntry[] = recipients.map((recipient) => ({ recipient, status: 'sent', at: ctx.now }));
     const envelope = {

@@ -4,7 +4,15 @@
  */
 import { FhirError } from '../fhir/fhir-error';
 import type { ChangeFilter } from '../storage/platform-storage';
-import type { DomainRegistration, Json, OperationDefinition, PolicyScope, ResourcePolicy } from './resource-policy';
+import type {
+  ContentHandler,
+  DomainRegistration,
+  DomainRoute,
+  Json,
+  OperationDefinition,
+  PolicyScope,
+  ResourcePolicy,
+} from './resource-policy';
 
 function denyAll(type: string): ResourcePolicy {
   const reason = `${type}: no access policy governs this resource, so it is refused to every user`;
@@ -52,6 +60,15 @@ export class PolicyRegistry {
 
   get operations(): OperationDefinition[] {
     return this.domainList.flatMap((d) => d.operations ?? []);
+  }
+
+  get routes(): DomainRoute[] {
+    return this.domainList.flatMap((d) => d.routes ?? []);
+  }
+
+  /** The handler keeping this type's content apart from its JSON, if a domain registered one. */
+  contentHandler(type: string): ContentHandler | undefined {
+    return this.domainList.flatMap((d) => d.content ?? []).find((handler) => handler.type === type);
   }
 
   /** Types with at least one policy (the census test compares them with the resource table). */

@@ -11,7 +11,10 @@ import type { ResourceTypeDef } from '../fhir/resource-types';
 import type { ReferenceEntry } from '../fhir/search-index';
 import type { SearchRequest } from '../fhir/search-query';
 import type { ChangeFilter, StorageTx, StoredVersion } from '../storage/platform-storage';
+import type { RestInteraction } from '../audit/audit-event';
 import type { Principal } from './principal';
+import type { PolicyRepository } from './repository';
+import type { PolicyWriteRepository } from './write-repository';
 
 export type Json = Record<string, unknown>;
 
@@ -77,6 +80,8 @@ export interface ResourcePolicy {
   write(ctx: WriteContext, intent: WriteIntent): Promise<void | Issue[]>;
   /** Internal index rows written with each version (an audience, the document a Binary belongs to). */
   indexEntries?(def: ResourceTypeDef, resource: fhir4.FhirResource, plans: ReadonlyMap<string, unknown>): ReferenceEntry[];
+  /** The largest content (a Binary's bytes) a resource it governs may hold, and the rule a refusal names. */
+  contentLimit?: { bytes: number; rule: string };
 }
 
 /** A resource the caller lost sight of since their cursor: `$changes` sends it as a DELETE with a reason. */
@@ -133,6 +138,67 @@ export interface OperationCall {
   baseUrl: string;
 }
 
+/** What a domain's own route sees of its request (never the framework's request, never storage). */
+export interface DomainRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+  /** Parsed JSON, or the raw bytes (a Buffer) on a route that accepts them. */
+  body: unknown;
+}
+
+/** A unit of work a domain route hands the pipeline: a read, or a write transaction (with its ledger entry). */
+export type DomainStep =
+  | { read: { interaction: RestInteraction; entity: string; run(repo: PolicyRepository): Promise<FhirResponse | FhirError> } }
+  | {
+      write: {
+        interaction: RestInteraction;
+        entity: string;
+        /** What the ledger hashes (with method, body and conditions) to recognise a replay. */
+        target: string;
+        run(repo: PolicyWriteRepository): Promise<FhirResponse | FhirError>;
+      };
+    };
+
+/** A route of a domain outside the FHIR interactions (e.g. blob uploads), served through the same pipeline. */
+export interface DomainRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Fastify path, e.g. "/blobs/uploads/:id". */
+  url: string;
+  /** Accepts an `application/octet-stream` body (handed over as a Buffer). */
+  acceptsBytes?: boolean;
+  /** Largest body accepted, in bytes (default: the platform's body limit). */
+  bodyLimit?: number;
+  plan(request: DomainRequest): DomainStep;
+}
+
+/** What a write hands a content handler: the body as sent, once the governing policy allowed the write. */
+export interface ContentWrite {
+  tx: StorageTx;
+  /** The writer; null for the platform's own writes (the seed). */
+  principal: Principal | null;
+  /** "Binary/<id>", as refusals and the access log name it. */
+  entity: string;
+  action: 'create' | 'update';
+  body: Json;
+  current: StoredVersion | undefined;
+  /** The policy governing the resource (its content limit applies). */
+  policy: ResourcePolicy;
+  now: string;
+}
+
+/**
+ * The content of a resource type kept apart from its JSON (a Binary's bytes in the blob store): what a write
+ * stores instead of the body sent, and how `GET /fhir/Type/<id>` with a non-FHIR Accept serves the bytes.
+ */
+export interface ContentHandler {
+  type: string;
+  /** The resource to store for a write (e.g. inline bytes moved out); throws a FhirError to refuse. */
+  beforeStore(write: ContentWrite): Promise<Json>;
+  /** The bytes of a resource, read through `repo` (so its policy decides and the access log records). */
+  read(repo: PolicyRepository, id: string, request: DomainRequest): Promise<FhirResponse>;
+}
+
 /** What a domain registers beside its per-type policies. */
 export interface DomainRegistration {
   name: string;
@@ -145,4 +211,8 @@ export interface DomainRegistration {
   /** Checks a transaction as a whole (a message is one); undefined when the domain has nothing to say. */
   planTransaction?(ctx: WriteContext, entries: TransactionEntryView[]): Promise<TransactionPlan | undefined>;
   operations?: OperationDefinition[];
+  /** Routes of its own outside /fhir's interactions (run through the pipeline like every route). */
+  routes?: DomainRoute[];
+  /** Content kept apart from the JSON of a type. */
+  content?: ContentHandler[];
 }

@@ -125,6 +125,28 @@ export interface RefreshTokenRecord {
   used: boolean;
 }
 
+/** A resumable upload of one blob (issue 10): chunks arrive in order; the blob exists once its hash is verified. */
+export interface BlobUpload {
+  id: string;
+  /** Who uploads ("Practitioner/…", "Patient/…"): the only one who sees the upload, and who may then point a Binary at the blob. */
+  principal: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+  /** Bytes received in order so far (the confirmed offset); `size` once complete. */
+  received: number;
+  /** Epoch ms. */
+  createdAt: number;
+  /** Epoch ms at which the hash was verified; undefined while under way. */
+  completedAt?: number;
+}
+
+/** A stored piece of an upload or of a blob: `data` holds the bytes from `offset` on. */
+export interface BlobChunk {
+  offset: number;
+  data: Uint8Array;
+}
+
 export interface StorageTx {
   // Resources
   current(type: string, id: string): Promise<StoredVersion | undefined>;
@@ -177,6 +199,29 @@ export interface StorageTx {
   dspChanges(principal: string, afterSequence: number, upTo: number): Promise<DspChange[]>;
   /** The role of the account standing for a user ("Practitioner/…"), if any. */
   roleOf(userRef: string): Promise<string | undefined>;
+
+  // Blobs (issue 10): content-addressed, each kept once, in chunks (never one row holding a whole blob)
+  putUpload(upload: BlobUpload): Promise<void>;
+  /** Updates the confirmed offset and, once verified, the completion time. */
+  updateUpload(id: string, received: number, completedAt: number | undefined): Promise<void>;
+  upload(id: string): Promise<BlobUpload | undefined>;
+  /** The caller's upload of this blob, the most advanced first (a completed one if any). */
+  uploadOf(principal: string, sha256: string, size: number): Promise<BlobUpload | undefined>;
+  /** Deletes the upload and its chunks. */
+  deleteUpload(id: string): Promise<void>;
+  /** Stores a chunk of an upload under way, at `offset` (the upload's confirmed offset). */
+  putUploadChunk(id: string, offset: number, data: Uint8Array): Promise<void>;
+  /** The chunks of an upload (`upload`) or of a stored blob (`blob`, its SHA-256) holding bytes of [from, to), in order. */
+  chunks(source: { upload: string } | { blob: string }, from: number, to: number): Promise<BlobChunk[]>;
+  /** Size of a stored blob; undefined when the platform does not hold it. */
+  blobSize(sha256: string): Promise<number | undefined>;
+  /**
+   * Makes the (verified) chunks of an upload the blob's own — moved, not copied — or drops them when the
+   * blob is already stored (each blob is kept once).
+   */
+  promoteUpload(id: string, sha256: string, size: number): Promise<void>;
+  /** Stores a blob whose bytes the platform holds already (inline data moved out of a resource), in chunks of `chunkBytes`. */
+  putBlob(sha256: string, bytes: Uint8Array, chunkBytes: number): Promise<void>;
 
   // Settings kept with the data (epoch, seed marker; the signing secret has its own file, auth/signing-secret.ts)
   getMeta(key: string): Promise<string | undefined>;

@@ -7,10 +7,11 @@
 /**
  * 2: idx_reference_audience (message visibility, issue 6). 3: presence codes, their throttle and the
  * DSP access changes (grants and revocations) per user (issue 5). 4: login_throttle rows carry the
- * time of their last failure, so they expire and can be capped (issue 9). The SQL below is idempotent,
+ * time of their last failure, so they expire and can be capped (issue 9). 5: blobs, their resumable
+ * uploads and their chunks (issue 10). The SQL below is idempotent,
  * so it migrates any older version, after the UPGRADES it cannot express.
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Steps run before SCHEMA_SQL when the file's version is below `below` (in this order). */
 export const UPGRADES: ReadonlyArray<{ below: number; sql: string }> = [
@@ -136,4 +137,32 @@ CREATE TABLE IF NOT EXISTS refresh_token (
   expires_at INTEGER NOT NULL,
   used INTEGER NOT NULL DEFAULT 0
 ) STRICT;
+
+-- Blobs (issue 10): each kept once, keyed by its SHA-256, its bytes in blob_chunk rows.
+CREATE TABLE IF NOT EXISTS blob (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL
+) STRICT;
+
+-- A resumable upload: chunks arrive in order; received is the confirmed offset. A completed upload is kept:
+-- it is its principal's proof of holding the blob's bytes (a Binary may name a blob only then).
+CREATE TABLE IF NOT EXISTS blob_upload (
+  id TEXT PRIMARY KEY,
+  principal TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  content_type TEXT NOT NULL,
+  received INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  completed_at INTEGER
+) STRICT;
+CREATE INDEX IF NOT EXISTS blob_upload_owner ON blob_upload(principal, sha256);
+
+-- owner: the upload's id while it is under way, the blob's SHA-256 once verified (the rows move, never copied).
+CREATE TABLE IF NOT EXISTS blob_chunk (
+  owner TEXT NOT NULL,
+  byte_offset INTEGER NOT NULL,
+  data BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX IF NOT EXISTS blob_chunk_position ON blob_chunk(owner, byte_offset);
 `;

@@ -11,6 +11,7 @@ import { audienceCondition, buildSearchSql } from './sqlite-search';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import type {
   Account,
+  BlobUpload,
   ChangeFilter,
   DspChange,
   LedgerEntry,
@@ -51,6 +52,35 @@ function toStored(row: VersionRow): StoredVersion {
     author: row.author,
     createdBy: row.created_by,
     resource: row.json === null ? null : (JSON.parse(row.json) as fhir4.FhirResource),
+  };
+}
+
+/** better-sqlite3 binds Buffers as BLOBs: a view on the same memory, no copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface UploadRow {
+  id: string;
+  principal: string;
+  sha256: string;
+  size: number;
+  content_type: string;
+  received: number;
+  created_at: number;
+  completed_at: number | null;
+}
+
+function toUpload(row: UploadRow): BlobUpload {
+  return {
+    id: row.id,
+    principal: row.principal,
+    sha256: row.sha256,
+    size: row.size,
+    contentType: row.content_type,
+    received: row.received,
+    createdAt: row.created_at,
+    ...(row.completed_at !== null ? { completedAt: row.completed_at } : {}),
   };
 }
 
@@ -154,6 +184,18 @@ export class SqliteStorage implements PlatformStorage {
       ).iterate() as IterableIterator<Record<string, unknown>>) {
         hash.update(
           `dsp|${String(row.seq)}|${String(row.principal)}|${String(row.type)}|${String(row.id)}|${String(row.kind)}\n`,
+        );
+      }
+      for (const row of this.stmt('SELECT sha256, size FROM blob ORDER BY sha256').iterate() as IterableIterator<
+        Record<string, unknown>
+      >) {
+        hash.update(`blob|${String(row.sha256)}|${String(row.size)}\n`);
+      }
+      for (const row of this.stmt(
+        'SELECT id, principal, sha256, received, completed_at FROM blob_upload ORDER BY id',
+      ).iterate() as IterableIterator<Record<string, unknown>>) {
+        hash.update(
+          `upload|${String(row.id)}|${String(row.principal)}|${String(row.sha256)}|${String(row.received)}|${String(row.completed_at)}\n`,
         );
       }
       for (const row of this.stmt(
@@ -396,6 +438,74 @@ export class SqliteStorage implements PlatformStorage {
           'SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, rowid',
         ).all(principal, after, upTo) as DspChange[],
       roleOf: async (userRef) => one<{ role: string }>('SELECT role FROM account WHERE user_ref = ? LIMIT 1', userRef)?.role,
+
+      putUpload: async (upload) => {
+        run(
+          `INSERT INTO blob_upload (id, principal, sha256, size, content_type, received, created_at, completed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          upload.id,
+          upload.principal,
+          upload.sha256,
+          upload.size,
+          upload.contentType,
+          upload.received,
+          upload.createdAt,
+          upload.completedAt ?? null,
+        );
+      },
+      updateUpload: async (id, received, completedAt) => {
+        run('UPDATE blob_upload SET received = ?, completed_at = ? WHERE id = ?', received, completedAt ?? null, id);
+      },
+      upload: async (id) => {
+        const row = one<UploadRow>('SELECT * FROM blob_upload WHERE id = ?', id);
+        return row && toUpload(row);
+      },
+      uploadOf: async (principal, sha256, size) => {
+        const row = one<UploadRow>(
+          `SELECT * FROM blob_upload WHERE principal = ? AND sha256 = ? AND size = ?
+           ORDER BY completed_at IS NULL, received DESC, created_at DESC LIMIT 1`,
+          principal,
+          sha256,
+          size,
+        );
+        return row && toUpload(row);
+      },
+      deleteUpload: async (id) => {
+        run('DELETE FROM blob_chunk WHERE owner = ?', id);
+        run('DELETE FROM blob_upload WHERE id = ?', id);
+      },
+      putUploadChunk: async (id, offset, data) => {
+        run('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)', id, offset, asBuffer(data));
+      },
+      chunks: async (source, from, to) => {
+        const owner = 'upload' in source ? source.upload : source.blob;
+        // The chunk holding `from` starts at the largest offset not after it; the rest follow up to `to`.
+        return (
+          this.stmt(
+            `SELECT byte_offset, data FROM blob_chunk
+             WHERE owner = ? AND byte_offset < ?
+               AND byte_offset >= coalesce((SELECT max(byte_offset) FROM blob_chunk WHERE owner = ? AND byte_offset <= ?), 0)
+             ORDER BY byte_offset`,
+          ).all(owner, to, owner, from) as Array<{ byte_offset: number; data: Buffer }>
+        ).map((row) => ({ offset: row.byte_offset, data: row.data }));
+      },
+      blobSize: async (sha256) => one<{ size: number }>('SELECT size FROM blob WHERE sha256 = ?', sha256)?.size,
+      promoteUpload: async (id, sha256, size) => {
+        if (one('SELECT 1 FROM blob WHERE sha256 = ?', sha256)) {
+          run('DELETE FROM blob_chunk WHERE owner = ?', id);
+          return;
+        }
+        run('UPDATE blob_chunk SET owner = ? WHERE owner = ?', sha256, id);
+        run('INSERT INTO blob (sha256, size) VALUES (?, ?)', sha256, size);
+      },
+      putBlob: async (sha256, bytes, chunkBytes) => {
+        if (one('SELECT 1 FROM blob WHERE sha256 = ?', sha256)) return;
+        const insert = this.stmt('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)');
+        const buffer = asBuffer(bytes);
+        for (let offset = 0; offset < buffer.length; offset += chunkBytes)
+          insert.run(sha256, offset, buffer.subarray(offset, Math.min(buffer.length, offset + chunkBytes)));
+        run('INSERT INTO blob (sha256, size) VALUES (?, ?)', sha256, bytes.length);
+      },
 
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
       setMeta: async (key, value) => {

@@ -34,6 +34,13 @@ describe('route and policy census', () => {
     expect(routes).toEqual(expect.arrayContaining(OUTSIDE_THE_PIPELINE));
   });
 
+  it('blobs are reached by resumable uploads and through their Binary only: no route by hash (issue 10)', () => {
+    const { routes, pipelineRoutes } = env.platform.census();
+    const blobRoutes = routes.filter((route) => /blob/i.test(route));
+    expect(blobRoutes.sort()).toEqual(['GET /blobs/uploads/:id', 'POST /blobs/uploads', 'PUT /blobs/uploads/:id']);
+    expect(pipelineRoutes).toEqual(expect.arrayContaining(blobRoutes));
+  });
+
   it('every resource type has a policy registered by its domain', () => {
     const { governedTypes } = env.platform.census();
     const withoutPolicy = RESOURCE_TYPES.map((def) => def.type).filter((type) => !governedTypes.includes(type));

@@ -69,7 +69,7 @@ describe('encrypted part rules', () => {
   });
 
   it('returns the ciphertext size of a valid part', () => {
-    expect(checkEncryptedPart(part(Buffer.from([0x85, 1, 2, 3, 4]).toString('base64')), 'm1')).toBe(5);
+    expect(checkEncryptedPart(part(Buffer.from([0x85, 1, 2, 3, 4]).toString('base64')), 'm1')).toEqual({ size: 5 });
   });
 
   it('a part whose first byte lacks the OpenPGP packet bit is "not an OpenPGP message" (400)', () => {

@@ -1,0 +1,12 @@
+/**
+ * The blob domain's registration (issue 10): the resumable upload routes and the Binary content
+ * handler. Who may read a Binary's bytes is never decided here: the Binary's own policy (a DSP
+ * document's, a message's, its writer's) decides, as for its JSON.
+ */
+import type { PolicyRegistry } from '../policy/policy-registry';
+import { BINARY_CONTENT } from './binary-content';
+import { BLOB_UPLOAD_ROUTES } from './blob-uploads';
+
+export function registerBlobs(registry: PolicyRegistry): void {
+  registry.domain({ name: 'blobs', routes: BLOB_UPLOAD_ROUTES, content: [BINARY_CONTENT] });
+}
