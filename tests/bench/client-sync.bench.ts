@@ -143,7 +143,7 @@ export async function benchClientSync(): Promise<BenchRow[]> {
         'outbox flush',
         median(flushRates),
         'ops/s',
-        `${OUTBOX_OPS} creates queued offline, then one push (PUT + op id each); median of ${RUNS}`,
+        `${OUTBOX_OPS} creates queued offline, then one push (batch Bundles of up to 100, an op id per entry); median of ${RUNS}`,
       );
       row('local writes queued', median(queueRates), 'ops/s', 'resource + outbox op in one transaction, synchronous=FULL');
 

@@ -5,5 +5,7 @@ export {
   type PlatformUser,
   type ChangesPage,
   type WriteResult,
+  type BatchWrite,
+  type BatchEntryOutcome,
 } from './platform-client';
 export { PlatformError, failureFromResponse, toDeskError, deskErrorCodeOf, type PlatformFailure } from './platform-error';

@@ -1,7 +1,12 @@
 import http from 'node:http';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Bundle, Extension, FhirResource } from 'fhir/r4';
-import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, OPERATION_ID_HEADER } from '../../../src-shared/domain/fhir-sync';
+import {
+  CHANGES_HAS_MORE_URL,
+  CHANGES_NEXT_CURSOR_URL,
+  OPERATION_ID_EXTENSION_URL,
+  OPERATION_ID_HEADER,
+} from '../../../src-shared/domain/fhir-sync';
 import type { Role } from '../../../src-shared/domain/roles';
 import { failureFromResponse, PlatformError } from './platform-error';
 
@@ -29,6 +34,18 @@ export interface WriteResult<T extends FhirResource = FhirResource> {
   resource: T;
   etag: string | undefined;
 }
+
+/** One write of a batch: an outbox operation on one resource (`Type` for a create, `Type/id` otherwise). */
+export interface BatchWrite {
+  method: 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  body: unknown;
+  ifMatch: string | null;
+  opId: string;
+}
+
+/** How the platform answered one entry of a batch: a result, or the failure a single write would have met. */
+export type BatchEntryOutcome = { ok: true; result: WriteResult } | { ok: false; error: PlatformError };
 
 export interface PlatformClientOptions {
   /** The platform's FHIR base, e.g. http://127.0.0.1:8787/fhir */
@@ -130,6 +147,52 @@ export class PlatformClient {
     const url = op.url === '' ? this.fhirBaseUrl : `${this.fhirBaseUrl}/${op.url}`;
     const response = await this.send<T>({ method: op.method, url, data: op.body ?? undefined, headers });
     return { status: response.status, resource: response.data, etag: response.headers.etag as string | undefined };
+  }
+
+  /**
+   * Sends several outbox operations in one FHIR `batch` Bundle: one round trip, one transaction on the
+   * platform, each entry under its own operation id (the platform's ledger answers a replayed entry with
+   * its first result) and with its own outcome, mapped exactly as the answer to a single write would be.
+   * A failure of the request as a whole (unreachable, 401, a refused Bundle) throws.
+   */
+  async writeBatch(ops: readonly BatchWrite[]): Promise<BatchEntryOutcome[]> {
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'batch',
+      entry: ops.map((op) => ({
+        ...(op.method === 'DELETE' || op.body === undefined || op.body === null ? {} : { resource: op.body as FhirResource }),
+        request: {
+          method: op.method,
+          url: op.url,
+          ...(op.ifMatch ? { ifMatch: op.ifMatch } : {}),
+          extension: [{ url: OPERATION_ID_EXTENSION_URL, valueString: op.opId }],
+        },
+      })),
+    };
+    const response = await this.send<Bundle>({
+      method: 'POST',
+      url: this.fhirBaseUrl,
+      data: bundle,
+      headers: { 'Content-Type': 'application/fhir+json' },
+    });
+    const entries = response.data.entry ?? [];
+    if (response.data.type !== 'batch-response' || entries.length !== ops.length) {
+      throw new PlatformError({
+        kind: 'server',
+        status: response.status,
+        detail: `batch answer has ${entries.length} entries for ${ops.length} operations`,
+      });
+    }
+    return entries.map((entry): BatchEntryOutcome => {
+      const status = Number.parseInt(entry.response?.status ?? '', 10);
+      if (status >= 200 && status < 300) {
+        return { ok: true, result: { status, resource: entry.resource as FhirResource, etag: entry.response?.etag } };
+      }
+      const failure = Number.isFinite(status)
+        ? failureFromResponse(status, entry.response?.outcome)
+        : ({ kind: 'server', status: response.status, detail: 'batch entry without a status' } as const);
+      return { ok: false, error: new PlatformError(failure) };
+    });
   }
 
   /** One page of the change feed after `cursor` (null: from the beginning). */

@@ -1,6 +1,12 @@
 import type { BundleEntry, FhirResource } from 'fhir/r4';
 import type { Store, OutboxOp } from '../store';
-import { PlatformError, type PlatformClient } from '../platform-client';
+import {
+  PlatformError,
+  type BatchEntryOutcome,
+  type BatchWrite,
+  type PlatformClient,
+  type WriteResult,
+} from '../platform-client';
 
 /** Where the sync keeps its `$changes` cursor in the encrypted cache. */
 export const CHANGES_CURSOR_KEY = 'changes.cursor';
@@ -17,6 +23,48 @@ const rebasedIfMatchKey = (opId: string) => `outbox.if-match.${opId}`;
  * of it was waiting: the cursor moves past it, so it is applied once the entity has no edit waiting.
  */
 const heldBackKey = (entityKey: string) => `pull.held-back.${entityKey}`;
+
+/** At most this many operations share one round trip… */
+const MAX_BATCH_OPS = 100;
+/** …and at most about this many bytes of JSON: a larger write goes alone, on its own route, as it always did. */
+const MAX_BATCH_BYTES = 2 * 1024 * 1024;
+
+type PushOutcome = 'acked' | 'quarantined' | 'retry-later';
+
+/** A plain write of one resource, which a `batch` Bundle entry can carry (not a transaction Bundle, not an operation). */
+function batchable(op: OutboxOp): boolean {
+  if (op.method === 'POST') return /^[A-Z][A-Za-z]{1,63}$/.test(op.url);
+  if (op.method === 'PUT' || op.method === 'DELETE') return /^[A-Z][A-Za-z]{1,63}\/[A-Za-z0-9\-.]{1,64}$/.test(op.url);
+  return false;
+}
+
+/**
+ * Splits operations ready to go (oldest first) into round trips, keeping their order: consecutive
+ * batchable ones share a batch up to the limits above; any other goes alone between them.
+ */
+function roundTrips(ready: readonly OutboxOp[]): Array<{ batched: boolean; ops: OutboxOp[] }> {
+  const trips: Array<{ batched: boolean; ops: OutboxOp[] }> = [];
+  let batch: OutboxOp[] = [];
+  let bytes = 0;
+  const close = () => {
+    if (batch.length > 0) trips.push({ batched: true, ops: batch });
+    batch = [];
+    bytes = 0;
+  };
+  for (const op of ready) {
+    const size = op.body === null || op.body === undefined ? 0 : JSON.stringify(op.body).length;
+    if (!batchable(op) || size > MAX_BATCH_BYTES) {
+      close();
+      trips.push({ batched: false, ops: [op] });
+      continue;
+    }
+    if (batch.length === MAX_BATCH_OPS || bytes + size > MAX_BATCH_BYTES) close();
+    batch.push(op);
+    bytes += size;
+  }
+  close();
+  return trips;
+}
 
 export interface PullReport {
   pages: number;
@@ -99,21 +147,32 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * Sends what the outbox holds, oldest first: runs of plain writes (create, update, delete of one
+   * resource) travel as one `batch` Bundle per round trip, and the platform commits them in one
+   * transaction; anything else (a transaction Bundle, an operation, a write too large to share a
+   * request) goes alone, as before. `nextBatch` offers at most one operation per entity (its oldest),
+   * so two operations on one resource never share a round trip and a later one never overtakes an
+   * earlier one that is waiting, failed or quarantined.
+   */
   async push(): Promise<PushReport> {
     const report: PushReport = { acked: 0, quarantined: 0, interrupted: false };
     const total = this.store.outbox.countUnacked();
     for (;;) {
-      const batch = this.store.outbox.nextBatch(50);
-      if (batch.length === 0) return report;
-      for (const op of batch) {
-        const outcome = await this.send(op);
-        if (outcome === 'acked') report.acked += 1;
-        else if (outcome === 'quarantined') report.quarantined += 1;
-        else {
+      const ready = this.store.outbox.nextBatch(MAX_BATCH_OPS);
+      if (ready.length === 0) return report;
+      for (const trip of roundTrips(ready)) {
+        const outcomes = trip.batched ? await this.sendBatch(trip.ops) : [await this.send(trip.ops[0]!)];
+        for (const outcome of outcomes) {
+          if (outcome === 'acked') report.acked += 1;
+          else if (outcome === 'quarantined') report.quarantined += 1;
+          else continue;
+          this.onProgress({ phase: 'push', done: report.acked + report.quarantined, total });
+        }
+        if (outcomes.includes('retry-later')) {
           report.interrupted = true;
           return report;
         }
-        this.onProgress({ phase: 'push', done: report.acked + report.quarantined, total });
       }
     }
   }
@@ -200,53 +259,129 @@ export class SyncEngine {
     });
   }
 
-  private async send(op: OutboxOp): Promise<'acked' | 'quarantined' | 'retry-later'> {
+  /** The If-Match an operation goes with: its own, or the result version of the operation it was queued behind. */
+  private ifMatchOf(op: OutboxOp): string | null {
+    return op.ifMatch === null ? null : (this.store.syncState.get(rebasedIfMatchKey(op.opId)) ?? op.ifMatch);
+  }
+
+  /** One operation on its own request (a transaction Bundle, an operation, a large write). */
+  private async send(op: OutboxOp): Promise<PushOutcome> {
     this.store.outbox.markInflight(op.opId);
-    const ifMatch = op.ifMatch === null ? null : (this.store.syncState.get(rebasedIfMatchKey(op.opId)) ?? op.ifMatch);
+    let result: WriteResult;
     try {
-      const result = await this.client.write({ method: op.method, url: op.url, body: op.body, ifMatch, opId: op.opId });
-      this.store.transaction(() => {
-        this.store.outbox.ack(op.opId);
-        this.store.syncState.delete(rebasedIfMatchKey(op.opId));
-        const version = result.resource?.meta?.versionId;
-        if (!version) return;
-        // Later edits of this entity queued behind this one were made on top of it: they now apply to
-        // its result version (not to the older one the cache held when they were queued), and the cache
-        // keeps showing the newest local edit until the last of them is acknowledged.
-        const queued = this.store.outbox.unackedFor(op.entityKey);
-        for (const next of queued) {
-          if (next.ifMatch !== null) this.store.syncState.set(rebasedIfMatchKey(next.opId), `W/"${version}"`);
-        }
-        if (queued.length === 0) {
-          this.store.resources.upsert(result.resource);
-          this.applyHeldBack(op.entityKey);
-        }
+      result = await this.client.write({
+        method: op.method,
+        url: op.url,
+        body: op.body,
+        ifMatch: this.ifMatchOf(op),
+        opId: op.opId,
       });
-      return 'acked';
     } catch (error) {
-      if (!(error instanceof PlatformError)) {
-        this.store.outbox.markFailed(op.opId, 'internal error');
-        throw error;
-      }
-      const failure = error.failure;
-      if (failure.kind === 'conflict' || failure.kind === 'rejected') {
-        const server = await this.currentServerVersion(op.entityKey);
-        if (server === undefined) {
-          // The conflict must be shown with both versions: without the platform's, try again later (a
-          // refusal is not in the platform's ledger, so the same operation id gets the same answer).
-          this.store.outbox.markFailed(op.opId, failure.detail);
-          return 'retry-later';
-        }
-        this.store.transaction(() => {
-          this.store.outbox.markFailed(op.opId, failure.detail);
-          this.store.quarantine.add({ opId: op.opId, entityKey: op.entityKey, local: op.body, server, reason: failure.detail });
-        });
-        return 'quarantined';
-      }
-      this.store.outbox.markFailed(op.opId, failure.detail);
-      if (failure.kind === 'unauthenticated') throw error;
-      return 'retry-later';
+      return this.settleFailure(op, error);
     }
+    this.store.transaction(() => this.recordAck(op, result));
+    return 'acked';
+  }
+
+  /**
+   * Several operations (one per entity) in one `batch` round trip. Every entry answered 2xx is
+   * acknowledged in one local transaction (one fsync); every other entry is settled exactly as its
+   * single write would be. A request that dies half-way is safe to send again: the platform ran the
+   * whole batch in one transaction, each entry with its ledger row, so a replay returns first results.
+   */
+  private async sendBatch(ops: readonly OutboxOp[]): Promise<PushOutcome[]> {
+    this.store.transaction(() => {
+      for (const op of ops) this.store.outbox.markInflight(op.opId);
+    });
+    let answers: BatchEntryOutcome[];
+    try {
+      answers = await this.client.writeBatch(
+        ops.map((op) => ({
+          method: op.method as BatchWrite['method'],
+          url: op.url,
+          body: op.body,
+          ifMatch: this.ifMatchOf(op),
+          opId: op.opId,
+        })),
+      );
+    } catch (error) {
+      const refusedAsAWhole =
+        error instanceof PlatformError && (error.failure.kind === 'rejected' || error.failure.kind === 'conflict');
+      if (ops.length === 1 || !refusedAsAWhole) {
+        const outcomes: PushOutcome[] = [];
+        for (const op of ops) outcomes.push(await this.settleFailure(op, error));
+        return outcomes;
+      }
+      // The Bundle itself was refused (an entry the platform cannot even plan): each operation goes again
+      // on its own, so only the faulty one is quarantined. Nothing of the refused Bundle was written.
+      this.store.transaction(() => {
+        for (const op of ops) this.store.outbox.markFailed(op.opId, error.failure.detail);
+      });
+      const outcomes: PushOutcome[] = [];
+      for (const op of ops) {
+        const [outcome] = await this.sendBatch([op]);
+        outcomes.push(outcome!);
+        if (outcome === 'retry-later') break;
+      }
+      return outcomes;
+    }
+    this.store.transaction(() => {
+      ops.forEach((op, i) => {
+        const answer = answers[i]!;
+        if (answer.ok) this.recordAck(op, answer.result);
+      });
+    });
+    const outcomes: PushOutcome[] = [];
+    for (const [i, op] of ops.entries()) {
+      const answer = answers[i]!;
+      outcomes.push(answer.ok ? 'acked' : await this.settleFailure(op, answer.error));
+    }
+    return outcomes;
+  }
+
+  /** Inside a transaction: the platform acknowledged `op` with `result`. */
+  private recordAck(op: OutboxOp, result: WriteResult): void {
+    this.store.outbox.ack(op.opId);
+    this.store.syncState.delete(rebasedIfMatchKey(op.opId));
+    const version = result.resource?.meta?.versionId;
+    if (!version) return;
+    // Later edits of this entity queued behind this one were made on top of it: they now apply to
+    // its result version (not to the older one the cache held when they were queued), and the cache
+    // keeps showing the newest local edit until the last of them is acknowledged.
+    const queued = this.store.outbox.unackedFor(op.entityKey);
+    for (const next of queued) {
+      if (next.ifMatch !== null) this.store.syncState.set(rebasedIfMatchKey(next.opId), `W/"${version}"`);
+    }
+    if (queued.length === 0) {
+      this.store.resources.upsert(result.resource);
+      this.applyHeldBack(op.entityKey);
+    }
+  }
+
+  /** The platform did not acknowledge `op`: quarantine it (a conflict or a refusal), or keep it for later. */
+  private async settleFailure(op: OutboxOp, error: unknown): Promise<PushOutcome> {
+    if (!(error instanceof PlatformError)) {
+      this.store.outbox.markFailed(op.opId, 'internal error');
+      throw error;
+    }
+    const failure = error.failure;
+    if (failure.kind === 'conflict' || failure.kind === 'rejected') {
+      const server = await this.currentServerVersion(op.entityKey);
+      if (server === undefined) {
+        // The conflict must be shown with both versions: without the platform's, try again later (a
+        // refusal is not in the platform's ledger, so the same operation id gets the same answer).
+        this.store.outbox.markFailed(op.opId, failure.detail);
+        return 'retry-later';
+      }
+      this.store.transaction(() => {
+        this.store.outbox.markFailed(op.opId, failure.detail);
+        this.store.quarantine.add({ opId: op.opId, entityKey: op.entityKey, local: op.body, server, reason: failure.detail });
+      });
+      return 'quarantined';
+    }
+    this.store.outbox.markFailed(op.opId, failure.detail);
+    if (failure.kind === 'unauthenticated') throw error;
+    return 'retry-later';
   }
 
   /** The platform's version of an entity, to show next to ours; null when it has none, undefined when it could not be asked. */

@@ -311,7 +311,7 @@ export class PolicyWriteRepository extends PolicyRepository {
       },
       `Bundle.entry[${entry.index}].request.extension(operation-id)`,
     );
-    const body = response.body as { response: fhir4.BundleEntryResponse; resource?: fhir4.FhirResource };
+    const body = asBatchEntry(response, this.baseUrl);
     // A replayed create (or an If-None-Exist match) lives under another id: point local references at it.
     const location = body.response.location?.slice(this.baseUrl.length + 1).split('/_history')[0];
     if (entry.fullUrl && location) local.set(entry.fullUrl, location);
@@ -388,6 +388,38 @@ export class PolicyWriteRepository extends PolicyRepository {
     };
     return { status: 200, headers: {}, body: result };
   }
+}
+
+/**
+ * A ledger entry as the answer of a Bundle entry. An operation first sent on its own (an older client,
+ * or one that chose the single route) is recorded as a plain response — status, version headers and the
+ * resource as body; replayed as a batch entry, it gets the same first result in the entry's shape.
+ */
+function asBatchEntry(
+  recorded: FhirResponse,
+  baseUrl: string,
+): { response: fhir4.BundleEntryResponse; resource?: fhir4.FhirResource } {
+  const body = recorded.body as { response?: fhir4.BundleEntryResponse; resourceType?: string } | null;
+  if (body && body.response !== undefined && body.resourceType === undefined)
+    return body as { response: fhir4.BundleEntryResponse; resource?: fhir4.FhirResource };
+  const resource =
+    body?.resourceType === undefined || body.resourceType === 'OperationOutcome' ? undefined : (body as fhir4.FhirResource);
+  const outcome = body?.resourceType === 'OperationOutcome' ? (body as fhir4.OperationOutcome) : undefined;
+  const headers = recorded.headers;
+  // Location is absolute, as the first request saw the platform: keep only the part under /fhir.
+  const path =
+    headers.Location?.split('/fhir/')[1] ??
+    (resource?.id ? `${resource.resourceType}/${resource.id}/_history/${resource.meta?.versionId}` : undefined);
+  return {
+    response: {
+      status: String(recorded.status),
+      ...(path ? { location: `${baseUrl}/${path}` } : {}),
+      ...(headers.ETag ? { etag: headers.ETag } : {}),
+      ...(headers['Last-Modified'] ? { lastModified: new Date(headers['Last-Modified']).toISOString() } : {}),
+      ...(outcome ? { outcome } : {}),
+    },
+    ...(resource ? { resource } : {}),
+  };
 }
 
 /** FHIR processing order for a transaction: deletes, then creates, then updates; a batch in its own order. */

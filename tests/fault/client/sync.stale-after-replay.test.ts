@@ -56,8 +56,9 @@ it('a version pulled while a local edit waited reaches the cache once the edit i
   expect(await syncNow(laptop)).toMatchObject({ pending: 0 });
   await syncNow(desktop);
 
-  proxy.forceNext('PUT', 'drop'); // committed as version 2, the answer is lost…
-  proxy.forceNext('PUT', 'error503', { sticky: true }); // …and every replay fails until further notice
+  // The edit travels in a batch Bundle (POST /fhir):
+  proxy.forceNext('POST', 'drop'); // committed as version 2, the answer is lost…
+  proxy.forceNext('POST', 'error503', { sticky: true }); // …and every replay fails until further notice
   edit(laptop, task.id, 'Pansement — laptop');
   expect(await syncNow(laptop)).toMatchObject({ pending: 1 });
 

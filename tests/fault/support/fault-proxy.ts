@@ -162,13 +162,15 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token) this.requestsPerToken.set(token, (this.requestsPerToken.get(token) ?? 0) + 1);
-    const scripted = req.url?.startsWith('/fhir/') ? this.scripted.findIndex((s) => s.method === req.method) : -1;
+    // `/fhir` itself too: where batch and transaction Bundles go (the client's pushes).
+    const fhir = /^\/fhir(?:[/?]|$)/.test(req.url ?? '');
+    const scripted = fhir ? this.scripted.findIndex((s) => s.method === req.method) : -1;
     const fault =
       scripted >= 0
         ? this.scripted[scripted]!.sticky
           ? this.scripted[scripted]!.fault
           : this.scripted.splice(scripted, 1)[0]!.fault
-        : this.enabled && req.url?.startsWith('/fhir/')
+        : this.enabled && fhir
           ? this.choose(token)
           : 'pass';
     this.counts[fault] += 1;

@@ -3,9 +3,11 @@
  *
  * `instrument(session)` wraps, on one live client session, the calls that mark each boundary of the
  * sync protocol (ARCHITECTURE §6), so the test knows exactly where the process under test is:
- *   push:request          an outbox operation is about to leave
+ *   push:request          an outbox operation is about to leave (once per operation of a batch)
  *   push:answered         the platform answered it (and committed); the client has not recorded that yet
- *   push:ack-uncommitted  the acknowledgement is written inside its transaction, not yet committed
+ *                         (once per operation of a batch: the nth of a batch is a kill mid-batch)
+ *   push:ack-uncommitted  the acknowledgement is written inside its transaction, not yet committed (a
+ *                         batch's acknowledgements share one transaction: its nth is mid-batch)
  *   push:op-acked         the operation is settled (acknowledged, or quarantined) and committed
  *   pull:request          a `$changes` page request is about to leave
  *   pull:page-received    the page arrived; nothing of it is applied yet
@@ -118,6 +120,15 @@ export class PhaseSignals {
       this.signal('push:answered');
       return result;
     }) as typeof client.write;
+
+    // A batch carries several operations in one request: each of them leaves, and is answered, at once.
+    const writeBatch = client.writeBatch.bind(client);
+    client.writeBatch = (async (ops: Parameters<typeof writeBatch>[0]) => {
+      for (let i = 0; i < ops.length; i += 1) this.signal('push:request');
+      const outcomes = await writeBatch(ops);
+      for (let i = 0; i < ops.length; i += 1) this.signal('push:answered');
+      return outcomes;
+    }) as typeof client.writeBatch;
 
     const changes = client.changes.bind(client);
     client.changes = (async (cursor: string | null, count: number) => {

@@ -38,6 +38,8 @@ export function startRunner(args: {
   seed: number;
   writes: number;
   final?: boolean;
+  /** Make every write while the worker is stopped, then start it: the writes leave together, in batches. */
+  queueFirst?: boolean;
   /** Where the launch stops for good, waiting to be killed. */
   parkAt?: ParkTarget;
 }): RunnerProcess {
@@ -57,6 +59,7 @@ export function startRunner(args: {
     String(args.writes),
   ];
   if (args.final) argv.push('--final');
+  if (args.queueFirst) argv.push('--queue-first');
   const env = { ...process.env };
   if (args.parkAt) env[PARK_ENV] = formatParkTarget(args.parkAt);
   else delete env[PARK_ENV];
