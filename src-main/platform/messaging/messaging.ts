@@ -9,6 +9,7 @@
 import { isAdministratorRole } from '../../../src-shared/domain/directory';
 import { MAX_MESSAGE_BYTES } from '../../../src-shared/domain/attachments';
 import { MAX_ATTACHMENTS } from '../../../src-shared/domain/messaging';
+import { isSpaceFileData } from '../../../src-shared/domain/spaces';
 import {
   audienceOf,
   deliveryEntries,
@@ -54,6 +55,8 @@ export const MESSAGING = 'messaging';
 
 export const PGP_BINARY = (resource: unknown): boolean =>
   isRecord(resource) &&
+  // A space's shared file is ciphertext too, but no message part (spaces/space-content.ts governs it).
+  !isSpaceFileData(resource) &&
   (messageOfBinary(resource as unknown as fhir4.Resource) !== undefined || resource.contentType === 'application/pgp-encrypted');
 
 /** True when a transaction entry is part of a message (and the whole transaction must be one). */
