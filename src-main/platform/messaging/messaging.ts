@@ -224,9 +224,12 @@ export async function planMessage(
         throw badRequest(`Binary.id: must be "${entry.id}", the id of the request URL`, 'Binary.id');
       const part = checkEncryptedPart(entry.resource, communicationId);
       sizes.set(entry.id, part.size);
-      // A part held in a blob (issue 10): its framing is checked on the stored bytes (an unknown blob is refused by the Binary's write).
-      const [first] = part.blob && part.blob.size > 0 ? await ctx.tx.chunks({ blob: part.blob.sha256 }, 0, 1) : [];
-      if (first) checkOpenPgpFraming(first.data[0] ?? 0, 'Binary.meta.extension');
+      // A part held in a blob (issue 10): its framing is checked on the stored bytes — only of a blob the sender
+      // uploaded, so the answer tells nothing of a blob they only know the hash of (the Binary's write refuses that claim).
+      if (part.blob && (await ctx.tx.uploadOf(principal.userRef, part.blob.sha256, part.blob.size))?.completedAt !== undefined) {
+        const [first] = await ctx.tx.chunks({ blob: part.blob.sha256 }, 0, 1);
+        if (first) checkOpenPgpFraming(first.data[0] ?? 0, 'Binary.meta.extension');
+      }
       if (await ctx.tx.current('Binary', entry.id))
         throw new FhirError(409, {
           code: 'conflict',
