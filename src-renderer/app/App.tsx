@@ -14,6 +14,11 @@ import { LibraryPage } from '../features/library/LibraryPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
+import { CarePatientsPage } from '../features/care/CarePatientsPage';
+import { HandoverPage } from '../features/care/HandoverPage';
+import { MedicationRoundPage } from '../features/care/MedicationRoundPage';
+import { PatientChartPage } from '../features/care/PatientChartPage';
+import { TourPage } from '../features/care/TourPage';
 import { SimulatorPage } from '../features/simulator/SimulatorPage';
 import { AppFrame } from './AppFrame';
 import { cssVariablesResolver, theme } from './theme';
@@ -38,6 +43,11 @@ export function createAppRouter() {
         { path: 'mailbox', element: <MailboxPage /> },
         { path: 'library', element: <LibraryPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },
+        { path: 'care', element: <CarePatientsPage /> },
+        { path: 'care/patients/:patientId', element: <PatientChartPage /> },
+        { path: 'care/round', element: <MedicationRoundPage /> },
+        { path: 'care/tour', element: <TourPage /> },
+        { path: 'care/handover', element: <HandoverPage /> },
         { path: 'simulator', element: <SimulatorPage /> },
       ],
     },

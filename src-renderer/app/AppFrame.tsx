@@ -86,6 +86,9 @@ export function AppFrame() {
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.label')}>
         <NavLink component={RouterLink} to="/" end label={t('nav.home')} />
         <NavLink component={RouterLink} to="/patients" label={t('dsp.nav')} />
+        <NavLink component={RouterLink} to="/care" end label={t('care.nav')} />
+        <NavLink component={RouterLink} to="/care/tour" label={t('care.tourNav')} />
+        <NavLink component={RouterLink} to="/care/round" label={t('care.roundNav')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
         <NavLink component={RouterLink} to="/library" label={t('library.nav')} />

@@ -7,6 +7,7 @@ import { unwrap, useDesk } from '../../api/DeskContext';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDate, formatDateTime } from '../../i18n/dates';
+import { DoseConflictCard } from '../care/DoseConflictCard';
 
 const CONFLICTS_QUERY = ['sync.conflicts'];
 
@@ -117,9 +118,14 @@ export function ConflictsPage() {
       <Text>{t('conflicts.intro')}</Text>
       {conflicts.isError && <ApiErrorAlert error={conflicts.error} />}
       {conflicts.data?.length === 0 && <Alert color="teal">{t('conflicts.none')}</Alert>}
-      {conflicts.data?.map((conflict) => (
-        <ConflictCard key={conflict.opId} conflict={conflict} />
-      ))}
+      {conflicts.data?.map((conflict) =>
+        // Two records of one dose are decided in clinical terms: never "keep both", never a silent overwrite.
+        conflict.resourceType === 'MedicationAdministration' ? (
+          <DoseConflictCard key={conflict.opId} opId={conflict.opId} />
+        ) : (
+          <ConflictCard key={conflict.opId} conflict={conflict} />
+        ),
+      )}
     </Stack>
   );
 }

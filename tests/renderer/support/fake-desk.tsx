@@ -6,9 +6,15 @@ import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router-dom';
 import type { ApiResult } from '../../../src-shared/api';
+import type { ApiError } from '../../../src-shared/domain/errors';
 import { createDeskMethods, type DeskApi } from '../../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../../../src-renderer/api/DeskContext';
 import { createI18n, type Language } from '../../../src-renderer/i18n';
+
+/** Thrown by a scripted answer: the method fails with this API error (as the core would answer it). */
+export class FakeApiError {
+  constructor(readonly error: ApiError) {}
+}
 
 /**
  * A desk whose answers the test scripts per method, recording every call: for screens whose data would
@@ -25,7 +31,12 @@ export function renderWithFakeDesk(
       calls.push({ method, input });
       const answer = answers[method];
       if (!answer) return { ok: false, error: { code: 'unknown_method', message: method } };
-      return { ok: true, value: answer(input) };
+      try {
+        return { ok: true, value: answer(input) };
+      } catch (error) {
+        if (error instanceof FakeApiError) return { ok: false, error: error.error };
+        throw error;
+      }
     }),
     on: () => () => {},
   };
