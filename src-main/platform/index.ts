@@ -40,6 +40,8 @@ export interface PlatformOptions {
   presenceCodeTtlSeconds?: number;
   /** Reads without a token per client address (default DEFAULT_ANONYMOUS_READ_LIMIT: the public library is rate-limited). */
   anonymousReadLimit?: AnonymousReadLimit;
+  /** The quorum a tumour-board proposal needs (groups of specialties; default DEFAULT_RCP_QUORUM of src-shared/domain/rcp.ts). */
+  rcpQuorum?: string[][];
   /** Host names clients may use besides 127.0.0.1, localhost, [::1] and the listening address (DNS-rebinding guard). */
   allowedHosts?: string[];
 }
@@ -89,7 +91,10 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const storage = new SqliteStorage(join(options.dataDir, DATABASE_FILE));
   try {
     const presenceCodeTtlSeconds = options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS;
-    const policies = buildPolicyRegistry({ presenceCodeTtlSeconds });
+    const policies = buildPolicyRegistry({
+      presenceCodeTtlSeconds,
+      ...(options.rcpQuorum ? { rcpQuorum: options.rcpQuorum } : {}),
+    });
     const { epoch, secret } = await prepare(storage, options, policies);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));

@@ -14,6 +14,7 @@ import { RESOURCE_TYPES } from './fhir/resource-types';
 import { registerMessaging } from './messaging/messaging-policy';
 import { PolicyRegistry } from './policy/policy-registry';
 import { registerSpaces } from './spaces/space-policy';
+import { registerRcp } from './rcp/rcp-policy';
 import type { ResourcePolicy } from './policy/resource-policy';
 
 /** Patient data owned by the DSP, the patient directory or messaging; the rest are care records. */
@@ -39,7 +40,7 @@ const unattachedBinaryPolicy: ResourcePolicy = {
   },
 };
 
-export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number }): PolicyRegistry {
+export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number; rcpQuorum?: string[][] }): PolicyRegistry {
   const registry = new PolicyRegistry();
   registry.domain({
     name: 'own-writes',
@@ -55,6 +56,8 @@ export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number })
   registerSpaces(registry);
   registerLibrary(registry);
   registerBlobs(registry);
+  // Tumour boards claim their records among the care types (an RCP marker); the care policy keeps the rest.
+  registerRcp(registry, options.rcpQuorum ? { quorum: options.rcpQuorum } : {});
   registry.register(['Binary'], unattachedBinaryPolicy);
   return registry;
 }

@@ -6,6 +6,7 @@
 import { CONFIDENTIALITY_LEVELS, CONFIDENTIALITY_SYSTEM } from '../../../src-shared/domain/confidentiality';
 import { LIBRARY_THEME_SYSTEM, LIBRARY_THEMES } from '../../../src-shared/domain/library';
 import { ENDPOINT_OWNER_URL } from '../../../src-shared/domain/messaging';
+import { RCP_CASE_EXTENSION } from '../../../src-shared/domain/rcp';
 
 export type SearchParamType = 'token' | 'string' | 'reference' | 'date';
 
@@ -237,6 +238,11 @@ const addressCity = (path = 'address') => string('address-city', [`${path}.city`
 const nameParam = string('name', ['name'], 'Any part of the name');
 const identifierParam = token('identifier', ['identifier'], 'An identifier (system|value)');
 const activeParam = token('active', ['active'], 'Whether the record is in active use');
+/** The tumour-board case a Condition, staging Observation or proposal belongs to (rcp-case extension). */
+const rcpCase: SearchParamDef = {
+  ...reference('rcp-case', ['valueReference'], ['Task'], 'The tumour-board case (IdeoRCP) the record belongs to'),
+  extensionUrl: RCP_CASE_EXTENSION,
+};
 
 export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
   // ── Public professional directory (mCSD) ──
@@ -399,7 +405,11 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     statusCodes: vs.listStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/list-status',
     bindings: [code('mode', 'http://hl7.org/fhir/ValueSet/list-mode', vs.listMode)],
-    search: [token('code', ['code'], 'What the list is for'), date('date', ['date'], 'When the list was prepared')],
+    search: [
+      token('code', ['code'], 'What the list is for'),
+      date('date', ['date'], 'When the list was prepared'),
+      reference('item', ['entry.item'], ['Task'], 'An entry of the list (a tumour-board case on an agenda)'),
+    ],
   }),
   clinical('Consent', {
     subjectPath: 'patient',
@@ -441,14 +451,18 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     statusCodes: vs.requestStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/request-status',
     bindings: [code('intent', 'http://hl7.org/fhir/ValueSet/care-plan-intent', vs.carePlanIntent)],
-    search: [token('intent', ['intent'], 'proposal | plan | order | option'), token('category', ['category'], 'Kind of plan')],
+    search: [
+      token('intent', ['intent'], 'proposal | plan | order | option'),
+      token('category', ['category'], 'Kind of plan'),
+      rcpCase,
+    ],
   }),
   clinical('Goal', {
     bindings: [code('lifecycleStatus', 'http://hl7.org/fhir/ValueSet/goal-status', vs.goalLifecycle)],
     search: [token('lifecycle-status', ['lifecycleStatus'], 'Lifecycle status of the goal')],
   }),
   clinical('Condition', {
-    search: [token('code', ['code'], 'Condition code'), token('category', ['category'], 'Kind of condition')],
+    search: [token('code', ['code'], 'Condition code'), token('category', ['category'], 'Kind of condition'), rcpCase],
   }),
   clinical('Encounter', {
     statusCodes: vs.encounterStatus,
@@ -468,6 +482,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
       token('category', ['category'], 'Kind of observation (vital-signs…)'),
       date('date', ['effective[x]'], 'Clinically relevant time'),
       reference('encounter', ['encounter'], ['Encounter'], 'Encounter during which it was made'),
+      rcpCase,
     ],
   }),
   clinical('MedicationStatement', {
@@ -504,6 +519,7 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     search: [
       reference('actor', ['participant.actor'], ['Practitioner', 'PractitionerRole', 'Location', 'Patient'], 'A participant'),
       date('date', ['start'], 'Start of the appointment'),
+      token('service-type', ['serviceType'], 'Kind of appointment (a tumour board: rcp)'),
     ],
   }),
   clinical('ClinicalImpression', {

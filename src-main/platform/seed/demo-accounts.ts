@@ -15,6 +15,11 @@ export interface DemoAccount {
   userRef: string;
   /** Organisation the professional works at (none for the patient). */
   organizationId?: string;
+  /**
+   * The tumour board's physicians (issue 12): their specialty, and their directory records are written by
+   * seed/demo-rcp.ts (fixed, without the PRNG) rather than by the generator.
+   */
+  boardSpecialty?: { code: string; display: string };
 }
 
 const PASSWORD = 'Demo!2025';
@@ -100,6 +105,47 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     role: 'facility-admin',
     displayName: 'Elise Klein',
     userRef: 'Practitioner/demo-library-editor',
+  },
+  // The tumour board (IdeoRCP): an oncologist, a pathologist, a surgeon and a radiologist at the CHL.
+  {
+    identifier: 'demo.oncologist',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'specialist',
+    displayName: 'Dr Hélène Kremer',
+    userRef: 'Practitioner/demo-oncologist',
+    organizationId: 'demo-org-hospital',
+    boardSpecialty: { code: 'oncology', display: 'Oncologie' },
+  },
+  {
+    identifier: 'demo.pathologist',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'specialist',
+    displayName: 'Dr Marc Feltgen',
+    userRef: 'Practitioner/demo-pathologist',
+    organizationId: 'demo-org-hospital',
+    boardSpecialty: { code: 'pathology', display: 'Anatomie pathologique' },
+  },
+  {
+    identifier: 'demo.surgeon',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'specialist',
+    displayName: 'Dr Tom Schroeder',
+    userRef: 'Practitioner/demo-surgeon',
+    organizationId: 'demo-org-hospital',
+    boardSpecialty: { code: 'surgery', display: 'Chirurgie thoracique' },
+  },
+  {
+    identifier: 'demo.radiologist',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'specialist',
+    displayName: 'Dr Lea Hansen',
+    userRef: 'Practitioner/demo-radiologist',
+    organizationId: 'demo-org-hospital',
+    boardSpecialty: { code: 'radiology', display: 'Radiologie' },
   },
 ];
 

@@ -14,6 +14,7 @@ import { demoDspResources } from './demo-dsp';
 import { dspDocument } from './dsp-document';
 import { SYSTEM_AUTHOR } from '../policy/principal';
 import { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, DEMO_PATIENT_2_MATRICULE } from './demo-accounts';
+import { demoRcpBoards, rcpProfessionals } from './demo-rcp';
 import {
   CARE_AIDE,
   COMMUNES,
@@ -315,8 +316,9 @@ class SeedGenerator {
     for (const org of DEMO_ORGS) yield* this.organization(org);
     for (const account of DEMO_ACCOUNTS) {
       const [given = '', family = ''] = account.displayName.replace(/^Dr /, '').split(' ');
-      // Patients are seeded below; an account of no organisation (the library's editor) by its own domain's seed.
-      if (account.role === 'patient' || account.organizationId === undefined) continue;
+      // Patients are seeded below; an account of no organisation (the library's editor) by its own domain's seed;
+      // the tumour board's physicians by demo-rcp.ts (fixed records, no PRNG draw).
+      if (account.role === 'patient' || account.organizationId === undefined || account.boardSpecialty) continue;
       const org = DEMO_ORGS.find((o) => o.id === account.organizationId)!;
       const gender = ['Anne', 'Marie', 'Sophie'].includes(given) ? 'female' : 'male';
       // The demo specialist is a cardiologist, so demos and tests can rely on one specialty.
@@ -360,6 +362,7 @@ class SeedGenerator {
     yield dspConsent('referent', 'demo-patient', demoGp);
     yield dspConsent('trust-circle', 'demo-patient', 'Practitioner/demo-nurse');
     yield* demoCareRelationships(new Date(DOCUMENT_EPOCH).toISOString());
+    yield* rcpProfessionals();
     if (options.mode === 'none') return;
 
     // The directory.
@@ -422,6 +425,8 @@ class SeedGenerator {
       yield dspConsent('referent', id, gp);
       yield* documentsOf(id);
     }
+    // The demo tumour board, last (fixed records: nothing generated before it moves); its third case is the first generated patient's.
+    yield* demoRcpBoards(Date.now(), options.patients >= 1 ? 'pat-000001' : undefined);
   }
 }
 
