@@ -307,16 +307,19 @@ export class SyncEngine {
     } catch (error) {
       const refusedAsAWhole =
         error instanceof PlatformError && (error.failure.kind === 'rejected' || error.failure.kind === 'conflict');
-      if (ops.length === 1 || !refusedAsAWhole) {
-        const outcomes: PushOutcome[] = [];
-        for (const op of ops) outcomes.push(await this.settleFailure(op, error));
-        return outcomes;
+      if (ops.length === 1 && refusedAsAWhole) return [await this.settleFailure(ops[0]!, error)];
+      // Every operation of the batch goes back to pending before anything is decided or thrown: none may
+      // stay marked in flight (only a restart would send it again).
+      const detail = error instanceof PlatformError ? error.failure.detail : 'internal error';
+      this.store.transaction(() => {
+        for (const op of ops) this.store.outbox.markFailed(op.opId, detail);
+      });
+      if (!refusedAsAWhole) {
+        if (!(error instanceof PlatformError) || error.failure.kind === 'unauthenticated') throw error;
+        return ops.map(() => 'retry-later');
       }
       // The Bundle itself was refused (an entry the platform cannot even plan): each operation goes again
       // on its own, so only the faulty one is quarantined. Nothing of the refused Bundle was written.
-      this.store.transaction(() => {
-        for (const op of ops) this.store.outbox.markFailed(op.opId, error.failure.detail);
-      });
       const outcomes: PushOutcome[] = [];
       for (const op of ops) {
         const [outcome] = await this.sendBatch([op]);
@@ -325,10 +328,13 @@ export class SyncEngine {
       }
       return outcomes;
     }
+    // One transaction settles the whole answer: the acknowledged entries, and the others back to pending
+    // (then quarantined or kept, one by one, as a single write would be).
     this.store.transaction(() => {
       ops.forEach((op, i) => {
         const answer = answers[i]!;
         if (answer.ok) this.recordAck(op, answer.result);
+        else this.store.outbox.markFailed(op.opId, answer.error.failure.detail);
       });
     });
     const outcomes: PushOutcome[] = [];

@@ -154,6 +154,25 @@ describe('batched push', () => {
     }
   });
 
+  it('a batch refused as a whole for want of a login leaves every operation queued, none in flight', async () => {
+    const tasks = Array.from({ length: 3 }, (_, i) => session().writes.create(nursingTask(`logged out ${i}`)));
+    const client = session().client;
+    const tokens = { accessToken: 'expired', refreshToken: 'revoked', user: client.user! };
+    const real = { ...tokens, ...JSON.parse(session().store.syncState.get('platform.session')!) };
+    client.restoreSession(tokens); // the platform refuses both: 401, then the refresh fails
+
+    await expect(session().engine.push()).rejects.toMatchObject({ failure: { kind: 'unauthenticated' } });
+    expect(
+      session()
+        .store.outbox.listUnacked()
+        .map((op) => op.status),
+    ).toEqual(['pending', 'pending', 'pending']);
+
+    client.restoreSession(real);
+    expect(await session().engine.push()).toEqual({ acked: 3, quarantined: 0, interrupted: false });
+    for (const task of tasks) expect(await history(task.id)).toHaveLength(1);
+  });
+
   it('an operation first sent on its own and replayed inside a batch gets its first result', async () => {
     const task = nursingTask('sent alone first');
     const id = randomUUID();

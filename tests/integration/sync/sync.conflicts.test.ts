@@ -59,9 +59,11 @@ describe('sync conflicts on a mutable record', () => {
     await syncNow(laptop);
     await syncNow(desktop);
 
+    // Each write nudges its device's worker at once: the laptop's edit reaches the platform first (no
+    // race between the two pushes), the desktop's is made on the version it had, without seeing it.
     editTask(laptop, task.id, 'Prise de sang à jeun — 7h30');
-    editTask(desktop, task.id, 'Prise de sang à jeun — annulée');
     const first = await syncNow(laptop);
+    editTask(desktop, task.id, 'Prise de sang à jeun — annulée');
     expect(first).toMatchObject({ pending: 0, conflicts: 0 });
     const second = await syncNow(desktop);
     expect(second).toMatchObject({ pending: 1, conflicts: 1 });
@@ -104,8 +106,8 @@ describe('sync conflicts on a mutable record', () => {
     await syncNow(laptop);
     await syncNow(desktop);
     editTask(laptop, task.id, 'Injection insuline 10 UI');
+    await syncNow(laptop); // first on the platform (see above)
     editTask(desktop, task.id, 'Injection insuline 12 UI');
-    await syncNow(laptop);
     await syncNow(desktop);
     const conflicts = await desktop.desk.sync.conflicts({});
     if (!conflicts.ok) throw new Error('no conflicts');
@@ -123,8 +125,8 @@ describe('sync conflicts on a mutable record', () => {
     await syncNow(laptop);
     await syncNow(desktop);
     editTask(laptop, blocked.id, 'Toilette complète');
+    await syncNow(laptop); // first on the platform (see above)
     editTask(desktop, blocked.id, 'Toilette partielle');
-    await syncNow(laptop);
     await syncNow(desktop); // quarantines the desktop's edit
     const other = desktop.sessions.require().writes.create(newTask('Contrôle glycémie'));
     const status = await syncNow(desktop);
