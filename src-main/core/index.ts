@@ -8,6 +8,7 @@ import { createCareService } from './services/care-service';
 import { createDspService } from './services/dsp-service';
 import { createMailboxService } from './services/mailbox-service';
 import { createLibraryService } from './services/library-service';
+import { createSpacesService } from './services/spaces-service';
 import { EventBus } from './services/events';
 import { ApiRegistry } from './services/registry';
 import { createSessionService } from './services/session-service';
@@ -91,6 +92,7 @@ export function createCore(options: CoreOptions): Core {
     mailbox: createMailboxService(sessions),
     dsp: createDspService(sessions),
     library: createLibraryService(sessions),
+    spaces: createSpacesService(sessions),
     simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
     care: createCareService(sessions, events),
   });

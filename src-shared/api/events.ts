@@ -19,6 +19,8 @@ export const eventTopics = {
   'care.changed': z.object({}),
   /** New mail or a delivery status changed; `newMessages` drives the notification. */
   'mailbox.changed': z.object({ newMessages: z.number().int().nonnegative() }),
+  /** Spaces, their membership or content changed; `newPosts` (posts and files from others) drives the notification. */
+  'spaces.changed': z.object({ newPosts: z.number().int().nonnegative() }),
 } as const;
 
 export type EventTopic = keyof typeof eventTopics;

@@ -8,6 +8,7 @@ import { mailboxMethods } from './mailbox';
 import { dspMethods } from './dsp';
 import { simulatorMethods } from './simulator';
 import { libraryMethods } from './library';
+import { spacesMethods } from './spaces';
 import { careMethods } from './care';
 import { METHOD_SEPARATOR, type ApiResult, type MethodSpec } from './contract';
 
@@ -22,6 +23,7 @@ export * from './mailbox';
 export * from './dsp';
 export * from './simulator';
 export * from './library';
+export * from './spaces';
 export * from './care';
 
 /** The whole API contract: one entry per domain, one schema pair per method (ARCHITECTURE §4). */
@@ -36,6 +38,7 @@ export const apiContract = {
   simulator: simulatorMethods,
   library: libraryMethods,
   care: careMethods,
+  spaces: spacesMethods,
 } as const;
 
 export type ApiContract = typeof apiContract;

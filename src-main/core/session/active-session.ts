@@ -4,6 +4,7 @@ import { PlatformClient, type PlatformSession } from '../platform-client';
 import { CareRecords, fetchPatientIdentities } from '../care';
 import { DspRecords } from '../dsp/dsp-records';
 import { LibraryCatalogue } from '../library/library-catalogue';
+import { Spaces } from '../spaces/spaces';
 import { Mailbox } from '../messaging/mailbox';
 import { forgetParsedKeys } from '../messaging/pgp';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
@@ -32,6 +33,7 @@ export class ActiveSession {
   readonly mailbox: Mailbox;
   readonly dsp: DspRecords;
   readonly library: LibraryCatalogue;
+  readonly spaces: Spaces;
   readonly care: CareRecords;
   private readonly colleagues: ColleagueSimulator | undefined;
 
@@ -61,6 +63,7 @@ export class ActiveSession {
     });
     this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge());
     this.library = new LibraryCatalogue(store, this.client);
+    this.spaces = new Spaces(store, this.client, this.mailbox.directory, () => void this.worker.nudge());
     // After each pull, new mail is opened into the cache and announced.
     const steps = {
       push: () => this.engine.push(),
@@ -70,6 +73,10 @@ export class ActiveSession {
         const report = await this.engine.pull();
         const named = await this.dsp.completePatientNames(this.client);
         const arrived = await this.mailbox.processIncoming();
+        // Spaces lost are purged, new posts and files decrypted into the cache.
+        const spaces = await this.spaces.processIncoming();
+        if (spaces.arrived > 0 || spaces.purged > 0 || report.applied > 0)
+          events.emit('spaces.changed', { newPosts: spaces.arrived });
         if (arrived > 0 || report.applied > 0) events.emit('mailbox.changed', { newMessages: arrived });
         if (report.applied > 0 || named > 0) events.emit('dsp.changed', {});
         // Care records name their patient; the feed may not bring the Patient itself (no DSP right): ask the directory.

@@ -19,4 +19,5 @@ export type {
 } from './mailbox-repository';
 export type { BlobState, BlobPinReason } from './blob-repository';
 export { sha256Of } from './blob-repository';
+export type { SpaceContentRow } from './space-repository';
 export type { BlobUpload } from './blob-upload-repository';

@@ -126,6 +126,7 @@ export class MailboxRepository {
       .prepare<[number], { id: string; version_id: number; json: string }>(
         `SELECT r.id, r.version_id, r.json FROM resources r LEFT JOIN messages m ON m.id = r.id
          WHERE r.type = 'Communication' AND r.deleted = 0 AND r.json IS NOT NULL
+           AND json_extract(r.json, '$.category') IS NULL -- a space's content is no mail (core/spaces)
            AND (m.id IS NULL OR m.version_id < r.version_id)
          ORDER BY r.last_updated LIMIT ?`,
       )

@@ -179,6 +179,7 @@ export class ResourceRepository {
       this.sql
         .prepare("DELETE FROM dsp_patient_cards WHERE patient_id NOT IN (SELECT id FROM resources WHERE type = 'Patient')")
         .run();
+      this.sql.prepare("DELETE FROM space_content WHERE id NOT IN (SELECT id FROM resources WHERE type = 'Communication')").run();
       this.sql
         .prepare(
           'DELETE FROM care_index WHERE NOT EXISTS (SELECT 1 FROM resources r WHERE r.type = care_index.type AND r.id = care_index.id)',

@@ -6,6 +6,7 @@ import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase }
 import { DirectoryProjections } from './directory-projections';
 import { DspDocumentIndex } from './dsp-document-index';
 import { LibraryShelf } from './library-shelf';
+import { SpaceRepository } from './space-repository';
 import { MailboxRepository, PgpKeyRepository } from './mailbox-repository';
 import { latestVersion, runMigrations, type Migration } from './migration';
 import { MIGRATIONS } from './migrations/index';
@@ -49,6 +50,7 @@ export class Store {
   readonly dspDocuments: DspDocumentIndex;
   readonly recentPatients: RecentPatients;
   readonly library: LibraryShelf;
+  readonly spaces: SpaceRepository;
   readonly care: CareIndex;
   private readonly sql: StatementCache;
   private closed = false;
@@ -71,6 +73,7 @@ export class Store {
     this.dspDocuments = new DspDocumentIndex(this.sql);
     this.recentPatients = new RecentPatients(this.sql);
     this.library = new LibraryShelf(this.sql);
+    this.spaces = new SpaceRepository(this.sql);
     this.care = new CareIndex(this.sql);
   }
 

@@ -25,6 +25,7 @@ const CREATES: Record<number, string[]> = {
   130: [], // adds the timeline columns and covering index to dsp_documents (tests/integration/store/dsp-timeline.test.ts)
   140: ['blob_chunks', 'blob_pins', 'blob_uploads', 'outbox_holds'], // and a new `blobs` (tests/unit/store/blob-cache.test.ts)
   170: ['library_documents', 'library_files'],
+  175: ['space_content'],
   150: ['care_index', 'care_note_drafts', 'care_pins'],
 };
 

@@ -35,6 +35,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     dsp: notUnderTest,
     simulator: notUnderTest,
     library: notUnderTest,
+    spaces: notUnderTest,
     care: notUnderTest,
     ...overrides,
   };

@@ -15,6 +15,7 @@ import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
 import { createAttachmentQueue } from './0140-create-attachment-queue';
 import { createCareIndex } from './0150-create-care-index';
 import { createLibraryCache } from './0170-create-library-cache';
+import { createSpaceContent } from './0175-create-space-content';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createAttachmentQueue,
   createCareIndex,
   createLibraryCache,
+  createSpaceContent,
 ];
