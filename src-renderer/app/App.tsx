@@ -11,6 +11,7 @@ import { DirectoryPage } from '../features/directory/DirectoryPage';
 import { DspPage } from '../features/dsp/DspPage';
 import { PatientsPage } from '../features/dsp/PatientsPage';
 import { LibraryPage } from '../features/library/LibraryPage';
+import { SpacesPage } from '../features/spaces/SpacesPage';
 import { MailboxPage } from '../features/mailbox/MailboxPage';
 import { HomePage } from '../features/home/HomePage';
 import { ConflictsPage } from '../features/sync/ConflictsPage';
@@ -41,6 +42,7 @@ export function createAppRouter() {
         { path: 'patients/:patientId', element: <DspPage /> },
         { path: 'directory', element: <DirectoryPage /> },
         { path: 'mailbox', element: <MailboxPage /> },
+        { path: 'spaces', element: <SpacesPage /> },
         { path: 'library', element: <LibraryPage /> },
         { path: 'conflicts', element: <ConflictsPage /> },
         { path: 'care', element: <CarePatientsPage /> },

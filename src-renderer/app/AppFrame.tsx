@@ -8,6 +8,7 @@ import { SESSION_QUERY, SessionGate } from '../features/session/SessionGate';
 import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 import { MAILBOX_QUERIES } from '../features/mailbox/MailboxPage';
 import { NewMailNotice } from '../features/mailbox/NewMailNotice';
+import { SPACES_QUERIES } from '../features/spaces/SpacesPage';
 import { useInvalidateOn } from '../api/useDeskEvents';
 import { KeyboardShortcuts, useLockSession } from './KeyboardShortcuts';
 
@@ -55,6 +56,36 @@ function MailboxLink() {
   );
 }
 
+/** The spaces link, with the number of unread posts and files once a profile is open. */
+function SpacesLink() {
+  const { t } = useTranslation();
+  const desk = useDesk();
+  const status = useQuery({ queryKey: SESSION_QUERY, queryFn: () => unwrap(desk.session.status({})) });
+  const unlocked = status.data?.state === 'unlocked';
+  useInvalidateOn(['spaces.changed'], SPACES_QUERIES);
+  const spaces = useQuery({ queryKey: ['spaces.list'], queryFn: () => unwrap(desk.spaces.list({})), enabled: unlocked });
+  const unread = unlocked ? (spaces.data ?? []).reduce((sum, s) => sum + s.unread, 0) : 0;
+  const invitations = unlocked ? (spaces.data ?? []).filter((s) => s.myStatus === 'invited').length : 0;
+  return (
+    <NavLink
+      component={RouterLink}
+      to="/spaces"
+      label={t('spaces.nav')}
+      rightSection={
+        unread + invitations > 0 ? (
+          <Badge
+            size="sm"
+            data-testid="spaces-unread-badge"
+            aria-label={t('spaces.unreadCount', { count: unread + invitations })}
+          >
+            {unread + invitations}
+          </Badge>
+        ) : null
+      }
+    />
+  );
+}
+
 /** The patient simulator exists only when the platform runs inside this app (demo mode). */
 function SimulatorLink() {
   const { t } = useTranslation();
@@ -91,6 +122,7 @@ export function AppFrame() {
         <NavLink component={RouterLink} to="/care/round" label={t('care.roundNav')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
+        <SpacesLink />
         <NavLink component={RouterLink} to="/library" label={t('library.nav')} />
         <NavLink component={RouterLink} to="/conflicts" label={t('nav.conflicts')} />
         <SimulatorLink />

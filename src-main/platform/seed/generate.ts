@@ -5,6 +5,7 @@
  */
 import { demoCareRelationships } from './demo-care';
 import { libraryEditorRecords } from './demo-library';
+import { demoSpaces } from './demo-spaces';
 import { DESK_ROLE_SYSTEM, ORGANIZATION_ADMINISTRATOR_CODE } from '../../../src-shared/domain/directory';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { makeMatricule } from '../../../src-shared/domain/matricule';
@@ -427,6 +428,7 @@ class SeedGenerator {
     }
     // The demo tumour board, last (fixed records: nothing generated before it moves); its third case is the first generated patient's.
     yield* demoRcpBoards(Date.now(), options.patients >= 1 ? 'pat-000001' : undefined);
+    yield* demoSpaces(new Date(DOCUMENT_EPOCH).toISOString());
   }
 }
 
