@@ -7,6 +7,7 @@ import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
 import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
 import { benchPlatform } from './platform.bench';
+import { benchLibrary, benchSpaces } from './spaces-library.bench';
 
 const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['platform', benchPlatform],
@@ -14,6 +15,8 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['messaging crypto', benchMessagingCrypto],
   ['messaging mailbox', benchMessagingMailbox],
   ['DSP', benchDsp],
+  ['spaces', benchSpaces],
+  ['library', benchLibrary],
 ];
 
 const wanted = process.argv.slice(2).map((word) => word.toLowerCase());
