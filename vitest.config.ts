@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// Three projects: Node (unit, integration, fault), jsdom (renderer) and e2e (real Chromium).
-// Integration and fault tests run real HTTP servers and SQLCipher files, so they get generous timeouts.
+// Four projects: Node (unit, integration, fault), postgres (the platform's integration suites again,
+// on a throw-away PostgreSQL cluster: tests/fixtures/test-storage.ts), jsdom (renderer) and e2e (real
+// Chromium). Integration and fault tests run real HTTP servers and SQLCipher files, so they get
+// generous timeouts.
+//
+// What runs twice: the platform suites (tests/integration/platform*), which exercise the storage through
+// every way in. The client suites (sync, messaging, DSP, e2e) talk to a platform over HTTP and exercise
+// the client; they stay on SQLite, so CI time grows by the platform suites only.
+const PLATFORM_SUITES = ['tests/integration/platform/**/*.test.ts', 'tests/integration/platform-*/**/*.test.ts'];
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +18,26 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts', 'tests/fault/**/*.test.ts'],
+          exclude: ['tests/integration/postgres/**'],
+          setupFiles: ['tests/fixtures/cleanup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          environment: 'node',
+          include: [...PLATFORM_SUITES, 'tests/integration/postgres/**/*.test.ts'],
+          // These look at SQLite's own files (modes, the secret's file, bytes in the WAL) or start the CLI on one.
+          exclude: [
+            'tests/integration/platform/platform-files-owner-only.security.test.ts',
+            'tests/integration/platform/signing-secret-file.security.test.ts',
+            'tests/integration/platform/unhandled-rejection.security.test.ts',
+            'tests/integration/platform-messaging/ciphertext-only.test.ts',
+          ],
+          env: { PLATFORM_TEST_STORAGE: 'postgres' },
+          globalSetup: ['tests/fixtures/postgres-global-setup.ts'],
           setupFiles: ['tests/fixtures/cleanup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

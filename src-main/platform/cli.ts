@@ -1,5 +1,8 @@
 /**
- * `npm run platform -- [--port 8787] [--data-dir DIR] [--seed demo|none] [--patients N] [--docs-per-patient N]`
+ * `npm run platform -- [--port 8787] [--data-dir DIR] [--storage postgres://USER@HOST/DB] [--seed demo|none]
+ *   [--patients N] [--docs-per-patient N]`
+ * Without --storage the data is the SQLite file in the data directory; with a PostgreSQL URL, several
+ * platforms (on other ports or hosts) can serve the same data.
  * Prints exactly one line once listening; exits cleanly on SIGTERM/SIGINT. Started as a child with an
  * IPC channel, it also sends `{ type: 'listening', url }` to its parent.
  */
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '8787' },
         host: { type: 'string', default: '127.0.0.1' },
         'data-dir': { type: 'string', default: '.data/platform' },
+        storage: { type: 'string' },
         seed: { type: 'string', default: 'demo' },
         patients: { type: 'string' },
         'docs-per-patient': { type: 'string' },
@@ -41,10 +45,14 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
   if (values.seed !== 'demo' && values.seed !== 'none') fail('--seed must be "demo" or "none"');
+  const storage = values.storage;
+  if (storage !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(storage))
+    fail('--storage must be a PostgreSQL URL, postgres://USER@HOST[:PORT]/DATABASE (omit it for the SQLite file in --data-dir)');
   const platform = await startPlatform({
     port: count('port', values.port, 8787, 65535),
     host: values.host!,
     dataDir: resolve(values['data-dir']!),
+    ...(storage !== undefined ? { storage } : {}),
     seed: values.seed,
     patients: count('patients', values.patients, DEFAULT_PATIENTS, 10_000_000),
     docsPerPatient: count('docs-per-patient', values['docs-per-patient'], DEFAULT_DOCS_PER_PATIENT, 10_000),

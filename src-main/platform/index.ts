@@ -15,6 +15,7 @@ import { buildHttpServer } from './http/server';
 import { seedPlatform } from './seed/seed-platform';
 import type { PlatformStorage } from './storage/platform-storage';
 import { ensurePrivateDirectory } from './storage/private-files';
+import { PostgresStorage } from './storage/postgres-storage';
 import { SqliteStorage } from './storage/sqlite-storage';
 import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './dsp/dsp-simulator';
 import { buildPolicyRegistry } from './policies';
@@ -27,6 +28,11 @@ export interface PlatformOptions {
   port?: number;
   host?: string;
   dataDir: string;
+  /**
+   * Where the data lives: a PostgreSQL connection URL ("postgres://USER@HOST/DB", several instances may
+   * share it), or undefined for the SQLite file in `dataDir` (the default, embedded mode).
+   */
+  storage?: string;
   /** Seed of a new data directory: 'demo' (default) a full data set; 'none' only the demo accounts' own records. */
   seed?: 'demo' | 'none';
   patients?: number;
@@ -74,21 +80,26 @@ async function prepare(
     return epoch;
   });
   const secret = await loadSigningSecret(options.dataDir, storage);
-  if ((await storage.read((tx) => tx.getMeta('seeded'))) === undefined) {
+  // Instances starting together on a new shared database: one seeds, the others wait and find it seeded.
+  await storage.exclusively(async () => {
+    if ((await storage.read((tx) => tx.getMeta('seeded'))) !== undefined) return;
     await seedPlatform(storage, policies, {
       mode: options.seed ?? 'demo',
       patients: options.patients ?? DEFAULT_PATIENTS,
       docsPerPatient: options.docsPerPatient ?? DEFAULT_DOCS_PER_PATIENT,
     });
     await storage.write((tx) => tx.setMeta('seeded', new Date().toISOString()));
-  }
+  });
   return { epoch, secret };
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   // Every patient's record and the token-signing key live here: owner-only (0700, files 0600).
   ensurePrivateDirectory(options.dataDir);
-  const storage = new SqliteStorage(join(options.dataDir, DATABASE_FILE));
+  const storage: PlatformStorage =
+    options.storage === undefined
+      ? new SqliteStorage(join(options.dataDir, DATABASE_FILE))
+      : await PostgresStorage.open(options.storage);
   try {
     const presenceCodeTtlSeconds = options.presenceCodeTtlSeconds ?? DEFAULT_PRESENCE_CODE_TTL_SECONDS;
     const policies = buildPolicyRegistry({

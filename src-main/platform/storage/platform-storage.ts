@@ -231,6 +231,13 @@ export interface StorageTx {
 }
 
 export interface PlatformStorage {
+  /**
+   * Whether several platform instances may share this storage (PostgreSQL): what they must agree on,
+   * the token-signing secret, is then kept in it rather than in one instance's data directory.
+   */
+  readonly shared: boolean;
+  /** Runs `work` while no other instance on this storage runs work under `exclusively` (the first seed). */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   /** A consistent read-only unit of work. */
   read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T>;
   /** One transaction: committed when `work` resolves, rolled back entirely when it throws. */

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { SearchRequest } from '../fhir/search-query';
 import { ensurePrivateFile, restrictToOwner } from './private-files';
-import { audienceCondition, buildSearchSql } from './sqlite-search';
+import { buildChangesSql, buildSearchSql, SQLITE_DIALECT } from './search-sql';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
+import { StorageConflictError } from './storage-errors';
 import type {
   Account,
   BlobUpload,
@@ -84,13 +85,6 @@ function toUpload(row: UploadRow): BlobUpload {
   };
 }
 
-export class StorageConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StorageConflictError';
-  }
-}
-
 export class SqliteStorage implements PlatformStorage {
   private readonly db: Db;
   private readonly statements = new Map<string, Statement>();
@@ -142,6 +136,13 @@ export class SqliteStorage implements PlatformStorage {
     const run = this.tail.then(work, work);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** One process owns a SQLite file. */
+  readonly shared = false;
+
+  exclusively<T>(work: () => Promise<T>): Promise<T> {
+    return work();
   }
 
   read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
@@ -568,92 +569,16 @@ export class SqliteStorage implements PlatformStorage {
   }
 
   private search(request: SearchRequest, snapshot: number): Page {
-    const query = buildSearchSql(request, snapshot, VERSION_COLUMNS);
+    const query = buildSearchSql(SQLITE_DIALECT, request, snapshot, VERSION_COLUMNS);
     const rows = (this.stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
     const hasMore = rows.length > request.count;
     return { rows: hasMore ? rows.slice(0, request.count) : rows, hasMore };
   }
 
   private changes(filter: ChangeFilter, after: number, limit: number): Page {
-    const params: Array<string | number> = [after];
-    const allowed: string[] = [];
-    const list = (values: string[]) => values.map(() => '?').join(', ');
-    if (filter.allOfTypes.length > 0) {
-      allowed.push(`v.type IN (${list(filter.allOfTypes)})`);
-      params.push(...filter.allOfTypes);
-    }
-    if (filter.createdBy.length > 0) {
-      allowed.push(`v.created_by IN (${list(filter.createdBy)})`);
-      params.push(...filter.createdBy);
-    }
-    if (filter.resources.length > 0) {
-      // One JSON parameter, not one OR per resource: a GP's scope names thousands of patients, and
-      // SQLite refuses expression trees deeper than 1,000.
-      allowed.push(`(v.type || '/' || v.id) IN (SELECT value FROM json_each(?))`);
-      params.push(JSON.stringify(filter.resources));
-    }
-    const audience = filter.audience;
-    if (audience && audience.principals.length > 0) {
-      for (const type of audience.types) {
-        allowed.push(
-          `v.seq IN (SELECT seq FROM idx_reference WHERE type = ? AND param = ? AND target IN (${list(audience.principals)}))`,
-        );
-        params.push(type, audience.param, ...audience.principals);
-      }
-    }
-    const dsp = filter.dsp;
-    if (dsp && dsp.patients.length > 0) {
-      const patients = JSON.stringify(dsp.patients);
-      const documents = `SELECT seq FROM idx_reference WHERE type = 'DocumentReference' AND param = 'patient' AND target IN (SELECT value FROM json_each(?))`;
-      allowed.push(`(v.type = 'DocumentReference' AND v.seq IN (${documents}))`);
-      params.push(patients);
-      allowed.push(
-        `(v.type = 'Binary' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Binary' AND param = ? AND target IN (` +
-          `SELECT 'DocumentReference/' || d.id FROM resource_version d WHERE d.type = 'DocumentReference' AND d.superseded_at = ${CURRENT} AND d.seq IN (${documents}))))`,
-      );
-      params.push(dsp.documentParam, patients);
-    }
-    if (filter.consentActors && filter.consentActors.length > 0) {
-      allowed.push(
-        `(v.type = 'Consent' AND v.seq IN (SELECT seq FROM idx_reference WHERE type = 'Consent' AND param = 'actor' AND target IN (${list(filter.consentActors)})))`,
-      );
-      params.push(...filter.consentActors);
-    }
-    const authors = filter.authoredDocumentPatients;
-    if (authors && authors.length > 0) {
-      allowed.push(
-        `(v.type = 'Patient' AND ('Patient/' || v.id) IN (SELECT p.target FROM idx_reference p WHERE p.type = 'DocumentReference' AND p.param = 'patient' AND p.seq IN (` +
-          `SELECT a.seq FROM idx_reference a WHERE a.type = 'DocumentReference' AND a.param = 'author' AND a.target IN (SELECT value FROM json_each(?)))))`,
-      );
-      params.push(JSON.stringify(authors));
-    }
-    const care = filter.careRecords;
-    if (care && care.patients.length > 0 && care.types.length > 0) {
-      allowed.push(
-        `v.seq IN (SELECT seq FROM idx_reference WHERE type IN (SELECT value FROM json_each(?)) AND param = 'patient' AND target IN (SELECT value FROM json_each(?)))`,
-      );
-      params.push(JSON.stringify(care.types), JSON.stringify(care.patients));
-    }
-    if (allowed.length === 0) return { rows: [], hasMore: false };
-    let excluded = '';
-    if (filter.excludedTypes.length > 0) {
-      excluded = ` AND v.type NOT IN (${list(filter.excludedTypes)})`;
-      params.push(...filter.excludedTypes);
-    }
-    if (audience) {
-      // A message is never let in by another rule unless its audience includes the caller.
-      const visible: Array<string | number> = [];
-      excluded += ` AND (v.type NOT IN (${list(audience.types)}) OR ${audienceCondition(audience.param, audience.principals.length > 0 ? audience.principals : [''], visible)})`;
-      params.push(...audience.types, ...visible);
-    }
-    params.push(limit + 1);
-    const rows = (
-      this.stmt(
-        `SELECT ${VERSION_COLUMNS} FROM resource_version v
-         WHERE v.superseded_at = ${CURRENT} AND v.seq > ? AND (${allowed.join(' OR ')})${excluded}
-         ORDER BY v.seq LIMIT ?`,
-      ).all(...params) as VersionRow[]
-    ).map(toStored);
+    const query = buildChangesSql(SQLITE_DIALECT, filter, after, limit, VERSION_COLUMNS);
+    if (!query) return { rows: [], hasMore: false };
+    const rows = (this.stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
     const hasMore = rows.length > limit;
     return { rows: hasMore ? rows.slice(0, limit) : rows, hasMore };
   }

@@ -3,8 +3,6 @@
  * to resume from, a duplicated chunk harmless, a gap refused naming the offset, the hash verified on
  * completion (a mismatch stores nothing), each blob stored once, every bad input a 4xx naming the rule.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BLOB_CHUNK_BYTES,
@@ -12,6 +10,7 @@ import {
   BLOB_UPLOADS_PATH,
   MAX_BLOB_BYTES,
 } from '../../../src-shared/domain/attachments';
+import { openTestStorage } from '../../fixtures/test-storage';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 import { blobBinary, freshBytes, openUpload, putChunk, root, sha256, uploadBlob } from './blob-harness';
 
@@ -25,15 +24,16 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-/** The platform's own file, read-only: how many blob rows and chunk rows hold `sha`. */
-function stored(sha: string): { blobs: number; chunks: number } {
-  const db = new Database(join(env.dataDir, 'platform.sqlite'), { readonly: true });
+/** The platform's own storage, on a second connection: whether it holds the blob `sha`, and in how many chunks. */
+async function stored(sha: string): Promise<{ blobs: number; chunks: number }> {
+  const storage = await openTestStorage(env.dataDir);
   try {
-    const blobs = (db.prepare('SELECT count(*) AS n FROM blob WHERE sha256 = ?').get(sha) as { n: number }).n;
-    const chunks = (db.prepare('SELECT count(*) AS n FROM blob_chunk WHERE owner = ?').get(sha) as { n: number }).n;
-    return { blobs, chunks };
+    return await storage.read(async (tx) => ({
+      blobs: (await tx.blobSize(sha)) === undefined ? 0 : 1,
+      chunks: (await tx.chunks({ blob: sha }, 0, MAX_BLOB_BYTES + 1)).length,
+    }));
   } finally {
-    db.close();
+    await storage.close();
   }
 }
 
@@ -60,7 +60,7 @@ describe('resumable uploads', () => {
     const last = await putChunk(env, gp, id, bytes.subarray(2000), 2000, bytes.length);
     expect(last.status).toBe(200);
     expect(last.json).toMatchObject({ offset: 2500, complete: true });
-    expect(stored(sha256(bytes))).toEqual({ blobs: 1, chunks: 3 });
+    expect(await stored(sha256(bytes))).toEqual({ blobs: 1, chunks: 3 });
   });
 
   it('resumes from the confirmed offset: by the upload id, and by asking again for the same blob (the id lost in a crash)', async () => {
@@ -119,8 +119,8 @@ describe('resumable uploads', () => {
     expect(last.status).toBe(422);
     expect(last.json.issue[0].diagnostics).toContain(`hash to ${sha256(sent)}, not ${sha256(declared)}`);
     expect((await env.request('GET', `${BLOB_UPLOADS_PATH}/${json.uploadId}`, { token: gp })).status).toBe(404);
-    expect(stored(sha256(declared))).toEqual({ blobs: 0, chunks: 0 });
-    expect(stored(sha256(sent))).toEqual({ blobs: 0, chunks: 0 });
+    expect(await stored(sha256(declared))).toEqual({ blobs: 0, chunks: 0 });
+    expect(await stored(sha256(sent))).toEqual({ blobs: 0, chunks: 0 });
     const claim = await env.request('PUT', '/fhir/Binary/mismatch-claim', {
       token: gp,
       body: blobBinary('mismatch-claim', declared),
@@ -133,7 +133,7 @@ describe('resumable uploads', () => {
     await uploadBlob(env, gp, bytes, 1000);
     const second = await uploadBlob(env, nurse, bytes, 700);
     expect(second.complete).toBe(true);
-    expect(stored(sha256(bytes))).toEqual({ blobs: 1, chunks: 2 });
+    expect(await stored(sha256(bytes))).toEqual({ blobs: 1, chunks: 2 });
   });
 
   it('an empty blob completes at once', async () => {

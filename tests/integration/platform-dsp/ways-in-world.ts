@@ -9,14 +9,12 @@
  * row 2 comes before row 5), a GP with no relation, and the author of the shared fixtures.
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Confidentiality } from '../../../src-shared/domain/confidentiality';
 import type { Role } from '../../../src-shared/domain/roles';
 import { hashPassword } from '../../../src-main/platform/auth/passwords';
 import type { DspAction, DspRequest } from '../../../src-main/platform/dsp/dsp-decision';
-import { DATABASE_FILE } from '../../../src-main/platform/index';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
-import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
+import { openTestStorage } from '../../fixtures/test-storage';
 import type { Json, TestPlatform } from '../platform/platform-harness';
 import { CONFIDENTIALITY, documentBody, mustSimulate } from './dsp-harness';
 
@@ -149,7 +147,7 @@ export function dspRequest(
 export async function addAccounts(env: TestPlatform, callers: readonly Caller[]): Promise<void> {
   const toAdd = callers.filter((c) => c.added);
   const hashes = await Promise.all(toAdd.map((c) => hashPassword(c.login.password)));
-  const storage = new SqliteStorage(join(env.dataDir, DATABASE_FILE));
+  const storage = await openTestStorage(env.dataDir);
   try {
     await storage.write(async (tx) => {
       for (const [i, caller] of toAdd.entries()) {

@@ -1,19 +1,10 @@
-/** Reading the platform's access log straight from its file (after stop: the read events are flushed then). */
-import Database from 'better-sqlite3-multiple-ciphers';
-import { join } from 'node:path';
-import { DATABASE_FILE } from '../../../src-main/platform/index';
+/** Reading the platform's access log straight from its storage (after stop: the read events are flushed then). */
+import { storedAuditEvents } from '../../fixtures/test-storage';
 import type { Json, TestPlatform } from '../platform/platform-harness';
 
 export async function auditEventsAfterStop(env: TestPlatform): Promise<Json[]> {
   await env.platform.stop();
-  const db = new Database(join(env.dataDir, DATABASE_FILE), { readonly: true });
-  try {
-    return (db.prepare("SELECT json FROM resource_version WHERE type = 'AuditEvent'").all() as Array<{ json: string }>).map(
-      (r) => JSON.parse(r.json) as Json,
-    );
-  } finally {
-    db.close();
-  }
+  return storedAuditEvents(env.dataDir);
 }
 
 /** A new edition of a library document with its PDF, as one transaction (what an editor's client sends). */

@@ -2,12 +2,10 @@
  * A message (one transaction: the envelope and its encrypted parts) is seen by its sender and its
  * effective recipients only: read, search and $changes; everyone else gets 404 and nothing in their feed.
  */
-import Database from 'better-sqlite3-multiple-ciphers';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_STATUS_URL } from '../../../src-shared/domain/messaging';
-import { DATABASE_FILE } from '../../../src-main/platform/index';
 import { DEMO_MAILBOX } from '../../../src-main/platform/seed/generate';
+import { storedAuditEvents } from '../../fixtures/test-storage';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 import { buildMessage, party, publishKey, pullAll, send, urlsOf, type Json, type Message, type Party } from './messaging-harness';
 
@@ -200,21 +198,14 @@ describe('audit', () => {
   it('sending and reading a message are audited by name, and no AuditEvent holds any part of the ciphertext', async () => {
     await env.request('GET', `/fhir/Communication/${message.id}`, { token: specialist.token });
     await env.platform.stop(); // flushes the queued read events
-    const db = new Database(join(env.dataDir, DATABASE_FILE), { readonly: true });
-    try {
-      const events = (
-        db.prepare("SELECT json FROM resource_version WHERE type = 'AuditEvent'").all() as Array<{ json: string }>
-      ).map((r) => r.json);
-      const about = (ref: string) => events.filter((e) => e.includes(ref));
-      expect(about(`Communication/${message.id}`).length).toBeGreaterThanOrEqual(2); // the send and the reads
-      expect(about(`Binary/${message.binaryIds[1]}`).length).toBeGreaterThanOrEqual(1);
-      expect(events.some((e) => e.includes(`"Communication/${message.id}/_history/1"`) && e.includes(specialist.ref))).toBe(true);
-      for (const ciphertext of message.ciphertexts) {
-        const base64 = Buffer.from(ciphertext).toString('base64');
-        for (const event of events) expect(event.includes(base64.slice(8, 40))).toBe(false);
-      }
-    } finally {
-      db.close();
+    const events = (await storedAuditEvents(env.dataDir)).map((event) => JSON.stringify(event));
+    const about = (ref: string) => events.filter((e) => e.includes(ref));
+    expect(about(`Communication/${message.id}`).length).toBeGreaterThanOrEqual(2); // the send and the reads
+    expect(about(`Binary/${message.binaryIds[1]}`).length).toBeGreaterThanOrEqual(1);
+    expect(events.some((e) => e.includes(`"Communication/${message.id}/_history/1"`) && e.includes(specialist.ref))).toBe(true);
+    for (const ciphertext of message.ciphertexts) {
+      const base64 = Buffer.from(ciphertext).toString('base64');
+      for (const event of events) expect(event.includes(base64.slice(8, 40))).toBe(false);
     }
   });
 });

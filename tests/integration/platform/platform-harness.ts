@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Role } from '../../../src-shared/domain/roles';
 import { startPlatform, type PlatformOptions, type RunningPlatform } from '../../../src-main/platform/index';
 import { DEMO_ACCOUNTS, demoAccount } from '../../../src-main/platform/seed/demo-accounts';
+import { testStorageOption } from '../../fixtures/test-storage';
 
 /** A parsed response body: tests walk whatever the platform answered. */
 export type Json = any;
@@ -57,7 +58,15 @@ export async function httpRequest(root: string, method: string, path: string, op
 
 export async function startTestPlatform(options: Partial<PlatformOptions> = {}): Promise<TestPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esante-platform-'));
-  const platform = await startPlatform({ port: 0, dataDir, seed: 'demo', patients: 20, docsPerPatient: 2, ...options });
+  const platform = await startPlatform({
+    port: 0,
+    dataDir,
+    seed: 'demo',
+    patients: 20,
+    docsPerPatient: 2,
+    ...(await testStorageOption(dataDir)),
+    ...options,
+  });
   const root = platform.url.replace(/\/fhir$/, '');
   const request = (method: string, path: string, opts?: RequestOptions) => httpRequest(root, method, path, opts);
   async function loginAs(identifier: string): Promise<string> {

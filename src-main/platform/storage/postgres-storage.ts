@@ -1,0 +1,780 @@
+/**
+ * The PostgreSQL implementation of PlatformStorage (node-postgres), for a facility whose workstations
+ * and sites share one database through several platform instances. What it promises beyond SQLite's
+ * single-writer file, and how:
+ *
+ * - Read units run in one REPEATABLE READ READ ONLY transaction: one snapshot for the whole unit.
+ * - Write units run concurrently, READ COMMITTED. A read that a write decides on takes a
+ *   transaction-scoped advisory lock on what it read (the operation id, the login identifier, the
+ *   patient's presence-code tries, the refresh token): a second instance doing the same waits for the
+ *   first to commit and then reads its result, so counters and the ledger hold across instances.
+ *   `append` locks the resource's identity and checks the version it extends; a concurrent writer
+ *   that got there first makes it throw StorageConflictError, and the unit is run again from the
+ *   start (as on a deadlock or serialization failure), where the caller's own If-Match check answers.
+ * - `seq` is handed out at commit, in commit order (postgres-schema.ts): `$changes` and search
+ *   snapshots never pass a number a transaction still in flight will commit under. Measured with
+ *   tests/integration/postgres/changes-gap-free.test.ts (8 writers, 2 instances, 20,000 resources):
+ *   with the sequence handed out at insert instead, the reader following the feed never saw 11,864 of
+ *   the ~19,400 committed resources (0 duplicates); handed out at commit, it sees every one, once.
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { SearchRequest } from '../fhir/search-query';
+import {
+  COMMIT_LOCK,
+  MIGRATION_LOCK,
+  POSTGRES_SCHEMA_SQL,
+  POSTGRES_SCHEMA_VERSION,
+  PROVISIONAL_BASE,
+  STARTUP_LOCK,
+} from './postgres-schema';
+import { buildChangesSql, buildSearchSql, type SqlDialect, type SqlValue } from './search-sql';
+import { CURRENT } from './sqlite-schema';
+import { StorageConflictError } from './storage-errors';
+import type { BlobUpload, LedgerEntry, NewVersion, Page, PlatformStorage, StorageTx, StoredVersion } from './platform-storage';
+
+export const POSTGRES_DIALECT: SqlDialect = {
+  rowKey: 'rid',
+  noIndex: (expression) => expression,
+  inList: (expression, values, params) => {
+    params.push(values);
+    return `${expression} = ANY(?::text[])`;
+  },
+};
+
+const INT8_OID = 20;
+/** BIGINT and COUNT come back as JS numbers: every value the platform stores is below 2^53. */
+const TYPES = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (text: string) => Number(text) : pg.types.getTypeParser(oid, format as never)) as never,
+};
+
+/** `?` placeholders (the shared SQL builders') numbered as PostgreSQL wants them. */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+/** SQLSTATEs after which the whole unit of work is run again: deadlock, serialization failure, unique violation. */
+const RETRIED_STATES = new Set(['40P01', '40001', '23505']);
+const MAX_ATTEMPTS = 8;
+
+interface VersionRow {
+  seq: number;
+  type: string;
+  id: string;
+  version: number;
+  deleted: number;
+  last_updated: string;
+  author: string;
+  created_by: string;
+  json: string | null;
+}
+
+const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.deleted, v.last_updated, v.author, v.created_by, v.json';
+
+function toStored(row: VersionRow): StoredVersion {
+  return {
+    seq: row.seq,
+    type: row.type,
+    id: row.id,
+    versionId: row.version,
+    deleted: row.deleted === 1,
+    lastUpdated: row.last_updated,
+    author: row.author,
+    createdBy: row.created_by,
+    resource: row.json === null ? null : (JSON.parse(row.json) as fhir4.FhirResource),
+  };
+}
+
+interface UploadRow {
+  id: string;
+  principal: string;
+  sha256: string;
+  size: number;
+  content_type: string;
+  received: number;
+  created_at: number;
+  completed_at: number | null;
+}
+
+function toUpload(row: UploadRow): BlobUpload {
+  return {
+    id: row.id,
+    principal: row.principal,
+    sha256: row.sha256,
+    size: row.size,
+    contentType: row.content_type,
+    received: row.received,
+    createdAt: row.created_at,
+    ...(row.completed_at !== null ? { completedAt: row.completed_at } : {}),
+  };
+}
+
+/** node-postgres binds Buffers as bytea: a view on the same memory, no copy. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export interface PostgresStorageOptions {
+  /** Connections per instance (default 10). */
+  poolSize?: number;
+}
+
+/** One unit of work on one connection. */
+class PostgresTx {
+  /** Provisional seqs this transaction wrote, in order: renumbered at commit. */
+  readonly provisional: number[] = [];
+  private savepoints = 0;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly writing: boolean,
+  ) {}
+
+  async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.client.query(numbered(sql), params)).rows as T[];
+  }
+
+  async one<T>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return (await this.rows<T>(sql, params))[0];
+  }
+
+  async run(sql: string, params: unknown[] = []): Promise<number> {
+    return (await this.client.query(numbered(sql), params)).rowCount ?? 0;
+  }
+
+  /**
+   * In a write unit, waits until no other transaction holds `key`, and holds it until this one ends:
+   * what is read next is what the previous holder committed, and nobody changes it before we do.
+   */
+  async lockFor(key: string): Promise<void> {
+    if (this.writing) await this.run('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+  }
+
+  async savepoint<T>(work: () => Promise<T>): Promise<T> {
+    const name = `entry_${++this.savepoints}`;
+    const written = this.provisional.length;
+    await this.run(`SAVEPOINT ${name}`);
+    try {
+      const result = await work();
+      await this.run(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.run(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.run(`RELEASE SAVEPOINT ${name}`);
+      this.provisional.length = written;
+      throw error;
+    }
+  }
+
+  /**
+   * Hands this transaction's versions their final seqs, in the order written, under COMMIT_LOCK, which
+   * stays held until COMMIT: a transaction that takes the lock after us gets larger numbers and
+   * becomes visible after us, so no reader ever sees a seq while a smaller one is still to come.
+   */
+  async assignCommitSequence(): Promise<void> {
+    if (this.provisional.length === 0) return;
+    await this.run('SELECT pg_advisory_xact_lock(?)', [COMMIT_LOCK]);
+    const finals = (
+      await this.rows<{ seq: number }>('SELECT nextval(?) AS seq FROM generate_series(1, ?)', [
+        'commit_sequence',
+        this.provisional.length,
+      ])
+    )
+      .map((row) => row.seq)
+      .sort((a, b) => a - b);
+    // Each provisional seq's final one; "= ANY" keeps every statement on an index (a join with
+    // unnest() would be planned as a scan of the whole table once it is large).
+    const final = (column: string) => `(?::bigint[])[array_position(?::bigint[], ${column})]`;
+    await this.run(`UPDATE resource_version SET seq = ${final('seq')} WHERE seq = ANY(?::bigint[])`, [
+      finals,
+      this.provisional,
+      this.provisional,
+    ]);
+    await this.run(
+      `UPDATE resource_version SET superseded_at = ${final('superseded_at')} WHERE superseded_at = ANY(?::bigint[])`,
+      [finals, this.provisional, this.provisional],
+    );
+    await this.run(`UPDATE dsp_change SET seq = ${final('seq')} WHERE seq = ANY(?::bigint[]) AND seq >= ${PROVISIONAL_BASE}`, [
+      finals,
+      this.provisional,
+      this.provisional,
+    ]);
+  }
+}
+
+export class PostgresStorage implements PlatformStorage {
+  private readonly pool: pg.Pool;
+  readonly shared = true;
+
+  private constructor(pool: pg.Pool) {
+    this.pool = pool;
+  }
+
+  /** Connects, and creates or upgrades the schema (one instance at a time). */
+  static async open(connectionString: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, types: TYPES });
+    // An idle connection the server drops (restart, kill) is replaced on next use; without a listener
+    // its error event would end the process.
+    pool.on('error', () => undefined);
+    const storage = new PostgresStorage(pool);
+    try {
+      await storage.migrate();
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return storage;
+  }
+
+  private async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      try {
+        await client.query('BEGIN');
+        await client.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+        const row = (await client.query<{ version: number }>('SELECT version FROM schema_version')).rows[0];
+        const version = row?.version ?? 0;
+        if (version > POSTGRES_SCHEMA_VERSION) {
+          throw new Error(`platform database schema ${version} is newer than this platform (${POSTGRES_SCHEMA_VERSION})`);
+        }
+        if (version < POSTGRES_SCHEMA_VERSION) {
+          await client.query(POSTGRES_SCHEMA_SQL);
+          await client.query('DELETE FROM schema_version');
+          await client.query('INSERT INTO schema_version (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Runs `work` while no other instance runs work under the same lock (the first seed of a new database). */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+      try {
+        return await work();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      try {
+        const result = await work(this.createTx(new PostgresTx(client, false)));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => (broken = true));
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+        const tx = new PostgresTx(client, true);
+        try {
+          const result = await work(this.createTx(tx));
+          await tx.assignCommitSequence();
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => (broken = true));
+          throw error;
+        }
+      } catch (error) {
+        const state = (error as { code?: unknown }).code;
+        const retried = error instanceof StorageConflictError || (typeof state === 'string' && RETRIED_STATES.has(state));
+        if (!retried || attempt >= MAX_ATTEMPTS) throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  async fingerprint(): Promise<{ sequence: number; hash: string }> {
+    return this.read(async (storageTx) => {
+      const tx = (storageTx as unknown as { raw: PostgresTx }).raw;
+      const hash = createHash('sha256');
+      let sequence = 0;
+      for (const row of await tx.rows<{
+        seq: number;
+        type: string;
+        id: string;
+        version: number;
+        deleted: number;
+        json: string | null;
+      }>("SELECT seq, type, id, version, deleted, json FROM resource_version WHERE type <> 'AuditEvent' ORDER BY seq")) {
+        sequence = row.seq;
+        hash.update(`${row.seq}|${row.type}|${row.id}|${row.version}|${row.deleted}|${row.json ?? ''}\n`);
+      }
+      for (const row of await tx.rows<Record<string, unknown>>(
+        'SELECT seq, principal, type, id, kind FROM dsp_change ORDER BY seq, n',
+      )) {
+        hash.update(
+          `dsp|${String(row.seq)}|${String(row.principal)}|${String(row.type)}|${String(row.id)}|${String(row.kind)}\n`,
+        );
+      }
+      for (const row of await tx.rows<Record<string, unknown>>('SELECT sha256, size FROM blob ORDER BY sha256')) {
+        hash.update(`blob|${String(row.sha256)}|${String(row.size)}\n`);
+      }
+      for (const row of await tx.rows<Record<string, unknown>>(
+        'SELECT id, principal, sha256, received, completed_at FROM blob_upload ORDER BY id',
+      )) {
+        hash.update(
+          `upload|${String(row.id)}|${String(row.principal)}|${String(row.sha256)}|${String(row.received)}|${String(row.completed_at)}\n`,
+        );
+      }
+      for (const row of await tx.rows<Record<string, unknown>>(
+        'SELECT op_id, request_hash, status FROM operation_ledger ORDER BY op_id',
+      )) {
+        hash.update(`ledger|${String(row.op_id)}|${String(row.request_hash)}|${String(row.status)}\n`);
+      }
+      return { sequence, hash: hash.digest('hex') };
+    });
+  }
+
+  /** PostgreSQL recycles its own write-ahead log; there is no file of ours to fold it into. */
+  async checkpoint(): Promise<void> {}
+
+  /** The invariants the version table relies on: one current version per resource, no seq left provisional. */
+  async integrityCheck(): Promise<string> {
+    return this.read(async (storageTx) => {
+      const tx = (storageTx as unknown as { raw: PostgresTx }).raw;
+      const problems: string[] = [];
+      const doubles = await tx.one<{ n: number }>(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM resource_version WHERE superseded_at = ${CURRENT} GROUP BY type, id HAVING count(*) > 1) d`,
+      );
+      if (doubles && doubles.n > 0) problems.push(`${doubles.n} resources with more than one current version`);
+      const provisional = await tx.one<{ n: number }>(
+        `SELECT (SELECT count(*) FROM resource_version WHERE seq >= ?) + (SELECT count(*) FROM dsp_change WHERE seq >= ?) AS n`,
+        [PROVISIONAL_BASE, PROVISIONAL_BASE],
+      );
+      if (provisional && provisional.n > 0) problems.push(`${provisional.n} rows committed without a commit sequence`);
+      return problems.length === 0 ? 'ok' : problems.join('; ');
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private createTx(tx: PostgresTx): StorageTx & { raw: PostgresTx } {
+    const versions = async (sql: string, params: unknown[]) => (await tx.rows<VersionRow>(sql, params)).map(toStored);
+    return {
+      raw: tx,
+      current: async (type, id) =>
+        (
+          await versions(
+            `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT 1`,
+            [type, id],
+          )
+        )[0],
+      version: async (type, id, versionId) =>
+        (
+          await versions(`SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? AND v.version = ?`, [
+            type,
+            id,
+            versionId,
+          ])
+        )[0],
+      history: async (type, id, limit) =>
+        versions(
+          `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT ?`,
+          [type, id, limit],
+        ),
+      existing: async (type, ids) =>
+        new Set(
+          (
+            await tx.rows<{ id: string }>(
+              `SELECT id FROM resource_version WHERE type = ? AND id = ANY(?::text[]) AND superseded_at = ${CURRENT} AND deleted = 0`,
+              [type, ids],
+            )
+          ).map((row) => row.id),
+        ),
+      append: async (version) => this.append(tx, version),
+      search: async (request, snapshot) => this.search(tx, request, snapshot),
+      changes: async (filter, after, limit) => {
+        const query = buildChangesSql(POSTGRES_DIALECT, filter, after, limit, VERSION_COLUMNS);
+        if (!query) return { rows: [], hasMore: false };
+        const rows = await versions(query.sql, query.params);
+        const hasMore = rows.length > limit;
+        return { rows: hasMore ? rows.slice(0, limit) : rows, hasMore };
+      },
+      // Within a write, its own provisional seqs count: a search it runs on this snapshot sees its own writes.
+      currentSequence: async () =>
+        (await tx.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version'))?.seq ?? 0,
+      savepoint: (work) => tx.savepoint(work),
+
+      findOperation: async (operationId) => {
+        // The same operation replayed on another instance meanwhile waits here, then finds our answer.
+        await tx.lockFor(`operation:${operationId}`);
+        const row = await tx.one<{
+          op_id: string;
+          principal: string;
+          request_hash: string;
+          status: number;
+          headers: string;
+          body: string | null;
+        }>('SELECT * FROM operation_ledger WHERE op_id = ?', [operationId]);
+        return (
+          row && {
+            operationId: row.op_id,
+            principal: row.principal,
+            requestHash: row.request_hash,
+            status: row.status,
+            headers: JSON.parse(row.headers) as Record<string, string>,
+            body: row.body,
+          }
+        );
+      },
+      recordOperation: async (entry: LedgerEntry) => {
+        await tx.run(
+          'INSERT INTO operation_ledger (op_id, principal, request_hash, status, headers, body) VALUES (?, ?, ?, ?, ?, ?)',
+          [entry.operationId, entry.principal, entry.requestHash, entry.status, JSON.stringify(entry.headers), entry.body],
+        );
+      },
+
+      account: async (identifier) => {
+        const row = await tx.one<{
+          identifier: string;
+          password_hash: string;
+          otp: string;
+          role: string;
+          user_ref: string;
+          display_name: string;
+        }>('SELECT * FROM account WHERE identifier = ?', [identifier]);
+        return (
+          row && {
+            identifier: row.identifier,
+            passwordHash: row.password_hash,
+            otp: row.otp,
+            role: row.role,
+            userRef: row.user_ref,
+            displayName: row.display_name,
+          }
+        );
+      },
+      putAccount: async (account) => {
+        await tx.run(
+          `INSERT INTO account (identifier, password_hash, otp, role, user_ref, display_name) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (identifier) DO UPDATE SET password_hash = EXCLUDED.password_hash, otp = EXCLUDED.otp, role = EXCLUDED.role,
+             user_ref = EXCLUDED.user_ref, display_name = EXCLUDED.display_name`,
+          [account.identifier, account.passwordHash, account.otp, account.role, account.userRef, account.displayName],
+        );
+      },
+      loginThrottle: async (identifier) => {
+        // Held until the attempt is counted: parallel attempts on every instance are counted one by one.
+        await tx.lockFor(`login:${identifier}`);
+        const row = await tx.one<{ failures: number; locked_until: number; last_failure_at: number }>(
+          'SELECT failures, locked_until, last_failure_at FROM login_throttle WHERE identifier = ?',
+          [identifier],
+        );
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0, lastFailureAt: row?.last_failure_at ?? 0 };
+      },
+      setLoginThrottle: async (identifier, failures) => {
+        await tx.run(
+          `INSERT INTO login_throttle (identifier, failures, locked_until, last_failure_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (identifier) DO UPDATE SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until,
+             last_failure_at = EXCLUDED.last_failure_at`,
+          [identifier, failures.failures, failures.lockedUntil, failures.lastFailureAt],
+        );
+      },
+      clearLoginThrottle: async (identifier) => {
+        await tx.run('DELETE FROM login_throttle WHERE identifier = ?', [identifier]);
+      },
+      pruneLoginThrottles: async (staleAt, keep) => {
+        await tx.run('DELETE FROM login_throttle WHERE last_failure_at <= ?', [staleAt]);
+        await tx.run(
+          `DELETE FROM login_throttle WHERE identifier IN (
+             SELECT identifier FROM login_throttle ORDER BY locked_until DESC, last_failure_at DESC OFFSET ?)`,
+          [Math.max(0, keep)],
+        );
+      },
+      createSession: async (sessionId, identifier, now) => {
+        await tx.run('INSERT INTO auth_session (id, identifier, created_at) VALUES (?, ?, ?)', [sessionId, identifier, now]);
+      },
+      sessionActive: async (sessionId) =>
+        (await tx.one<{ identifier: string }>('SELECT identifier FROM auth_session WHERE id = ? AND revoked = 0', [sessionId]))
+          ?.identifier,
+      revokeSession: async (sessionId) => {
+        await tx.run('UPDATE auth_session SET revoked = 1 WHERE id = ?', [sessionId]);
+      },
+      putRefreshToken: async (tokenHash, record) => {
+        await tx.run('INSERT INTO refresh_token (hash, session_id, expires_at, used) VALUES (?, ?, ?, ?)', [
+          tokenHash,
+          record.sessionId,
+          record.expiresAt,
+          record.used ? 1 : 0,
+        ]);
+      },
+      refreshToken: async (tokenHash) => {
+        // A token presented twice at once (two instances): the second waits and sees it used — a reuse.
+        await tx.lockFor(`refresh:${tokenHash}`);
+        const row = await tx.one<{ session_id: string; expires_at: number; used: number }>(
+          'SELECT session_id, expires_at, used FROM refresh_token WHERE hash = ?',
+          [tokenHash],
+        );
+        return row && { sessionId: row.session_id, expiresAt: row.expires_at, used: row.used === 1 };
+      },
+      markRefreshTokenUsed: async (tokenHash) => {
+        await tx.run('UPDATE refresh_token SET used = 1 WHERE hash = ?', [tokenHash]);
+      },
+
+      putPresenceCode: async (hash, record) => {
+        await tx.run('INSERT INTO presence_code (hash, patient, expires_at, used) VALUES (?, ?, ?, ?)', [
+          hash,
+          record.patient,
+          record.expiresAt,
+          record.used ? 1 : 0,
+        ]);
+      },
+      presenceCode: async (hash) => {
+        await tx.lockFor(`presence-code:${hash}`);
+        const row = await tx.one<{ patient: string; expires_at: number; used: number }>(
+          'SELECT patient, expires_at, used FROM presence_code WHERE hash = ?',
+          [hash],
+        );
+        return row && { patient: row.patient, expiresAt: row.expires_at, used: row.used === 1 };
+      },
+      markPresenceCodeUsed: async (hash) => {
+        await tx.run('UPDATE presence_code SET used = 1 WHERE hash = ?', [hash]);
+      },
+      presenceThrottle: async (patient) => {
+        // Held until this try is counted: a patient's tries are counted one by one on every instance.
+        await tx.lockFor(`presence-tries:${patient}`);
+        const row = await tx.one<{ failures: number; locked_until: number }>(
+          'SELECT failures, locked_until FROM presence_throttle WHERE patient = ?',
+          [patient],
+        );
+        return { failures: row?.failures ?? 0, lockedUntil: row?.locked_until ?? 0 };
+      },
+      setPresenceThrottle: async (patient, throttle) => {
+        await tx.run(
+          `INSERT INTO presence_throttle (patient, failures, locked_until) VALUES (?, ?, ?)
+           ON CONFLICT (patient) DO UPDATE SET failures = EXCLUDED.failures, locked_until = EXCLUDED.locked_until`,
+          [patient, throttle.failures, throttle.lockedUntil],
+        );
+      },
+      addDspChanges: async (changes) => {
+        if (changes.length === 0) return;
+        await tx.run(
+          'INSERT INTO dsp_change (seq, principal, type, id, kind) SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[])',
+          [
+            changes.map((c) => c.seq),
+            changes.map((c) => c.principal),
+            changes.map((c) => c.type),
+            changes.map((c) => c.id),
+            changes.map((c) => c.kind),
+          ],
+        );
+      },
+      dspChanges: async (principal, after, upTo) =>
+        tx.rows(
+          'SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, n',
+          [principal, after, upTo],
+        ),
+      roleOf: async (userRef) =>
+        (await tx.one<{ role: string }>('SELECT role FROM account WHERE user_ref = ? LIMIT 1', [userRef]))?.role,
+
+      putUpload: async (upload) => {
+        await tx.run(
+          `INSERT INTO blob_upload (id, principal, sha256, size, content_type, received, created_at, completed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            upload.id,
+            upload.principal,
+            upload.sha256,
+            upload.size,
+            upload.contentType,
+            upload.received,
+            upload.createdAt,
+            upload.completedAt ?? null,
+          ],
+        );
+      },
+      updateUpload: async (id, received, completedAt) => {
+        await tx.run('UPDATE blob_upload SET received = ?, completed_at = ? WHERE id = ?', [received, completedAt ?? null, id]);
+      },
+      upload: async (id) => {
+        // Two chunks of one upload sent to two instances: the second waits, then sees the first's offset.
+        await tx.lockFor(`upload:${id}`);
+        const row = await tx.one<UploadRow>('SELECT * FROM blob_upload WHERE id = ?', [id]);
+        return row && toUpload(row);
+      },
+      uploadOf: async (principal, sha256, size) => {
+        const row = await tx.one<UploadRow>(
+          `SELECT * FROM blob_upload WHERE principal = ? AND sha256 = ? AND size = ?
+           ORDER BY completed_at IS NULL, received DESC, created_at DESC LIMIT 1`,
+          [principal, sha256, size],
+        );
+        return row && toUpload(row);
+      },
+      deleteUpload: async (id) => {
+        await tx.run('DELETE FROM blob_chunk WHERE owner = ?', [id]);
+        await tx.run('DELETE FROM blob_upload WHERE id = ?', [id]);
+      },
+      putUploadChunk: async (id, offset, data) => {
+        await tx.run('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)', [id, offset, asBuffer(data)]);
+      },
+      chunks: async (source, from, to) => {
+        const owner = 'upload' in source ? source.upload : source.blob;
+        // The chunk holding `from` starts at the largest offset not after it; the rest follow up to `to`.
+        const rows = await tx.rows<{ byte_offset: number; data: Buffer }>(
+          `SELECT byte_offset, data FROM blob_chunk
+           WHERE owner = ? AND byte_offset < ?
+             AND byte_offset >= coalesce((SELECT max(byte_offset) FROM blob_chunk WHERE owner = ? AND byte_offset <= ?), 0)
+           ORDER BY byte_offset`,
+          [owner, to, owner, from],
+        );
+        return rows.map((row) => ({ offset: row.byte_offset, data: row.data }));
+      },
+      blobSize: async (sha256) => (await tx.one<{ size: number }>('SELECT size FROM blob WHERE sha256 = ?', [sha256]))?.size,
+      promoteUpload: async (id, sha256, size) => {
+        // One blob stored by two instances at once: the second waits and finds it stored.
+        await tx.lockFor(`blob:${sha256}`);
+        if (await tx.one('SELECT 1 FROM blob WHERE sha256 = ?', [sha256])) {
+          await tx.run('DELETE FROM blob_chunk WHERE owner = ?', [id]);
+          return;
+        }
+        await tx.run('UPDATE blob_chunk SET owner = ? WHERE owner = ?', [sha256, id]);
+        await tx.run('INSERT INTO blob (sha256, size) VALUES (?, ?)', [sha256, size]);
+      },
+      putBlob: async (sha256, bytes, chunkBytes) => {
+        await tx.lockFor(`blob:${sha256}`);
+        if (await tx.one('SELECT 1 FROM blob WHERE sha256 = ?', [sha256])) return;
+        const buffer = asBuffer(bytes);
+        for (let offset = 0; offset < buffer.length; offset += chunkBytes)
+          await tx.run('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)', [
+            sha256,
+            offset,
+            buffer.subarray(offset, Math.min(buffer.length, offset + chunkBytes)),
+          ]);
+        await tx.run('INSERT INTO blob (sha256, size) VALUES (?, ?)', [sha256, bytes.length]);
+      },
+
+      getMeta: async (key) => (await tx.one<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value,
+      setMeta: async (key, value) => {
+        await tx.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value', [
+          key,
+          value,
+        ]);
+      },
+      deleteMeta: async (key) => {
+        await tx.run('DELETE FROM meta WHERE key = ?', [key]);
+      },
+    };
+  }
+
+  private async append(tx: PostgresTx, version: NewVersion): Promise<StoredVersion> {
+    // Two writers of one resource take turns here; the second sees the first's version once it committed.
+    await tx.lockFor(`resource:${version.type}/${version.id}`);
+    const previous = await tx.one<{ seq: number; version: number }>(
+      `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT}`,
+      [version.type, version.id],
+    );
+    const expected = (previous?.version ?? 0) + 1;
+    if (version.versionId !== expected) {
+      // Another instance wrote this resource after the caller read it: run the unit again.
+      throw new StorageConflictError(`${version.type}/${version.id}: version ${version.versionId} written, ${expected} expected`);
+    }
+    const inserted = await tx.one<{ rid: number }>(
+      `INSERT INTO resource_version (rid, seq, type, id, version, deleted, last_updated, last_updated_ms, author, created_by, json)
+       SELECT r.rid, ?::bigint + r.rid, ?::text, ?::text, ?::integer, ?::smallint, ?::text, ?::bigint, ?::text, ?::text, ?::text
+       FROM (SELECT nextval('resource_row_id') AS rid) r
+       RETURNING rid`,
+      [
+        PROVISIONAL_BASE,
+        version.type,
+        version.id,
+        version.versionId,
+        version.resource === null ? 1 : 0,
+        version.lastUpdated,
+        Date.parse(version.lastUpdated),
+        version.author,
+        version.createdBy,
+        version.resource === null ? null : JSON.stringify(version.resource),
+      ],
+    );
+    const rid = inserted!.rid;
+    const seq = PROVISIONAL_BASE + rid;
+    tx.provisional.push(seq);
+    if (previous) await tx.run('UPDATE resource_version SET superseded_at = ? WHERE seq = ?', [seq, previous.seq]);
+    const index = version.index;
+    if (index) {
+      const { type } = version;
+      const column = <T>(rows: T[], pick: (row: T) => string | number) => rows.map(pick);
+      const insert = async <T>(
+        table: string,
+        columns: string[],
+        rows: T[],
+        picks: Array<(row: T) => string | number>,
+        kinds: string[],
+      ) => {
+        if (rows.length === 0) return;
+        await tx.run(
+          `INSERT INTO ${table} (rid, type, ${columns.join(', ')}) SELECT ?::bigint, ?::text, * FROM unnest(${kinds.map((k) => `?::${k}[]`).join(', ')})`,
+          [rid, type, ...picks.map((pick) => column(rows, pick))],
+        );
+      };
+      await insert(
+        'idx_token',
+        ['param', 'system', 'code'],
+        index.tokens,
+        [(t) => t.param, (t) => t.system, (t) => t.code],
+        ['text', 'text', 'text'],
+      );
+      await insert('idx_string', ['param', 'value'], index.strings, [(s) => s.param, (s) => s.value], ['text', 'text']);
+      await insert('idx_reference', ['param', 'target'], index.references, [(r) => r.param, (r) => r.target], ['text', 'text']);
+      await insert(
+        'idx_date',
+        ['param', 'low', 'high'],
+        index.dates,
+        [(d) => d.param, (d) => d.low, (d) => d.high],
+        ['text', 'bigint', 'bigint'],
+      );
+    }
+    return {
+      seq,
+      type: version.type,
+      id: version.id,
+      versionId: version.versionId,
+      deleted: version.resource === null,
+      lastUpdated: version.lastUpdated,
+      author: version.author,
+      createdBy: version.createdBy,
+      resource: version.resource,
+    };
+  }
+
+  private async search(tx: PostgresTx, request: SearchRequest, snapshot: number): Promise<Page> {
+    const query = buildSearchSql(POSTGRES_DIALECT, request, snapshot, VERSION_COLUMNS);
+    const rows = (await tx.rows<VersionRow>(query.sql, query.params satisfies SqlValue[])).map(toStored);
+    const hasMore = rows.length > request.count;
+    return { rows: hasMore ? rows.slice(0, request.count) : rows, hasMore };
+  }
+}
