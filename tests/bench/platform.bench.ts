@@ -1,7 +1,8 @@
 /**
  * Platform bench: a child platform seeded with ≥100,000 resources, then HTTP load with autocannon
  * (reads, searches, creates: throughput and p50/p99 latency), a full `$changes` pull, and the
- * child's peak RSS (VmHWM from /proc).
+ * child's peak RSS (VmHWM from /proc). The same on PostgreSQL (a cluster of the bench's own, fsync on,
+ * as in production), plus creates/s through two instances sharing the database.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL } from '../../src-shared/domain/fhir-sync';
 import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
+import { startPostgresCluster, createTestDatabase } from '../fixtures/postgres-cluster';
 import type { BenchRow } from './bench-table';
 
 const CLI = resolve(import.meta.dirname, '../../src-main/platform/cli.ts');
@@ -17,7 +19,6 @@ const PATIENTS = 5000;
 const DOCS_PER_PATIENT = 19; // 5,000 × (1 patient + 19 documents) = 100,000 resources, plus the directory
 const DURATION_S = 10;
 const CONNECTIONS = 10;
-const SECTION = 'platform';
 
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -25,10 +26,11 @@ function peakRssMb(pid: number): number {
   return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
-function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+function startChild(dataDir: string, storageArgs: string[]): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(
     CLI,
     [
+      ...storageArgs,
       '--port',
       '0',
       '--data-dir',
@@ -56,13 +58,52 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
 
 const pick = (n: number) => `pat-${String(1 + Math.floor(Math.random() * n)).padStart(6, '0')}`;
 
+function observation(n: number): string {
+  return JSON.stringify({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
+    // The demo GP writes for the patient in his care (a care team); others would be refused (403).
+    subject: { reference: 'Patient/demo-patient' },
+    effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
+    valueQuantity: { value: 60 + (n % 40), unit: '/min' },
+  });
+}
+
+let created = 0;
+
+/** autocannon options of the creates load against `url`. */
+function creates(url: string, headers: Record<string, string>): Parameters<typeof autocannon>[0] {
+  return {
+    url,
+    headers: { ...headers, 'content-type': 'application/fhir+json' },
+    requests: [{ method: 'POST', setupRequest: (r) => ({ ...r, path: '/fhir/Observation', body: observation(created++) }) }],
+  };
+}
+
+/** SQLite, the embedded default. */
 export async function benchPlatform(): Promise<BenchRow[]> {
+  return benchOn('platform', []);
+}
+
+/** PostgreSQL: one instance, then creates/s through two instances on the same database. */
+export async function benchPlatformPostgres(): Promise<BenchRow[]> {
+  const cluster = await startPostgresCluster({ durable: true });
+  try {
+    return await benchOn('platform PostgreSQL', ['--storage', await createTestDatabase(cluster.serverUrl)]);
+  } finally {
+    cluster.stop();
+  }
+}
+
+async function benchOn(section: string, storageArgs: string[]): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esante-bench-platform-'));
   const rows: BenchRow[] = [];
   const row = (metric: string, value: number, unit: string, note?: string) =>
-    rows.push({ section: SECTION, metric, value, unit, ...(note ? { note } : {}) });
+    rows.push({ section, metric, value, unit, ...(note ? { note } : {}) });
   const seedStart = performance.now();
-  const { child, url } = await startChild(dataDir);
+  const { child, url } = await startChild(dataDir, storageArgs);
+  const others: ChildProcess[] = [];
   try {
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const root = url.replace(/\/fhir$/, '');
@@ -116,33 +157,7 @@ export async function benchPlatform(): Promise<BenchRow[]> {
       },
       'DocumentReference?patient=…, 19 hits',
     );
-    let n = 0;
-    await load(
-      'creates',
-      {
-        url,
-        headers: { ...headers, 'content-type': 'application/fhir+json' },
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (r) => ({
-              ...r,
-              path: '/fhir/Observation',
-              body: JSON.stringify({
-                resourceType: 'Observation',
-                status: 'final',
-                code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
-                // The demo GP writes for the patient in his care (a care team); others would be refused (403).
-                subject: { reference: 'Patient/demo-patient' },
-                effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n++ * 1000).toISOString(),
-                valueQuantity: { value: 60 + (n % 40), unit: '/min' },
-              }),
-            }),
-          },
-        ],
-      },
-      'POST Observation, fsync per commit',
-    );
+    await load('creates', creates(url, headers), 'POST Observation, fsync per commit');
 
     // A full $changes pull from scratch, page after page, as a new device would.
     let cursor: string | undefined;
@@ -162,9 +177,31 @@ export async function benchPlatform(): Promise<BenchRow[]> {
     row('$changes pages/s', pages / pullSeconds, 'pages/s', `_count=500, ${entries} entries in ${pages} pages (GP scope)`);
     row('$changes entries/s', entries / pullSeconds, 'entries/s');
     row('peak RSS', peakRssMb(child.pid!), 'MiB', 'VmHWM of the platform process');
+
+    if (storageArgs.length > 0) {
+      // A second instance on the same database, each taking half the connections: creates/s of both together.
+      const second = await startChild(join(dataDir, 'second-instance'), storageArgs);
+      others.push(second.child);
+      const half = Math.max(1, CONNECTIONS / 2);
+      const results = await Promise.all(
+        [url, second.url].map((target) => autocannon({ connections: half, duration: DURATION_S, ...creates(target, headers) })),
+      );
+      const failed = results.reduce((sum, r) => sum + r.non2xx + r.errors + r.timeouts, 0);
+      const total = results.reduce((sum, r) => sum + r.requests.average, 0);
+      row(
+        'creates/s, 2 instances',
+        total,
+        'req/s',
+        `POST Observation through 2 instances on one database, ${half} connections each${failed ? `; ${failed} failed` : ''}`,
+      );
+      row('creates p50, 2 instances', Math.max(...results.map((r) => r.latency.p50)), 'ms', 'the slower instance');
+      row('creates p99, 2 instances', Math.max(...results.map((r) => r.latency.p99)), 'ms', 'the slower instance');
+    }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    for (const platform of [child, ...others]) {
+      platform.kill('SIGTERM');
+      await new Promise((r) => platform.once('exit', r));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
   return rows;

@@ -6,11 +6,12 @@ import { printTable, type BenchRow } from './bench-table';
 import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
 import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
-import { benchPlatform } from './platform.bench';
+import { benchPlatform, benchPlatformPostgres } from './platform.bench';
 import { benchLibrary, benchSpaces } from './spaces-library.bench';
 
 const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['platform', benchPlatform],
+  ['platform PostgreSQL', benchPlatformPostgres],
   ['client sync', benchClientSync],
   ['messaging crypto', benchMessagingCrypto],
   ['messaging mailbox', benchMessagingMailbox],
