@@ -5,12 +5,11 @@
  * upload: writing a Binary of their own that names the hash, then reading "their" Binary. Both must be
  * 403 and audited, and no answer may tell anything of the blob (not even its first byte).
  */
-import Database from 'better-sqlite3-multiple-ciphers';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobOf } from '../../../src-shared/domain/attachments';
 import { PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
+import { storedAuditEvents } from '../../fixtures/test-storage';
 import { startTestPlatform, type Json, type TestPlatform } from '../platform/platform-harness';
 import { blobBinary, download, openUpload, putChunk, sha256, uploadBlob } from '../platform-blobs/blob-harness';
 import { createDocument } from '../platform-dsp/dsp-harness';
@@ -45,22 +44,14 @@ beforeAll(async () => {
 });
 afterAll(() => env?.stop());
 
-/** Refusals the platform recorded for the attacker naming `entity` (read from its own file, read-only). */
-function refusalsNaming(entity: string): Json[] {
-  const db = new Database(join(env.dataDir, 'platform.sqlite'), { readonly: true });
-  try {
-    const rows = db.prepare("SELECT json FROM resource_version WHERE type = 'AuditEvent'").all() as Array<{ json: string }>;
-    return rows
-      .map((row) => JSON.parse(row.json) as Json)
-      .filter(
-        (event) =>
-          event.outcome === '4' &&
-          event.agent.some((a: Json) => a.who?.reference === 'Practitioner/demo-specialist') &&
-          event.entity.some((e: Json) => e.what?.reference === entity),
-      );
-  } finally {
-    db.close();
-  }
+/** Refusals the platform recorded for the attacker naming `entity` (read from its storage on a second connection). */
+async function refusalsNaming(entity: string): Promise<Json[]> {
+  return (await storedAuditEvents(env.dataDir)).filter(
+    (event: Json) =>
+      event.outcome === '4' &&
+      event.agent.some((a: Json) => a.who?.reference === 'Practitioner/demo-specialist') &&
+      event.entity.some((e: Json) => e.what?.reference === entity),
+  );
 }
 
 describe('knowing a blob’s hash grants nothing', () => {
@@ -99,7 +90,7 @@ describe('knowing a blob’s hash grants nothing', () => {
     expect(claim.status).toBe(403);
     expect(claim.json.issue[0].diagnostics).toContain('no upload of this blob');
     expect((await env.platform.fingerprint()).hash).toBe(before.hash);
-    expect(refusalsNaming('Binary/attacker-copy').length).toBe(1);
+    expect((await refusalsNaming('Binary/attacker-copy')).length).toBe(1);
     expect((await download(env, attacker, 'attacker-copy')).status).toBe(404);
     // The same by POST and inside a batch.
     const posted = await env.request('POST', '/fhir/Binary', { token: attacker, body: blobBinary('ignored', pdf) });
@@ -113,7 +104,7 @@ describe('knowing a blob’s hash grants nothing', () => {
       },
     });
     expect(batch.json.entry[0].response.status).toBe('403');
-    expect(refusalsNaming('Binary/batch-copy').length).toBe(1);
+    expect((await refusalsNaming('Binary/batch-copy')).length).toBe(1);
     expect((await download(env, attacker, 'batch-copy')).status).toBe(404);
   });
 
