@@ -5,6 +5,7 @@ import { ProfileDirectory, type IdleClock } from './profiles';
 import { createAppService } from './services/app-service';
 import { createDirectoryService } from './services/directory-service';
 import { createCareService } from './services/care-service';
+import { createRcpService } from './services/rcp-service';
 import { createDspService } from './services/dsp-service';
 import { createMailboxService } from './services/mailbox-service';
 import { createLibraryService } from './services/library-service';
@@ -95,6 +96,7 @@ export function createCore(options: CoreOptions): Core {
     spaces: createSpacesService(sessions),
     simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
     care: createCareService(sessions, events),
+    rcp: createRcpService(sessions, events),
   });
   return {
     registry,

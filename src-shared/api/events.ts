@@ -17,6 +17,8 @@ export const eventTopics = {
   'dsp.changed': z.object({}),
   /** Care records changed in the cache (a pull, a local write, a revocation, a round prepared). */
   'care.changed': z.object({}),
+  /** Tumour-board meetings, agendas, dossiers or proposals changed in the cache. */
+  'rcp.changed': z.object({}),
   /** New mail or a delivery status changed; `newMessages` drives the notification. */
   'mailbox.changed': z.object({ newMessages: z.number().int().nonnegative() }),
   /** Spaces, their membership or content changed; `newPosts` (posts and files from others) drives the notification. */

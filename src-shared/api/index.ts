@@ -7,6 +7,7 @@ import { directoryMethods } from './directory';
 import { mailboxMethods } from './mailbox';
 import { dspMethods } from './dsp';
 import { simulatorMethods } from './simulator';
+import { rcpMethods } from './rcp';
 import { libraryMethods } from './library';
 import { spacesMethods } from './spaces';
 import { careMethods } from './care';
@@ -22,6 +23,7 @@ export * from './directory';
 export * from './mailbox';
 export * from './dsp';
 export * from './simulator';
+export * from './rcp';
 export * from './library';
 export * from './spaces';
 export * from './care';
@@ -36,6 +38,7 @@ export const apiContract = {
   mailbox: mailboxMethods,
   dsp: dspMethods,
   simulator: simulatorMethods,
+  rcp: rcpMethods,
   library: libraryMethods,
   care: careMethods,
   spaces: spacesMethods,

@@ -5,6 +5,7 @@ import { CareRecords, fetchPatientIdentities } from '../care';
 import { DspRecords } from '../dsp/dsp-records';
 import { LibraryCatalogue } from '../library/library-catalogue';
 import { Spaces } from '../spaces/spaces';
+import { RcpBoard } from '../rcp';
 import { Mailbox } from '../messaging/mailbox';
 import { forgetParsedKeys } from '../messaging/pgp';
 import { LocalWrites, SyncEngine, SyncWorker, type SyncWorkerState } from '../sync';
@@ -35,6 +36,7 @@ export class ActiveSession {
   readonly library: LibraryCatalogue;
   readonly spaces: Spaces;
   readonly care: CareRecords;
+  readonly rcp: RcpBoard;
   private readonly colleagues: ColleagueSimulator | undefined;
 
   constructor(
@@ -83,6 +85,7 @@ export class ActiveSession {
         const careUnnamed = store.care.patientIds().filter((id) => !store.resources.get('Patient', id));
         const careNamed = careUnnamed.length > 0 ? await fetchPatientIdentities(store, this.client, careUnnamed) : 0;
         if (report.applied > 0 || careNamed > 0) events.emit('care.changed', {});
+        if (report.applied > 0) events.emit('rcp.changed', {});
         return report;
       },
     };
@@ -105,6 +108,16 @@ export class ActiveSession {
         if (!user) throw new DeskError('unauthenticated', 'log in once online to write care records');
         return user.id;
       },
+    );
+    this.rcp = new RcpBoard(
+      store,
+      this.writes,
+      () => {
+        const user = this.client.user;
+        if (!user) throw new DeskError('unauthenticated', 'log in once online to work at a tumour board');
+        return user;
+      },
+      () => void this.worker.nudge(),
     );
     // Requests a crash left in flight are retried with their original operation ids.
     store.outbox.requeueInflight();

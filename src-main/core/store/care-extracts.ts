@@ -13,8 +13,10 @@ import type {
   MedicationAdministration,
   MedicationRequest,
   Observation,
+  Resource,
   Task,
 } from 'fhir/r4';
+import { isRcpRecord } from '../../../src-shared/domain/rcp';
 import {
   isHandover,
   isNursingNote,
@@ -98,6 +100,8 @@ function observationRow(o: Observation): CareIndexRow | null {
 
 /** The index row of a care record, or null for anything the care screens do not list. */
 export function careIndexRowOf(type: string, _id: string, resource: unknown): CareIndexRow | null {
+  // A tumour board's case, staging or proposal is no care to-do or vital sign (the RCP index holds it).
+  if (isRcpRecord(resource as Resource)) return null;
   switch (type) {
     case 'Observation':
       return observationRow(resource as Observation);

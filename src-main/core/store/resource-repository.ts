@@ -2,6 +2,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import type { Consent, DocumentReference, Patient, Practitioner } from 'fhir/r4';
 import { writeCareIndexRow } from './care-index';
 import { writeDspDocumentRow } from './dsp-document-index';
+import { writeRcpIndexRow } from './rcp-index';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
 import {
@@ -258,6 +259,8 @@ export class ResourceRepository {
     }
     // Care records (IdeoMed): their index row follows the record, a purge (revocation) included.
     writeCareIndexRow(this.sql, type, id, resource, local);
+    // Tumour boards (IdeoRCP): the same, by meeting and by case.
+    writeRcpIndexRow(this.sql, type, id, resource);
     if (type === 'Patient') {
       this.sql.prepare('DELETE FROM patients WHERE id = ?').run(id);
       if (resource !== null) {

@@ -2,6 +2,7 @@ import { DeskError } from '../../../src-shared/domain/errors';
 import { BlobRepository } from './blob-repository';
 import { BlobUploadRepository } from './blob-upload-repository';
 import { CareIndex } from './care-index';
+import { RcpIndex } from './rcp-index';
 import { createCipherDatabase, openExistingCipherDatabase, type SqliteDatabase } from './cipher-database';
 import { DirectoryProjections } from './directory-projections';
 import { DspDocumentIndex } from './dsp-document-index';
@@ -52,6 +53,7 @@ export class Store {
   readonly library: LibraryShelf;
   readonly spaces: SpaceRepository;
   readonly care: CareIndex;
+  readonly rcp: RcpIndex;
   private readonly sql: StatementCache;
   private closed = false;
 
@@ -75,6 +77,7 @@ export class Store {
     this.library = new LibraryShelf(this.sql);
     this.spaces = new SpaceRepository(this.sql);
     this.care = new CareIndex(this.sql);
+    this.rcp = new RcpIndex(this.sql);
   }
 
   get isOpen(): boolean {

@@ -17,13 +17,14 @@ import {
   isRcpMeeting,
   isRcpRecord,
   participantsOf,
+  patientOfCase,
   RCP_CODES,
   RCP_SYSTEM,
   type RcpQuorum,
 } from '../../../src-shared/domain/rcp';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { PolicyScope, ResourcePolicy, TypeVerdict } from '../policy/resource-policy';
-import { agenda, meetingsListing, patientsOfRecord, readFacts, searchAll, type BoardScope } from './rcp-board';
+import { agenda, meetingsListing, patientsOfRecord, rcpCase, readFacts, searchAll, type BoardScope } from './rcp-board';
 import { decideRcpRead, isPhysician } from './rcp-decision';
 import { PUBLISH_MINUTES } from './rcp-minutes';
 import { guardRcpWrite } from './rcp-writes';
@@ -76,7 +77,13 @@ async function rcpScope(scope: PolicyScope): Promise<string[]> {
     }
   }
   const caseList = [...cases];
-  for (const c of caseList) found.add(c);
+  for (const c of caseList) {
+    found.add(c);
+    // The patient's identity, so a board member without a DSP right still sees whose case it is.
+    const task = await rcpCase(board, c);
+    const patient = task ? patientOfCase(task) : undefined;
+    if (patient) found.add(patient);
+  }
   for (let start = 0; start < caseList.length; start += CHUNK) {
     const chunk = caseList.slice(start, start + CHUNK).join(',');
     for (const type of ['Condition', 'Observation', 'CarePlan'])

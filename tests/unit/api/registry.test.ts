@@ -37,6 +37,7 @@ function registryWith(overrides: Partial<Handlers> = {}, reported: string[] = []
     library: notUnderTest,
     spaces: notUnderTest,
     care: notUnderTest,
+    rcp: notUnderTest,
     ...overrides,
   };
   return new ApiRegistry(handlers, (method) => reported.push(method));

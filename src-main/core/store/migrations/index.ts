@@ -14,6 +14,7 @@ import { createDspPatientList } from './0120-create-dsp-patient-list';
 import { addDspTimelineColumns } from './0130-add-dsp-timeline-columns';
 import { createAttachmentQueue } from './0140-create-attachment-queue';
 import { createCareIndex } from './0150-create-care-index';
+import { createRcpIndex } from './0160-create-rcp-index';
 import { createLibraryCache } from './0170-create-library-cache';
 import { createSpaceContent } from './0175-create-space-content';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   addDspTimelineColumns,
   createAttachmentQueue,
   createCareIndex,
+  createRcpIndex,
   createLibraryCache,
   createSpaceContent,
 ];
