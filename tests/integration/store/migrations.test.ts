@@ -27,6 +27,7 @@ const CREATES: Record<number, string[]> = {
   170: ['library_documents', 'library_files'],
   175: ['space_content'],
   150: ['care_index', 'care_note_drafts', 'care_pins'],
+  160: ['rcp_index'],
 };
 
 interface Schema {
