@@ -73,6 +73,7 @@ export function createCore(options: CoreOptions): Core {
     {
       ...(options.syncPeriodMs === undefined ? {} : { syncPeriodMs: options.syncPeriodMs }),
       ...(options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.requestTimeoutMs }),
+      blobBudgetBytes: () => options.settings.read().attachmentCacheMegabytes * 1024 * 1024,
       // Like the patient simulator, the demo colleagues act only on the platform this app started.
       ...(options.embeddedPlatform ? { colleagues: new ColleagueSimulator(options.platformUrl, true) } : {}),
     },

@@ -18,6 +18,8 @@ export const settingsSchema = z
       .nullable()
       .default(null),
     lastProfileId: z.string().max(64).nullable().default(null),
+    /** The byte budget of each profile's attachment cache (least recently used blobs are evicted beyond it). */
+    attachmentCacheMegabytes: z.number().int().min(64).max(1_048_576).default(2048),
   })
   .strict();
 

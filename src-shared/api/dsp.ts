@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { base64ByteLength, describeByteLimit, MAX_DOCUMENT_BYTES } from '../domain/attachments';
 import { CONFIDENTIALITY_LEVELS } from '../domain/confidentiality';
 import { DSP_DOCUMENT_TYPE_CODES } from '../domain/dsp';
 import { defineMethod } from './contract';
@@ -47,11 +48,12 @@ export type DspDocumentSummary = z.infer<typeof dspDocumentSummary>;
 export const documentContentUnavailable = z.enum(['not-on-device', 'not-displayable', 'no-content']);
 export type DocumentContentUnavailable = z.infer<typeof documentContentUnavailable>;
 
-/** Base64 of at most 20 MB. */
+/** Base64 of at most MAX_DOCUMENT_BYTES (20 MiB), counted in decoded bytes: 20 MiB + 1 byte is refused. */
 const content = z
   .string()
-  .max(Math.ceil((20 * 1024 * 1024) / 3) * 4, 'at most 20 MB')
-  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+  .max(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4 + 4, `at most ${describeByteLimit(MAX_DOCUMENT_BYTES)}`)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+  .refine((data) => base64ByteLength(data) <= MAX_DOCUMENT_BYTES, `at most ${describeByteLimit(MAX_DOCUMENT_BYTES)}`);
 
 const newDocument = z
   .object({

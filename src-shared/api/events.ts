@@ -23,6 +23,16 @@ export const eventTopics = {
   'mailbox.changed': z.object({ newMessages: z.number().int().nonnegative() }),
   /** Spaces, their membership or content changed; `newPosts` (posts and files from others) drives the notification. */
   'spaces.changed': z.object({ newPosts: z.number().int().nonnegative() }),
+  /**
+   * An attachment on its way: a blob being sent, or the bytes of `Binary/<binaryId>` coming (an evicted
+   * or not yet fetched document shows "downloading…" with this progress). Sizes only, no content.
+   */
+  'attachments.progress': z.object({
+    direction: z.enum(['upload', 'download']),
+    binaryId: z.string().nullable(),
+    done: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+  }),
 } as const;
 
 export type EventTopic = keyof typeof eventTopics;

@@ -96,3 +96,14 @@ export function blobExtensions(blob: BlobReference): Extension[] {
     { url: BLOB_SIZE_URL, valueInteger: blob.size },
   ];
 }
+
+/** Bytes that a (padded) base64 text decodes to, without decoding it. */
+export function base64ByteLength(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/** A byte limit in words, as refusals name it: "20 MiB (20971520 bytes)". */
+export function describeByteLimit(bytes: number): string {
+  return `${bytes / (1024 * 1024)} MiB (${bytes} bytes)`;
+}

@@ -12,7 +12,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { AttachmentQueue } from '../../src-main/core/attachments';
 import { DspRecords } from '../../src-main/core/dsp/dsp-records';
+import { PlatformClient } from '../../src-main/core/platform-client';
 import { openStore } from '../../src-main/core/store';
 import { LocalWrites } from '../../src-main/core/sync';
 import type { BenchRow } from './bench-table';
@@ -133,7 +135,9 @@ export async function benchDsp(): Promise<BenchRow[]> {
         `VmHWM of the sync child (${median(runs.map((r) => r.beforeMb)).toFixed(0)} MiB after login, before the pull); median of ${RUNS}`,
       );
 
-      const records = new DspRecords(store, new LocalWrites(store), () => DSP_GP);
+      // Opening a timeline reads the cache only: the attachment queue's platform client is never called.
+      const offline = new PlatformClient({ fhirBaseUrl: 'http://127.0.0.1:9/fhir' });
+      const records = new DspRecords(store, new LocalWrites(store), new AttachmentQueue(store, offline), () => DSP_GP);
       const opened = records.documents({ patientId: DSP_BIG_PATIENT }).length;
       if (opened !== BIG) throw new Error(`the big DSP shows ${opened} documents, expected ${BIG}`);
       const open = latencies(OPENS, () => records.documents({ patientId: DSP_BIG_PATIENT }));

@@ -5,6 +5,8 @@ import { CONFIDENTIALITY_SYSTEM, type Confidentiality } from '../../../src-share
 import { DeskError } from '../../../src-shared/domain/errors';
 import { LOINC_SYSTEM, patientOfDocument } from '../../../src-shared/domain/dsp';
 import { fetchPatientIdentities } from '../care/care-names';
+import { blobExtensions, describeByteLimit, MAX_DOCUMENT_BYTES } from '../../../src-shared/domain/attachments';
+import { binaryIdOf, type AttachmentQueue } from '../attachments';
 import { displayNameOf } from '../messaging/directory-lookup';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import { dspDocumentRowOf, type DspTimelineRow, type Store } from '../store';
@@ -33,6 +35,12 @@ export interface DocumentFilter {
   text?: string | undefined;
 }
 
+/**
+ * Text content up to this size stays inline in its document, where the cache's full-text index reads it;
+ * anything larger, and every PDF, travels as a blob through the attachment queue.
+ */
+const INLINE_TEXT_BYTES = 256 * 1024;
+
 /** The order `localeCompare` gives, with the collator built once rather than per comparison. */
 const byName = new Intl.Collator();
 
@@ -51,6 +59,7 @@ export class DspRecords {
   constructor(
     private readonly store: Store,
     private readonly writes: LocalWrites,
+    private readonly attachments: AttachmentQueue,
     private readonly me: () => string,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -121,11 +130,12 @@ export class DspRecords {
   }
 
   /**
-   * A document and its content. The content is inline, or a separate Binary (`attachment.url`) that
-   * sync brings with the document; one not synced yet is asked of the platform (which authorises it
-   * through its document), and offline the answer says it is not on this device yet.
+   * A document and its content. The content is inline, or the blob of a separate Binary
+   * (`attachment.url`): from the cache, or fetched by the attachment queue (resumable, progress
+   * reported) through the Binary, which the platform authorises through its document. Offline, the
+   * answer says it is not on this device yet.
    */
-  async document(id: string, client: PlatformClient): Promise<OpenedDspDocument> {
+  async document(id: string): Promise<OpenedDspDocument> {
     const doc = this.store.resources.get<DocumentReference>('DocumentReference', id)?.resource;
     if (!doc) throw new DeskError('not_found', `no document ${id} on this device`, 'id');
     const row = dspDocumentRowOf(id, doc);
@@ -143,57 +153,70 @@ export class DspRecords {
     const contentType = attachment.contentType ?? '';
     const isText = contentType.startsWith('text/');
     if (!isText && contentType !== 'application/pdf') return unavailable('not-displayable');
-    const data = attachment.data ?? (attachment.url ? await this.binaryData(attachment.url, client) : undefined);
-    if (data === undefined) return unavailable(attachment.url ? 'not-on-device' : 'no-content');
+    const binaryId = binaryIdOf(attachment.url);
+    const bytes =
+      attachment.data !== undefined
+        ? Buffer.from(attachment.data, 'base64')
+        : binaryId
+          ? await this.attachments.bytesOf(binaryId)
+          : undefined;
+    if (bytes === undefined) return unavailable(attachment.url ? 'not-on-device' : 'no-content');
     return {
       ...summary,
-      data: isText ? null : data,
-      text: isText ? Buffer.from(data, 'base64').toString('utf8') : null,
+      data: isText ? null : bytes.toString('base64'),
+      text: isText ? bytes.toString('utf8') : null,
       unavailable: null,
     };
   }
 
-  /** The content of a document's Binary (`Binary/<id>`): from the cache, else from the platform; undefined offline. */
-  private async binaryData(url: string, client: PlatformClient): Promise<string | undefined> {
-    const match = /^Binary\/([A-Za-z0-9\-.]{1,64})$/.exec(url);
-    if (!match) return undefined;
-    const cached = this.store.resources.get<Binary>('Binary', match[1]!)?.resource;
-    if (cached?.data) return cached.data;
-    try {
-      return (await client.read<Binary>('Binary', match[1]!)).resource.data;
-    } catch (error) {
-      if (error instanceof PlatformError && error.isTransient) return undefined;
-      throw error;
-    }
-  }
-
+  /**
+   * A new document. Its content (a PDF, or text too large to keep inline) goes to the attachment queue
+   * as a blob; the Binary naming it and the document are written in the same transaction, and their
+   * outbox operations wait until the blob's upload completed — so the document is never confirmed
+   * without its content. The 20 MiB limit is checked here, offline too, before anything is kept.
+   */
   add(patientId: string, input: NewDspDocument, replaces?: string): string {
     // Whether this professional may write to this DSP is the platform's decision (the access table):
     // offline, the document waits in the outbox and a refusal comes back as a conflict to resolve.
     const me = this.me();
-    const created = this.writes.create<DocumentReference>({
+    const bytes = Buffer.from(input.data, 'base64');
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw new DeskError('invalid_input', `data: a document holds at most ${describeByteLimit(MAX_DOCUMENT_BYTES)}`, 'data');
+    }
+    const id = randomUUID();
+    const inline = input.contentType.startsWith('text/') && bytes.length <= INLINE_TEXT_BYTES;
+    const creation = this.now().toISOString();
+    const document = (attachment: DocumentReference['content'][number]['attachment']): DocumentReference => ({
       resourceType: 'DocumentReference',
+      id,
       status: 'current',
       docStatus: 'final',
       type: { coding: [{ system: LOINC_SYSTEM, code: input.type }] },
       subject: { reference: `Patient/${patientId}` },
-      date: this.now().toISOString(),
+      date: creation,
       author: [{ reference: me }],
       description: input.title,
       securityLabel: [{ coding: [{ system: CONFIDENTIALITY_SYSTEM, code: input.confidentiality }] }],
       ...(replaces ? { relatesTo: [{ code: 'replaces', target: { reference: `DocumentReference/${replaces}` } }] } : {}),
-      content: [
-        {
-          attachment: {
-            contentType: input.contentType,
-            data: input.data,
-            title: input.title,
-            creation: this.now().toISOString(),
-          },
-        },
-      ],
+      content: [{ attachment: { contentType: input.contentType, title: input.title, creation, ...attachment } }],
     });
-    return created.id;
+    if (inline) return this.writes.create(document({ data: input.data })).id;
+    const binaryId = randomUUID();
+    this.store.transaction(() => {
+      const blob = this.attachments.stage(bytes, input.contentType);
+      // The document first: its Binary's securityContext must name a document the platform holds.
+      this.writes.create(document({ url: `Binary/${binaryId}`, size: bytes.length }));
+      this.writes.create<Binary>({
+        resourceType: 'Binary',
+        id: binaryId,
+        meta: { extension: blobExtensions(blob) },
+        contentType: input.contentType,
+        securityContext: { reference: `DocumentReference/${id}` },
+      });
+      this.attachments.holdWrites([`DocumentReference/${id}`, `Binary/${binaryId}`], blob.sha256);
+    });
+    this.attachments.keepToBudget();
+    return id;
   }
 
   correct(replaces: string, input: NewDspDocument): string {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Binary, Bundle, Communication, Endpoint, Organization, Parameters, Practitioner } from 'fhir/r4';
 import type { ComposeInput, MessageSummary, MessageView, RecipientHit } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
-import { DELIVERY_STATUS_URL, openpgpEndpointId } from '../../../src-shared/domain/messaging';
+import { describeByteLimit, MAX_MESSAGE_BYTES } from '../../../src-shared/domain/attachments';
+import { DELIVERY_STATUS_URL, openpgpEndpointId, PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
+import { AttachmentQueue, binaryIdOf } from '../attachments';
 import { PlatformError, type PlatformClient, type PlatformUser } from '../platform-client';
 import type { DeliveryEntry, MailFolder, Store, StoredMessage } from '../store';
 import { DirectoryLookup, displayNameOf } from './directory-lookup';
@@ -68,6 +70,8 @@ export class Mailbox {
     private readonly client: PlatformClient,
     private readonly afterWrite: () => void,
     private readonly now: () => Date = () => new Date(),
+    /** Encrypted parts travel as blobs through the profile's attachment queue. */
+    private readonly attachments: AttachmentQueue = new AttachmentQueue(store, client),
   ) {
     this.directory = new DirectoryLookup(store, client);
   }
@@ -231,6 +235,15 @@ export class Mailbox {
     const encryptTo = [...recipientKeys, ownKey.publicKey];
 
     const attachments = (input.attachments ?? []).map((a) => ({ ...a, bytes: Buffer.from(a.data, 'base64') }));
+    // The limit holds for the whole message, checked at once (offline too): before encrypting, on the
+    // plaintext, and again on the encrypted parts that travel.
+    const tooLarge = () =>
+      new DeskError(
+        'invalid_input',
+        `attachments: a message holds at most ${describeByteLimit(MAX_MESSAGE_BYTES)}`,
+        'attachments',
+      );
+    if (attachments.reduce((sum, a) => sum + a.bytes.length, Buffer.byteLength(input.body)) > MAX_MESSAGE_BYTES) throw tooLarge();
     // The id is chosen before sealing: the signed body names its envelope, so it cannot be replayed under another.
     const messageId = randomUUID();
     const sealed = {
@@ -249,9 +262,13 @@ export class Mailbox {
       ...(await Promise.all(attachments.map((a) => encryptAndSign(a.bytes, encryptTo, ownKey.privateKey)))),
     ];
 
+    if (parts.reduce((sum, part) => sum + part.length, 0) > MAX_MESSAGE_BYTES) throw tooLarge();
+
     const sentAt = this.now().toISOString();
-    const { id, bundle } = messageBundle({ id: messageId, sender: me.id, recipients: input.to, parts, sentAt });
     this.store.transaction(() => {
+      // The parts go as blobs; the message waits in the outbox until every one of them is uploaded.
+      const blobs = parts.map((part) => this.attachments.stage(part, PGP_CONTENT_TYPE));
+      const { id, bundle } = messageBundle({ id: messageId, sender: me.id, recipients: input.to, parts: blobs, sentAt });
       this.store.mailbox.save({
         id,
         folder: 'sent',
@@ -269,10 +286,12 @@ export class Mailbox {
         versionId: 0,
       });
       this.store.outbox.enqueue({ entityKey: `Communication/${id}`, method: 'POST', url: '', body: bundle });
+      for (const blob of blobs) this.attachments.holdWrites([`Communication/${id}`], blob.sha256);
       if (input.draftId) this.store.mailbox.delete(input.draftId);
     });
+    this.attachments.keepToBudget();
     this.afterWrite();
-    return id;
+    return messageId;
   }
 
   /**
@@ -359,10 +378,11 @@ export class Mailbox {
     if (!message || !meta) throw new DeskError('not_found', `no attachment ${index} in message ${id}`, 'index');
     const communication = this.communication(id);
     const url = communication?.payload?.[index + 1]?.contentAttachment?.url;
-    const binary = url ? this.binary(url) : undefined;
-    if (!binary?.data) throw new DeskError('offline', 'the attachment has not been downloaded yet; it comes with the next sync');
+    const part = url ? await this.partBytes(url) : undefined;
+    if (!part)
+      throw new DeskError('offline', 'the attachment is not on this device yet; it is fetched once the platform can be reached');
     const opened = await decryptAndVerify(
-      Buffer.from(binary.data, 'base64'),
+      part,
       this.privateKeys(),
       this.directory.keysOf(message.sender).map((k) => k.armored),
     );
@@ -399,6 +419,21 @@ export class Mailbox {
     return (id ? this.store.resources.get<Binary>('Binary', id)?.resource : undefined) ?? this.queuedResource<Binary>(reference);
   }
 
+  /**
+   * The encrypted bytes of a message part: inline (older messages), or its blob from the cache or fetched
+   * by the attachment queue. Undefined when they cannot be had now (offline, or not yet readable).
+   */
+  private async partBytes(reference: string): Promise<Buffer | undefined> {
+    const binaryId = binaryIdOf(reference);
+    if (!binaryId) return undefined;
+    try {
+      return await this.attachments.bytesOf(binaryId, this.binary(reference));
+    } catch (error) {
+      if (error instanceof PlatformError && error.failure.kind === 'rejected') return undefined;
+      throw error;
+    }
+  }
+
   private queuedResource<T>(reference: string): T | undefined {
     for (const op of this.store.outbox.listUnacked(10_000)) {
       const bundle = op.body as Bundle | null;
@@ -422,11 +457,11 @@ export class Mailbox {
     if (sealed.messageId !== communication.id || attachmentParts.length !== sealed.attachments.length) return 'mismatch';
     for (const [i, listed] of sealed.attachments.entries()) {
       const url = attachmentParts[i]!.contentAttachment?.url;
-      const part = url ? this.binary(url) : undefined;
-      if (!part?.data) return 'not-yet';
+      const part = url ? await this.partBytes(url) : undefined;
+      if (!part) return 'not-yet';
       try {
         const opened = await decryptAndVerify(
-          Buffer.from(part.data, 'base64'),
+          part,
           this.privateKeys(),
           this.directory.keysOf(sender).map((k) => k.armored),
         );
@@ -444,8 +479,8 @@ export class Mailbox {
   ): Promise<Omit<StoredMessage, 'folder' | 'delivery' | 'versionId'> | null> {
     const sender = communication.sender?.reference ?? '';
     const bodyUrl = communication.payload?.[0]?.contentAttachment?.url;
-    const bodyPart = bodyUrl ? this.binary(bodyUrl) : undefined;
-    if (!bodyPart?.data) return null;
+    const bodyPart = bodyUrl ? await this.partBytes(bodyUrl) : undefined;
+    if (!bodyPart) return null;
     const base = {
       id: communication.id!,
       sender,
@@ -459,7 +494,7 @@ export class Mailbox {
     };
     try {
       const opened = await decryptAndVerify(
-        Buffer.from(bodyPart.data, 'base64'),
+        bodyPart,
         this.privateKeys(),
         this.directory.keysOf(sender).map((k) => k.armored),
       );

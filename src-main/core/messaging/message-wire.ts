@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Binary, Bundle, BundleEntry, Communication } from 'fhir/r4';
+import { blobExtensions, type BlobReference } from '../../../src-shared/domain/attachments';
 import { PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
 import { readSealedBody, SEALED_BODY_VERSION, type ReadBody, type SealedBody } from '../../../src-shared/domain/sealed-body';
 
@@ -34,8 +35,11 @@ export interface MessageParts {
   id?: string;
   sender: string;
   recipients: string[];
-  /** Encrypted parts: the sealed body first, then one per attachment. */
-  parts: Uint8Array[];
+  /**
+   * Encrypted parts: the sealed body first, then one per attachment. Bytes travel inline; a blob
+   * reference (the attachment queue uploads its bytes apart) makes a Binary that names the blob.
+   */
+  parts: Array<Uint8Array | BlobReference>;
   sentAt: string;
 }
 
@@ -44,10 +48,12 @@ export function messageBundle(message: MessageParts): { id: string; bundle: Bund
   const binaries: Binary[] = message.parts.map((part) => ({
     resourceType: 'Binary',
     id: randomUUID(),
+    ...(part instanceof Uint8Array ? {} : { meta: { extension: blobExtensions(part) } }),
     contentType: PGP_CONTENT_TYPE,
     securityContext: { reference: `Communication/${id}` },
-    data: base64Of(part),
+    ...(part instanceof Uint8Array ? { data: base64Of(part) } : {}),
   }));
+  const sizeOf = (part: Uint8Array | BlobReference) => (part instanceof Uint8Array ? part.length : part.size);
   const communication: Communication = {
     resourceType: 'Communication',
     id,
@@ -56,7 +62,7 @@ export function messageBundle(message: MessageParts): { id: string; bundle: Bund
     recipient: message.recipients.map((reference) => ({ reference })),
     sent: message.sentAt,
     payload: binaries.map((binary, i) => ({
-      contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: message.parts[i]!.length },
+      contentAttachment: { contentType: PGP_CONTENT_TYPE, url: `Binary/${binary.id}`, size: sizeOf(message.parts[i]!) },
     })),
   };
   const bundle: Bundle = {

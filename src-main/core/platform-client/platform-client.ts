@@ -1,6 +1,7 @@
 import http from 'node:http';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { Bundle, Extension, FhirResource } from 'fhir/r4';
+import { BLOB_UPLOADS_PATH, type BlobUploadState } from '../../../src-shared/domain/attachments';
 import {
   CHANGES_HAS_MORE_URL,
   CHANGES_NEXT_CURSOR_URL,
@@ -47,6 +48,33 @@ export interface BatchWrite {
 /** How the platform answered one entry of a batch: a result, or the failure a single write would have met. */
 export type BatchEntryOutcome = { ok: true; result: WriteResult } | { ok: false; error: PlatformError };
 
+/** How far the platform got with a resumable upload: the bytes it holds from offset 0, and whether the blob is verified. */
+export interface UploadProgress {
+  confirmed: number;
+  complete: boolean;
+}
+
+export interface StartedUpload extends UploadProgress {
+  uploadId: string;
+  /** The chunk size the platform asks for. */
+  chunkSize: number;
+}
+
+export interface DownloadedRange {
+  bytes: Buffer;
+  /** The blob's whole size, from Content-Range (null when the platform sent the whole blob). */
+  total: number | null;
+}
+
+/** Reads a BlobUploadState answer (src-shared/domain/attachments.ts): `offset` confirmed, `complete` once verified. */
+function uploadProgressOf(body: unknown, status: number): UploadProgress {
+  const answer = body as Partial<Record<keyof BlobUploadState, unknown>> | null;
+  if (!answer || !Number.isSafeInteger(answer.offset) || typeof answer.complete !== 'boolean') {
+    throw new PlatformError({ kind: 'server', status, detail: 'blob upload answer lacks offset/complete' });
+  }
+  return { confirmed: answer.offset as number, complete: answer.complete };
+}
+
 export interface PlatformClientOptions {
   /** The platform's FHIR base, e.g. http://127.0.0.1:8787/fhir */
   fhirBaseUrl: string;
@@ -60,6 +88,15 @@ interface LoginResponse {
   access_token: string;
   refresh_token: string;
   user: PlatformUser;
+}
+
+/** An error body that arrived as bytes (a ranged GET asked for octets): its OperationOutcome, if it is one. */
+function jsonOf(data: unknown): unknown {
+  try {
+    return JSON.parse(Buffer.from(data as ArrayBuffer).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function fromLogin(body: LoginResponse): PlatformSession {
@@ -214,6 +251,77 @@ export class PlatformClient {
     return { entries: response.data.entry ?? [], nextCursor, hasMore };
   }
 
+  /**
+   * Opens the caller's resumable upload of one blob (src-shared/domain/attachments.ts); the caller's own
+   * upload of the same blob, if one exists, is answered instead (resume at its offset, or already complete).
+   */
+  async startUpload(blob: { sha256: string; size: number; contentType: string }): Promise<StartedUpload> {
+    const response = await this.send<unknown>({
+      method: 'POST',
+      url: this.blobUploadsUrl(),
+      data: blob,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    });
+    const body = response.data as Partial<Record<keyof BlobUploadState, unknown>>;
+    if (typeof body?.uploadId !== 'string' || !Number.isSafeInteger(body.chunkBytes) || (body.chunkBytes as number) <= 0) {
+      throw new PlatformError({
+        kind: 'server',
+        status: response.status,
+        detail: 'blob upload answer lacks uploadId/chunkBytes',
+      });
+    }
+    return { uploadId: body.uploadId, chunkSize: body.chunkBytes as number, ...uploadProgressOf(response.data, response.status) };
+  }
+
+  /** Sends the bytes at `offset` of a blob of `total` bytes (Content-Range); the answer says what the platform now holds. */
+  async uploadChunk(uploadId: string, offset: number, bytes: Buffer, total: number): Promise<UploadProgress> {
+    const response = await this.send<unknown>({
+      method: 'PUT',
+      url: `${this.blobUploadsUrl()}/${encodeURIComponent(uploadId)}`,
+      data: bytes,
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Range': `bytes ${offset}-${offset + bytes.length - 1}/${total}`,
+        Accept: 'application/json',
+      },
+    });
+    return uploadProgressOf(response.data, response.status);
+  }
+
+  async uploadStatus(uploadId: string): Promise<UploadProgress> {
+    const response = await this.send<unknown>({
+      method: 'GET',
+      url: `${this.blobUploadsUrl()}/${encodeURIComponent(uploadId)}`,
+      headers: { Accept: 'application/json' },
+    });
+    return uploadProgressOf(response.data, response.status);
+  }
+
+  /** Bytes [offset, offset + length) of the blob a Binary points at, authorised through the Binary's record. */
+  async downloadRange(binaryId: string, offset: number, length: number): Promise<DownloadedRange> {
+    const response = await this.send<ArrayBuffer>({
+      method: 'GET',
+      url: `${this.fhirBaseUrl}/Binary/${encodeURIComponent(binaryId)}`,
+      headers: { Accept: 'application/octet-stream', Range: `bytes=${offset}-${offset + length - 1}` },
+      responseType: 'arraybuffer',
+    });
+    const bytes = Buffer.from(response.data);
+    if (response.status === 200) return { bytes: bytes.subarray(offset, offset + length), total: null };
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(response.headers['content-range'] ?? ''));
+    if (response.status !== 206 || !range || Number(range[1]) !== offset) {
+      throw new PlatformError({
+        kind: 'server',
+        status: response.status,
+        detail: 'Binary range answer does not match the range asked',
+      });
+    }
+    return { bytes, total: Number(range[3]) };
+  }
+
+  private blobUploadsUrl(): string {
+    return `${new URL(this.fhirBaseUrl).origin}${BLOB_UPLOADS_PATH}`;
+  }
+
   private authUrl(action: string): string {
     return `${new URL(this.fhirBaseUrl).origin}/auth/${action}`;
   }
@@ -242,7 +350,14 @@ export class PlatformClient {
   }
 
   private async send<T>(
-    config: { method: string; url: string; data?: unknown; params?: Record<string, string>; headers?: Record<string, string> },
+    config: {
+      method: string;
+      url: string;
+      data?: unknown;
+      params?: Record<string, string>;
+      headers?: Record<string, string>;
+      responseType?: 'arraybuffer';
+    },
     authenticate = true,
   ): Promise<AxiosResponse<T>> {
     const attempt = async (): Promise<AxiosResponse<T>> => {
@@ -267,7 +382,11 @@ export class PlatformClient {
     }
     if (response.status >= 400) {
       throw new PlatformError(
-        failureFromResponse(response.status, response.data, response.headers['retry-after'] as string | undefined),
+        failureFromResponse(
+          response.status,
+          config.responseType === 'arraybuffer' ? jsonOf(response.data) : response.data,
+          response.headers['retry-after'] as string | undefined,
+        ),
       );
     }
     return response;

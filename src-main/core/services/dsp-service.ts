@@ -11,10 +11,7 @@ export function createDspService(sessions: SessionManager): DomainHandlers<'dsp'
     },
     recentPatients: ({ limit }) => records().recent(limit),
     documents: (filter) => records().documents(filter),
-    document: ({ id }) => {
-      const session = sessions.require();
-      return session.dsp.document(id, session.client);
-    },
+    document: ({ id }) => records().document(id),
     addDocument: ({ patientId, ...input }) => ({ id: records().add(patientId, input) }),
     correct: ({ replaces, ...input }) => ({ id: records().correct(replaces, input) }),
     markEnteredInError: ({ id }) => ({ id: records().markEnteredInError(id) }),

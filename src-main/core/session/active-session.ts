@@ -1,6 +1,7 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { UnlockedProfile } from '../profiles';
 import { PlatformClient, type PlatformSession } from '../platform-client';
+import { AttachmentQueue } from '../attachments';
 import { CareRecords, fetchPatientIdentities } from '../care';
 import { DspRecords } from '../dsp/dsp-records';
 import { LibraryCatalogue } from '../library/library-catalogue';
@@ -20,6 +21,8 @@ export interface ActiveSessionOptions {
   requestTimeoutMs?: number;
   /** Demo colleagues on the embedded platform: they write and answer just before each pull. */
   colleagues?: ColleagueSimulator;
+  /** The byte budget of the attachment cache (read at each use: the setting may change). */
+  blobBudgetBytes?: () => number;
 }
 
 /**
@@ -31,6 +34,7 @@ export class ActiveSession {
   readonly engine: SyncEngine;
   readonly worker: SyncWorker;
   readonly writes: LocalWrites;
+  readonly attachments: AttachmentQueue;
   readonly mailbox: Mailbox;
   readonly dsp: DspRecords;
   readonly library: LibraryCatalogue;
@@ -59,16 +63,24 @@ export class ActiveSession {
     });
     const stored = store.syncState.get(PLATFORM_SESSION_KEY);
     if (stored) this.client.restoreSession(JSON.parse(stored) as PlatformSession);
+    this.attachments = new AttachmentQueue(store, this.client, {
+      ...(options.blobBudgetBytes ? { budgetBytes: options.blobBudgetBytes } : {}),
+      onProgress: (progress) => events.emit('attachments.progress', progress),
+    });
     this.engine = new SyncEngine(store, this.client, (progress) => {
       this.worker.reportProgress(progress);
       events.emit('sync.progress', { phase: progress.phase, done: progress.done, total: progress.total });
     });
-    this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge());
+    this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge(), undefined, this.attachments);
     this.library = new LibraryCatalogue(store, this.client);
     this.spaces = new Spaces(store, this.client, this.mailbox.directory, () => void this.worker.nudge());
     // After each pull, new mail is opened into the cache and announced.
     const steps = {
-      push: () => this.engine.push(),
+      // Blobs first: an outbox operation that names one waits until its upload completed.
+      push: async () => {
+        await this.attachments.uploadPending();
+        return this.engine.push();
+      },
       pull: async () => {
         // Before the pull, so what the colleagues send (once our key is published) arrives in this sync.
         await this.colleagues?.round(this.client.user);
@@ -94,7 +106,7 @@ export class ActiveSession {
       onChange: () => events.emit('sync.changed', {}),
     });
     this.writes = new LocalWrites(store, () => void this.worker.nudge());
-    this.dsp = new DspRecords(store, this.writes, () => {
+    this.dsp = new DspRecords(store, this.writes, this.attachments, () => {
       const user = this.client.user;
       if (!user) throw new DeskError('unauthenticated', 'log in once online to write to a DSP');
       return user.id;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import type { Binary, Communication, Endpoint, FhirResource, Parameters } from 'fhir/r4';
 import { DeskError } from '../../../src-shared/domain/errors';
 import { keyOfEndpoint } from '../messaging/directory-lookup';
@@ -237,10 +238,18 @@ export class ColleagueSimulator {
     const [type, id] = url?.split('/') ?? [];
     if (type !== 'Binary' || !id) return null;
     const part = (await colleague.client.read<Binary>('Binary', id)).resource;
+    // The part names its blob (issue 10); a small body part comes in one ranged GET.
+    const blob = blobOf(part);
+    const bytes =
+      part.data !== undefined
+        ? Buffer.from(part.data, 'base64')
+        : blob && blob.size > 0
+          ? (await colleague.client.downloadRange(id, 0, blob.size)).bytes
+          : Buffer.alloc(0);
     const senderKeys = await colleague.client.search<Endpoint>('Endpoint', { owner: user.id });
     try {
       const opened = await decryptAndVerify(
-        Buffer.from(part.data ?? '', 'base64'),
+        bytes,
         [colleague.key.privateKeyArmored],
         senderKeys.map(keyOfEndpoint).flatMap((key) => (key ? [key.armored] : [])),
       );

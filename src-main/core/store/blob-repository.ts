@@ -86,6 +86,16 @@ export class BlobRepository {
     return row && { size: row.size, held: row.held, complete: row.complete === 1 };
   }
 
+  /** Every blob the cache holds (complete or not), for diagnostics and the fault tests. */
+  list(): Array<BlobState & { sha256: string }> {
+    return this.sql
+      .prepare<[], { sha256: string; size: number; held: number; complete: number }>(
+        'SELECT sha256, size, held, complete FROM blobs ORDER BY sha256',
+      )
+      .all()
+      .map((row) => ({ sha256: row.sha256, size: row.size, held: row.held, complete: row.complete === 1 }));
+  }
+
   /** `length` bytes from `offset` of the bytes held (an upload reads its next chunk with this). */
   read(sha256: string, offset: number, length: number): Buffer {
     const held = this.state(sha256)?.held ?? 0;
