@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prng } from '../../../src-main/platform/seed/prng';
 import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
-import { PHASE_POINTS, phaseOf, type ParkTarget, type PhasePoint } from '../support/phase-signals';
+import { phaseOf, SYNC_PHASE_POINTS, type ParkTarget, type PhasePoint } from '../support/phase-signals';
 import { SigkillCampaign } from '../support/sigkill-campaign';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20250604);
@@ -51,7 +51,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 function schedule(): ParkTarget[] {
   const targets: ParkTarget[] = [];
   for (let round = 0; round < ROUNDS; round += 1)
-    for (const point of shuffled(PHASE_POINTS)) targets.push({ point, occurrence: 1 + (round % occurrencesPerLaunch(point)) });
+    for (const point of shuffled(SYNC_PHASE_POINTS))
+      targets.push({ point, occurrence: 1 + (round % occurrencesPerLaunch(point)) });
   return targets;
 }
 

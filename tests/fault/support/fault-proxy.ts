@@ -30,6 +30,8 @@ export interface FaultProxyOptions {
   delayTurns?: [number, number];
   /** Stalls beyond this many become delays. */
   maxStalls?: number;
+  /** Path prefixes whose requests get faults (default: `/fhir` and under; the attachment tests name theirs). */
+  faultPaths?: string[];
 }
 
 interface UpstreamResponse {
@@ -162,15 +164,17 @@ export class FaultProxy {
     const body = Buffer.concat(chunks);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (token) this.requestsPerToken.set(token, (this.requestsPerToken.get(token) ?? 0) + 1);
-    // `/fhir` itself too: where batch and transaction Bundles go (the client's pushes).
-    const fhir = /^\/fhir(?:[/?]|$)/.test(req.url ?? '');
-    const scripted = fhir ? this.scripted.findIndex((s) => s.method === req.method) : -1;
+    // By default `/fhir` and under, `/fhir` itself too: where batch and transaction Bundles go (the client's pushes).
+    const faulty = this.options.faultPaths
+      ? this.options.faultPaths.some((prefix) => req.url?.startsWith(prefix))
+      : /^\/fhir(?:[/?]|$)/.test(req.url ?? '');
+    const scripted = faulty ? this.scripted.findIndex((s) => s.method === req.method) : -1;
     const fault =
       scripted >= 0
         ? this.scripted[scripted]!.sticky
           ? this.scripted[scripted]!.fault
           : this.scripted.splice(scripted, 1)[0]!.fault
-        : this.enabled && fhir
+        : this.enabled && faulty
           ? this.choose(token)
           : 'pass';
     this.counts[fault] += 1;

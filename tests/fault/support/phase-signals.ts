@@ -14,6 +14,12 @@
  *   pull:cursor-uncommitted  the page and its cursor are written inside one transaction, not yet committed
  *   pull:page-applied     the page and its cursor are committed
  *   write:uncommitted     a local write and its outbox operation are written, not yet committed
+ *   blob:upload-request   an upload chunk is about to leave (attachment queue)
+ *   blob:upload-answered  the platform answered the chunk (and holds it); the client has not recorded that yet
+ *   blob:upload-confirmed the confirmed offset is recorded (committed) in the cache
+ *   blob:download-request a ranged GET of a Binary's bytes is about to leave
+ *   blob:download-received  the range arrived; nothing of it is stored yet
+ *   blob:download-stored  the chunk is appended (committed) to the cache
  * The runner adds the points it crosses itself (startup, login, write intent / acknowledgement).
  *
  * A signal is numbered per point (1, 2, …). In a child process, `parkAt` stops the process at the nth
@@ -23,7 +29,8 @@
 import type { ActiveSession } from '../../../src-main/core/session/active-session';
 import { CHANGES_CURSOR_KEY } from '../../../src-main/core/sync';
 
-export const PHASE_POINTS = [
+/** The points of the sync protocol (the sync fault tests aim at these). */
+export const SYNC_PHASE_POINTS = [
   'startup:core-created',
   'login:start',
   'login:done',
@@ -39,6 +46,18 @@ export const PHASE_POINTS = [
   'pull:cursor-uncommitted',
   'pull:page-applied',
 ] as const;
+
+/** The points of the attachment queue's transfers (tests/fault/client/attachments.sigkill.test.ts). */
+export const BLOB_PHASE_POINTS = [
+  'blob:upload-request',
+  'blob:upload-answered',
+  'blob:upload-confirmed',
+  'blob:download-request',
+  'blob:download-received',
+  'blob:download-stored',
+] as const;
+
+export const PHASE_POINTS = [...SYNC_PHASE_POINTS, ...BLOB_PHASE_POINTS] as const;
 export type PhasePoint = (typeof PHASE_POINTS)[number];
 
 /** The phase a point belongs to: the part before the colon. */
@@ -158,6 +177,33 @@ export class PhaseSignals {
       if (key === CHANGES_CURSOR_KEY) this.signal('pull:cursor-uncommitted');
       return result;
     }) as typeof store.syncState.set;
+
+    // The attachment queue: chunks up and ranges down, and the cache's record of each.
+    const uploadChunk = client.uploadChunk.bind(client);
+    client.uploadChunk = (async (...args: Parameters<typeof uploadChunk>) => {
+      this.signal('blob:upload-request');
+      const answer = await uploadChunk(...args);
+      this.signal('blob:upload-answered');
+      return answer;
+    }) as typeof client.uploadChunk;
+    const confirm = store.blobUploads.confirm.bind(store.blobUploads);
+    store.blobUploads.confirm = ((sha256: string, confirmed: number) => {
+      confirm(sha256, confirmed);
+      this.signal('blob:upload-confirmed');
+    }) as typeof store.blobUploads.confirm;
+    const downloadRange = client.downloadRange.bind(client);
+    client.downloadRange = (async (...args: Parameters<typeof downloadRange>) => {
+      this.signal('blob:download-request');
+      const range = await downloadRange(...args);
+      this.signal('blob:download-received');
+      return range;
+    }) as typeof client.downloadRange;
+    const appendChunk = store.blobs.appendChunk.bind(store.blobs);
+    store.blobs.appendChunk = ((...args: Parameters<typeof appendChunk>) => {
+      const complete = appendChunk(...args);
+      this.signal('blob:download-stored');
+      return complete;
+    }) as typeof store.blobs.appendChunk;
 
     // The engine reports progress after each committed page / settled operation.
     const reportProgress = worker.reportProgress.bind(worker);

@@ -42,11 +42,14 @@ export function startRunner(args: {
   queueFirst?: boolean;
   /** Where the launch stops for good, waiting to be killed. */
   parkAt?: ParkTarget;
+  /** Another runner speaking the same line protocol (default: client-runner.ts), and its own arguments. */
+  script?: string;
+  extra?: string[];
 }): RunnerProcess {
   const argv = [
     '--import',
     'tsx',
-    CLIENT_RUNNER,
+    args.script ?? CLIENT_RUNNER,
     '--url',
     args.url,
     '--data-dir',
@@ -60,6 +63,7 @@ export function startRunner(args: {
   ];
   if (args.final) argv.push('--final');
   if (args.queueFirst) argv.push('--queue-first');
+  argv.push(...(args.extra ?? []));
   const env = { ...process.env };
   if (args.parkAt) env[PARK_ENV] = formatParkTarget(args.parkAt);
   else delete env[PARK_ENV];
