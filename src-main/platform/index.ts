@@ -20,6 +20,7 @@ import { SqliteStorage } from './storage/sqlite-storage';
 import { DEFAULT_PRESENCE_CODE_TTL_SECONDS } from './dsp/dsp-simulator';
 import { buildPolicyRegistry } from './policies';
 import type { PolicyRegistry } from './policy/policy-registry';
+import { CURSOR_KEY_META } from './fhir/changes-cursor';
 
 export { DEMO_ACCOUNTS, DEMO_PATIENT_MATRICULE, type DemoAccount } from './seed/demo-accounts';
 
@@ -77,6 +78,8 @@ async function prepare(
   const epoch = await storage.write(async (tx) => {
     let epoch = await tx.getMeta('epoch');
     if (epoch === undefined) await tx.setMeta('epoch', (epoch = randomBytes(8).toString('hex')));
+    // Authenticates what a $changes cursor says about the page that issued it (fhir/changes-cursor.ts); older databases get one now.
+    if ((await tx.getMeta(CURSOR_KEY_META)) === undefined) await tx.setMeta(CURSOR_KEY_META, randomBytes(32).toString('hex'));
     return epoch;
   });
   const secret = await loadSigningSecret(options.dataDir, storage);

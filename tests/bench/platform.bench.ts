@@ -66,7 +66,7 @@ function observation(n: number): string {
     // The demo GP writes for the patient in his care (a care team); others would be refused (403).
     subject: { reference: 'Patient/demo-patient' },
     effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString(),
-    valueQuantity: { value: 60 + (n % 40), unit: '/min' },
+    valueQuantity: { value: 60 + (n % 40), unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   });
 }
 

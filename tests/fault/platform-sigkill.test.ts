@@ -67,7 +67,7 @@ describe('platform crash safety', () => {
             code: { coding: [{ system: 'http://loinc.org', code: '8310-5', display: 'Body temperature' }] },
             subject: { reference: 'Patient/demo-patient' },
             effectiveDateTime: new Date(Date.UTC(2025, 0, 1) + n * 60_000).toISOString(),
-            valueQuantity: { value: 36 + (n % 20) / 10, unit: 'Cel' },
+            valueQuantity: { value: 36 + (n % 20) / 10, unit: 'Cel', system: 'http://unitsofmeasure.org', code: 'Cel' },
           }),
         });
         if (response.status === 201) acknowledged.set(operationId, ((await response.json()) as { id: string }).id);

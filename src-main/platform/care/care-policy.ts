@@ -1,20 +1,24 @@
 /**
  * The care domain's registration (IdeoMed, ARCHITECTURE §5): a care record is read and written by the
  * patient's care relationship (care-relationship.ts); staff of that organisation without a care mandate
- * see the schedule (who, when, where) and no clinical content; everyone else gets 403, audited. The
- * patient reads their own records. `$changes` sends each user the care records of the patients they
- * care for, whoever wrote them.
+ * see the schedule (who, when, where) and no clinical content (schedule-view.ts); everyone else gets 403,
+ * audited. The patient reads their own records. What may be written is care-write-rules.ts. `$changes` sends
+ * each user the care records of the patients they care for, whoever wrote them, and the revocations and
+ * grants when that set changes (care-revocations.ts). A photo is a Binary whose `securityContext` is the
+ * patient: it follows the patient's care relationship like any care record.
  */
-import { forbidden } from '../fhir/fhir-error';
+import { forbidden, FhirError } from '../fhir/fhir-error';
 import { checkR4Structure } from '../fhir/validation';
 import { patientsOf } from '../fhir/patients-of';
 import { resourceTypeDef } from '../fhir/resource-types';
+import type { WriteContext } from '../fhir/request-context';
 import type { PolicyRegistry } from '../policy/policy-registry';
-import type { Json, PolicyScope, ReadVerdict, ResourcePolicy, TypeVerdict } from '../policy/resource-policy';
+import type { Json, PolicyScope, ReadVerdict, ResourcePolicy, TypeVerdict, WriteIntent } from '../policy/resource-policy';
 import { careAccess, organizationsOf, patientsInCare, type CareAccess } from './care-relationship';
-
-/** What a member of staff without a care mandate may see: the schedule, never clinical content. */
-const SCHEDULE_TYPES = new Set(['Appointment', 'Encounter', 'EpisodeOfCare']);
+import { careRevocations } from './care-revocations';
+import { checkCareRecordWrite } from './care-write-rules';
+import { clinicalElementOf, SCHEDULE_TYPES } from './schedule-view';
+import { hasCareMandate } from '../../../src-shared/domain/roles';
 
 const NEED_LOGIN: TypeVerdict = {
   allowed: false,
@@ -22,23 +26,33 @@ const NEED_LOGIN: TypeVerdict = {
   reason: 'authentication required: send Authorization: Bearer <access token>',
 };
 
-function patientsOfResource(type: string, resource: Json): string[] {
+/** A care photo's Binary names its patient in `securityContext` (the record that decides who reads it). */
+function patientOfCareBinary(resource: Json): string | undefined {
+  const ref = (resource.securityContext as { reference?: unknown } | undefined)?.reference;
+  return typeof ref === 'string' && /^Patient\/[A-Za-z0-9\-.]{1,64}$/.test(ref) ? ref : undefined;
+}
+
+function patientsOfRecord(type: string, resource: Json): string[] {
+  if (type === 'Binary') {
+    const patient = patientOfCareBinary(resource);
+    return patient ? [patient] : [];
+  }
   const def = resourceTypeDef(type);
   return def ? patientsOf(def, resource as unknown as fhir4.Resource) : [];
 }
 
-async function accessTo(scope: PolicyScope, patient: string): Promise<CareAccess> {
+/** The patients the caller cares for, looked up once per request (a `$changes` page decides hundreds of records). */
+function patientsInCareOf(scope: PolicyScope): Promise<Set<string>> {
   const principal = scope.principal!;
-  // Looked up once per request: a `$changes` page decides hundreds of records of the same user.
-  const inCare = await scope.memo(
-    'care:patients',
-    async () => new Set(await patientsInCare(scope.tx, principal.userRef, scope.now)),
-  );
-  return careAccess(principal.role, inCare, patient);
+  return scope.memo('care:patients', async () => new Set(await patientsInCare(scope.tx, principal.userRef, scope.now)));
+}
+
+async function accessTo(scope: PolicyScope, patient: string): Promise<CareAccess> {
+  return careAccess(scope.principal!.role, await patientsInCareOf(scope), patient);
 }
 
 async function decide(scope: PolicyScope, type: string, resource: Json, action: 'read' | 'write'): Promise<ReadVerdict> {
-  const patients = patientsOfResource(type, resource);
+  const patients = patientsOfRecord(type, resource);
   const principal = scope.principal;
   const note = (rule: string) => ({ patients, rule: `care records: ${rule}` });
   if (!principal) return { allowed: false, status: 401, reason: 'authentication required', audit: note('not authenticated') };
@@ -60,17 +74,63 @@ async function decide(scope: PolicyScope, type: string, resource: Json, action: 
           audit: note('refused: not the patient'),
         };
   }
+  let scheduleOnly = false;
   for (const patient of patients) {
     const access = await accessTo(scope, patient);
     if (access === 'care') continue;
-    if (access === 'schedule-only' && action === 'read' && SCHEDULE_TYPES.has(type)) continue;
-    const reason =
-      access === 'schedule-only'
-        ? `the role ${principal.role} has no care mandate: the schedule only, no clinical content`
-        : `no care relationship with ${patient} (care team or episode of care)`;
+    let reason: string;
+    if (access === 'schedule-only' && action === 'read') {
+      const element = clinicalElementOf(type, resource);
+      if (element === undefined) {
+        scheduleOnly = true;
+        continue;
+      }
+      reason =
+        element === type
+          ? `the role ${principal.role} has no care mandate: the schedule only, no clinical content`
+          : `the role ${principal.role} has no care mandate: the schedule only, and this ${type} carries clinical content (${type}.${element})`;
+    } else {
+      reason =
+        access === 'schedule-only'
+          ? `the role ${principal.role} has no care mandate: the schedule only, no clinical content`
+          : `no care relationship with ${patient} (care team or episode of care)`;
+    }
     return { allowed: false, status: 403, reason, audit: note(`refused — ${reason}`) };
   }
-  return { allowed: true, audit: note('allowed (care relationship)') };
+  return {
+    allowed: true,
+    audit: note(scheduleOnly ? 'allowed (the schedule only: no care mandate)' : 'allowed (care relationship)'),
+  };
+}
+
+/** Who may write: the care relationship (an episode is opened by a member of the organisation that manages it). */
+async function checkWriter(ctx: WriteContext, intent: WriteIntent): Promise<void> {
+  const scope: PolicyScope = { principal: ctx.principal, tx: ctx.tx, now: new Date(ctx.now), memo: (_k, make) => make() };
+  if (intent.def.type === 'EpisodeOfCare' && intent.body && !intent.current) {
+    const managing = (intent.body.managingOrganization as { reference?: string } | undefined)?.reference;
+    const mine = await organizationsOf(ctx.tx, ctx.principal.userRef, scope.now);
+    if (managing !== undefined && mine.includes(managing)) return;
+  }
+  // A body whose patient cannot be read may just be malformed: say so (400 naming the element), not "no patient".
+  if (intent.body && patientsOfRecord(intent.def.type, intent.body).length === 0 && intent.def.type !== 'Binary')
+    checkR4Structure(intent.body as unknown as fhir4.Resource);
+  for (const resource of [intent.current?.resource, intent.body]) {
+    if (!resource) continue;
+    const verdict = await decide(scope, intent.def.type, resource as unknown as Json, 'write');
+    if (!verdict.allowed) {
+      const error = forbidden(`${intent.def.type}/${intent.id}: ${verdict.reason}`);
+      error.auditFacts = {
+        principal: ctx.principal,
+        interaction: intent.action,
+        outcome: '4',
+        outcomeDescription: verdict.audit?.rule ?? verdict.reason,
+        entities: [`${intent.def.type}/${intent.id}`],
+        patients: verdict.audit?.patients ?? [],
+        recorded: ctx.now,
+      };
+      throw error;
+    }
+  }
 }
 
 const carePolicy: ResourcePolicy = {
@@ -78,44 +138,45 @@ const carePolicy: ResourcePolicy = {
   typeGate: (scope) => (scope.principal ? { allowed: true } : NEED_LOGIN),
   read: (scope, stored) => decide(scope, stored.type, stored.resource as unknown as Json, 'read'),
   write: async (ctx, intent) => {
-    const scope: PolicyScope = { principal: ctx.principal, tx: ctx.tx, now: new Date(ctx.now), memo: (_k, make) => make() };
-    // An episode of care is opened by a member of the organisation that manages it (that is what starts the relationship).
-    if (intent.def.type === 'EpisodeOfCare' && intent.body) {
-      const managing = (intent.body.managingOrganization as { reference?: string } | undefined)?.reference;
-      const mine = await organizationsOf(ctx.tx, ctx.principal.userRef, scope.now);
-      if (managing !== undefined && mine.includes(managing)) return;
-    }
-    // A body whose patient cannot be read may just be malformed: say so (400 naming the element), not "no patient".
-    if (intent.body && patientsOfResource(intent.def.type, intent.body).length === 0)
-      checkR4Structure(intent.body as unknown as fhir4.Resource);
-    for (const resource of [intent.current?.resource, intent.body]) {
-      if (!resource) continue;
-      const verdict = await decide(scope, intent.def.type, resource as unknown as Json, 'write');
-      if (!verdict.allowed) {
-        const error = forbidden(`${intent.def.type}/${intent.id}: ${verdict.reason}`);
-        error.auditFacts = {
-          principal: ctx.principal,
-          interaction: intent.action,
-          outcome: '4',
-          outcomeDescription: verdict.audit?.rule ?? verdict.reason,
-          entities: [`${intent.def.type}/${intent.id}`],
-          patients: verdict.audit?.patients ?? [],
-          recorded: ctx.now,
-        };
-        throw error;
-      }
-    }
+    await checkWriter(ctx, intent);
+    await checkCareRecordWrite(ctx, intent);
+  },
+};
+
+/** A photo of a care record: its bytes follow the patient's care relationship, and are never overwritten or erased. */
+const careBinaryPolicy: ResourcePolicy = {
+  name: 'care-binary',
+  claims: (resource) => patientOfCareBinary(resource) !== undefined,
+  typeGate: (scope) => (scope.principal ? { allowed: true } : NEED_LOGIN),
+  read: (scope, stored) => decide(scope, 'Binary', stored.resource as unknown as Json, 'read'),
+  write: async (ctx, intent) => {
+    await checkWriter(ctx, intent);
+    if (intent.current?.resource)
+      throw new FhirError(intent.action === 'delete' ? 405 : 409, {
+        code: intent.action === 'delete' ? 'not-supported' : 'conflict',
+        diagnostics: `Binary/${intent.id}: a care photo is never overwritten or erased; add a new one [rule no-deletion]`,
+      });
+  },
+  // Its patient, so `$changes` carries it with the patient's care records (ChangeFilter.careRecords).
+  indexEntries: (_def, resource) => {
+    const patient = patientOfCareBinary(resource as unknown as Json);
+    return patient ? [{ param: 'patient', target: patient }] : [];
   },
 };
 
 export function registerCare(registry: PolicyRegistry, types: readonly string[]): void {
   registry.register(types, carePolicy);
+  registry.register(['Binary'], careBinaryPolicy);
+  const fedTypes = [...types, 'Binary'];
   registry.domain({
     name: 'care',
     changeScope: async (scope) => {
       const principal = scope.principal!;
       if (principal.role === 'patient') return {};
-      return { careRecords: { patients: await patientsInCare(scope.tx, principal.userRef, scope.now), types: [...types] } };
+      // Staff without a care mandate are sent the schedule only (the rest would be refused row by row anyway).
+      const sent = hasCareMandate(principal.role) ? fedTypes : SCHEDULE_TYPES.filter((t) => types.includes(t));
+      return { careRecords: { patients: [...(await patientsInCareOf(scope))], types: sent } };
     },
+    revocations: (scope, after, upTo, previous) => careRevocations(scope, fedTypes, after, upTo, previous),
   });
 }

@@ -142,6 +142,17 @@ const vs = {
     'not-taken',
   ],
   medicationAdminStatus: ['in-progress', 'not-done', 'on-hold', 'completed', 'entered-in-error', 'stopped', 'unknown'],
+  medicationRequestStatus: ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'],
+  medicationRequestIntent: [
+    'proposal',
+    'plan',
+    'order',
+    'original-order',
+    'reflex-order',
+    'filler-order',
+    'instance-order',
+    'option',
+  ],
   clinicalImpressionStatus: ['in-progress', 'completed', 'entered-in-error'],
   auditAction: ['C', 'R', 'U', 'D', 'E'],
   auditOutcome: ['0', '4', '8', '12'],
@@ -490,10 +501,28 @@ export const RESOURCE_TYPES: readonly ResourceTypeDef[] = [
     statusValueSet: 'http://hl7.org/fhir/ValueSet/medication-statement-status',
     search: [date('effective', ['effective[x]'], 'When the medication was taken')],
   }),
+  clinical('MedicationRequest', {
+    statusCodes: vs.medicationRequestStatus,
+    statusValueSet: 'http://hl7.org/fhir/ValueSet/medicationrequest-status',
+    bindings: [code('intent', 'http://hl7.org/fhir/ValueSet/medicationrequest-intent', vs.medicationRequestIntent)],
+    search: [
+      token('intent', ['intent'], 'proposal | plan | order …'),
+      date('authoredon', ['authoredOn'], 'When the prescription was written'),
+    ],
+  }),
   clinical('MedicationAdministration', {
     statusCodes: vs.medicationAdminStatus,
     statusValueSet: 'http://hl7.org/fhir/ValueSet/medication-admin-status',
-    search: [date('effective-time', ['effective[x]'], 'When the administration took place')],
+    search: [
+      date('effective-time', ['effective[x]'], 'When the administration took place'),
+      reference('request', ['request'], ['MedicationRequest'], 'The prescription the dose follows'),
+    ],
+  }),
+  // A photo (a wound's) whose bytes are a Binary: Media.content.url names it.
+  clinical('Media', {
+    statusCodes: vs.eventStatus,
+    statusValueSet: 'http://hl7.org/fhir/ValueSet/event-status',
+    search: [date('created', ['created[x]'], 'When the photo was taken')],
   }),
   clinical('Procedure', {
     statusCodes: vs.eventStatus,

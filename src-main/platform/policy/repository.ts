@@ -8,7 +8,7 @@
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, REVOKED_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
 import type { RestInteraction } from '../audit/audit-event';
 import type { AuditTrail } from '../audit/audit-trail';
-import { checkCursorIsCurrent, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
+import { checkCursorIsCurrent, CURSOR_KEY_META, decodeCursor, encodeCursor } from '../fhir/changes-cursor';
 import { locate } from '../fhir/element-path';
 import { badRequest, FhirError, notFound } from '../fhir/fhir-error';
 import { etagOf, versionHeaders, type FhirResponse } from '../fhir/fhir-response';
@@ -19,7 +19,7 @@ import { parseRelativeReference } from '../fhir/search-index';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import type { PolicyRegistry } from './policy-registry';
 import { checkRead, filterReadable, refusal, verdictOn } from './read-guard';
-import type { PolicyScope, Revocation } from './resource-policy';
+import type { ChangesSince, PolicyScope, Revocation } from './resource-policy';
 
 export const DEFAULT_CHANGES_PAGE = 100;
 export const MAX_CHANGES_PAGE = 1000;
@@ -359,16 +359,19 @@ export class PolicyRepository {
         '$changes',
       );
     let after = 0;
+    let previous: ChangesSince | undefined;
     let count = DEFAULT_CHANGES_PAGE;
     const seen = new Set<string>();
     const current = await this.tx.currentSequence();
+    const cursorKey = await this.tx.getMeta(CURSOR_KEY_META);
     for (const [name, value] of query) {
       if (seen.has(name)) throw badRequest(`parameter ${name}: given more than once`);
       seen.add(name);
       if (name === 'cursor') {
-        const cursor = decodeCursor(value);
+        const cursor = decodeCursor(value, cursorKey);
         checkCursorIsCurrent(cursor, epoch, current);
         after = cursor.sequence;
+        if (cursor.scope) previous = { scopeSequence: cursor.scope.sequence, servedAt: new Date(cursor.scope.servedAt) };
       } else if (name === '_count') {
         if (!/^[1-9][0-9]{0,6}$/.test(value) || Number(value) > MAX_CHANGES_PAGE)
           throw badRequest(`parameter _count: must be between 1 and ${MAX_CHANGES_PAGE}`, undefined, 'value');
@@ -385,13 +388,17 @@ export class PolicyRepository {
     const last = page.rows[page.rows.length - 1];
     // With nothing more in scope, the cursor jumps to the current sequence so the next pull starts there.
     const upTo = page.hasMore && last ? last.seq : current;
-    const nextCursor = encodeCursor({ epoch, sequence: upTo });
+    // The scope of this page was computed on the store as of `current`, at `now`: the next page compares with it.
+    const nextCursor = encodeCursor(
+      { epoch, sequence: upTo, scope: { sequence: current, servedAt: this.scope.now.getTime() } },
+      cursorKey,
+    );
     const rows = await filterReadable(this.registry, this.scope, this.audit, page.rows, 'history-instance', '$changes');
     // Sight gained and lost since the cursor (a fresh snapshot already holds exactly what is visible).
     const revocations: Revocation[] = [];
     if (after > 0)
       for (const domain of this.registry.domains)
-        revocations.push(...((await domain.revocations?.(this.scope, after, upTo)) ?? []));
+        revocations.push(...((await domain.revocations?.(this.scope, after, upTo, previous)) ?? []));
     const entries = await this.mergeRevocations(rows, revocations);
     const bundle: fhir4.Bundle & { extension: fhir4.Extension[] } = {
       resourceType: 'Bundle',

@@ -92,6 +92,15 @@ export interface Revocation {
   kind: 'revoke' | 'grant';
 }
 
+/**
+ * What the previous `$changes` page was served from (carried, authenticated, in its cursor): the commit sequence
+ * its scope was computed at, and when. A domain compares the caller's scope then and now (care relationships).
+ */
+export interface ChangesSince {
+  scopeSequence: number;
+  servedAt: Date;
+}
+
 /** A transaction entry as a domain's planner sees it. */
 export interface TransactionEntryView {
   index: number;
@@ -204,8 +213,8 @@ export interface DomainRegistration {
   name: string;
   /** Its share of a user's `$changes` scope. */
   changeScope?(scope: PolicyScope): Promise<Partial<ChangeFilter>>;
-  /** Resources a user lost (or regained) sight of in (after, upTo]. */
-  revocations?(scope: PolicyScope, after: number, upTo: number): Promise<Revocation[]>;
+  /** Resources a user lost (or regained) sight of in (after, upTo]; `previous` when the cursor says how its page was served. */
+  revocations?(scope: PolicyScope, after: number, upTo: number, previous?: ChangesSince): Promise<Revocation[]>;
   /** Time-based changes recorded before a user's `$changes` page is read (an expired grant). */
   beforeChanges?(scope: PolicyScope): Promise<((ctx: WriteContext) => Promise<void>) | undefined>;
   /** Checks a transaction as a whole (a message is one); undefined when the domain has nothing to say. */

@@ -62,6 +62,8 @@ const observation = (overrides: Record<string, unknown> = {}) => ({
   status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
   subject: { reference: 'Patient/demo-patient' },
+  // A pulse is a vital sign: its value in UCUM, or the care rules refuse it (issue 11).
+  valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   ...overrides,
 });
 const patient = (overrides: Record<string, unknown> = {}) => ({
@@ -641,11 +643,26 @@ function structureCases(): BadRequest[] {
       'Observation.valueQuantity.value',
       json('number', 'string'),
     ),
-    wrongType('Observation', observation({ valueBoolean: 'true' }), 'Observation.valueBoolean', json('boolean', 'string')),
+    wrongType(
+      'Observation',
+      observation({ valueQuantity: undefined, valueBoolean: 'true' }),
+      'Observation.valueBoolean',
+      json('boolean', 'string'),
+    ),
     wrongType('Observation', observation({ issued: 'yesterday' }), 'Observation.issued', 'not a valid FHIR instant'),
     wrongType('Observation', observation({ note: { text: 'x' } }), 'Observation.note', 'must be a JSON array'),
-    wrongType('Observation', observation({ valueInteger: 1.5 }), 'Observation.valueInteger', 'must be an integer'),
-    wrongType('Observation', observation({ valueString: 'a', valueInteger: 1 }), 'Observation.valueInteger', 'only one of'),
+    wrongType(
+      'Observation',
+      observation({ valueQuantity: undefined, valueInteger: 1.5 }),
+      'Observation.valueInteger',
+      'must be an integer',
+    ),
+    wrongType(
+      'Observation',
+      observation({ valueQuantity: undefined, valueString: 'a', valueInteger: 1 }),
+      'Observation.valueInteger',
+      'only one of',
+    ),
     wrongType('Patient', patient({ active: 'yes' }), 'Patient.active', json('boolean', 'string')),
     wrongType('Patient', patient({ birthDate: 19900517 }), 'Patient.birthDate', json('string', 'number')),
     wrongType('Patient', patient({ name: 'Kieffer' }), 'Patient.name', 'must be a JSON array'),

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { encodeCursor } from '../../../src-main/platform/fhir/changes-cursor';
+import { CORRECTION_REASON_URL } from '../../../src-shared/domain/care';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import {
   CORPUS_PATIENT_MATRICULE,
@@ -39,6 +40,8 @@ const observation = (overrides: Record<string, unknown> = {}) => ({
   status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
   subject: { reference: 'Patient/demo-patient' },
+  // A pulse is a vital sign: its value in UCUM, or the care rules refuse it (issue 11).
+  valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
   ...overrides,
 });
 const document = (overrides: Record<string, unknown> = {}) => ({
@@ -54,6 +57,7 @@ let shortLived: TestPlatform;
 const tokens: Partial<Record<Who, string>> = {};
 /** An Observation at version 2, created under a fixed id so the cases can name it. */
 const observationId = 'obs-fixture';
+const binaryId = 'bin-fixture';
 let epoch = '';
 const USED_OPERATION_ID = 'op-bad-requests-0001';
 const corpus: CorpusState = { port: 0, patientId: '' };
@@ -76,9 +80,18 @@ beforeAll(async () => {
   expect(created.status).toBe(201);
   await env.request('PUT', `/fhir/Observation/${observationId}`, {
     token: tokens.gp,
-    body: { ...created.json, status: 'amended' },
+    // A recorded measurement is corrected by a new version that says why (issue 11).
+    body: { ...created.json, status: 'amended', extension: [{ url: CORRECTION_REASON_URL, valueString: 'corpus fixture' }] },
     headers: { 'If-Match': 'W/"1"' },
   });
+  const binary = { resourceType: 'Binary', id: binaryId, contentType: 'text/plain' };
+  expect((await env.request('PUT', `/fhir/Binary/${binaryId}`, { token: tokens.gp, body: binary })).status).toBe(201);
+  const binaryV2 = await env.request('PUT', `/fhir/Binary/${binaryId}`, {
+    token: tokens.gp,
+    body: { ...binary, contentType: 'text/csv' },
+    headers: { 'If-Match': 'W/"1"' },
+  });
+  expect(binaryV2.status).toBe(200);
   const used = await env.request('POST', '/fhir/Observation', {
     token: tokens.gp,
     body: observation(),
@@ -112,7 +125,12 @@ function cases(): BadRequest[] {
 
 function handWritten(): BadRequest[] {
   const obsPath = `/fhir/Observation/${observationId}`;
-  const obsBody = { ...observation(), id: observationId };
+  // An update of a measurement says why (issue 11), so these cases reach the version checks.
+  const obsBody = {
+    ...observation(),
+    id: observationId,
+    extension: [{ url: CORRECTION_REASON_URL, valueString: 'corpus case' }],
+  };
   return [
     // ── Body and content type ──
     {
@@ -543,9 +561,10 @@ function handWritten(): BadRequest[] {
       diagnostics: 'does not exist',
     },
     {
+      // A care record is never erased (issue 11): the stale version is tried on a Binary of the GP's own.
       name: 'a stale If-Match on delete',
       method: 'DELETE',
-      path: obsPath,
+      path: `/fhir/Binary/${binaryId}`,
       headers: { 'If-Match': 'W/"1"' },
       status: 412,
       diagnostics: 'stale',

@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LU_MATRICULE_SYSTEM } from '../../../src-shared/domain/fhir-sync';
 import { DEMO_PATIENT_MATRICULE } from '../../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from './platform-harness';
+import { CORRECTION_REASON_URL } from '../../../src-shared/domain/care';
+
+const corrected = [{ url: CORRECTION_REASON_URL, valueString: 'test: value corrected' }];
 
 let env: TestPlatform;
 let client: Client;
@@ -62,7 +65,7 @@ describe('FHIR R4 with a stock client', () => {
         code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
         subject: { reference: 'Patient/demo-patient' },
         effectiveDateTime: '2025-02-01T08:30:00Z',
-        valueQuantity: { value: 72, unit: '/min' },
+        valueQuantity: { value: 72, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
       },
     })) as unknown as fhir4.Observation;
     expect(created.id).toMatch(/^[A-Za-z0-9\-.]{1,64}$/);
@@ -71,7 +74,12 @@ describe('FHIR R4 with a stock client', () => {
     const updated = (await client.update({
       resourceType: 'Observation',
       id: created.id!,
-      body: { ...created, valueQuantity: { value: 75, unit: '/min' } },
+      // A measurement is corrected by a new version that says why (issue 11).
+      body: {
+        ...created,
+        valueQuantity: { value: 75, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+        extension: corrected,
+      },
       options: { headers: { 'If-Match': 'W/"1"' } },
     })) as unknown as fhir4.Observation;
     expect(updated.meta?.versionId).toBe('2');
@@ -81,7 +89,11 @@ describe('FHIR R4 with a stock client', () => {
       client.update({
         resourceType: 'Observation',
         id: created.id!,
-        body: { ...created, valueQuantity: { value: 80, unit: '/min' } },
+        body: {
+          ...created,
+          valueQuantity: { value: 80, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+          extension: corrected,
+        },
         options: { headers: { 'If-Match': 'W/"1"' } },
       }),
     );

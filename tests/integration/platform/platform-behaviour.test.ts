@@ -1,6 +1,7 @@
 /** The platform's promises to the sync client: $changes, idempotent writes, transactions, stable paging, auth, audit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANGES_HAS_MORE_URL, CHANGES_NEXT_CURSOR_URL, OPERATION_ID_EXTENSION_URL } from '../../../src-shared/domain/fhir-sync';
+import { CORRECTION_REASON_URL } from '../../../src-shared/domain/care';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type Json, type TestPlatform } from './platform-harness';
 
@@ -14,8 +15,10 @@ const observation = (value: number) => ({
   status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
   subject: { reference: 'Patient/demo-patient' },
-  valueQuantity: { value, unit: '/min' },
+  valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
 });
+/** A measurement is corrected by a new version that says why (issue 11): what every update below carries. */
+const corrected = [{ url: CORRECTION_REASON_URL, valueString: 'test: value corrected' }];
 
 beforeAll(async () => {
   env = await startTestPlatform({ patients: 30, docsPerPatient: 1 });
@@ -68,14 +71,21 @@ describe('$changes', () => {
       body: { ...observation(62), subject: { reference: 'Patient/pat-000001' } },
     });
     expect(elsewhere.status).toBe(201);
-    await env.request('DELETE', `/fhir/Observation/${created.json.id}`, { token: gp });
+    // A care record is never erased (issue 11): what the GP wrote by mistake he deletes is a Binary of his own.
+    const scratch = await env.request('POST', '/fhir/Binary', {
+      token: gp,
+      body: { resourceType: 'Binary', contentType: 'text/plain' },
+    });
+    expect(scratch.status).toBe(201);
+    expect((await env.request('DELETE', `/fhir/Binary/${scratch.json.id}`, { token: gp })).status).toBe(204);
     const next = await pullAll(gp, first.cursor);
-    // In commit order: the nurse's observation of a patient the GP cares for, then the GP's deletion; nothing of pat-000001.
+    // In commit order: both observations of a patient the GP cares for, then the deletion; nothing of pat-000001.
     expect(next.entries.map((e) => `${e.request.method} ${e.request.url}`)).toEqual([
+      `PUT Observation/${created.json.id}`,
       `PUT Observation/${byNurse.json.id}`,
-      `DELETE Observation/${created.json.id}`,
+      `DELETE Binary/${scratch.json.id}`,
     ]);
-    const deletion = next.entries[1];
+    const deletion = next.entries[2];
     expect(deletion.resource).toBeUndefined();
     expect(deletion.response.etag).toBe('W/"2"');
 
@@ -176,12 +186,15 @@ describe('transactions', () => {
     const created = await env.request('PUT', path, { token: gp, body: { ...observation(90), code: code('OBS-CU') } });
     expect(created.status).toBe(201);
     // One match: an update, which like any update of clinical data must name the version it replaces.
-    const blind = await env.request('PUT', path, { token: gp, body: { ...observation(91), code: code('OBS-CU') } });
+    const blind = await env.request('PUT', path, {
+      token: gp,
+      body: { ...observation(91), code: code('OBS-CU'), extension: corrected },
+    });
     expect(blind.status).toBe(428);
     expect(blind.json.issue[0].diagnostics).toContain('If-Match: required');
     const updated = await env.request('PUT', path, {
       token: gp,
-      body: { ...observation(91), code: code('OBS-CU') },
+      body: { ...observation(91), code: code('OBS-CU'), extension: corrected },
       headers: { 'If-Match': 'W/"1"' },
     });
     expect(updated.status).toBe(200);
@@ -192,7 +205,7 @@ describe('transactions', () => {
     const before = await env.platform.fingerprint();
     const ambiguous = await env.request('PUT', path, {
       token: gp,
-      body: { ...observation(93), code: code('OBS-CU') },
+      body: { ...observation(93), code: code('OBS-CU'), extension: corrected },
       headers: { 'If-Match': 'W/"2"' },
     });
     expect(ambiguous.status).toBe(412);
@@ -237,7 +250,7 @@ describe('conditional lookups are the caller’s own search', () => {
     // A conditional update updates that same record.
     const updated = await env.request('PUT', `/fhir/Observation?${criteria}`, {
       token: gp,
-      body: { ...observation(5), code },
+      body: { ...observation(5), code, extension: corrected },
       headers: { 'If-Match': 'W/"1"' },
     });
     expect({ status: updated.status, id: updated.json.id }).toEqual({ status: 200, id: mine.json.id });
