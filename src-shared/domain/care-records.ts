@@ -243,6 +243,9 @@ export function woundAssessmentProblems(observation: Observation): CareProblem[]
   return problems;
 }
 
+/** The largest wound photo the platform accepts (a phone photo, EXIF stripped, is far smaller). */
+export const MAX_CARE_PHOTO_BYTES = 10 * 1024 * 1024;
+
 // ── Handover ──
 
 export function isHandover(observation: Pick<Observation, 'code'>): boolean {

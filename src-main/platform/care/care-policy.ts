@@ -19,6 +19,7 @@ import { careRevocations } from './care-revocations';
 import { checkCareRecordWrite } from './care-write-rules';
 import { clinicalElementOf, SCHEDULE_TYPES } from './schedule-view';
 import { hasCareMandate } from '../../../src-shared/domain/roles';
+import { MAX_CARE_PHOTO_BYTES } from '../../../src-shared/domain/care';
 
 const NEED_LOGIN: TypeVerdict = {
   allowed: false,
@@ -157,6 +158,7 @@ const careBinaryPolicy: ResourcePolicy = {
         diagnostics: `Binary/${intent.id}: a care photo is never overwritten or erased; add a new one [rule no-deletion]`,
       });
   },
+  contentLimit: { bytes: MAX_CARE_PHOTO_BYTES, rule: 'a care photo (MAX_CARE_PHOTO_BYTES)' },
   // Its patient, so `$changes` carries it with the patient's care records (ChangeFilter.careRecords).
   indexEntries: (_def, resource) => {
     const patient = patientOfCareBinary(resource as unknown as Json);
