@@ -20,6 +20,8 @@ export interface ChangesCursor {
   sequence: number;
   /** How the issuing page was served (c2 cursors only). */
   scope?: { sequence: number; servedAt: number };
+  /** A c2 cursor whose HMAC does not verify under this database's key: refused once its epoch is known to be ours. */
+  unauthentic?: true;
 }
 
 const VERSION = 'c1';
@@ -42,7 +44,11 @@ export function encodeCursor(cursor: ChangesCursor, key?: string): string {
   return Buffer.from(`${VERSION}.${cursor.epoch}.${cursor.sequence}`, 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor's syntax (and, for a scoped one, its authenticity); throws 400 when it is not one of ours. */
+/**
+ * Decodes a cursor's syntax; throws 400 when it is not one of ours. A scoped cursor whose HMAC does not verify
+ * comes back marked `unauthentic`: a cursor of a replaced database (another key) must still be told 410, not 400
+ * (checkCursorIsCurrent decides in that order).
+ */
 export function decodeCursor(text: string, key?: string): ChangesCursor {
   const decoded = /^[A-Za-z0-9_-]{1,200}$/.test(text) ? Buffer.from(text, 'base64url').toString('utf8') : '';
   const plain = DECODED.exec(decoded);
@@ -51,13 +57,14 @@ export function decodeCursor(text: string, key?: string): ChangesCursor {
     return { epoch: plain[1]!, sequence: Number(plain[2]) };
   }
   const scoped = DECODED_SCOPED.exec(decoded);
-  if (!scoped || key === undefined) throw malformed();
-  const body = decoded.slice(0, decoded.lastIndexOf('.'));
-  const expected = Buffer.from(mac(key, body), 'utf8');
-  if (!timingSafeEqual(expected, Buffer.from(scoped[5]!, 'utf8'))) throw malformed();
+  if (!scoped) throw malformed();
   const [sequence, scopeSequence, servedAt] = [Number(scoped[2]), Number(scoped[3]), Number(scoped[4])];
   if (![sequence, scopeSequence, servedAt].every(Number.isSafeInteger)) throw malformed();
-  return { epoch: scoped[1]!, sequence, scope: { sequence: scopeSequence, servedAt } };
+  const body = decoded.slice(0, decoded.lastIndexOf('.'));
+  const authentic = key !== undefined && timingSafeEqual(Buffer.from(mac(key, body), 'utf8'), Buffer.from(scoped[5]!, 'utf8'));
+  return authentic
+    ? { epoch: scoped[1]!, sequence, scope: { sequence: scopeSequence, servedAt } }
+    : { epoch: scoped[1]!, sequence, unauthentic: true };
 }
 
 /**
@@ -71,6 +78,8 @@ export function checkCursorIsCurrent(cursor: ChangesCursor, epoch: string, curre
       diagnostics: 'parameter cursor: it belongs to another database epoch; start a new snapshot without a cursor',
     });
   }
+  // Our epoch: a cursor whose scope part does not verify was not issued by this database.
+  if (cursor.unauthentic) throw malformed();
   if (cursor.sequence > currentSequence || (cursor.scope?.sequence ?? 0) > currentSequence) {
     throw new FhirError(410, {
       code: 'expired',

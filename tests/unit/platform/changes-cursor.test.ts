@@ -48,3 +48,28 @@ describe('$changes cursor', () => {
     expect(statusOf(() => checkCursorIsCurrent({ epoch, sequence: 10 }, epoch, 10))).toBe(200);
   });
 });
+
+describe('a cursor that says how its page was served', () => {
+  const epoch = '0123456789abcdef';
+  const scoped = { epoch, sequence: 40, scope: { sequence: 42, servedAt: 1_780_000_000_000 } };
+
+  it('round-trips under the database key, and is refused (400) when its HMAC does not verify', () => {
+    const text = encodeCursor(scoped, 'k'.repeat(64));
+    expect(decodeCursor(text, 'k'.repeat(64))).toEqual(scoped);
+    const forged = Buffer.from(Buffer.from(text, 'base64url').toString('utf8').replace('.42.', '.41.'), 'utf8').toString(
+      'base64url',
+    );
+    expect(() => checkCursorIsCurrent(decodeCursor(forged, 'k'.repeat(64)), epoch, 100)).toThrow(/malformed/);
+  });
+
+  it('from a replaced database (another epoch and key) is 410, not 400', () => {
+    const text = encodeCursor(scoped, 'k'.repeat(64));
+    let status: number | undefined;
+    try {
+      checkCursorIsCurrent(decodeCursor(text, 'x'.repeat(64)), 'fedcba9876543210', 100);
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    expect(status).toBe(410);
+  });
+});
