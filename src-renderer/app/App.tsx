@@ -21,6 +21,8 @@ import { MedicationRoundPage } from '../features/care/MedicationRoundPage';
 import { PatientChartPage } from '../features/care/PatientChartPage';
 import { TourPage } from '../features/care/TourPage';
 import { SimulatorPage } from '../features/simulator/SimulatorPage';
+import { RcpMeetingPage } from '../features/rcp/RcpMeetingPage';
+import { RcpMeetingsPage } from '../features/rcp/RcpMeetingsPage';
 import { AppFrame } from './AppFrame';
 import { cssVariablesResolver, theme } from './theme';
 
@@ -50,6 +52,8 @@ export function createAppRouter() {
         { path: 'care/round', element: <MedicationRoundPage /> },
         { path: 'care/tour', element: <TourPage /> },
         { path: 'care/handover', element: <HandoverPage /> },
+        { path: 'rcp', element: <RcpMeetingsPage /> },
+        { path: 'rcp/meetings/:meetingId', element: <RcpMeetingPage /> },
         { path: 'simulator', element: <SimulatorPage /> },
       ],
     },

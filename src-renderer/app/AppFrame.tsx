@@ -120,6 +120,7 @@ export function AppFrame() {
         <NavLink component={RouterLink} to="/care" end label={t('care.nav')} />
         <NavLink component={RouterLink} to="/care/tour" label={t('care.tourNav')} />
         <NavLink component={RouterLink} to="/care/round" label={t('care.roundNav')} />
+        <NavLink component={RouterLink} to="/rcp" label={t('rcp.nav')} />
         <NavLink component={RouterLink} to="/directory" label={t('nav.directory')} />
         <MailboxLink />
         <SpacesLink />

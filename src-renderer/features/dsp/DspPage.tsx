@@ -13,6 +13,7 @@ import { formatDate } from '../../i18n/dates';
 import { DocumentForm } from './DocumentForm';
 import { PdfView } from './PdfView';
 import { PresenceCodeForm } from './PresenceCodeForm';
+import { RegisterCaseForm } from '../rcp/RegisterCaseForm';
 
 const CONFIDENTIALITY_COLOR = { N: 'gray', R: 'orange', V: 'red' } as const;
 
@@ -82,6 +83,8 @@ export function DspPage() {
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ replaces?: string } | null>(null);
+  // A tumour-board case for this patient (IdeoRCP): registered from here, where the GP has the DSP at hand.
+  const [registering, setRegistering] = useState(false);
   useInvalidateOn(['dsp.changed', 'sync.changed'], [['dsp.documents'], ['dsp.document']]);
   const filter = {
     patientId,
@@ -111,8 +114,14 @@ export function DspPage() {
             </Text>
           )}
         </Title>
-        <Button onClick={() => setEditing({})}>{t('dsp.add')}</Button>
+        <Group gap="xs">
+          <Button variant="light" onClick={() => setRegistering(true)}>
+            {t('rcp.registerCase')}
+          </Button>
+          <Button onClick={() => setEditing({})}>{t('dsp.add')}</Button>
+        </Group>
       </Group>
+      {registering && <RegisterCaseForm patientId={patientId} onDone={() => setRegistering(false)} />}
       {editing && (
         <Paper withBorder p="md">
           <DocumentForm
