@@ -8,6 +8,7 @@ import { benchDsp } from './dsp.bench';
 import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
 import { benchPlatform, benchPlatformPostgres } from './platform.bench';
 import { benchLibrary, benchSpaces } from './spaces-library.bench';
+import { benchRcp } from './rcp.bench';
 
 const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['platform', benchPlatform],
@@ -18,6 +19,7 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['DSP', benchDsp],
   ['spaces', benchSpaces],
   ['library', benchLibrary],
+  ['RCP', benchRcp],
 ];
 
 const wanted = process.argv.slice(2).map((word) => word.toLowerCase());
