@@ -87,6 +87,11 @@ function lookAlikeWarnings(patient: fhir4.Patient, id: string, candidates: fhir4
  * Patient; returns warning issues for names that look like another Patient's.
  */
 export async function checkPatientIdentity(tx: StorageTx, patient: fhir4.Patient, id: string): Promise<Issue[]> {
+  // Two Patients with one matricule written at once (on two instances of a shared platform): the second
+  // waits here until the first committed, and its snapshot, taken after, sees it.
+  for (const identifier of patient.identifier ?? [])
+    if (identifier.system === LU_MATRICULE_SYSTEM && typeof identifier.value === 'string')
+      await tx.lock(`matricule:${identifier.value}`);
   const snapshot = await tx.currentSequence();
   await refuseDuplicateMatricule(tx, patient, id, snapshot);
   return lookAlikeWarnings(patient, id, await lookAlikeCandidates(tx, patient, snapshot));

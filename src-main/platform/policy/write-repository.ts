@@ -49,6 +49,8 @@ export class PolicyWriteRepository extends PolicyRepository {
 
   /** The caller's own search, for a conditional interaction: never more than the caller may read. */
   private async conditionalMatches(def: ResourceTypeDef, criteria: string, header: string): Promise<StoredVersion[]> {
+    // Another instance running the same conditional write meanwhile waits, then finds what it wrote.
+    await this.tx.lock(`${def.type}?${criteria}`);
     const query = new URLSearchParams(criteria.startsWith('?') ? criteria.slice(1) : criteria);
     let request: SearchRequest;
     try {

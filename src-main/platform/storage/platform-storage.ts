@@ -161,6 +161,13 @@ export interface StorageTx {
   /** Current versions committed after `afterSequence` that `filter` lets through, in commit order. */
   changes(filter: ChangeFilter, afterSequence: number, limit: number): Promise<Page>;
   currentSequence(): Promise<number>;
+  /**
+   * Until this write transaction ends, no other one passes `lock` with the same key, on any instance
+   * sharing the storage: a look-up that decides a write ("no Patient holds this matricule", "nothing
+   * matches If-None-Exist") stays true until the write commits. Take it before the look-up's snapshot.
+   * SQLite runs one write transaction at a time, so there it has nothing to do.
+   */
+  lock(key: string): Promise<void>;
   /** Runs `work` so that, if it throws, its writes are undone and the rest of the transaction stands (a batch entry). */
   savepoint<T>(work: () => Promise<T>): Promise<T>;
 

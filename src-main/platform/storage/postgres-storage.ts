@@ -428,6 +428,7 @@ export class PostgresStorage implements PlatformStorage {
       // Within a write, its own provisional seqs count: a search it runs on this snapshot sees its own writes.
       currentSequence: async () =>
         (await tx.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version'))?.seq ?? 0,
+      lock: (key) => tx.lockFor(`look-up:${key}`),
       savepoint: (work) => tx.savepoint(work),
 
       findOperation: async (operationId) => {

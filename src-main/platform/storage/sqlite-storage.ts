@@ -265,6 +265,8 @@ export class SqliteStorage implements PlatformStorage {
       search: async (request, snapshot) => this.search(request, snapshot),
       changes: async (filter, after, limit) => this.changes(filter, after, limit),
       currentSequence: async () => one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version')?.seq ?? 0,
+      // One write transaction at a time (BEGIN IMMEDIATE): every look-up already holds until commit.
+      lock: async () => {},
       savepoint: async <T>(work: () => Promise<T>): Promise<T> => {
         this.db.exec('SAVEPOINT entry');
         try {

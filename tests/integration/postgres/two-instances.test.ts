@@ -86,4 +86,16 @@ describe('two instances on one database', () => {
     const history = await b.request('GET', `/fhir/Observation/${id}/_history`, { token: tokenB });
     expect(history.json.entry).toHaveLength(2);
   });
+
+  it('one conditional create sent to both at once: one resource, both answers name it', async () => {
+    const [tokenA, tokenB] = await Promise.all([a.login('gp'), b.login('gp')]);
+    const body = { ...observation(90), code: { coding: [{ system: 'urn:test', code: 'ONCE' }] } };
+    const headers = { 'If-None-Exist': 'patient=Patient/demo-patient&code=urn:test|ONCE' };
+    const results = await Promise.all([
+      a.request('POST', '/fhir/Observation', { token: tokenA, body, headers }),
+      b.request('POST', '/fhir/Observation', { token: tokenB, body, headers }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 201]);
+    expect(results[0]!.json.id).toBe(results[1]!.json.id);
+  });
 });
