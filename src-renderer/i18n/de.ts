@@ -236,6 +236,7 @@ export const de: Messages = {
     to: 'Bis',
     search: 'Dokumente durchsuchen',
     noDocuments: 'Keine Dokumente.',
+    downloading: 'Dokument wird heruntergeladen… {{percent}} %',
     unavailable: {
       'not-on-device':
         'Der Inhalt dieses Dokuments ist noch nicht auf diesem Gerät: Er kommt mit der nächsten Online-Synchronisierung.',

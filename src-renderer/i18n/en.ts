@@ -235,6 +235,7 @@ export const en: Messages = {
     to: 'To',
     search: 'Search the documents',
     noDocuments: 'No documents.',
+    downloading: 'Downloading the document… {{percent}}%',
     unavailable: {
       'not-on-device': 'This document’s content is not on this device yet: it arrives with the next sync online.',
       'not-displayable': 'This type of attachment cannot be displayed in the app.',

@@ -234,6 +234,7 @@ export const fr = {
     to: 'Au',
     search: 'Rechercher dans les documents',
     noDocuments: 'Aucun document.',
+    downloading: 'Téléchargement du document… {{percent}} %',
     unavailable: {
       'not-on-device':
         'Le contenu de ce document n’est pas encore sur cet appareil : il arrivera à la prochaine synchronisation en ligne.',

@@ -1,4 +1,18 @@
-import { Alert, Badge, Button, Grid, Group, Paper, Select, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Grid,
+  Group,
+  Paper,
+  Progress,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Timeline,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,6 +28,7 @@ import { DocumentForm } from './DocumentForm';
 import { PdfView } from './PdfView';
 import { PresenceCodeForm } from './PresenceCodeForm';
 import { RegisterCaseForm } from '../rcp/RegisterCaseForm';
+import { useDownloadProgress } from './useDownloadProgress';
 
 const CONFIDENTIALITY_COLOR = { N: 'gray', R: 'orange', V: 'red' } as const;
 
@@ -27,8 +42,20 @@ function DocumentViewer({ id, onCorrect }: { id: string; onCorrect: (doc: DspDoc
     mutationFn: () => unwrap(desk.dsp.markEnteredInError({ id })),
     onSuccess: () => queryClient.invalidateQueries(),
   });
+  const downloading = useDownloadProgress();
   if (doc.isError) return <ApiErrorAlert error={doc.error} />;
-  if (!doc.data) return null;
+  if (!doc.data) {
+    if (!downloading) return null;
+    const percent = Math.floor((downloading.done * 100) / Math.max(1, downloading.total));
+    return (
+      <Paper withBorder p="md" data-testid="document-downloading">
+        <Stack gap="xs">
+          <Text size="sm">{t('dsp.downloading', { percent })}</Text>
+          <Progress value={percent} aria-label={t('dsp.downloading', { percent })} />
+        </Stack>
+      </Paper>
+    );
+  }
   const d = doc.data;
   return (
     <Paper withBorder p="md" data-testid="document-viewer">

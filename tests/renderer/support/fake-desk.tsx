@@ -5,7 +5,7 @@ import { render } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { I18nextProvider } from 'react-i18next';
 import { MemoryRouter } from 'react-router-dom';
-import type { ApiResult } from '../../../src-shared/api';
+import type { ApiResult, EventPayload, EventTopic } from '../../../src-shared/api';
 import type { ApiError } from '../../../src-shared/domain/errors';
 import { createDeskMethods, type DeskApi } from '../../../src-shared/api/desk-bridge';
 import { DeskProvider } from '../../../src-renderer/api/DeskContext';
@@ -26,6 +26,7 @@ export function renderWithFakeDesk(
   language: Language = 'fr',
 ) {
   const calls: { method: string; input: unknown }[] = [];
+  const listeners: { topic: string; listener: (payload: unknown) => void }[] = [];
   const desk: DeskApi = {
     ...createDeskMethods(async (method, input): Promise<ApiResult<unknown>> => {
       calls.push({ method, input });
@@ -38,7 +39,11 @@ export function renderWithFakeDesk(
         throw error;
       }
     }),
-    on: () => () => {},
+    on: (topic, listener) => {
+      const entry = { topic: topic as string, listener: listener as (payload: unknown) => void };
+      listeners.push(entry);
+      return () => listeners.splice(listeners.indexOf(entry), 1);
+    },
   };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   const result = render(
@@ -54,5 +59,8 @@ export function renderWithFakeDesk(
       </MantineProvider>
     </I18nextProvider>,
   );
-  return { ...result, calls };
+  /** Delivers a core event to the screen, as the transport would. */
+  const emit = <T extends EventTopic>(topic: T, payload: EventPayload<T>) =>
+    listeners.filter((l) => l.topic === topic).forEach((l) => l.listener(payload));
+  return { ...result, calls, emit };
 }
