@@ -3,6 +3,7 @@
  * `npm run bench -- dsp messaging` runs only the sections whose names contain one of the words.
  */
 import { printTable, type BenchRow } from './bench-table';
+import { benchBlobs } from './blobs.bench';
 import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
 import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
@@ -20,6 +21,7 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['spaces', benchSpaces],
   ['library', benchLibrary],
   ['RCP', benchRcp],
+  ['blobs', benchBlobs],
 ];
 
 const wanted = process.argv.slice(2).map((word) => word.toLowerCase());
