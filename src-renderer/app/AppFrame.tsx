@@ -9,6 +9,7 @@ import { SyncStatusBar } from '../features/sync/SyncStatusBar';
 import { MAILBOX_QUERIES } from '../features/mailbox/MailboxPage';
 import { NewMailNotice } from '../features/mailbox/NewMailNotice';
 import { SPACES_QUERIES } from '../features/spaces/SpacesPage';
+import { NewPostsNotice } from '../features/spaces/NewPostsNotice';
 import { useInvalidateOn } from '../api/useDeskEvents';
 import { KeyboardShortcuts, useLockSession } from './KeyboardShortcuts';
 
@@ -132,6 +133,7 @@ export function AppFrame() {
         <SessionGate>
           <Outlet />
           <NewMailNotice />
+          <NewPostsNotice />
         </SessionGate>
       </AppShell.Main>
     </AppShell>

@@ -362,6 +362,8 @@ export const de: Messages = {
     openFile: 'Öffnen',
     version: 'v{{version}}',
     replaced: 'Ersetzt',
+    newPosts_one: '{{count}} neuer Beitrag in Ihren Räumen',
+    newPosts_other: '{{count}} neue Beiträge in Ihren Räumen',
     unreadableFile: 'Vor Ihrem Beitritt geteilt (für Sie nicht lesbar)',
   },
   library: {

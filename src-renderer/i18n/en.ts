@@ -360,6 +360,8 @@ export const en: Messages = {
     openFile: 'Open',
     version: 'v{{version}}',
     replaced: 'Replaced',
+    newPosts_one: '{{count}} new post in your spaces',
+    newPosts_other: '{{count}} new posts in your spaces',
     unreadableFile: 'Shared before you joined (unreadable for you)',
   },
   library: {

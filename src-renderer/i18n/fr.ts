@@ -360,6 +360,8 @@ export const fr = {
     openFile: 'Ouvrir',
     version: 'v{{version}}',
     replaced: 'Remplacé',
+    newPosts_one: '{{count}} nouvelle publication dans vos espaces',
+    newPosts_other: '{{count}} nouvelles publications dans vos espaces',
     unreadableFile: 'Fichier partagé avant votre arrivée (illisible pour vous)',
   },
   library: {

@@ -8,6 +8,7 @@ import { deliveryOf } from '../messaging/mailbox';
 import { messageBundle, sealBody, unsealBody } from '../messaging/message-wire';
 import { decryptAndVerify, encryptAndSign, generateKeyPair, UnreadableMessageError, type KeyPair } from '../messaging/pgp';
 import { PlatformClient, PlatformError, type PlatformUser } from '../platform-client';
+import { welcomeInSharedSpaces } from './space-welcome';
 
 /**
  * The platform's seeded demo accounts this simulator may act as (src-main/platform/seed/demo-accounts.ts;
@@ -113,6 +114,10 @@ export class ColleagueSimulator {
       if (!colleague || !(await this.keyPublished(colleague, user))) return idle;
       const firstMessages = await this.writeFirst(colleague, user);
       const answers = await this.answer(colleague, user);
+      // The demo spaces they share get a first thread and file (once), so a new user's spaces are not empty.
+      await welcomeInSharedSpaces(colleague, user, this.now, (url, body) =>
+        this.write(colleague.client, url, body, null, 'POST'),
+      );
       return { colleague: colleague.me.id, firstMessages, answers };
     } catch (error) {
       // Offline is the user's sync's business to report; anything else is logged by kind only (the

@@ -245,14 +245,16 @@ export class Spaces {
       throw new DeskError('forbidden', 'accept the invitation before posting in this space', 'spaceId');
     const ownKey = this.store.pgpKeys.active();
     if (!ownKey) throw new DeskError('unauthenticated', 'no messaging key yet: log in once online');
-    const audience = activeMembers(group);
-    const keys = audience.map((member) => {
-      if (member === me) return ownKey.publicKey;
-      const key = this.directory.keysOf(member).find((k) => k.active);
-      if (!key)
-        throw new DeskError('invalid_input', `${this.directory.nameOf(member)} has no published messaging key yet`, 'spaceId');
-      return key.armored;
-    });
+    // Every active member with a published key (a colleague who never logged in has none yet, and reads
+    // this no more than someone who joins later).
+    const audience: string[] = [];
+    const keys: string[] = [];
+    for (const member of activeMembers(group)) {
+      const key = member === me ? ownKey.publicKey : this.directory.keysOf(member).find((k) => k.active)?.armored;
+      if (!key) continue;
+      audience.push(member);
+      keys.push(key);
+    }
     const id = randomUUID();
     const sentAt = this.now().toISOString();
     const mentions = content.mentions.filter((m) => audience.includes(m));

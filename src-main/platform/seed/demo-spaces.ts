@@ -1,8 +1,9 @@
 /**
  * The two demo collaborative spaces (issue 13): the Nordstad home-care network's nurses (demo.nurse
- * and Sandra Kremer) and "Diabète — réseau Centre" (demo.gp, with demo.specialist). Fixed records.
- * Only the spaces and their members are seeded: what is said in a space is end-to-end encrypted to
- * its members' keys, and those keys are born on their devices at their first login.
+ * and Sandra Kremer) and "Diabète — réseau Centre" (demo.gp, with demo.specialist and demo.nurse).
+ * Fixed records. Only the spaces and their members are seeded here: what is said in a space is
+ * end-to-end encrypted to its members' keys, born on their devices at their first login; the demo
+ * colleagues (core/simulator) open the first thread and share the first file once those keys exist.
  */
 import { memberEntry, SPACE_CODE, SPACE_CODE_SYSTEM } from '../../../src-shared/domain/spaces';
 import type { SeedItem } from './generate';
@@ -43,7 +44,7 @@ export function* demoSpaces(since: string): Generator<SeedItem> {
     'Diabète — réseau Centre',
     'Suivi partagé des patients diabétiques entre médecine générale et spécialistes.',
     'Practitioner/demo-gp',
-    ['Practitioner/demo-specialist'],
+    ['Practitioner/demo-specialist', 'Practitioner/demo-nurse'],
     since,
   );
 }

@@ -3,8 +3,9 @@
  * sent to the space with its OpenPGP ciphertext, a file's bytes in a tagged Binary. All of it is
  * written by `POST /fhir/Group/<id>/$post` (one Bundle of type collection: the Communication, and for a
  * file its Binary), checked as a whole, by an active member only. The audience the client encrypted to
- * is checked against the space's active members at that moment and frozen in the Communication: it is
- * who may read it, ever (and only while they are still active members).
+ * (its author and the active members with a published key) is checked against the space's active
+ * members at that moment and frozen in the Communication: it is who may read it, ever (and only while
+ * they are still active members).
  */
 import type { Communication, Group } from 'fhir/r4';
 import { PGP_CONTENT_TYPE } from '../../../src-shared/domain/messaging';
@@ -86,8 +87,6 @@ function checkCiphertext(data: unknown, where: string, limit: number): number {
   return size;
 }
 
-const sameSet = (a: string[], b: string[]) => a.length === b.length && new Set([...a, ...b]).size === a.length;
-
 /** An existing piece of content of this space, of this kind. */
 async function contentOfSpace(tx: StorageTx, id: string, spaceId: string, kind: 'thread' | 'file'): Promise<boolean> {
   const stored = await tx.current('Communication', id);
@@ -97,8 +96,8 @@ async function contentOfSpace(tx: StorageTx, id: string, spaceId: string, kind: 
 
 /**
  * `POST /fhir/Group/<id>/$post`: a thread header, a post or a file version, by an active member,
- * encrypted to exactly the space's active members (409 when the membership changed since the client
- * encrypted: it must encrypt again, to the people who are members now).
+ * encrypted to active members only (409 when one of them is no longer a member: the client's view of
+ * the space is stale and it must encrypt again, to the people who are members now).
  */
 export async function postToSpace(ctx: WriteContext, spaceId: string, body: unknown): Promise<FhirResponse> {
   const caller = ctx.principal.userRef;
@@ -147,13 +146,20 @@ export async function postToSpace(ctx: WriteContext, spaceId: string, body: unkn
   if (unknownExtension)
     throw unprocessable(`Communication.extension: ${unknownExtension.url} is not a space extension`, 'Communication.extension');
 
-  // The audience it was encrypted to must be the space's active members now, and is frozen with it.
+  // Whom it was encrypted to: the author and active members only (a member without a published key yet
+  // cannot be among them), frozen with it. Someone no longer active means the client's view is stale.
   const audience = audienceOfContent(post);
   const members = activeMembers(space.resource as Group);
-  if (!sameSet(audience, members))
+  if (!audience.includes(caller) || new Set(audience).size !== audience.length)
+    throw unprocessable(
+      'Communication.extension: the audience names its author, and each reader once',
+      'Communication.extension',
+    );
+  const gone = audience.filter((reference) => !members.includes(reference));
+  if (gone.length > 0)
     throw new FhirError(409, {
       code: 'conflict',
-      diagnostics: `Communication.extension: encrypted for ${audience.length} people, but the space has ${members.length} active members now — encrypt again for the current members`,
+      diagnostics: `Communication.extension: encrypted for ${gone.length} people who are no longer active members of the space — encrypt again for the current members`,
       expression: 'Communication.extension',
     });
 

@@ -94,9 +94,13 @@ describe('creating and joining', () => {
 });
 
 describe('content', () => {
-  it('a post encrypted for the active members is accepted; one encrypted for others is refused (409)', async () => {
-    const wrong = postBody(SPACE, NURSE, [NURSE]);
+  it('a post encrypted for active members is accepted; one encrypted for someone who is not a member is refused (409)', async () => {
+    const wrong = postBody(SPACE, NURSE, [NURSE, GP, SPECIALIST]);
     expect((await env.request('POST', `/fhir/Group/${SPACE}/$post`, { token: nurse, body: wrong.body })).status).toBe(409);
+    const withoutAuthor = postBody(SPACE, NURSE, [GP]);
+    expect((await env.request('POST', `/fhir/Group/${SPACE}/$post`, { token: nurse, body: withoutAuthor.body })).status).toBe(
+      422,
+    );
     const header = postBody(SPACE, NURSE, [NURSE, GP]);
     expect((await env.request('POST', `/fhir/Group/${SPACE}/$post`, { token: nurse, body: header.body })).status).toBe(201);
     thread = header.id;
