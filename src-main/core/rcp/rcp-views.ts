@@ -122,9 +122,8 @@ export class RcpViews {
     const meeting = meetingId ?? meetingOf(task)?.slice('Appointment/'.length) ?? null;
     const patientRef = patientOfCase(task);
     const proposal = meeting ? this.records.proposal(records, meeting) : undefined;
-    const inConflict = (ref: string) =>
-      this.store.quarantine.list().some((entry) => entry.entityKey === ref) ||
-      this.store.outbox.unackedFor(ref).some((op) => op.lastError !== null && op.status !== 'inflight');
+    // In conflict: refused or overtaken, waiting in the quarantine for a decision (an offline retry is no conflict).
+    const inConflict = (ref: string) => this.store.quarantine.list().some((entry) => entry.entityKey === ref);
     return {
       id: caseId,
       meetingId: meeting,
