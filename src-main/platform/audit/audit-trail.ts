@@ -2,9 +2,9 @@
  * Stores AuditEvents as versioned resources (author "system").
  * - Writes and refusals are audited synchronously: a write's event commits in the same transaction
  *   as the write; a refusal's in its own.
- * - Reads are queued and flushed in batches (every 250 ms, or 500 events, and on stop): auditing each
- *   read synchronously would cost an fsync per read (synchronous=FULL). The price is that a crash may
- *   lose the last quarter-second of read events, never a write's.
+ * - A read's events are written as units of their own, which the storage's group commit puts in the
+ *   transaction (and the fsync) of whatever else is being written at that moment; the read answers once
+ *   they are durable (`forRequest().settled()`), so a crash never loses the trace of an answered read.
  */
 import { SYSTEM_AUTHOR } from '../policy/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
@@ -13,15 +13,23 @@ import type { PlatformStorage, StorageTx } from '../storage/platform-storage';
 import { buildAuditEvent, type AuditFacts } from './audit-event';
 
 const AUDIT_DEF = resourceTypeDef('AuditEvent')!;
-const FLUSH_INTERVAL_MS = 250;
-const FLUSH_SIZE = 500;
 
 export class AuditTrail {
-  private queue: AuditFacts[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Read events being stored, over every request (the platform's own trail only). */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** This request's read events being stored, each settling without rejecting. */
+  private readonly own: Promise<void>[] = [];
+  private failure: unknown;
 
-  constructor(private readonly storage: PlatformStorage) {}
+  constructor(
+    private readonly storage: PlatformStorage,
+    private readonly root?: AuditTrail,
+  ) {}
+
+  /** The trail of one request: the same events, and `settled()` to wait until its own are durable. */
+  forRequest(): AuditTrail {
+    return new AuditTrail(this.storage, this.root ?? this);
+  }
 
   /** Appends the event inside the caller's transaction (writes: audited atomically with the effect). */
   async recordInTransaction(tx: StorageTx, facts: AuditFacts): Promise<void> {
@@ -45,30 +53,30 @@ export class AuditTrail {
     await this.storage.write((tx) => this.recordInTransaction(tx, facts));
   }
 
-  /** Queues a read's event for the next batch. */
+  /** Stores a read's event (in the next group commit); `settled()` waits for it. */
   enqueue(facts: AuditFacts): void {
-    this.queue.push(facts);
-    if (this.queue.length >= FLUSH_SIZE) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    const root = this.root ?? this;
+    const stored = this.storage.write((tx) => this.recordInTransaction(tx, facts));
+    const quiet = stored.then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= error;
+        console.error('eSanté platform: a read audit event could not be stored:', error);
+      },
+    );
+    this.own.push(quiet);
+    root.inFlight.add(quiet);
+    void quiet.then(() => root.inFlight.delete(quiet));
   }
 
+  /** Resolves once every event this request queued is durable; throws if one could not be stored (no unaudited answer). */
+  async settled(): Promise<void> {
+    await Promise.all(this.own);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Resolves once every read event queued so far, by any request, is stored (e.g. before reading the access log). */
   async flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length > 0) {
-      this.flushing = this.flushing
-        .then(() =>
-          this.storage.write(async (tx) => {
-            for (const facts of batch) await this.recordInTransaction(tx, facts);
-          }),
-        )
-        .catch((error: unknown) => {
-          // Losing a batch of read events must be visible in the platform log, but must not stop serving.
-          console.error(`eSanté platform: ${batch.length} read audit events could not be stored:`, error);
-        });
-    }
-    await this.flushing;
+    await Promise.all([...(this.root ?? this).inFlight]);
   }
 }

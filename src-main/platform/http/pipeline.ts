@@ -87,7 +87,8 @@ export class FhirPipeline {
     return {
       principal: await this.services.logins.authenticate(header(request, 'authorization')),
       baseUrl: `${request.protocol}://${request.host}/fhir`,
-      audit: this.services.audit,
+      // Its own trail: the answer waits until the request's read events are durable.
+      audit: this.services.audit.forRequest(),
     };
   }
 
@@ -132,6 +133,7 @@ export class FhirPipeline {
           step.run(new PolicyRepository(this.registry, createScope(ctx.principal, tx), ctx)),
         );
         if (result instanceof FhirError) throw result;
+        await ctx.audit.settled();
         return result;
       },
     );
@@ -184,6 +186,7 @@ export class FhirPipeline {
             return result;
           }),
         );
+        await ctx.audit.settled();
         if (returnedError) throw returnedError;
         return response.replayed ? { ...response, headers: { ...response.headers, 'X-Operation-Replayed': 'true' } } : response;
       },

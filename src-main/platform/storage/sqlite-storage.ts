@@ -85,29 +85,77 @@ function toUpload(row: UploadRow): BlobUpload {
   };
 }
 
-export class SqliteStorage implements PlatformStorage {
-  private readonly db: Db;
+/** One SQLite connection and its prepared statements (a statement belongs to the connection that prepared it). */
+class Connection {
   private readonly statements = new Map<string, Statement>();
-  /** Serialises units of work: one connection, and a transaction must not interleave with another. */
+
+  constructor(readonly db: Db) {}
+
+  stmt(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** A write unit waiting for (or running in) a group. */
+interface PendingUnit {
+  work: (tx: StorageTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A group never holds more units than this: their responses wait for its commit. */
+const MAX_GROUP_UNITS = 256;
+
+export class SqliteStorage implements PlatformStorage {
+  /**
+   * Group commit (issue 10): write units that arrive while a group is open join it, each in its own
+   * savepoint (one failing unit is undone alone), and the group commits once — one fsync for all of
+   * them. A unit's promise settles only after that commit, so every response waits until its rows are
+   * durable. Reads run on a second connection inside their own read transaction, so they see committed
+   * data only (never a row a crash could still take back) and never wait behind a commit.
+   */
+  private readonly writer: Connection;
+  private readonly reader: Connection;
+  private readonly writeTx: StorageTx;
+  private readonly readTx: StorageTx;
+  /** Serialises what runs on the writer: one group at a time, maintenance between groups. */
   private tail: Promise<unknown> = Promise.resolve();
-  private readonly tx: StorageTx;
+  /** Serialises read units on the reader: one read transaction at a time. */
+  private readTail: Promise<unknown> = Promise.resolve();
+  private pending: PendingUnit[] = [];
+  private groupScheduled = false;
 
   constructor(file: string) {
     // Owner-only before SQLite writes a byte to it; SQLite gives the -wal and -shm it creates the
     // mode of the main file.
     ensurePrivateFile(file);
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
     // A deleted row (a secret moved out, a throttle row naming someone) is overwritten, not left
     // readable in a free page of the file.
-    this.db.pragma('secure_delete = ON');
+    db.pragma('secure_delete = ON');
+    this.writer = new Connection(db);
     this.migrate();
     // Journals an older build left readable (the main file's mode is only copied to new ones).
     for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
-    this.tx = this.createTx();
+    const readDb = new Database(file);
+    readDb.pragma('busy_timeout = 5000');
+    readDb.pragma('query_only = ON');
+    this.reader = new Connection(readDb);
+    this.writeTx = this.createTx(this.writer);
+    this.readTx = this.createTx(this.reader);
+  }
+
+  private get db(): Db {
+    return this.writer.db;
   }
 
   private migrate(): void {
@@ -124,14 +172,10 @@ export class SqliteStorage implements PlatformStorage {
   }
 
   private stmt(sql: string): Statement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
+    return this.writer.stmt(sql);
   }
 
+  /** Runs `work` on the writer between groups (maintenance: fingerprint, checkpoint, close). */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.tail.then(work, work);
     this.tail = run.catch(() => undefined);
@@ -146,21 +190,73 @@ export class SqliteStorage implements PlatformStorage {
   }
 
   read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
-    return this.exclusive(() => work(this.tx));
+    const db = this.reader.db;
+    const unit = async () => {
+      // One read transaction: every statement of the unit sees the same committed snapshot.
+      db.exec('BEGIN');
+      try {
+        return await work(this.readTx);
+      } finally {
+        if (db.inTransaction) db.exec('COMMIT');
+      }
+    };
+    const run = this.readTail.then(unit, unit);
+    this.readTail = run.catch(() => undefined);
+    return run;
   }
 
   write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.tx);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (this.groupScheduled) return;
+      this.groupScheduled = true;
+      void this.exclusive(() => this.runGroup());
     });
+  }
+
+  /**
+   * One group: BEGIN, every waiting unit in its savepoint (units arriving meanwhile join), COMMIT, then
+   * each unit's answer. If the commit itself fails, nothing of the group was written: every unit fails.
+   */
+  private async runGroup(): Promise<void> {
+    const settled: Array<{ unit: PendingUnit; ok: boolean; value: unknown }> = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      while (this.pending.length > 0 && settled.length < MAX_GROUP_UNITS) {
+        const unit = this.pending.shift()!;
+        this.db.exec('SAVEPOINT unit');
+        try {
+          const value = await unit.work(this.writeTx);
+          this.db.exec('RELEASE unit');
+          settled.push({ unit, ok: true, value });
+        } catch (error) {
+          if (!this.db.inTransaction) {
+            // SQLite gave up the whole transaction (e.g. disk full): the units before this one are lost too.
+            for (const done of settled) Object.assign(done, { ok: false, value: error });
+            settled.push({ unit, ok: false, value: error });
+            this.db.exec('BEGIN IMMEDIATE');
+            continue;
+          }
+          this.db.exec('ROLLBACK TO unit');
+          this.db.exec('RELEASE unit');
+          settled.push({ unit, ok: false, value: error });
+        }
+      }
+      // Units arriving from here on start the next group (scheduled behind this one).
+      this.groupScheduled = false;
+      if (this.pending.length > 0) {
+        this.groupScheduled = true;
+        void this.exclusive(() => this.runGroup());
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const done of settled) Object.assign(done, { ok: false, value: error });
+    }
+    for (const { unit, ok, value } of settled) {
+      if (ok) unit.resolve(value);
+      else unit.reject(value);
+    }
   }
 
   async fingerprint(): Promise<{ sequence: number; hash: string }> {
@@ -209,9 +305,13 @@ export class SqliteStorage implements PlatformStorage {
   }
 
   async checkpoint(): Promise<void> {
-    await this.exclusive(async () => {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-    });
+    await this.exclusive(() =>
+      // No read transaction may hold an older snapshot open, or the log could not be emptied.
+      this.read(async () => {
+        this.reader.db.exec('COMMIT');
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+      }),
+    );
   }
 
   async integrityCheck(): Promise<string> {
@@ -219,15 +319,18 @@ export class SqliteStorage implements PlatformStorage {
   }
 
   async close(): Promise<void> {
+    await this.readTail;
     await this.exclusive(async () => {
       this.db.pragma('optimize');
+      this.reader.db.close();
       this.db.close();
     });
   }
 
-  private createTx(): StorageTx {
-    const one = <T>(sql: string, ...params: unknown[]) => this.stmt(sql).get(...params) as T | undefined;
-    const run = (sql: string, ...params: unknown[]) => this.stmt(sql).run(...params);
+  private createTx(conn: Connection): StorageTx {
+    const stmt = (sql: string) => conn.stmt(sql);
+    const one = <T>(sql: string, ...params: unknown[]) => stmt(sql).get(...params) as T | undefined;
+    const run = (sql: string, ...params: unknown[]) => stmt(sql).run(...params);
 
     return {
       current: async (type, id) => {
@@ -249,33 +352,33 @@ export class SqliteStorage implements PlatformStorage {
       },
       history: async (type, id, limit) =>
         (
-          this.stmt(
+          stmt(
             `SELECT ${VERSION_COLUMNS} FROM resource_version v WHERE v.type = ? AND v.id = ? ORDER BY v.version DESC LIMIT ?`,
           ).all(type, id, limit) as VersionRow[]
         ).map(toStored),
       existing: async (type, ids) => {
         const found = new Set<string>();
-        const statement = this.stmt(
+        const statement = stmt(
           `SELECT 1 FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT} AND deleted = 0`,
         );
         for (const id of ids) if (statement.get(type, id)) found.add(id);
         return found;
       },
-      append: async (version) => this.append(version),
-      search: async (request, snapshot) => this.search(request, snapshot),
-      changes: async (filter, after, limit) => this.changes(filter, after, limit),
+      append: async (version) => this.append(stmt, version),
+      search: async (request, snapshot) => this.search(stmt, request, snapshot),
+      changes: async (filter, after, limit) => this.changes(stmt, filter, after, limit),
       currentSequence: async () => one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version')?.seq ?? 0,
       // One write transaction at a time (BEGIN IMMEDIATE): every look-up already holds until commit.
       lock: async () => {},
       savepoint: async <T>(work: () => Promise<T>): Promise<T> => {
-        this.db.exec('SAVEPOINT entry');
+        conn.db.exec('SAVEPOINT entry');
         try {
           const result = await work();
-          this.db.exec('RELEASE entry');
+          conn.db.exec('RELEASE entry');
           return result;
         } catch (error) {
-          this.db.exec('ROLLBACK TO entry');
-          this.db.exec('RELEASE entry');
+          conn.db.exec('ROLLBACK TO entry');
+          conn.db.exec('RELEASE entry');
           throw error;
         }
       },
@@ -433,11 +536,11 @@ export class SqliteStorage implements PlatformStorage {
         );
       },
       addDspChanges: async (changes) => {
-        const insert = this.stmt('INSERT INTO dsp_change (seq, principal, type, id, kind) VALUES (?, ?, ?, ?, ?)');
+        const insert = stmt('INSERT INTO dsp_change (seq, principal, type, id, kind) VALUES (?, ?, ?, ?, ?)');
         for (const c of changes) insert.run(c.seq, c.principal, c.type, c.id, c.kind);
       },
       dspChanges: async (principal, after, upTo) =>
-        this.stmt(
+        stmt(
           'SELECT seq, principal, type, id, kind FROM dsp_change WHERE principal = ? AND seq > ? AND seq <= ? ORDER BY seq, rowid',
         ).all(principal, after, upTo) as DspChange[],
       roleOf: async (userRef) => one<{ role: string }>('SELECT role FROM account WHERE user_ref = ? LIMIT 1', userRef)?.role,
@@ -484,7 +587,7 @@ export class SqliteStorage implements PlatformStorage {
         const owner = 'upload' in source ? source.upload : source.blob;
         // The chunk holding `from` starts at the largest offset not after it; the rest follow up to `to`.
         return (
-          this.stmt(
+          stmt(
             `SELECT byte_offset, data FROM blob_chunk
              WHERE owner = ? AND byte_offset < ?
                AND byte_offset >= coalesce((SELECT max(byte_offset) FROM blob_chunk WHERE owner = ? AND byte_offset <= ?), 0)
@@ -503,7 +606,7 @@ export class SqliteStorage implements PlatformStorage {
       },
       putBlob: async (sha256, bytes, chunkBytes) => {
         if (one('SELECT 1 FROM blob WHERE sha256 = ?', sha256)) return;
-        const insert = this.stmt('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)');
+        const insert = stmt('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)');
         const buffer = asBuffer(bytes);
         for (let offset = 0; offset < buffer.length; offset += chunkBytes)
           insert.run(sha256, offset, buffer.subarray(offset, Math.min(buffer.length, offset + chunkBytes)));
@@ -520,8 +623,8 @@ export class SqliteStorage implements PlatformStorage {
     };
   }
 
-  private append(version: NewVersion): StoredVersion {
-    const previous = this.stmt(
+  private append(stmt: (sql: string) => Statement, version: NewVersion): StoredVersion {
+    const previous = stmt(
       // "+" keeps SQLite on the (type, id, version) index; the superseded_at index would scan every current row.
       `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND +superseded_at = ${CURRENT}`,
     ).get(version.type, version.id) as { seq: number; version: number } | undefined;
@@ -530,7 +633,7 @@ export class SqliteStorage implements PlatformStorage {
       // The caller checked versions inside this same transaction, so this is a programming error guard.
       throw new StorageConflictError(`${version.type}/${version.id}: version ${version.versionId} written, ${expected} expected`);
     }
-    const info = this.stmt(
+    const info = stmt(
       `INSERT INTO resource_version (type, id, version, deleted, last_updated, last_updated_ms, author, created_by, json)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
@@ -545,16 +648,16 @@ export class SqliteStorage implements PlatformStorage {
       version.resource === null ? null : JSON.stringify(version.resource),
     );
     const seq = Number(info.lastInsertRowid);
-    if (previous) this.stmt('UPDATE resource_version SET superseded_at = ? WHERE seq = ?').run(seq, previous.seq);
+    if (previous) stmt('UPDATE resource_version SET superseded_at = ? WHERE seq = ?').run(seq, previous.seq);
     if (version.index) {
       const { type } = version;
-      const token = this.stmt('INSERT INTO idx_token (seq, type, param, system, code) VALUES (?, ?, ?, ?, ?)');
+      const token = stmt('INSERT INTO idx_token (seq, type, param, system, code) VALUES (?, ?, ?, ?, ?)');
       for (const t of version.index.tokens) token.run(seq, type, t.param, t.system, t.code);
-      const str = this.stmt('INSERT INTO idx_string (seq, type, param, value) VALUES (?, ?, ?, ?)');
+      const str = stmt('INSERT INTO idx_string (seq, type, param, value) VALUES (?, ?, ?, ?)');
       for (const s of version.index.strings) str.run(seq, type, s.param, s.value);
-      const ref = this.stmt('INSERT INTO idx_reference (seq, type, param, target) VALUES (?, ?, ?, ?)');
+      const ref = stmt('INSERT INTO idx_reference (seq, type, param, target) VALUES (?, ?, ?, ?)');
       for (const r of version.index.references) ref.run(seq, type, r.param, r.target);
-      const date = this.stmt('INSERT INTO idx_date (seq, type, param, low, high) VALUES (?, ?, ?, ?, ?)');
+      const date = stmt('INSERT INTO idx_date (seq, type, param, low, high) VALUES (?, ?, ?, ?, ?)');
       for (const d of version.index.dates) date.run(seq, type, d.param, d.low, d.high);
     }
     return {
@@ -570,17 +673,17 @@ export class SqliteStorage implements PlatformStorage {
     };
   }
 
-  private search(request: SearchRequest, snapshot: number): Page {
+  private search(stmt: (sql: string) => Statement, request: SearchRequest, snapshot: number): Page {
     const query = buildSearchSql(SQLITE_DIALECT, request, snapshot, VERSION_COLUMNS);
-    const rows = (this.stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
+    const rows = (stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
     const hasMore = rows.length > request.count;
     return { rows: hasMore ? rows.slice(0, request.count) : rows, hasMore };
   }
 
-  private changes(filter: ChangeFilter, after: number, limit: number): Page {
+  private changes(stmt: (sql: string) => Statement, filter: ChangeFilter, after: number, limit: number): Page {
     const query = buildChangesSql(SQLITE_DIALECT, filter, after, limit, VERSION_COLUMNS);
     if (!query) return { rows: [], hasMore: false };
-    const rows = (this.stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
+    const rows = (stmt(query.sql).all(...query.params) as VersionRow[]).map(toStored);
     const hasMore = rows.length > limit;
     return { rows: hasMore ? rows.slice(0, limit) : rows, hasMore };
   }
