@@ -339,3 +339,50 @@ describe('writes', () => {
     expect(laundering.status).toBe(403);
   });
 });
+
+describe('the other ways in: _include, conditional create, transaction entries', () => {
+  it('the coordinator includes the agenda’s items: the cases are left out (no clinical content), and the refusal is logged', async () => {
+    const secretary = tokens['demo.secretary']!;
+    const found = await env.request('GET', `/fhir/List?_id=${RCP_DEMO.upcomingAgenda}&_include=List:item`, { token: secretary });
+    expect(found.status).toBe(200);
+    const types = (found.json.entry ?? []).map((e: { resource: { resourceType: string } }) => e.resource.resourceType);
+    expect(types).toEqual(['List']);
+    // A member gets the cases with the agenda.
+    const member = await env.request('GET', `/fhir/List?_id=${RCP_DEMO.upcomingAgenda}&_include=List:item`, {
+      token: tokens['demo.pathologist'],
+    });
+    expect(
+      (member.json.entry ?? []).filter((e: { search: { mode: string } }) => e.search.mode === 'include').length,
+    ).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a conditional create by someone outside the board never matches nor echoes a case', async () => {
+    const nurse = tokens['demo.nurse']!;
+    const result = await env.request('POST', '/fhir/Task', {
+      token: nurse,
+      body: rcpCase('ignored', 'demo-patient', 'Practitioner/demo-nurse'),
+      headers: { 'if-none-exist': `_id=${RCP_DEMO.demoPatientCase}` },
+    });
+    expect(result.status).not.toBe(200);
+    expect(JSON.stringify(result.json)).not.toContain('deuxième ligne');
+  });
+
+  it('a transaction entry follows the same rules: a proposal by a non-participant fails the whole Bundle', async () => {
+    const gp = tokens['demo.gp']!;
+    const result = await env.request('POST', '/fhir', {
+      token: gp,
+      body: {
+        resourceType: 'Bundle',
+        type: 'transaction',
+        entry: [
+          {
+            resource: proposal('p-tx', RCP_DEMO.demoPatientCase, RCP_DEMO.upcomingMeeting, 'demo-patient'),
+            request: { method: 'PUT', url: 'CarePlan/p-tx' },
+          },
+        ],
+      },
+    });
+    expect(result.status).toBe(403);
+    expect((await env.request('GET', '/fhir/CarePlan/p-tx', { token: tokens['demo.oncologist'] })).status).toBe(404);
+  });
+});
