@@ -51,6 +51,15 @@ describe('creating and joining', () => {
     const byMember = await env.request('GET', `/fhir/Group?member=${NURSE}`, { token: specialist });
     expect(byMember.json.entry ?? []).toEqual([]);
     expect(urls((await pull(env, specialist)).entries)).not.toContain(`Group/${SPACE}`);
+    // A conditional create runs as the caller's own search: it neither finds nor echoes the space.
+    const conditional = await env.request('POST', '/fhir/Group', {
+      token: specialist,
+      body: spaceBody('ignored', SPECIALIST),
+      headers: { 'if-none-exist': `_id=${SPACE}` },
+    });
+    expect(conditional.status).toBe(201);
+    expect(conditional.json.id).not.toBe(SPACE);
+    expect(conditional.json.managingEntity.reference).toBe(SPECIALIST);
   });
 
   it('the invitee sees the invitation but may not post before accepting, nor invite anyone', async () => {
