@@ -79,6 +79,29 @@ describe('DSP documents travel as blobs through the attachment queue', () => {
     expect(desktopStore.integrityCheck()).toEqual({ ok: true, problems: [] });
   });
 
+  it('an evicted blob comes back on demand, visibly: download progress events, then equal bytes', async () => {
+    const store = desktop.sessions.require().store;
+    const [doc] = store.resources
+      .listByType<DocumentReference>('DocumentReference', { limit: 10_000 })
+      .filter((d) => d.resource.description === 'IRM lombaire');
+    const before = await desktop.desk.dsp.document({ id: doc!.id });
+    expect(before.ok).toBe(true);
+    // Nothing pins it on this device (it was only read here): the cache may let it go.
+    expect(store.blobs.evictToBudget(0).length).toBeGreaterThan(0);
+    const progress: { done: number; total: number }[] = [];
+    const unsubscribe = desktop.events.subscribe((topic, payload) => {
+      if (topic === 'attachments.progress' && (payload as { direction: string }).direction === 'download')
+        progress.push(payload as { done: number; total: number });
+    });
+    const again = await desktop.desk.dsp.document({ id: doc!.id });
+    unsubscribe();
+    expect(again.ok && again.value.data).toBe(before.ok && before.value.data);
+    expect(progress.length).toBeGreaterThan(2);
+    expect(progress.at(0)).toMatchObject({ done: 0, total: 19 * 1000 * 1000 });
+    expect(progress.at(-1)).toMatchObject({ done: 19 * 1000 * 1000, total: 19 * 1000 * 1000 });
+    expect(progress.every((p, i) => i === 0 || p.done > progress[i - 1]!.done)).toBe(true);
+  });
+
   it('20 MiB + 1 byte is refused at once, offline, with the limit named; nothing is kept', async () => {
     const port = platform.port;
     await platform.stop();
