@@ -1,10 +1,11 @@
 /**
  * Issue 11, acceptance 2 — kill -9 during a flush of 200 doses: 0 lost, 0 twice.
  *
- * The nurse records 200 doses of one prescription offline (each acknowledged once its record call returned), then
- * the sync flushes them in batch Bundles. Each launch of tests/fault/support/care-dose-runner.ts is parked on a
- * phase signal inside that flush (a request about to leave, answered but not recorded, an acknowledgement not yet
- * committed, one settled) and killed there with SIGKILL; no timer decides where. A last launch runs to the end.
+ * The nurse records the 200 doses of one prescription offline (each acknowledged once its record call returned),
+ * and the sync flushes them in batch Bundles. Each launch of tests/fault/support/care-dose-runner.ts records its
+ * share and is parked on a phase signal — while recording, or inside the flush (a request about to leave, answered
+ * but not recorded, an acknowledgement not yet committed, one settled) — and killed there with SIGKILL; no timer
+ * decides where. A last launch records the rest and runs to the end.
  * Every acknowledged dose is then on the platform exactly once — at its deterministic id, version 1 (a second
  * record of a dose would be a new version or a conflict) — and the cache holds no pending write and no conflict.
  */
@@ -23,15 +24,20 @@ const RUNNER = resolve(import.meta.dirname, '../support/care-dose-runner.ts');
 const DOSES = 200;
 const REQUEST = 'fault-round-metformin';
 const FROM = '2026-01-05T00:00:00Z';
-/** Where the launches are killed, in turn: inside the flush (batches of the outbox), at several depths. */
+/**
+ * Where the launches are killed, in turn (counted after each launch's start-up sync): the first while the doses are
+ * being recorded, the others inside the flush — a request about to leave, answered mid-batch but not recorded, an
+ * acknowledgement inside its uncommitted transaction, an operation settled.
+ */
 const KILLS: ParkTarget[] = [
-  { point: 'write:uncommitted', occurrence: 37 },
-  { point: 'push:request', occurrence: 12 },
-  { point: 'push:answered', occurrence: 20 },
-  { point: 'push:ack-uncommitted', occurrence: 33 },
-  { point: 'push:op-acked', occurrence: 45 },
-  { point: 'push:answered', occurrence: 7 },
+  { point: 'write:uncommitted', occurrence: 30 },
+  { point: 'push:answered', occurrence: 35 },
+  { point: 'push:ack-uncommitted', occurrence: 20 },
+  { point: 'push:request', occurrence: 10 },
+  { point: 'push:op-acked', occurrence: 25 },
 ];
+/** Each killed launch records this many new doses (the last one all that are left), then flushes its outbox. */
+const PER_LAUNCH = 40;
 
 let platform: TestPlatform;
 const clientDir = tempDir('desk-care-sigkill-');
@@ -39,8 +45,27 @@ const acked = new Set<string>();
 const landed: string[] = [];
 let final: { code: number | null; lines: string[]; stderr: string };
 
-function launch(parkAt?: ParkTarget, isFinal = false): Promise<{ code: number | null; signal: string | null; lines: string[]; stderr: string }> {
-  const argv = ['--import', 'tsx', RUNNER, '--url', platform.url, '--data-dir', clientDir, '--request', REQUEST, '--from', FROM, '--doses', String(DOSES)];
+function launch(
+  parkAt?: ParkTarget,
+  isFinal = false,
+): Promise<{ code: number | null; signal: string | null; lines: string[]; stderr: string }> {
+  const argv = [
+    '--import',
+    'tsx',
+    RUNNER,
+    '--url',
+    platform.url,
+    '--data-dir',
+    clientDir,
+    '--request',
+    REQUEST,
+    '--from',
+    FROM,
+    '--doses',
+    String(DOSES),
+    '--per-launch',
+    String(PER_LAUNCH),
+  ];
   if (isFinal) argv.push('--final');
   const env = { ...process.env };
   if (parkAt) env[PARK_ENV] = formatParkTarget(parkAt);
@@ -71,9 +96,17 @@ beforeAll(async () => {
     subject: { reference: 'Patient/demo-patient' },
     medicationCodeableConcept: { text: 'Metformine 500 mg' },
     authoredOn: FROM,
-    dosageInstruction: [{ text: '1 comprimé', timing: { repeat: { frequency: 1, period: 2, periodUnit: 'h', boundsPeriod: { start: FROM } } } }],
+    dosageInstruction: [
+      { text: '1 comprimé', timing: { repeat: { frequency: 1, period: 2, periodUnit: 'h', boundsPeriod: { start: FROM } } } },
+    ],
   };
-  await client.write({ method: 'PUT', url: `MedicationRequest/${REQUEST}`, body: request, ifMatch: null, opId: 'fault-setup-request' });
+  await client.write({
+    method: 'PUT',
+    url: `MedicationRequest/${REQUEST}`,
+    body: request,
+    ifMatch: null,
+    opId: 'fault-setup-request',
+  });
   for (const target of KILLS) {
     const run = await launch(target);
     if (run.signal !== 'SIGKILL') throw new Error(`a launch ended without being killed (${run.code}): ${run.stderr}`);

@@ -1,11 +1,13 @@
 /**
  * One "launch of the desk app" for the care SIGKILL fault test (tests/fault/client/care-doses.sigkill.test.ts):
  *   node --import tsx tests/fault/support/care-dose-runner.ts --url U --data-dir D --request R --from ISO --doses N [--final]
+ * [--per-launch K]
  * with DESK_FAULT_PARK_AT=<point>#<n> naming where this launch must stop (phase-signals.ts).
  *
- * Logs in as the demo nurse (the first launch creates the profile, later ones unlock it), syncs, and with the sync
- * worker stopped (as offline) records the round's doses of prescription R scheduled from `--from` that this cache
- * does not hold yet — up to N in all — each through the care API; then starts the worker, which flushes them in
+ * Logs in as the demo nurse (the first launch creates the profile, later ones unlock it), syncs (flushing what an
+ * earlier launch left in the outbox), and with the sync
+ * worker stopped (as offline) records the next K of the N doses of prescription R scheduled from `--from` that this
+ * cache does not hold yet (the final launch: all that are left), each through the care API; then starts the worker, which flushes them in
  * batch Bundles, and syncs until nothing is pending. Lines on stdout:
  *   AT <point> <n> / PARKED <point> <n>   as in client-runner.ts
  *   ACK <doseId>      the dose's record call returned: acknowledged to the nurse
@@ -25,6 +27,7 @@ const { values } = parseArgs({
     request: { type: 'string' },
     from: { type: 'string' },
     doses: { type: 'string', default: '200' },
+    'per-launch': { type: 'string', default: '200' },
     final: { type: 'boolean', default: false },
   },
   strict: true,
@@ -44,6 +47,8 @@ async function main(): Promise<void> {
   const session = core.sessions.require();
   signals.instrument(session);
   signals.signal('login:done');
+  // The start-up sync (what a killed launch left in the outbox, then the feed) runs to its end first, so the
+  // numbered signals below belong to this launch's own doses and their flush.
   await session.worker.nudge();
   signals.restartCount();
   await session.worker.stop();
@@ -52,8 +57,8 @@ async function main(): Promise<void> {
   if (!request) throw new Error(`prescription ${values.request} is not in the cache`);
   const from = new Date(values.from!);
   const doses = expandDoses(request, from, new Date(from.getTime() + 400 * 24 * 3_600_000)).slice(0, Number(values.doses));
-  for (const dose of doses) {
-    if (session.store.resources.get('MedicationAdministration', dose.doseId)) continue; // recorded by an earlier launch
+  const todo = doses.filter((dose) => !session.store.resources.get('MedicationAdministration', dose.doseId)); // not recorded by an earlier launch
+  for (const dose of values.final ? todo : todo.slice(0, Number(values['per-launch']))) {
     signals.signal('write:intent');
     const result = await core.desk.care.recordAdministration({
       requestId: values.request!,
@@ -72,7 +77,9 @@ async function main(): Promise<void> {
     if (attempt >= 50) throw new Error(`stuck: ${JSON.stringify(status.value)}`);
   }
   if (values.final) {
-    say(`DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`);
+    say(
+      `DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`,
+    );
     await core.close();
     process.exit(0);
   }

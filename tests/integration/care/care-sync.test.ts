@@ -22,12 +22,16 @@ function request(id: string, status: MedicationRequest['status']): MedicationReq
     subject: { reference: `Patient/${PATIENT}` },
     medicationCodeableConcept: { text: id === 'sync-metformin' ? 'Metformine 500 mg' : 'Amoxicilline 1 g' },
     authoredOn: `${TODAY}T00:00:00Z`,
-    dosageInstruction: [{ text: '1 comprimé', timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: ['08:00:00'] } } }],
+    dosageInstruction: [
+      { text: '1 comprimé', timing: { repeat: { frequency: 1, period: 1, periodUnit: 'd', timeOfDay: ['08:00:00'] } } },
+    ],
   };
 }
 
 async function putOnPlatform(core: Core, resource: MedicationRequest | CarePlan, opId: string) {
-  await core.sessions.require().client.write({ method: 'PUT', url: `${resource.resourceType}/${resource.id}`, body: resource, ifMatch: null, opId });
+  await core.sessions
+    .require()
+    .client.write({ method: 'PUT', url: `${resource.resourceType}/${resource.id}`, body: resource, ifMatch: null, opId });
 }
 
 beforeAll(async () => {
@@ -62,7 +66,11 @@ afterAll(async () => {
 
 describe('the medication round across two devices', () => {
   it('the same dose recorded on both offline makes one administration and one conflict in clinical words', async () => {
-    const given = await laptop.desk.care.recordAdministration({ requestId: 'sync-metformin', scheduledAt: EIGHT, outcome: 'given' });
+    const given = await laptop.desk.care.recordAdministration({
+      requestId: 'sync-metformin',
+      scheduledAt: EIGHT,
+      outcome: 'given',
+    });
     const refused = await desktop.desk.care.recordAdministration({
       requestId: 'sync-metformin',
       scheduledAt: EIGHT,
@@ -75,7 +83,11 @@ describe('the medication round across two devices', () => {
     expect(await syncNow(desktop)).toMatchObject({ conflicts: 1 });
 
     // One administration on the platform: the first nurse's, recorded once.
-    const onPlatform = (await laptop.sessions.require().client.read<MedicationAdministration>('MedicationAdministration', doseId('sync-metformin', EIGHT))).resource;
+    const onPlatform = (
+      await laptop.sessions
+        .require()
+        .client.read<MedicationAdministration>('MedicationAdministration', doseId('sync-metformin', EIGHT))
+    ).resource;
     expect(onPlatform).toMatchObject({ status: 'completed', meta: { versionId: '1' } });
 
     const conflicts = await desktop.desk.care.doseConflicts({});
@@ -98,28 +110,51 @@ describe('the medication round across two devices', () => {
     expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'theirs' })).toEqual({ ok: true, value: {} });
     expect(await syncNow(desktop)).toMatchObject({ pending: 0, conflicts: 0 });
     const after = await desktop.desk.care.round({ date: TODAY, shift: 'morning' });
-    expect(after.ok && after.value.find((d) => d.requestId === 'sync-metformin')).toMatchObject({ state: 'given', inConflict: false });
+    expect(after.ok && after.value.find((d) => d.requestId === 'sync-metformin')).toMatchObject({
+      state: 'given',
+      inConflict: false,
+    });
   });
 
   it('keeping this device’s record replaces the other only as a correction that says why', async () => {
     const nine = instantAt(TODAY, '08:00');
     const tomorrow = new Date(nine.getTime() + 24 * 3_600_000).toISOString();
     await laptop.desk.care.recordAdministration({ requestId: 'sync-metformin', scheduledAt: tomorrow, outcome: 'given' });
-    await desktop.desk.care.recordAdministration({ requestId: 'sync-metformin', scheduledAt: tomorrow, outcome: 'held', reason: { code: 'nil-by-mouth' } });
+    await desktop.desk.care.recordAdministration({
+      requestId: 'sync-metformin',
+      scheduledAt: tomorrow,
+      outcome: 'held',
+      reason: { code: 'nil-by-mouth' },
+    });
     await syncNow(laptop);
     await syncNow(desktop);
     const conflicts = await desktop.desk.care.doseConflicts({});
     const opId = conflicts.ok ? conflicts.value[0]!.opId : '';
-    expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'mine' })).toMatchObject({ ok: false, error: { field: 'reason', rule: 'correction-reason' } });
-    expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'mine', reason: 'patient à jeun pour examen' })).toEqual({ ok: true, value: {} });
+    expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'mine' })).toMatchObject({
+      ok: false,
+      error: { field: 'reason', rule: 'correction-reason' },
+    });
+    expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'mine', reason: 'patient à jeun pour examen' })).toEqual({
+      ok: true,
+      value: {},
+    });
     expect(await syncNow(desktop)).toMatchObject({ pending: 0, conflicts: 0 });
-    const onPlatform = (await laptop.sessions.require().client.read<MedicationAdministration>('MedicationAdministration', doseId('sync-metformin', tomorrow))).resource;
+    const onPlatform = (
+      await laptop.sessions
+        .require()
+        .client.read<MedicationAdministration>('MedicationAdministration', doseId('sync-metformin', tomorrow))
+    ).resource;
     expect(onPlatform).toMatchObject({ status: 'not-done', meta: { versionId: '2' } });
   });
 
   it.each([
     ['a refused dose without a reason', { requestId: 'sync-metformin', outcome: 'refused' }, 'reason', 'reason-required'],
-    ['a dose for a stopped prescription', { requestId: 'sync-amoxicillin', outcome: 'given' }, 'requestId', 'prescription-not-active'],
+    [
+      'a dose for a stopped prescription',
+      { requestId: 'sync-amoxicillin', outcome: 'given' },
+      'requestId',
+      'prescription-not-active',
+    ],
   ] as const)('%s is refused before it is queued, naming the field and the rule', async (_name, input, field, rule) => {
     const noon = instantAt(TODAY, '08:00');
     const later = new Date(noon.getTime() + 3 * 24 * 3_600_000).toISOString();
@@ -131,8 +166,18 @@ describe('the medication round across two devices', () => {
 describe('the care plan across two devices', () => {
   it('concurrent edits: the first is kept, the second gets a 412 and waits in the quarantine with both versions', async () => {
     const plan = (core: Core) => core.sessions.require().store.resources.get<CarePlan>('CarePlan', 'sync-careplan')!;
-    await laptop.desk.care.editCarePlan({ id: 'sync-careplan', baseVersion: plan(laptop).versionId, description: 'Pansement matin et soir', reason: '' });
-    await desktop.desk.care.editCarePlan({ id: 'sync-careplan', baseVersion: plan(desktop).versionId, description: 'Pansement un jour sur deux', reason: '' });
+    await laptop.desk.care.editCarePlan({
+      id: 'sync-careplan',
+      baseVersion: plan(laptop).versionId,
+      description: 'Pansement matin et soir',
+      reason: '',
+    });
+    await desktop.desk.care.editCarePlan({
+      id: 'sync-careplan',
+      baseVersion: plan(desktop).versionId,
+      description: 'Pansement un jour sur deux',
+      reason: '',
+    });
     expect(await syncNow(laptop)).toMatchObject({ pending: 0, conflicts: 0 });
     expect(await syncNow(desktop)).toMatchObject({ pending: 1, conflicts: 1 });
     const conflicts = await desktop.desk.sync.conflicts({});
@@ -147,13 +192,19 @@ describe('the care plan across two devices', () => {
 
 describe('revocation', () => {
   it('ending the episode purges the patient’s care records at the next sync, keeping unsent writes for a decision', async () => {
-    // The desktop writes a vital sign and does not send it yet.
-    const added = await desktop.desk.care.addVitals({ patientId: PATIENT, entries: [{ kind: 'pulse', value: 72, unit: '/min' }] });
+    // The desktop, offline (its sync worker stopped), writes a vital sign that cannot leave yet.
+    await desktop.sessions.require().worker.stop();
+    const added = await desktop.desk.care.addVitals({
+      patientId: PATIENT,
+      entries: [{ kind: 'pulse', value: 72, unit: '/min' }],
+    });
     expect(added.ok).toBe(true);
     const store = desktop.sessions.require().store;
     expect(store.care.ofPatient(PATIENT, ['medication'])).not.toHaveLength(0);
     // The network ends the episode of care (from the laptop).
-    const episode = laptop.sessions.require().store.resources.get<EpisodeOfCare>('EpisodeOfCare', 'episode-demo-patient-homecare')!;
+    const episode = laptop.sessions
+      .require()
+      .store.resources.get<EpisodeOfCare>('EpisodeOfCare', 'episode-demo-patient-homecare')!;
     await laptop.sessions.require().client.write({
       method: 'PUT',
       url: 'EpisodeOfCare/episode-demo-patient-homecare',
@@ -161,6 +212,7 @@ describe('revocation', () => {
       ifMatch: `W/"${episode.versionId}"`,
       opId: 'revoke-episode',
     });
+    desktop.sessions.require().worker.start();
     await syncNow(desktop);
     // The synced care records are gone from the cache and its index…
     expect(store.care.ofPatient(PATIENT, ['medication', 'careplan', 'administration'])).toEqual([]);
