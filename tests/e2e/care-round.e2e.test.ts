@@ -139,7 +139,7 @@ async function pendingGone(p: Page) {
 describe('the home-care round, offline', () => {
   it('prepares tomorrow’s round: every patient turns ready, with the size on disk', async () => {
     await loginAndFirstSync(page, nurseApp.url, 'nurse');
-    await page.getByRole('link', { name: 'Ma tournée' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Ma tournée' }).click();
     await page.getByTestId('visits').getByText('Pansement et constantes').waitFor();
     await page.getByRole('button', { name: 'Préparer hors ligne' }).click();
     await page.getByText('Tous les patients de la tournée sont prêts hors ligne.').waitFor({ timeout: 60_000 });
@@ -164,7 +164,7 @@ describe('the home-care round, offline', () => {
     await page
       .getByTestId('vital-points')
       .getByText(/38\.6 Cel — Élevé \(En attente d’envoi\)/)
-      .waitFor();
+      .waitFor({ state: 'attached' });
     await page.getByTestId('pending-count').waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'care-chart-offline-vitals.png') });
     await expectAccessible(page, 'patient chart (offline, pending vitals)');
@@ -184,7 +184,7 @@ describe('the home-care round, offline', () => {
   });
 
   it('offline, records a refused dose with its reason on the medication round', async () => {
-    await page.getByRole('link', { name: 'Tournée de médicaments' }).click();
+    await page.getByRole('navigation').getByRole('link', { name: 'Tournée de médicaments' }).click();
     const round = page.getByTestId('round');
     await round.waitFor();
     const row = round.locator('tr[data-state="due"], tr[data-state="overdue"]').filter({ hasText: 'Paracétamol 1 g' }).first();
@@ -208,7 +208,7 @@ describe('the home-care round, offline', () => {
     colleagueApp = await startApp({ args: ['--platform-url', platform.url] });
     const colleague = await browser.newPage();
     await loginAndFirstSync(colleague, colleagueApp.url, 'gp');
-    await colleague.getByRole('link', { name: 'Soins', exact: true }).click();
+    await colleague.getByRole('navigation').getByRole('link', { name: 'Soins', exact: true }).click();
     await colleague.getByTestId('care-patients').getByRole('row').filter({ hasText: 'REUTER' }).click();
     await colleague
       .getByTestId('latest-vitals')
@@ -217,7 +217,7 @@ describe('the home-care round, offline', () => {
     await colleague
       .getByTestId('vital-points')
       .getByText(/38\.6 Cel — Élevé/)
-      .waitFor();
+      .waitFor({ state: 'attached' });
     await colleague.screenshot({ path: join(SCREENSHOT_DIR, 'care-colleague-sees-values.png') });
     await expectAccessible(colleague, 'patient chart (colleague)');
   });

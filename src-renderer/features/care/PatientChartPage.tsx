@@ -191,7 +191,7 @@ export function PatientChartPage() {
               {t('care.vitals')}
             </Title>
             {c.latestVitals.length > 0 && (
-              <Group gap="xs" data-testid="latest-vitals" aria-label={t('care.latest')}>
+              <Group gap="xs" data-testid="latest-vitals" role="group" aria-label={t('care.latest')}>
                 {c.latestVitals.map((v) => (
                   <Badge
                     key={v.kind}

@@ -79,7 +79,6 @@ export function VitalSignChart({ patientId }: { patientId: string }) {
                   ]
                 : [{ name: 'value', label: t(`care.kinds.${kind}`), color: 'indigo.8' }]
             }
-            aria-label={t(`care.kinds.${kind}`)}
           />
           {/* The same values as text, for screen readers and for reading exact numbers. */}
           <VisuallyHidden>

@@ -6,6 +6,7 @@ import type { VitalInput } from '../../../src-shared/api/care';
 import { VITAL_MEASURES } from '../../../src-shared/domain/care-vitals';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { CareErrorAlert } from './CareErrorAlert';
+import { typedNumber } from './care-queries';
 
 type FieldName = 'temperature' | 'systolic' | 'diastolic' | 'pulse' | 'respiratory-rate' | 'spo2' | 'weight' | 'pain' | 'glucose';
 const FIELDS: FieldName[] = [
@@ -47,8 +48,8 @@ export function entriesOf(values: Partial<Record<FieldName, number>>, glucoseUni
 function numbersOf(typed: Partial<Record<FieldName, number | string>>): Partial<Record<FieldName, number>> {
   const numbers: Partial<Record<FieldName, number>> = {};
   for (const [field, value] of Object.entries(typed) as [FieldName, number | string][]) {
-    const number = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value.replace(',', '.'));
-    if (Number.isFinite(number)) numbers[field] = number;
+    const number = typedNumber(value);
+    if (number !== undefined) numbers[field] = number;
   }
   return numbers;
 }

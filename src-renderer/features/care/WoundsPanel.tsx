@@ -21,6 +21,7 @@ import { WOUND_STAGES, type WoundStage } from '../../../src-shared/domain/care-r
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { formatDate } from '../../i18n/dates';
 import { CareErrorAlert } from './CareErrorAlert';
+import { typedNumber } from './care-queries';
 
 type Wound = CareChart['wounds'][number];
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -57,11 +58,11 @@ function WoundPhoto({ reference, site, at }: { reference: string; site: string; 
 
 /** A new assessment of a wound (or a new wound): size in cm, stage, and a photo whose camera metadata the core removes. */
 function AssessmentForm({ patientId, wound, onDone }: { patientId: string; wound: Wound | null; onDone: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const desk = useDesk();
   const [bodySite, setBodySite] = useState('');
   const [description, setDescription] = useState('');
-  const [size, setSize] = useState<{ length?: number; width?: number; depth?: number }>({});
+  const [size, setSize] = useState<{ length?: number | string; width?: number | string; depth?: number | string }>({});
   const [stage, setStage] = useState<WoundStage | null>(null);
   const [file, setFile] = useState<File | null>(null);
   const save = useMutation({
@@ -74,7 +75,9 @@ function AssessmentForm({ patientId, wound, onDone }: { patientId: string; wound
         desk.care.addWoundAssessment({
           patientId,
           ...(wound ? { woundId: wound.id } : { bodySite, ...(description ? { description } : {}) }),
-          ...size,
+          ...Object.fromEntries(
+            Object.entries(size).flatMap(([d, v]) => (typedNumber(v) === undefined ? [] : [[d, typedNumber(v)]])),
+          ),
           ...(stage ? { stage } : {}),
           ...(photo ? { photo } : {}),
         }),
@@ -110,9 +113,10 @@ function AssessmentForm({ patientId, wound, onDone }: { patientId: string; wound
               key={d}
               label={t(`care.${d}`)}
               hideControls
+              decimalSeparator={i18n.language === 'en' ? '.' : ','}
               allowedDecimalSeparators={['.', ',']}
               value={size[d] ?? ''}
-              onChange={(v) => setSize((old) => ({ ...old, [d]: typeof v === 'number' ? v : undefined }))}
+              onChange={(v) => setSize((old) => ({ ...old, [d]: v }))}
             />
           ))}
           <Select

@@ -29,3 +29,10 @@ export function formatBytes(bytes: number, language: string): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} ${kilo}`;
   return `${(bytes / (1024 * 1024)).toLocaleString(language, { maximumFractionDigits: 1 })} ${mega}`;
 }
+
+/** A number as typed in a NumberInput ("3,5" while typing in French): undefined when empty or unfinished. */
+export function typedNumber(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value.replace(',', '.'));
+  return Number.isFinite(number) ? number : undefined;
+}
