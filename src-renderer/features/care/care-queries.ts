@@ -1,3 +1,4 @@
+import { VITAL_MEASURES } from '../../../src-shared/domain/care-vitals';
 import { useInvalidateOn } from '../../api/useDeskEvents';
 
 /** Every care query starts with one of these keys, so a care change refetches them all. */
@@ -35,4 +36,9 @@ export function typedNumber(value: number | string | undefined): number | undefi
   if (value === undefined) return undefined;
   const number = typeof value === 'number' ? value : value.trim() === '' ? NaN : Number(value.replace(',', '.'));
   return Number.isFinite(number) ? number : undefined;
+}
+
+/** A UCUM unit as a nurse reads it (`Cel` → °C, `mm[Hg]` → mmHg). */
+export function unitLabel(ucum: string): string {
+  return Object.values(VITAL_MEASURES).find((m) => m.unit === ucum)?.unitLabel ?? ucum;
 }
