@@ -163,7 +163,7 @@ describe('the home-care round, offline', () => {
     await page.getByText('Constantes enregistrées.').waitFor();
     await page
       .getByTestId('vital-points')
-      .getByText(/38\.6 Cel — Élevé \(En attente d’envoi\)/)
+      .getByText(/38\.6 °C — Élevé \(En attente d’envoi\)/)
       .waitFor({ state: 'attached' });
     await page.getByTestId('pending-count').waitFor();
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'care-chart-offline-vitals.png') });
@@ -216,7 +216,7 @@ describe('the home-care round, offline', () => {
       .waitFor({ timeout: 30_000 });
     await colleague
       .getByTestId('vital-points')
-      .getByText(/38\.6 Cel — Élevé/)
+      .getByText(/38\.6 °C — Élevé/)
       .waitFor({ state: 'attached' });
     await colleague.screenshot({ path: join(SCREENSHOT_DIR, 'care-colleague-sees-values.png') });
     await expectAccessible(colleague, 'patient chart (colleague)');

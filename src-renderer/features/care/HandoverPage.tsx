@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDateTime } from '../../i18n/dates';
-import { useCareRefresh } from './care-queries';
+import { unitLabel, useCareRefresh } from './care-queries';
 
 function Section({ title, count, children }: { title: string; count: number; children: ReactNode }) {
   const { t } = useTranslation();
@@ -41,7 +41,8 @@ export function HandoverPage() {
             {h.abnormal.map((v) => (
               <List.Item key={v.id}>
                 {h && formatDateTime(v.at, i18n.language)} — {v.patientName} — {t(`care.kinds.${v.kind}`)}{' '}
-                {v.kind === 'blood-pressure' ? `${v.systolic}/${v.diastolic}` : v.value} {v.unit} ({t(`care.flags.${v.flag}`)})
+                {v.kind === 'blood-pressure' ? `${v.systolic}/${v.diastolic}` : v.value} {unitLabel(v.unit)} (
+                {t(`care.flags.${v.flag}`)})
               </List.Item>
             ))}
           </Section>

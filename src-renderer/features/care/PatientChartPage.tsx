@@ -12,7 +12,7 @@ import { NotesPanel } from './NotesPanel';
 import { VitalSignChart } from './VitalSignChart';
 import { VitalsEntryForm } from './VitalsEntryForm';
 import { WoundsPanel } from './WoundsPanel';
-import { useCareRefresh } from './care-queries';
+import { unitLabel, useCareRefresh } from './care-queries';
 
 /** Who the chart is about, unmistakably: name, birth date, matricule, episode; and what waits to be sent. */
 function PatientBanner({ chart }: { chart: CareChart }) {
@@ -199,7 +199,8 @@ export function PatientChartPage() {
                     color={v.flag === 'normal' ? 'blue' : 'orange'}
                     title={formatDateTime(v.at, i18n.language)}
                   >
-                    {t(`care.kinds.${v.kind}`)} {v.kind === 'blood-pressure' ? `${v.systolic}/${v.diastolic}` : v.value} {v.unit}
+                    {t(`care.kinds.${v.kind}`)} {v.kind === 'blood-pressure' ? `${v.systolic}/${v.diastolic}` : v.value}{' '}
+                    {unitLabel(v.unit)}
                   </Badge>
                 ))}
               </Group>

@@ -7,7 +7,7 @@ import { VITAL_KINDS, type VitalKind } from '../../../src-shared/domain/care-vit
 import { unwrap, useDesk } from '../../api/DeskContext';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDateTime } from '../../i18n/dates';
-import { localDay } from './care-queries';
+import { localDay, unitLabel } from './care-queries';
 
 const PERIODS = { '7': 7, '30': 30, '90': 90 } as const;
 
@@ -68,7 +68,7 @@ export function VitalSignChart({ patientId }: { patientId: string }) {
             h={240}
             data={data}
             dataKey="at"
-            unit={` ${s.unit}`}
+            unit={` ${unitLabel(s.unit)}`}
             withDots
             referenceAreas={bands}
             series={
@@ -86,7 +86,7 @@ export function VitalSignChart({ patientId }: { patientId: string }) {
               {s.points.map((p) => (
                 <li key={p.id}>
                   {formatDateTime(p.at, i18n.language)} : {kind === 'blood-pressure' ? `${p.systolic}/${p.diastolic}` : p.value}{' '}
-                  {s.unit} — {t(`care.flags.${p.flag}`)}
+                  {unitLabel(s.unit)} — {t(`care.flags.${p.flag}`)}
                   {p.pending ? ` (${t('care.pendingBadge')})` : ''}
                   {p.correction ? ` — ${t('care.corrected', { reason: p.correction })}` : ''}
                 </li>
