@@ -4,6 +4,7 @@
  */
 import { printTable, type BenchRow } from './bench-table';
 import { benchBlobs } from './blobs.bench';
+import { benchCare } from './care.bench';
 import { benchClientSync } from './client-sync.bench';
 import { benchDsp } from './dsp.bench';
 import { benchMessagingCrypto, benchMessagingMailbox } from './messaging.bench';
@@ -22,6 +23,7 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
   ['library', benchLibrary],
   ['RCP', benchRcp],
   ['blobs', benchBlobs],
+  ['care', benchCare],
 ];
 
 const wanted = process.argv.slice(2).map((word) => word.toLowerCase());

@@ -103,7 +103,9 @@ export class RoundPreparation {
     const patient = this.store.resources.get('Patient', patientId);
     if (!patient) missing.push('identity');
     const care = this.store.care.footprint(patientId);
-    if (this.store.care.ofPatient(patientId, ['episode']).every((e) => e.status !== 'active')) missing.push('not-in-care');
+    // Care records reach this cache only under a care relationship (care team or episode): none, and the patient
+    // is not in this professional's care (or the relationship ended and the records were purged).
+    if (care.careRecords === 0) missing.push('not-in-care');
     if (this.store.care.ofPatient(patientId, ['careplan']).length === 0) missing.push('care-plan');
     const docs = this.store.care.dspFootprint(patientId);
     let attachmentBytes = 0;

@@ -5,7 +5,9 @@
  * of them in the user's `$changes` scope (ARCHITECTURE §5: resources the user created). The usual demo
  * seed (directory, patients, documents) is added by startPlatform on top.
  *
- * argv: --data-dir DIR --own N --owner ROLE --patients N --docs-per-patient N
+ * With `--care-days D`, each of the owner's patients also gets D days of care records (care-resources.ts).
+ *
+ * argv: --data-dir DIR --own N --owner ROLE --patients N --docs-per-patient N [--care-days D]
  * IPC: sends { type: 'listening', url } once serving; exits on SIGTERM or when the parent goes away.
  */
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import { FAMILY_NAMES } from '../../../src-main/platform/seed/luxembourg';
 import type { NewVersion } from '../../../src-main/platform/storage/platform-storage';
 import { SqliteStorage } from '../../../src-main/platform/storage/sqlite-storage';
 import type { Role } from '../../../src-shared/domain/roles';
+import { residentRecords } from './care-resources';
 import { ownResource } from './own-resources';
 import { serveUntilParentLeaves } from './child';
 
@@ -29,12 +32,50 @@ const { values } = parseArgs({
     owner: { type: 'string', default: 'nurse' },
     patients: { type: 'string', default: '200' },
     'docs-per-patient': { type: 'string', default: '5' },
+    'care-days': { type: 'string', default: '0' },
   },
 });
 const dataDir = values['data-dir']!;
 const own = Number(values.own);
 const patients = Number(values.patients);
 const owner = demoAccount(values.owner as Role).userRef;
+const careDays = Number(values['care-days']);
+
+/** Appends resources as written by `author` (validated and indexed like any write), 5,000 per transaction. */
+async function appendAll(
+  storage: SqliteStorage,
+  resources: Iterable<{ resourceType: string; id: string }>,
+  author: string,
+): Promise<number> {
+  const now = new Date().toISOString();
+  let batch: NewVersion[] = [];
+  let count = 0;
+  const flush = async () => {
+    const versions = batch;
+    batch = [];
+    await storage.write(async (tx) => {
+      for (const version of versions) await tx.append(version);
+    });
+  };
+  for (const raw of resources) {
+    const resource = { ...raw, meta: { versionId: '1', lastUpdated: now } };
+    const { index } = validateResource(resourceTypeDef(resource.resourceType)!, resource as never);
+    batch.push({
+      type: resource.resourceType,
+      id: resource.id,
+      versionId: 1,
+      lastUpdated: now,
+      author,
+      createdBy: author,
+      resource: resource as never,
+      index,
+    });
+    count += 1;
+    if (batch.length >= 5000) await flush();
+  }
+  if (batch.length > 0) await flush();
+  return count;
+}
 
 async function seedOwn(): Promise<void> {
   const storage = new SqliteStorage(join(dataDir, DATABASE_FILE));
@@ -85,13 +126,19 @@ async function seedOwn(): Promise<void> {
         for (const version of batch) await tx.append(version);
       });
     }
+    if (careDays > 0) {
+      const records = function* () {
+        for (let n = 1; n <= patients; n++) yield* residentRecords(n, careDays, owner);
+      };
+      await appendAll(storage, records(), owner);
+    }
   } finally {
     await storage.close();
   }
 }
 
 serveUntilParentLeaves('bench platform', async () => {
-  if (own > 0) await seedOwn();
+  if (own > 0 || careDays > 0) await seedOwn();
   const platform = await startPlatform({
     port: 0,
     dataDir,

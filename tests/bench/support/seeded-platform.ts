@@ -17,10 +17,13 @@ export async function startSeededPlatform(options: {
   owner?: string;
   patients?: number;
   docsPerPatient?: number;
+  /** Days of care records for each of the owner's patients (the care bench). */
+  careDays?: number;
 }): Promise<SeededPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'esante-bench-seeded-'));
   const args = ['--data-dir', dataDir, '--own', String(options.own ?? 0), '--owner', options.owner ?? 'nurse'];
   args.push('--patients', String(options.patients ?? 200), '--docs-per-patient', String(options.docsPerPatient ?? 5));
+  if (options.careDays) args.push('--care-days', String(options.careDays));
   const platform = forkTs<{ type: 'listening'; url: string }>(ENTRY, args);
   try {
     const { url } = await platform.next('listening');
