@@ -1,4 +1,4 @@
-import type { MedicationAdministration, MedicationRequest } from 'fhir/r4';
+import type { Dosage, MedicationAdministration, MedicationRequest } from 'fhir/r4';
 import type { RoundDose, Shift } from '../../../src-shared/api/care';
 import {
   SECOND_CHECK_URL,
@@ -29,6 +29,9 @@ const SHIFT_HOURS: Record<Shift, { start: string; end: string; nextDay: boolean 
   afternoon: { start: '15:00', end: '23:00', nextDay: false },
   night: { start: '23:00', end: '07:00', nextDay: true },
 };
+
+/** Expanded schedules kept (timing × window); the oldest goes first. */
+const MAX_SCHEDULES = 2_000;
 
 /** A dose not recorded this long after its time is overdue (highlighted on the round). */
 export const OVERDUE_AFTER_MS = 60 * 60_000;
@@ -61,6 +64,8 @@ const FIELD_OF_RULE: Partial<Record<string, string>> = {
  * never two doses.
  */
 export class MedicationRound {
+  private readonly schedules = new Map<string, { scheduledAt: string; dosageIndex: number }[]>();
+
   constructor(
     private readonly store: Store,
     private readonly writes: LocalWrites,
@@ -96,7 +101,7 @@ export class MedicationRound {
     for (const row of requests) {
       const request = this.store.resources.get<MedicationRequest>('MedicationRequest', row.id)?.resource;
       if (!request) continue;
-      const doses = expandDoses(request, from, to);
+      const doses = this.scheduleOf(request, from, to);
       if (doses.length === 0) continue;
       const patientName = names.patient(row.patientId);
       const medication = medicationName(request);
@@ -191,6 +196,50 @@ export class MedicationRound {
     };
     this.writes.update({ ...cached.resource, id, performer }, String(cached.versionId));
     return id;
+  }
+
+  /**
+   * The doses a prescription schedules in [from, to). The expansion (wall-clock times in Europe/Luxembourg across
+   * DST) depends only on the timing and validity, not on the prescription, and a care home's prescriptions share a
+   * handful of timings (08:00, 12:00…): it is computed once per timing and window and kept (bounded), so a round
+   * over 120 residents expands a few timings, not 500 prescriptions, and a refetch after each dose costs nothing.
+   */
+  private scheduleOf(
+    request: MedicationRequest,
+    from: Date,
+    to: Date,
+  ): { doseId: string; scheduledAt: string; dosage: Dosage }[] {
+    const lines = request.dosageInstruction ?? [];
+    const key = JSON.stringify([
+      lines.map((d) => [d.timing, d.asNeededBoolean, d.asNeededCodeableConcept]),
+      request.dispenseRequest?.validityPeriod,
+      from.getTime(),
+      to.getTime(),
+    ]);
+    let schedule = this.schedules.get(key);
+    if (!schedule) {
+      const timingOnly: MedicationRequest = {
+        resourceType: 'MedicationRequest',
+        id: 'schedule',
+        status: 'active',
+        intent: 'order',
+        subject: {},
+        dosageInstruction: lines.map((d) => ({
+          ...(d.timing ? { timing: d.timing } : {}),
+          ...(d.asNeededBoolean !== undefined ? { asNeededBoolean: d.asNeededBoolean } : {}),
+          ...(d.asNeededCodeableConcept ? { asNeededCodeableConcept: d.asNeededCodeableConcept } : {}),
+        })),
+        ...(request.dispenseRequest ? { dispenseRequest: request.dispenseRequest } : {}),
+      };
+      schedule = expandDoses(timingOnly, from, to).map((d) => ({ scheduledAt: d.scheduledAt, dosageIndex: d.dosageIndex }));
+      if (this.schedules.size >= MAX_SCHEDULES) this.schedules.delete(this.schedules.keys().next().value!);
+      this.schedules.set(key, schedule);
+    }
+    return schedule.map((d) => ({
+      doseId: doseId(request.id!, d.scheduledAt),
+      scheduledAt: d.scheduledAt,
+      dosage: lines[d.dosageIndex]!,
+    }));
   }
 
   /** The dose id of a prescription's dose (what the screens and tests name a dose by). */
