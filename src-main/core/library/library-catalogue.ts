@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Binary, Bundle, Library } from 'fhir/r4';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import type { LibraryDocumentSummary, LibrarySearchResult } from '../../../src-shared/api';
 import { DeskError } from '../../../src-shared/domain/errors';
 import {
@@ -109,8 +111,7 @@ export class LibraryCatalogue {
       const file = libraryFiles(library)[0];
       if (!file) throw new DeskError('not_found', `library document ${id} has no file`, 'id');
       const binary = (await this.client.read<Binary>('Binary', file.binaryId)).resource;
-      if (!binary.data) throw new DeskError('not_found', `library document ${id}: its file has no content yet`, 'id');
-      const bytes = Buffer.from(binary.data, 'base64');
+      const bytes = await this.bytesOf(binary, file.binaryId, id);
       this.store.transaction(() => {
         this.store.library.remember([
           { id, json: JSON.stringify(library), theme: themeOf(library) ?? null, searchText: allText(library) },
@@ -120,7 +121,7 @@ export class LibraryCatalogue {
       return {
         document: summaryOf(library, lang, { pinned: shelved?.pinned ?? false, onDevice: true }),
         contentType: binary.contentType ?? 'application/pdf',
-        data: binary.data,
+        data: bytes.toString('base64'),
         offline: false,
       };
     } catch (error) {
@@ -134,6 +135,17 @@ export class LibraryCatalogue {
         throw new DeskError('not_found', `no library document ${id}`, 'id');
       throw error;
     }
+  }
+
+  /** The file's bytes: inline in the Binary, or from the blob store it names (checked against its hash). */
+  private async bytesOf(binary: Binary, binaryId: string, documentId: string): Promise<Buffer> {
+    if (binary.data) return Buffer.from(binary.data, 'base64');
+    const blob = blobOf(binary);
+    if (!blob) throw new DeskError('not_found', `library document ${documentId}: its file has no content yet`, 'id');
+    const { bytes } = await this.client.downloadRange(binaryId, 0, blob.size);
+    if (createHash('sha256').update(bytes).digest('hex') !== blob.sha256)
+      throw new DeskError('forbidden', `library document ${documentId}: the file received is not the one published`, 'id');
+    return bytes;
   }
 
   /** Pinning keeps the PDF on this device now, so it opens offline later. */
