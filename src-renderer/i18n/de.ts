@@ -631,6 +631,9 @@ export const de: Messages = {
     },
   },
   rcp: {
+    attachCopyOf: 'Kopie eines DSP-Dokuments beifügen',
+    attachCopyHint: 'Mitglieder ohne Recht auf diese DSP lesen die Kopie; sie wird im Zugriffsprotokoll des Patienten vermerkt.',
+    attachCopy: 'Kopie beifügen',
     nav: 'Tumorboards',
     title: 'Tumorboards (multidisziplinäre Fallkonferenzen)',
     intro:

@@ -622,6 +622,9 @@ export const en: Messages = {
     },
   },
   rcp: {
+    attachCopyOf: 'Attach a copy of a DSP document',
+    attachCopyHint: "Members without a right on this DSP read the copy; it is recorded in the patient's access log.",
+    attachCopy: 'Attach the copy',
     nav: 'Tumour boards',
     title: 'Tumour boards (multidisciplinary team meetings)',
     intro: 'Your meetings, their agendas and the cases presented: readable offline; what you record leaves at the next sync.',

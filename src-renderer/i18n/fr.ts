@@ -628,6 +628,9 @@ export const fr = {
     },
   },
   rcp: {
+    attachCopyOf: 'Joindre une copie d’un document du DSP',
+    attachCopyHint: 'Les membres sans droit sur ce DSP liront la copie ; elle est inscrite au journal d’accès du patient.',
+    attachCopy: 'Joindre la copie',
     nav: 'RCP',
     title: 'Réunions de concertation pluridisciplinaire (RCP)',
     intro:

@@ -111,6 +111,10 @@ export const rcpDossier = z.object({
   documents: z.array(rcpCaseDocument),
   proposal: rcpProposalView.nullable(),
   minutes: z.array(z.object({ id: z.string(), status: z.string(), date: z.string().nullable(), pending: z.boolean() })),
+  /** I present this case: I may attach copies of the patient's DSP documents (for members without a right on it). */
+  canAttach: z.boolean(),
+  /** The patient's DSP documents on this device that a copy can be made of. */
+  attachable: z.array(z.object({ id: z.string(), title: z.string(), date: z.string().nullable() })),
 });
 export type RcpDossier = z.infer<typeof rcpDossier>;
 
@@ -160,6 +164,11 @@ export const rcpMethods = {
       .strict(),
     z.object({ id: z.string() }),
   ),
+  /**
+   * The presenter attaches a copy of one of the patient's DSP documents to the dossier: board members without
+   * a right on that DSP read the copy; the platform records it in the patient's access log.
+   */
+  attachCopy: defineMethod(z.object({ caseId: id, documentId: id }).strict(), z.object({ id: z.string() })),
   /** The minutes of a meeting as a PDF (base64): the meeting's header, one section per case with a proposal. */
   minutesPreview: defineMethod(z.object({ meetingId: id }).strict(), z.object({ data: z.string(), cases: z.number().int() })),
   /**

@@ -63,6 +63,8 @@ const dossier: RcpDossier = {
     inConflict: true,
   },
   minutes: [],
+  canAttach: false,
+  attachable: [],
 };
 
 function renderMeeting(language: 'fr' | 'de' | 'en' = 'fr') {

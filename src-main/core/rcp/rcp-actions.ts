@@ -6,7 +6,7 @@
  * decision; offline, a refusal comes back as a conflict explained in words.
  */
 import { randomUUID } from 'node:crypto';
-import type { Appointment, Bundle, CarePlan, Condition, DocumentReference, Observation, Task } from 'fhir/r4';
+import type { Appointment, Binary, Bundle, CarePlan, Condition, DocumentReference, Observation, Task } from 'fhir/r4';
 import type { RcpStagingInput } from '../../../src-shared/api';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 import { DeskError } from '../../../src-shared/domain/errors';
@@ -18,6 +18,7 @@ import {
   RCP_ALTERNATIVE_EXTENSION,
   RCP_CASE_EXTENSION,
   RCP_CODES,
+  RCP_COPIED_FROM_EXTENSION,
   RCP_DISSENT_EXTENSION,
   RCP_MEETING_EXTENSION,
   RCP_MINUTES_DOCUMENT_TYPE,
@@ -211,6 +212,35 @@ export class RcpActions {
     if (existing) this.writes.update(plan, this.baseVersion(`CarePlan/${plan.id}`));
     else this.writes.create(plan);
     return plan.id;
+  }
+
+  /** The presenter attaches a copy of a DSP document of the patient (its content from this device) to the dossier. */
+  attachCopy(caseId: string, documentId: string): string {
+    const caseRef = `Task/${caseId}`;
+    const task = this.records.task(caseRef);
+    if (!task) throw new DeskError('not_found', `the dossier of case ${caseId} is not on this device`, 'caseId');
+    if (presenterOf(task) !== this.me().id)
+      throw new DeskError('forbidden', 'only the presenter of the case attaches copies', 'caseId');
+    const doc = this.records.get<DocumentReference>(`DocumentReference/${documentId}`);
+    if (!doc || doc.subject?.reference !== patientOfCase(task))
+      throw new DeskError('invalid_input', "not a DSP document of this case's patient on this device", 'documentId');
+    const attachment = doc.content?.[0]?.attachment;
+    const binary = attachment?.url?.startsWith('Binary/') ? this.records.get<Binary>(attachment.url) : undefined;
+    const data = attachment?.data ?? binary?.data;
+    if (!attachment || data === undefined)
+      throw new DeskError('not_found', 'the content of this document is not on this device yet', 'documentId');
+    const copy = {
+      type: { coding: [{ system: RCP_SYSTEM, code: RCP_CODES.caseDocument }] },
+      valueAttachment: {
+        contentType: attachment.contentType ?? binary?.contentType ?? 'application/octet-stream',
+        data,
+        title: doc.description ?? attachment.title ?? documentId,
+        ...(attachment.creation ? { creation: attachment.creation } : {}),
+      },
+      extension: [{ url: RCP_COPIED_FROM_EXTENSION, valueReference: ref(`DocumentReference/${documentId}`) }],
+    };
+    this.writes.update({ ...task, id: caseId, input: [...(task.input ?? []), copy] }, this.baseVersion(caseRef));
+    return caseId;
   }
 
   /** The minutes' content: the meeting's header and one section per case with a proposal (only `caseRefs`, if given). */

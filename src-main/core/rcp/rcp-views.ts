@@ -162,6 +162,14 @@ export class RcpViews {
           pending: this.records.pending(`DocumentReference/${r.id}`),
         }))
         .sort((a, b) => (b.date ?? '').localeCompare(a.date ?? '')),
+      canAttach: presenterOf(task) === this.me().id,
+      attachable:
+        presenterOf(task) === this.me().id && patientRef
+          ? this.store.dspDocuments
+              .timeline(patientRef.slice('Patient/'.length))
+              .filter((row) => row.status === 'current')
+              .map((row) => ({ id: row.id, title: row.title, date: row.date }))
+          : [],
     };
   }
 

@@ -1,6 +1,10 @@
-import { Badge, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, List, Paper, Select, Stack, Text, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RcpDossier } from '../../../src-shared/api';
+import { unwrap, useDesk } from '../../api/DeskContext';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { formatDate } from '../../i18n/dates';
 
 /** "cT2a cN1 cM0 (IIB) · ECOG 1" */
@@ -16,6 +20,46 @@ export function StagingText({ staging }: { staging: RcpDossier['staging'] }) {
     <Text span c="dimmed">
       {t('rcp.noStaging')}
     </Text>
+  );
+}
+
+/**
+ * The presenter attaches a copy of one of the patient's DSP documents: board members without a right on the
+ * DSP read the copy, never the DSP itself; the platform records the copy in the patient's access log.
+ */
+function AttachCopy({ dossier }: { dossier: RcpDossier }) {
+  const { t, i18n } = useTranslation();
+  const desk = useDesk();
+  const queryClient = useQueryClient();
+  const [documentId, setDocumentId] = useState<string | null>(null);
+  const attach = useMutation({
+    mutationFn: () => unwrap(desk.rcp.attachCopy({ caseId: dossier.id, documentId: documentId ?? '' })),
+    onSuccess: () => {
+      setDocumentId(null);
+      void queryClient.invalidateQueries();
+    },
+  });
+  return (
+    <Stack gap={4}>
+      <Group align="flex-end" gap="xs">
+        <Select
+          label={t('rcp.attachCopyOf')}
+          description={t('rcp.attachCopyHint')}
+          data={dossier.attachable.map((d) => ({
+            value: d.id,
+            label: `${d.title}${d.date ? ` — ${formatDate(d.date, i18n.language)}` : ''}`,
+          }))}
+          value={documentId}
+          onChange={setDocumentId}
+          searchable
+          style={{ flex: 1 }}
+        />
+        <Button variant="light" disabled={!documentId} loading={attach.isPending} onClick={() => attach.mutate()}>
+          {t('rcp.attachCopy')}
+        </Button>
+      </Group>
+      {attach.isError && <ApiErrorAlert error={attach.error} />}
+    </Stack>
   );
 }
 
@@ -58,6 +102,7 @@ export function CaseDossier({ dossier }: { dossier: RcpDossier }) {
             ))}
           </List>
         )}
+        {dossier.canAttach && <AttachCopy dossier={dossier} />}
         {dossier.minutes.length > 0 && (
           <>
             <Text fw={600}>{t('rcp.minutes')}</Text>

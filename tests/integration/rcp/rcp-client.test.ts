@@ -167,4 +167,23 @@ describe('a tumour board on the client', () => {
     });
     expect(meeting.cases.find((c) => c.id === id)?.staging).toMatchObject({ m: 'cM1b', stageGroup: 'IVA' });
   });
+
+  it('the presenter attaches a copy of a DSP document; a member without a right on the DSP reads the copy', async () => {
+    const offered = value(await gp.desk.rcp.dossier({ caseId: CASE }));
+    expect(offered.canAttach).toBe(true);
+    expect(offered.attachable.map((d) => d.id)).toContain('dsp-demo-patient-18748-4');
+    value(await gp.desk.rcp.attachCopy({ caseId: CASE, documentId: 'dsp-demo-patient-18748-4' }));
+    await syncNow(gp);
+    await syncNow(pathologist);
+    const seen = value(await pathologist.desk.rcp.dossier({ caseId: CASE }));
+    expect(seen.canAttach).toBe(false);
+    expect(seen.documents).toContainEqual(
+      expect.objectContaining({
+        copiedFrom: 'DocumentReference/dsp-demo-patient-18748-4',
+        available: true,
+        contentType: 'application/pdf',
+      }),
+    );
+    expect(value(await pathologist.desk.dsp.documents({ patientId: 'demo-patient' }))).toEqual([]);
+  });
 });
