@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Binary, CarePlan, Observation } from 'fhir/r4';
 import type { VitalInput } from '../../../src-shared/api/care';
 import {
@@ -18,8 +19,10 @@ import {
   type WoundDimension,
   type WoundStage,
 } from '../../../src-shared/domain/care';
+import { blobExtensions } from '../../../src-shared/domain/attachments';
 import { DeskError, RuleViolation } from '../../../src-shared/domain/errors';
 import type { Store } from '../store';
+import type { AttachmentQueue } from '../attachments';
 import type { LocalWrites } from '../sync';
 import { stripImageMetadata } from './image-metadata';
 
@@ -60,6 +63,8 @@ export class CareDocumentation {
     private readonly writes: LocalWrites,
     private readonly me: () => string,
     private readonly now: () => Date = () => new Date(),
+    /** Photos travel through the attachment queue (content-addressed, resumable) when there is one. */
+    private readonly attachments?: AttachmentQueue,
   ) {}
 
   /** One Observation per vital sign typed; all or none are queued. */
@@ -137,7 +142,7 @@ export class CareDocumentation {
     const now = this.now().toISOString();
     const patient = `Patient/${patientId}`;
     const photo = input.photo ? stripImageMetadata(Buffer.from(input.photo.data, 'base64'), input.photo.contentType) : null;
-    return this.store.transaction(() => {
+    const written = this.store.transaction(() => {
       let woundId = input.woundId;
       if (!woundId) {
         const site = input.bodySite!.trim();
@@ -147,18 +152,20 @@ export class CareDocumentation {
       } else if (!this.store.resources.get('Condition', woundId)) {
         throw new DeskError('not_found', `no wound ${woundId} on this device`, 'woundId');
       }
-      // Until the attachment queue carries blobs, the bytes travel as a Binary with inline data, attached to
-      // the patient (securityContext) so the care relationship governs who reads it.
-      const photoRef = photo
-        ? `Binary/${
-            this.writes.create<Binary>({
-              resourceType: 'Binary',
-              contentType: input.photo!.contentType,
-              data: photo.toString('base64'),
-              securityContext: { reference: patient },
-            }).id
-          }`
-        : null;
+      // The photo is a Binary attached to the patient (securityContext), so the care relationship governs who reads
+      // it. Its bytes go through the attachment queue: kept in the cache, uploaded in resumable chunks, and the
+      // records naming it wait in the outbox until the platform has verified them.
+      const binaryId = photo ? randomUUID() : null;
+      const blob = photo && this.attachments ? this.attachments.stage(photo, input.photo!.contentType) : null;
+      if (photo)
+        this.writes.create<Binary>({
+          resourceType: 'Binary',
+          id: binaryId!,
+          ...(blob ? { meta: { extension: blobExtensions(blob) } } : { data: photo.toString('base64') }),
+          contentType: input.photo!.contentType,
+          securityContext: { reference: patient },
+        });
+      const photoRef = binaryId ? `Binary/${binaryId}` : null;
       const size: Partial<Record<WoundDimension, number>> = {};
       for (const dimension of DIMENSIONS) if (input[dimension] !== undefined) size[dimension] = input[dimension];
       const assessment = woundAssessmentObservation(
@@ -167,8 +174,11 @@ export class CareDocumentation {
       );
       this.assertValid(assessment);
       const assessmentId = this.writes.create(assessment).id;
+      if (blob) this.attachments!.holdWrites([`Binary/${binaryId}`, `Observation/${assessmentId}`], blob.sha256);
       return { woundId, assessmentId, photo: photoRef };
     });
+    if (photo) this.attachments?.keepToBudget();
+    return written;
   }
 
   /** The local draft of a patient's nursing note (kept in the encrypted cache until saved or discarded). */

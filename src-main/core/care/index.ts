@@ -1,3 +1,5 @@
+import type { AttachmentQueue } from '../attachments';
+import { binaryIdOf } from '../attachments';
 import type { Store } from '../store';
 import { photoOnDevice } from './care-chart';
 import type { LocalWrites, SyncEngine } from '../sync';
@@ -17,25 +19,28 @@ export class CareRecords {
   readonly chart: CareChartReader;
   readonly preparation: RoundPreparation;
   readonly doseConflicts: DoseConflicts;
+  private readonly attachments: AttachmentQueue | undefined;
 
   constructor(
     private readonly store: Store,
     writes: LocalWrites,
     engine: () => SyncEngine,
     me: () => string,
-    options: { now?: () => Date; fetchAttachment?: AttachmentFetcher } = {},
+    options: { now?: () => Date; fetchAttachment?: AttachmentFetcher; attachments?: AttachmentQueue } = {},
   ) {
     const now = options.now ?? (() => new Date());
-    this.documentation = new CareDocumentation(store, writes, me, now);
+    this.attachments = options.attachments;
+    this.documentation = new CareDocumentation(store, writes, me, now, options.attachments);
     this.medication = new MedicationRound(store, writes, me, now);
     this.chart = new CareChartReader(store, this.medication, now);
-    this.preparation = new RoundPreparation(store, options.fetchAttachment ?? binaryFetcher(store), now);
+    this.preparation = new RoundPreparation(store, options.fetchAttachment ?? binaryFetcher(store, options.attachments), now);
     this.doseConflicts = new DoseConflicts(store, engine, writes);
   }
 
-  /** A wound photo's bytes from this device (base64), or null when not here yet. */
-  photo(reference: string): { contentType: string; data: string } | null {
-    const bytes = photoOnDevice(this.store, reference);
+  /** A wound photo's bytes (base64): from this device, or brought back by the attachment queue; null offline. */
+  async photo(reference: string): Promise<{ contentType: string; data: string } | null> {
+    const binaryId = binaryIdOf(reference);
+    const bytes = photoOnDevice(this.store, reference) ?? (binaryId ? await this.attachments?.bytesOf(binaryId) : undefined);
     const binary = this.store.resources.get<{ resourceType: 'Binary'; contentType?: string }>(
       'Binary',
       reference.slice('Binary/'.length),

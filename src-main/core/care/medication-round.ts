@@ -90,31 +90,36 @@ export class MedicationRound {
         .map((q) => q.entityKey.slice('MedicationAdministration/'.length)),
     );
     const pending = this.store.outbox.entitiesWithUnacked();
+    // One read for the prescriptions and one for the doses already recorded in the window (the care index).
     const requests = this.store.care
-      .allOfKind('medication')
+      .recordsOfKind<MedicationRequest>('medication')
       .filter(
-        (row) =>
-          (patientId === undefined || row.patientId === patientId) &&
-          acceptsDoses({ status: row.status as MedicationRequest['status'] }),
+        ({ resource }) =>
+          (patientId === undefined || resource.subject?.reference === `Patient/${patientId}`) && acceptsDoses(resource),
       );
+    const recordedDoses = new Map(
+      this.store.care
+        .recordsOfKind<MedicationAdministration>('administration', { from: from.toISOString(), to: to.toISOString() })
+        .map(({ id, resource }) => [id, resource]),
+    );
     const rows: RoundDose[] = [];
-    for (const row of requests) {
-      const request = this.store.resources.get<MedicationRequest>('MedicationRequest', row.id)?.resource;
-      if (!request) continue;
+    for (const { id: requestId, resource: request } of requests) {
       const doses = this.scheduleOf(request, from, to);
       if (doses.length === 0) continue;
-      const patientName = names.patient(row.patientId);
+      const requestPatient = request.subject?.reference?.replace(/^Patient\//, '') ?? '';
+      const patientName = names.patient(requestPatient);
       const medication = medicationName(request);
       for (const dose of doses) {
-        const recorded = this.store.resources.get<MedicationAdministration>('MedicationAdministration', dose.doseId)?.resource;
+        // A dose's record is indexed at its scheduled instant (care-extracts), so the window's read holds it.
+        const recorded = recordedDoses.get(dose.doseId);
         const outcome = recorded ? doseOutcomeOf(recorded) : undefined;
         const check = recorded ? secondCheckOf(recorded) : { state: 'none' as const };
         const reason = recorded ? doseReasonOf(recorded) : {};
         const recordedBy = recorded ? administeredBy(recorded) : undefined;
         rows.push({
           doseId: dose.doseId,
-          requestId: row.id,
-          patientId: row.patientId,
+          requestId,
+          patientId: requestPatient,
           patientName,
           medication,
           dosage: dose.dosage.text ?? null,

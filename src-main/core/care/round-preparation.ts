@@ -1,6 +1,7 @@
 import type { Appointment, Binary, DocumentReference, Encounter, Observation, Patient } from 'fhir/r4';
 import type { PatientReadiness, RoundVisit } from '../../../src-shared/api/care';
 import { addDays, instantAt, woundAssessmentOf } from '../../../src-shared/domain/care';
+import { binaryIdOf, type AttachmentQueue } from '../attachments';
 import { PlatformError, type PlatformClient } from '../platform-client';
 import type { Store } from '../store';
 import { CareNames, fetchPatientIdentities } from './care-names';
@@ -8,18 +9,22 @@ import { photoOnDevice } from './care-chart';
 
 /**
  * Brings one attachment (`Binary/<id>`) onto this device; false when it could not (offline, refused).
- * The default reads the Binary through the platform (its content inline); the attachment queue of
- * core/attachments plugs in here to bring blobs in resumable chunks instead.
+ * The Binary record is read through the platform; bytes it holds inline come with it, bytes in a blob come
+ * through the attachment queue (core/attachments), in resumable chunks, pinned as prefetched.
  */
 export type AttachmentFetcher = (reference: string, client: PlatformClient) => Promise<boolean>;
 
-export function binaryFetcher(store: Store): AttachmentFetcher {
+export function binaryFetcher(store: Store, attachments?: AttachmentQueue): AttachmentFetcher {
   return async (reference, client) => {
-    const match = /^Binary\/([A-Za-z0-9\-.]{1,64})$/.exec(reference);
-    if (!match) return false;
+    const binaryId = binaryIdOf(reference);
+    if (!binaryId) return false;
     try {
-      const { resource } = await client.read<Binary>('Binary', match[1]!);
-      store.transaction(() => store.resources.upsert(resource));
+      if (!store.resources.get('Binary', binaryId)) {
+        const { resource } = await client.read<Binary>('Binary', binaryId);
+        store.transaction(() => store.resources.upsert(resource));
+      }
+      // A Binary that points at a blob: its bytes come in resumable chunks, pinned for the round (never evicted).
+      if (attachments && photoOnDevice(store, reference) === undefined) await attachments.prefetch([binaryId]);
       return photoOnDevice(store, reference) !== undefined;
     } catch (error) {
       if (error instanceof PlatformError && (error.isTransient || error.failure.kind === 'rejected')) return false;

@@ -120,6 +120,7 @@ export class ActiveSession {
         if (!user) throw new DeskError('unauthenticated', 'log in once online to write care records');
         return user.id;
       },
+      { attachments: this.attachments },
     );
     this.rcp = new RcpBoard(
       store,

@@ -97,6 +97,29 @@ export class CareIndex {
       .map(toRecord);
   }
 
+  /**
+   * The cached records of a kind (optionally within [from, to) of their instant), parsed, in one statement: the
+   * round reads 500 prescriptions and their doses at once instead of one lookup each.
+   */
+  recordsOfKind<T>(kind: CareIndexKind, range?: { from: string; to: string }): { id: string; versionId: number; resource: T }[] {
+    const rows = range
+      ? this.sql
+          .prepare<[string, string, string], { id: string; version_id: number; json: string }>(
+            `SELECT c.id, r.version_id, r.json FROM care_index c
+             JOIN resources r ON r.type = c.type AND r.id = c.id AND r.deleted = 0
+             WHERE c.kind = ? AND c.at >= ? AND c.at < ?`,
+          )
+          .all(kind, range.from, range.to)
+      : this.sql
+          .prepare<[string], { id: string; version_id: number; json: string }>(
+            `SELECT c.id, r.version_id, r.json FROM care_index c
+             JOIN resources r ON r.type = c.type AND r.id = c.id AND r.deleted = 0
+             WHERE c.kind = ?`,
+          )
+          .all(kind);
+    return rows.map((row) => ({ id: row.id, versionId: row.version_id, resource: JSON.parse(row.json) as T }));
+  }
+
   /** Records pointing at `ref` (the administrations of a prescription, the assessments of a wound). */
   byRef(ref: string, kind: CareIndexKind): IndexedCareRecord[] {
     return this.sql

@@ -115,4 +115,36 @@ describe('documenting care', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input', field, rule } });
     expect(laptop.sessions.require().store.outbox.countUnacked()).toBe(pending);
   });
+
+  it('a wound photo travels through the attachment queue without its camera metadata, and the other device shows it', async () => {
+    // A minimal JPEG: SOI, an APP1 Exif segment naming a place, a comment, then the picture (SOS … EOI).
+    const segment = (marker: number, body: string) => {
+      const bytes = Buffer.from(body, 'latin1');
+      return Buffer.concat([Buffer.from([0xff, marker, 0, bytes.length + 2]), bytes]);
+    };
+    const exif = segment(0xe1, 'Exif\0\0GPS 49.61N 6.13E');
+    const comment = segment(0xfe, 'Owner X');
+    const picture = Buffer.from([0xff, 0xda, 0x00, 0x02, 0x11, 0x22, 0x33, 0xff, 0xd9]);
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8]), exif, comment, picture]);
+    const added = await laptop.desk.care.addWoundAssessment({
+      patientId: PATIENT,
+      bodySite: 'Talon gauche',
+      length: 2.5,
+      stage: '2',
+      photo: { contentType: 'image/jpeg', data: jpeg.toString('base64') },
+    });
+    if (!added.ok) throw new Error(JSON.stringify(added.error));
+    expect((await syncNow(laptop)).pending).toBe(0);
+    await syncNow(desktop);
+    const chart = await desktop.desk.care.chart({ patientId: PATIENT });
+    const wound = chart.ok ? chart.value.wounds.find((w) => w.id === added.value.woundId) : undefined;
+    expect(wound).toMatchObject({
+      site: 'Talon gauche',
+      assessments: [{ length: 2.5, stage: '2', photos: [added.value.photo] }],
+    });
+    const photo = await desktop.desk.care.photo({ reference: added.value.photo! });
+    const bytes = photo.ok && photo.value ? Buffer.from(photo.value.data, 'base64') : Buffer.alloc(0);
+    expect(bytes).toEqual(Buffer.concat([Buffer.from([0xff, 0xd8]), picture]));
+    expect(bytes.includes(Buffer.from('GPS'))).toBe(false);
+  });
 });
