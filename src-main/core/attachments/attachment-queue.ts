@@ -17,9 +17,16 @@ export interface AttachmentQueueOptions {
   /** The byte budget of the blob cache (the `attachmentCacheMegabytes` setting). */
   budgetBytes?: () => number;
   onProgress?: (progress: TransferProgress) => void;
-  /** Bytes asked per ranged GET. */
+  /** Bytes asked per ranged GET (default DOWNLOAD_RANGE_BYTES). */
   downloadChunkBytes?: number;
 }
+
+/**
+ * Bytes per ranged GET: four upload chunks. Each GET costs the platform an authorised, audited read and
+ * the cache one commit, so fewer, larger ranges download a 20 MiB document about three times faster on
+ * the wire (tests/bench "blobs"); a kill or a drop loses at most one range.
+ */
+export const DOWNLOAD_RANGE_BYTES = 4 * BLOB_CHUNK_BYTES;
 
 /** 2 GiB: the default byte budget of the blob cache. */
 export const DEFAULT_BLOB_BUDGET_BYTES = 2 * 1024 * 1024 * 1024;
@@ -55,7 +62,7 @@ export class AttachmentQueue {
     private readonly client: PlatformClient,
     private readonly options: AttachmentQueueOptions = {},
   ) {
-    this.downloadChunkBytes = options.downloadChunkBytes ?? BLOB_CHUNK_BYTES;
+    this.downloadChunkBytes = options.downloadChunkBytes ?? DOWNLOAD_RANGE_BYTES;
   }
 
   private get budget(): number {

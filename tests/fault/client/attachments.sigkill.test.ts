@@ -1,6 +1,6 @@
 /**
  * Issue 10, acceptance 2 — attachments under SIGKILL. Two devices of the demo GP: a laptop adds PDF
- * documents (each 4.5 MiB: five 1 MiB chunks through the attachment queue) and is killed during their
+ * documents (each 4.5 MiB: five 1 MiB upload chunks, two ranged GETs of up to 4 MiB) and is killed during their
  * chunked uploads; a desktop opens them and is killed during their chunked downloads. Each kill is
  * placed on a phase signal of the child (tests/fault/support/blob-runner.ts): before a chunk leaves,
  * once the platform answered it (not yet recorded), once its confirmed offset is recorded; before a
@@ -30,7 +30,7 @@ const SEED = Number(process.env.FAULT_SEED ?? 20261126);
 const BLOB_RUNNER = resolve(import.meta.dirname, '../support/blob-runner.ts');
 const UPLOAD_POINTS: PhasePoint[] = ['blob:upload-request', 'blob:upload-answered', 'blob:upload-confirmed'];
 const DOWNLOAD_POINTS: PhasePoint[] = ['blob:download-request', 'blob:download-received', 'blob:download-stored'];
-/** Each point is aimed at its 1st to 4th occurrence: a launch always moves at least five chunks. */
+/** Each point is aimed at its 1st to 4th occurrence: a launch always moves at least four chunks or ranges. */
 const OCCURRENCES = 4;
 
 interface Launch {
@@ -65,8 +65,8 @@ function runnerOf(mode: 'upload' | 'download', run: number, parkAt?: ParkTarget)
     dataDir: mode === 'upload' ? laptopDir : desktopDir,
     run,
     seed: SEED,
-    // The last upload launch adds ten more, so the download launches always have five chunks to move.
-    writes: mode === 'download' ? 0 : parkAt ? 1 : 10,
+    // The last upload launch adds twenty more, so every download launch has at least four ranges to fetch.
+    writes: mode === 'download' ? 0 : parkAt ? 1 : 20,
     extra: ['--mode', mode],
     ...(parkAt ? { parkAt } : { final: true }),
   });
