@@ -101,19 +101,19 @@ export async function benchCare(): Promise<BenchRow[]> {
         if (points.length < DAYS) throw new Error(`a 90-day chart of ${points.length} points`);
       });
       row(
-        'vital chart, 90 days, p50',
+        `vital chart, ${DAYS} days, p50`,
         percentile(chart, 50),
         'ms',
         `care.vitals over ${DAYS} days (${DAYS * 3} points) from the care index; ${QUERIES} charts`,
       );
-      row('vital chart, 90 days, p95', percentile(chart, 95), 'ms', 'goal ≤ 30 ms');
+      row(`vital chart, ${DAYS} days, p95`, percentile(chart, 95), 'ms', 'goal ≤ 30 ms');
 
       const shifts = ['morning', 'afternoon', 'night'] as const;
       let doses = 0;
       const round = latencies(
         30,
         (i) => {
-          doses = care.medication.doses(addDays(today, -1 - (i % 7)), shifts[i % 3]!).length;
+          doses = Math.max(doses, care.medication.doses(addDays(today, -1 - (i % 7)), shifts[i % 3]!).length);
         },
         3,
       );
@@ -121,7 +121,7 @@ export async function benchCare(): Promise<BenchRow[]> {
         'medication round, p50',
         percentile(round, 50),
         'ms',
-        `one shift for ${RESIDENTS} residents (${doses} doses in the last), expanded from the cached prescriptions`,
+        `one shift for ${RESIDENTS} residents (up to ${doses} doses; 7 days × 3 shifts), expanded from the cached prescriptions`,
       );
       row('medication round, p95', percentile(round, 95), 'ms', 'goal ≤ 50 ms');
 
