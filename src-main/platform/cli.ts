@@ -1,6 +1,7 @@
 /**
  * `npm run platform -- [--port 8787] [--data-dir DIR] [--storage postgres://USER@HOST/DB] [--seed demo|none]
- *   [--patients N] [--docs-per-patient N]`
+ *   [--patients N] [--docs-per-patient N]
+ *   [--care-patients N] [--care-days D]`
  * Without --storage the data is the SQLite file in the data directory; with a PostgreSQL URL, several
  * platforms (on other ports or hosts) can serve the same data.
  * Prints exactly one line once listening; exits cleanly on SIGTERM/SIGINT. Started as a child with an
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
         seed: { type: 'string', default: 'demo' },
         patients: { type: 'string' },
         'docs-per-patient': { type: 'string' },
+        'care-patients': { type: 'string' },
+        'care-days': { type: 'string' },
         'token-ttl': { type: 'string' },
       },
       strict: true,
@@ -56,6 +59,8 @@ async function main(): Promise<void> {
     seed: values.seed,
     patients: count('patients', values.patients, DEFAULT_PATIENTS, 10_000_000),
     docsPerPatient: count('docs-per-patient', values['docs-per-patient'], DEFAULT_DOCS_PER_PATIENT, 10_000),
+    carePatients: count('care-patients', values['care-patients'], 0, 100_000),
+    careDays: count('care-days', values['care-days'], 14, 3_650),
     ...(values['token-ttl'] !== undefined ? { accessTokenTtlSeconds: count('token-ttl', values['token-ttl'], 900, 86_400) } : {}),
   });
   process.stdout.write(`eSanté platform listening on ${platform.url}\n`);

@@ -38,6 +38,9 @@ export interface PlatformOptions {
   seed?: 'demo' | 'none';
   patients?: number;
   docsPerPatient?: number;
+  /** IdeoMed bench (issue 11): extra care-home residents, and days of care records each (`--care-patients`, `--care-days`). */
+  carePatients?: number;
+  careDays?: number;
   accessTokenTtlSeconds?: number;
   /** Largest request body accepted (default 8 MiB). */
   bodyLimitBytes?: number;
@@ -90,6 +93,8 @@ async function prepare(
       mode: options.seed ?? 'demo',
       patients: options.patients ?? DEFAULT_PATIENTS,
       docsPerPatient: options.docsPerPatient ?? DEFAULT_DOCS_PER_PATIENT,
+      ...(options.carePatients !== undefined ? { carePatients: options.carePatients } : {}),
+      ...(options.careDays !== undefined ? { careDays: options.careDays } : {}),
     });
     await storage.write((tx) => tx.setMeta('seeded', new Date().toISOString()));
   });

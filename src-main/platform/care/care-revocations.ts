@@ -41,7 +41,7 @@ export async function careRevocations(
   );
   const lost = [...then].filter((p) => !now.has(p));
   const gained = [...now].filter((p) => !then.has(p));
-  // After the page's rows (seq upTo): a lost record may have changed in this very page (its row is refused, not sent).
+  // At the end of the window (after the page's rows): a lost record may have changed in this very page (refused, not sent).
   // Only records that existed at the cursor: the user never had a later one, and must not learn it exists.
   const revocations: Revocation[] = [];
   for (const row of await recordsOf(scope, lost, types)) {

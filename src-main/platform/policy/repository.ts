@@ -396,9 +396,14 @@ export class PolicyRepository {
     const rows = await filterReadable(this.registry, this.scope, this.audit, page.rows, 'history-instance', '$changes');
     // Sight gained and lost since the cursor (a fresh snapshot already holds exactly what is visible).
     const revocations: Revocation[] = [];
-    if (after > 0)
+    // What changed between the previous page's serving and now: a page's rows are decided on today's rights, so a
+    // right withdrawn before the previous page was served is already reflected in what it sent (a fresh snapshot's
+    // later pages then carry no revocation of a document the caller never received). An old cursor says no more
+    // than its position.
+    const [since, until] = previous ? [previous.scopeSequence, current] : [after, upTo];
+    if (after > 0 && until > since)
       for (const domain of this.registry.domains)
-        revocations.push(...((await domain.revocations?.(this.scope, after, upTo, previous)) ?? []));
+        revocations.push(...((await domain.revocations?.(this.scope, since, until, previous)) ?? []));
     const entries = await this.mergeRevocations(rows, revocations);
     const bundle: fhir4.Bundle & { extension: fhir4.Extension[] } = {
       resourceType: 'Bundle',

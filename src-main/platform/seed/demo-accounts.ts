@@ -20,6 +20,8 @@ export interface DemoAccount {
    * seed/demo-rcp.ts (fixed, without the PRNG) rather than by the generator.
    */
   boardSpecialty?: { code: string; display: string };
+  /** Care staff added for IdeoMed (issue 11): their directory records are written by seed/demo-care.ts (fixed, no PRNG). */
+  careStaff?: true;
 }
 
 const PASSWORD = 'Demo!2025';
@@ -146,6 +148,39 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
     userRef: 'Practitioner/demo-radiologist',
     organizationId: 'demo-org-hospital',
     boardSpecialty: { code: 'radiology', display: 'Radiologie' },
+  },
+  // IdeoMed (issue 11): the demo nurse's colleague in the home-care network, its planner (no care mandate: the
+  // schedule only), and a nurse of the care home beside demo.careaide.
+  {
+    // The nurse colleague of the service mailbox (generate.ts writes her records), now with a login.
+    identifier: 'demo.nurse2',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'nurse',
+    displayName: 'Sandra Kremer',
+    userRef: 'Practitioner/demo-nurse-2',
+    organizationId: 'demo-org-homecare',
+    careStaff: true,
+  },
+  {
+    identifier: 'demo.planner',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'secretary',
+    displayName: 'Julie Majerus',
+    userRef: 'Practitioner/demo-planner',
+    organizationId: 'demo-org-homecare',
+    careStaff: true,
+  },
+  {
+    identifier: 'demo.carenurse',
+    password: PASSWORD,
+    otp: OTP,
+    role: 'nurse',
+    displayName: 'Anne Goedert',
+    userRef: 'Practitioner/demo-care-nurse',
+    organizationId: 'demo-org-carehome',
+    careStaff: true,
   },
 ];
 

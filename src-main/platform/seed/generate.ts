@@ -3,7 +3,7 @@
  * mode a directory of organisations and professionals of every role, patients with valid matricules
  * and their DSP documents. Same options → same resources, on every machine.
  */
-import { demoCareRelationships } from './demo-care';
+import { DEMO_CARE_DAYS, demoCareRecords, demoCareRelationships, demoCareStaff } from './demo-care';
 import { libraryEditorRecords } from './demo-library';
 import { demoSpaces } from './demo-spaces';
 import { DESK_ROLE_SYSTEM, ORGANIZATION_ADMINISTRATOR_CODE } from '../../../src-shared/domain/directory';
@@ -37,6 +37,12 @@ export interface SeedOptions {
   docsPerPatient: number;
   /** PRNG seed; the default gives the documented demo data set. */
   seed?: number;
+  /** IdeoMed bench: this many extra care-home residents (default 0)… */
+  carePatients?: number;
+  /** …with this many days of care records each (default 14, as the demo's patients). */
+  careDays?: number;
+  /** The day care records are dated from (default: now). */
+  today?: Date;
 }
 
 export interface SeedItem {
@@ -319,7 +325,9 @@ class SeedGenerator {
       const [given = '', family = ''] = account.displayName.replace(/^Dr /, '').split(' ');
       // Patients are seeded below; an account of no organisation (the library's editor) by its own domain's seed;
       // the tumour board's physicians by demo-rcp.ts (fixed records, no PRNG draw).
-      if (account.role === 'patient' || account.organizationId === undefined || account.boardSpecialty) continue;
+      // IdeoMed's care staff by demo-care.ts (fixed records too).
+      if (account.role === 'patient' || account.organizationId === undefined || account.boardSpecialty || account.careStaff)
+        continue;
       const org = DEMO_ORGS.find((o) => o.id === account.organizationId)!;
       const gender = ['Anne', 'Marie', 'Sophie'].includes(given) ? 'female' : 'male';
       // The demo specialist is a cardiologist, so demos and tests can rely on one specialty.
@@ -363,6 +371,7 @@ class SeedGenerator {
     yield dspConsent('referent', 'demo-patient', demoGp);
     yield dspConsent('trust-circle', 'demo-patient', 'Practitioner/demo-nurse');
     yield* demoCareRelationships(new Date(DOCUMENT_EPOCH).toISOString());
+    yield* demoCareStaff();
     yield* rcpProfessionals();
     if (options.mode === 'none') return;
 
@@ -429,6 +438,13 @@ class SeedGenerator {
     // The demo tumour board, last (fixed records: nothing generated before it moves); its third case is the first generated patient's.
     yield* demoRcpBoards(Date.now(), options.patients >= 1 ? 'pat-000001' : undefined);
     yield* demoSpaces(new Date(DOCUMENT_EPOCH).toISOString());
+    // IdeoMed's demo (fixed, dated relative to today) and the bench's residents, last: nothing generated before them moves.
+    yield* demoCareRecords({
+      today: options.today ?? new Date(),
+      takenMatricules: this.matricules,
+      carePatients: options.carePatients ?? 0,
+      careDays: options.careDays ?? DEMO_CARE_DAYS,
+    });
   }
 }
 

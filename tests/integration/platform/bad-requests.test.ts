@@ -19,6 +19,8 @@ import {
   type Who,
 } from './bad-request-corpus';
 import { startTestPlatform, type RequestOptions, type TestPlatform } from './platform-harness';
+import { CARE_CORPUS_VITAL, careCorpusRequests, careRecordCases } from './bad-request-care';
+import { vitalSignObservation } from '../../../src-shared/domain/care';
 
 interface MatriculeVectors {
   invalid: Array<{ value: string; why: string }>;
@@ -92,6 +94,18 @@ beforeAll(async () => {
     headers: { 'If-Match': 'W/"1"' },
   });
   expect(binaryV2.status).toBe(200);
+  // The care cases' prescriptions (one active, one stopped) and a measurement at version 1.
+  for (const request of careCorpusRequests())
+    expect((await env.request('PUT', `/fhir/MedicationRequest/${request.id}`, { token: tokens.gp, body: request })).status).toBe(
+      201,
+    );
+  const vital = vitalSignObservation(
+    { id: CARE_CORPUS_VITAL, patient: 'Patient/demo-patient', effective: '2026-06-01T08:00:00Z' },
+    { pulse: 72 },
+  );
+  expect((await env.request('PUT', `/fhir/Observation/${CARE_CORPUS_VITAL}`, { token: tokens.gp, body: vital })).status).toBe(
+    201,
+  );
   const used = await env.request('POST', '/fhir/Observation', {
     token: tokens.gp,
     body: observation(),
@@ -120,7 +134,7 @@ const matriculeCases: BadRequest[] = vectors.invalid.map(({ value, why }) => ({
 }));
 
 function cases(): BadRequest[] {
-  return [...handWritten(), ...generatedCases(() => corpus)];
+  return [...handWritten(), ...generatedCases(() => corpus), ...careRecordCases()];
 }
 
 function handWritten(): BadRequest[] {

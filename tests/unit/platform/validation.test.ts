@@ -110,8 +110,10 @@ describe('FHIR dates', () => {
 
 describe('seed generator', () => {
   it('is deterministic and produces only valid resources, valid matricules and one administrator per demo organisation', () => {
-    const a = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2 })];
-    const b = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2 })];
+    // Care records are dated from `today`: the same day for both runs.
+    const today = new Date('2026-06-01T10:00:00Z');
+    const a = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2, today })];
+    const b = [...generateSeed({ mode: 'demo', patients: 50, docsPerPatient: 2, today })];
     expect(a.map((i) => i.resource)).toEqual(b.map((i) => i.resource));
     const matricules = new Set<string>();
     for (const item of a) {
@@ -123,7 +125,8 @@ describe('seed generator', () => {
         matricules.add(value);
       }
     }
-    expect(matricules.size).toBe(52); // unique, both demo patients included
+    // Unique: 50 generated, both demo patients, and IdeoMed's 3 home patients, 6 residents and 2 day-centre guests.
+    expect(matricules.size).toBe(63);
     const roles = new Set(
       a
         .filter((i) => i.resource.resourceType === 'PractitionerRole')
