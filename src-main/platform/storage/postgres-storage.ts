@@ -692,73 +692,85 @@ export class PostgresStorage implements PlatformStorage {
   }
 
   private async append(tx: PostgresTx, version: NewVersion): Promise<StoredVersion> {
-    // Two writers of one resource take turns here; the second sees the first's version once it committed.
-    await tx.lockFor(`resource:${version.type}/${version.id}`);
-    const previous = await tx.one<{ seq: number; version: number }>(
-      `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT}`,
-      [version.type, version.id],
-    );
-    const expected = (previous?.version ?? 0) + 1;
-    if (version.versionId !== expected) {
-      // Another instance wrote this resource after the caller read it: run the unit again.
-      throw new StorageConflictError(`${version.type}/${version.id}: version ${version.versionId} written, ${expected} expected`);
+    let previous: { seq: number } | undefined;
+    if (version.versionId > 1) {
+      // Two writers of one resource take turns here; the second sees the first's version once it committed.
+      await tx.lockFor(`resource:${version.type}/${version.id}`);
+      const current = await tx.one<{ seq: number; version: number }>(
+        `SELECT seq, version FROM resource_version WHERE type = ? AND id = ? AND superseded_at = ${CURRENT}`,
+        [version.type, version.id],
+      );
+      const expected = (current?.version ?? 0) + 1;
+      if (version.versionId !== expected) {
+        // Another instance wrote this resource after the caller read it: run the unit again.
+        throw new StorageConflictError(
+          `${version.type}/${version.id}: version ${version.versionId} written, ${expected} expected`,
+        );
+      }
+      previous = current;
+    }
+    // A first version needs no turn: two creations of one id collide on the (type, id, version) index
+    // (unique violation), and the unit runs again.
+    //
+    // One statement, one round trip: the version row, its index rows, and the previous version marked
+    // superseded by this one's provisional seq.
+    const { tokens, strings, references, dates } = version.index ?? { tokens: [], strings: [], references: [], dates: [] };
+    const params: unknown[] = [
+      PROVISIONAL_BASE,
+      version.type,
+      version.id,
+      version.versionId,
+      version.resource === null ? 1 : 0,
+      version.lastUpdated,
+      Date.parse(version.lastUpdated),
+      version.author,
+      version.createdBy,
+      version.resource === null ? null : JSON.stringify(version.resource),
+    ];
+    const parts: string[] = [];
+    const index = <T>(
+      table: string,
+      columns: string[],
+      kinds: string[],
+      rows: T[],
+      picks: Array<(row: T) => string | number>,
+    ) => {
+      if (rows.length === 0) return;
+      params.push(version.type, ...picks.map((pick) => rows.map(pick)));
+      const arrays = kinds.map((kind) => `?::${kind}[]`).join(', ');
+      parts.push(
+        `${table}_rows AS (INSERT INTO ${table} (rid, type, ${columns.join(', ')}) SELECT v.rid, ?::text, x.* FROM v, unnest(${arrays}) AS x)`,
+      );
+    };
+    index('idx_token', ['param', 'system', 'code'], ['text', 'text', 'text'], tokens, [
+      (t) => t.param,
+      (t) => t.system,
+      (t) => t.code,
+    ]);
+    index('idx_string', ['param', 'value'], ['text', 'text'], strings, [(t) => t.param, (t) => t.value]);
+    index('idx_reference', ['param', 'target'], ['text', 'text'], references, [(t) => t.param, (t) => t.target]);
+    index('idx_date', ['param', 'low', 'high'], ['text', 'bigint', 'bigint'], dates, [
+      (t) => t.param,
+      (t) => t.low,
+      (t) => t.high,
+    ]);
+    if (previous) {
+      params.push(PROVISIONAL_BASE, previous.seq);
+      parts.push(
+        'superseded AS (UPDATE resource_version p SET superseded_at = ?::bigint + v.rid FROM v WHERE p.seq = ?::bigint)',
+      );
     }
     const inserted = await tx.one<{ rid: number }>(
-      `INSERT INTO resource_version (rid, seq, type, id, version, deleted, last_updated, last_updated_ms, author, created_by, json)
-       SELECT r.rid, ?::bigint + r.rid, ?::text, ?::text, ?::integer, ?::smallint, ?::text, ?::bigint, ?::text, ?::text, ?::text
-       FROM (SELECT nextval('resource_row_id') AS rid) r
-       RETURNING rid`,
-      [
-        PROVISIONAL_BASE,
-        version.type,
-        version.id,
-        version.versionId,
-        version.resource === null ? 1 : 0,
-        version.lastUpdated,
-        Date.parse(version.lastUpdated),
-        version.author,
-        version.createdBy,
-        version.resource === null ? null : JSON.stringify(version.resource),
-      ],
+      `WITH v AS (
+         INSERT INTO resource_version (rid, seq, type, id, version, deleted, last_updated, last_updated_ms, author, created_by, json)
+         SELECT r.rid, ?::bigint + r.rid, ?::text, ?::text, ?::integer, ?::smallint, ?::text, ?::bigint, ?::text, ?::text, ?::text
+         FROM (SELECT nextval('resource_row_id') AS rid) r
+         RETURNING rid)${parts.map((part) => `,\n       ${part}`).join('')}
+       SELECT rid FROM v`,
+      params,
     );
-    const rid = inserted!.rid;
-    const seq = PROVISIONAL_BASE + rid;
+    const seq = PROVISIONAL_BASE + inserted!.rid;
     tx.provisional.push(seq);
-    if (previous) await tx.run('UPDATE resource_version SET superseded_at = ? WHERE seq = ?', [seq, previous.seq]);
-    const index = version.index;
-    if (index) {
-      const { type } = version;
-      const column = <T>(rows: T[], pick: (row: T) => string | number) => rows.map(pick);
-      const insert = async <T>(
-        table: string,
-        columns: string[],
-        rows: T[],
-        picks: Array<(row: T) => string | number>,
-        kinds: string[],
-      ) => {
-        if (rows.length === 0) return;
-        await tx.run(
-          `INSERT INTO ${table} (rid, type, ${columns.join(', ')}) SELECT ?::bigint, ?::text, * FROM unnest(${kinds.map((k) => `?::${k}[]`).join(', ')})`,
-          [rid, type, ...picks.map((pick) => column(rows, pick))],
-        );
-      };
-      await insert(
-        'idx_token',
-        ['param', 'system', 'code'],
-        index.tokens,
-        [(t) => t.param, (t) => t.system, (t) => t.code],
-        ['text', 'text', 'text'],
-      );
-      await insert('idx_string', ['param', 'value'], index.strings, [(s) => s.param, (s) => s.value], ['text', 'text']);
-      await insert('idx_reference', ['param', 'target'], index.references, [(r) => r.param, (r) => r.target], ['text', 'text']);
-      await insert(
-        'idx_date',
-        ['param', 'low', 'high'],
-        index.dates,
-        [(d) => d.param, (d) => d.low, (d) => d.high],
-        ['text', 'bigint', 'bigint'],
-      );
-    }
     return {
       seq,
       type: version.type,

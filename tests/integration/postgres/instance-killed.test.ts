@@ -36,7 +36,7 @@ const observation = (i: number) => ({
   status: 'final',
   code: { coding: [{ system: 'urn:test', code: 'KILL-9' }] },
   subject: { reference: 'Patient/demo-patient' },
-  valueQuantity: { value: i, unit: '/min' },
+  valueQuantity: { value: i, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
 });
 
 it('the other instance keeps serving; no acknowledged write is lost; a replay there returns the first answer', async () => {

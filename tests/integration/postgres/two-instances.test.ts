@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createTestDatabase } from '../../fixtures/postgres-cluster';
+import { nursingTask } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 
 const SEED = { seed: 'demo', patients: 4, docsPerPatient: 1 } as const;
@@ -31,7 +32,7 @@ const observation = (value: number) => ({
   status: 'final',
   code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }] },
   subject: { reference: 'Patient/demo-patient' },
-  valueQuantity: { value, unit: '/min' },
+  valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
 });
 
 describe('two instances on one database', () => {
@@ -72,18 +73,19 @@ describe('two instances on one database', () => {
   });
 
   it('two edits of one version at once, one per instance: one succeeds, the other is a 412', async () => {
-    const [tokenA, tokenB] = await Promise.all([a.login('gp'), b.login('gp')]);
-    const created = await a.request('POST', '/fhir/Observation', { token: tokenA, body: observation(80) });
+    const [tokenA, tokenB] = await Promise.all([a.login('nurse'), b.login('nurse')]);
+    const created = await a.request('POST', '/fhir/Task', { token: tokenA, body: nursingTask('Pansement') });
+    expect(created.status).toBe(201);
     const id = created.json.id as string;
-    const edit = (env: TestPlatform, token: string, value: number) =>
-      env.request('PUT', `/fhir/Observation/${id}`, {
+    const edit = (env: TestPlatform, token: string, description: string) =>
+      env.request('PUT', `/fhir/Task/${id}`, {
         token,
-        body: { ...observation(value), id },
+        body: { ...nursingTask(description), id },
         headers: { 'If-Match': 'W/"1"' },
       });
-    const results = await Promise.all([edit(a, tokenA, 81), edit(b, tokenB, 82)]);
+    const results = await Promise.all([edit(a, tokenA, 'Pansement 8h'), edit(b, tokenB, 'Pansement annulé')]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 412]);
-    const history = await b.request('GET', `/fhir/Observation/${id}/_history`, { token: tokenB });
+    const history = await b.request('GET', `/fhir/Task/${id}/_history`, { token: tokenB });
     expect(history.json.entry).toHaveLength(2);
   });
 
