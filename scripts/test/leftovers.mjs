@@ -4,7 +4,7 @@
 // - the tests' temp directories go to a private TMPDIR, so a test's leftover is told apart from
 //   those of other runs on the same machine.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,9 @@ const TEST_TEMP_PREFIX = /^(desk|esante)-/;
 export function startRunMarks() {
   const id = randomUUID();
   const tmp = mkdtempSync(join(tmpdir(), 'desk-test-run-'));
+  // Traversable (not listable) by others: as root, the tests' PostgreSQL cluster runs as `nobody`
+  // (initdb refuses root) in a directory of its own inside this one.
+  chmodSync(tmp, 0o711);
   return { id, tmp, env: { DESK_TEST_RUN: id, TMPDIR: tmp } };
 }
 
