@@ -210,14 +210,13 @@ describe('the home-care round, offline', () => {
     await loginAndFirstSync(colleague, colleagueApp.url, 'gp');
     await colleague.getByRole('navigation').getByRole('link', { name: 'Soins', exact: true }).click();
     await colleague.getByTestId('care-patients').getByRole('row').filter({ hasText: 'REUTER' }).click();
-    await colleague
-      .getByTestId('latest-vitals')
-      .getByText(/Température 38\.6/)
-      .waitFor({ timeout: 30_000 });
+    // The temperature chart (the default) lists every value of the last 30 days, the nurse's among them
+    // (the seeded record has later values of the same day, so it need not be the latest).
+    await colleague.getByTestId('patient-banner').waitFor({ timeout: 30_000 });
     await colleague
       .getByTestId('vital-points')
       .getByText(/38\.6 °C — Élevé/)
-      .waitFor({ state: 'attached' });
+      .waitFor({ state: 'attached', timeout: 30_000 });
     await colleague.screenshot({ path: join(SCREENSHOT_DIR, 'care-colleague-sees-values.png') });
     await expectAccessible(colleague, 'patient chart (colleague)');
   });

@@ -28,6 +28,17 @@ function request(id: string, status: MedicationRequest['status']): MedicationReq
   };
 }
 
+/** Offline: the device's sync worker stopped, so its writes wait in the outbox (a local write otherwise nudges it). */
+async function offline(...cores: Core[]) {
+  for (const core of cores) await core.sessions.require().worker.stop();
+}
+
+/** Back online, one device after the other: each sync runs with the device's worker started again. */
+async function syncOnline(core: Core) {
+  core.sessions.require().worker.start();
+  return syncNow(core);
+}
+
 async function putOnPlatform(core: Core, resource: MedicationRequest | CarePlan, opId: string) {
   await core.sessions
     .require()
@@ -66,6 +77,7 @@ afterAll(async () => {
 
 describe('the medication round across two devices', () => {
   it('the same dose recorded on both offline makes one administration and one conflict in clinical words', async () => {
+    await offline(laptop, desktop);
     const given = await laptop.desk.care.recordAdministration({
       requestId: 'sync-metformin',
       scheduledAt: EIGHT,
@@ -79,8 +91,8 @@ describe('the medication round across two devices', () => {
     });
     expect(given).toEqual({ ok: true, value: { doseId: doseId('sync-metformin', EIGHT) } });
     expect(refused).toEqual(given);
-    expect(await syncNow(laptop)).toMatchObject({ pending: 0, conflicts: 0 });
-    expect(await syncNow(desktop)).toMatchObject({ conflicts: 1 });
+    expect(await syncOnline(laptop)).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(await syncOnline(desktop)).toMatchObject({ conflicts: 1 });
 
     // One administration on the platform: the first nurse's, recorded once.
     const onPlatform = (
@@ -119,6 +131,7 @@ describe('the medication round across two devices', () => {
   it('keeping this device’s record replaces the other only as a correction that says why', async () => {
     const nine = instantAt(TODAY, '08:00');
     const tomorrow = new Date(nine.getTime() + 24 * 3_600_000).toISOString();
+    await offline(laptop, desktop);
     await laptop.desk.care.recordAdministration({ requestId: 'sync-metformin', scheduledAt: tomorrow, outcome: 'given' });
     await desktop.desk.care.recordAdministration({
       requestId: 'sync-metformin',
@@ -126,8 +139,8 @@ describe('the medication round across two devices', () => {
       outcome: 'held',
       reason: { code: 'nil-by-mouth' },
     });
-    await syncNow(laptop);
-    await syncNow(desktop);
+    await syncOnline(laptop);
+    await syncOnline(desktop);
     const conflicts = await desktop.desk.care.doseConflicts({});
     const opId = conflicts.ok ? conflicts.value[0]!.opId : '';
     expect(await desktop.desk.care.resolveDoseConflict({ opId, keep: 'mine' })).toMatchObject({
@@ -166,6 +179,7 @@ describe('the medication round across two devices', () => {
 describe('the care plan across two devices', () => {
   it('concurrent edits: the first is kept, the second gets a 412 and waits in the quarantine with both versions', async () => {
     const plan = (core: Core) => core.sessions.require().store.resources.get<CarePlan>('CarePlan', 'sync-careplan')!;
+    await offline(laptop, desktop);
     await laptop.desk.care.editCarePlan({
       id: 'sync-careplan',
       baseVersion: plan(laptop).versionId,
@@ -178,8 +192,8 @@ describe('the care plan across two devices', () => {
       description: 'Pansement un jour sur deux',
       reason: '',
     });
-    expect(await syncNow(laptop)).toMatchObject({ pending: 0, conflicts: 0 });
-    expect(await syncNow(desktop)).toMatchObject({ pending: 1, conflicts: 1 });
+    expect(await syncOnline(laptop)).toMatchObject({ pending: 0, conflicts: 0 });
+    expect(await syncOnline(desktop)).toMatchObject({ pending: 1, conflicts: 1 });
     const conflicts = await desktop.desk.sync.conflicts({});
     expect(conflicts.ok && conflicts.value[0]).toMatchObject({
       entityKey: 'CarePlan/sync-careplan',
