@@ -7,6 +7,7 @@
  * with a non-FHIR Accept serves the bytes, ranges allowed, decided by the Binary's own policy like any read.
  */
 import {
+  BLOB_CHUNK_BYTES,
   BLOB_SHA256_URL,
   BLOB_SIZE_URL,
   blobExtensions,
@@ -118,7 +119,11 @@ async function beforeStore(write: ContentWrite): Promise<Json> {
       throw badRequest('Binary.data: not valid base64', 'Binary.data', 'value');
     const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
     checkLimit(write, (data.length / 4) * 3 - padding, 'Binary.data');
-    return body;
+    // Inline bytes (the seed, older clients) move into the blob store: JSON and $changes carry the reference only.
+    const bytes = Buffer.from(data, 'base64');
+    const stored = { sha256: sha256Hex(bytes), size: bytes.length };
+    await write.tx.putBlob(stored.sha256, bytes, BLOB_CHUNK_BYTES);
+    return pointingAt(body, stored);
   }
   if (!blob) return body;
   checkLimit(write, blob.size, SHA256_AT);

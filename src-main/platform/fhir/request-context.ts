@@ -31,4 +31,6 @@ export interface WriteContext extends RequestContext {
   plans: Map<string, unknown>;
   /** Internal index rows the governing policy adds to each version (injected by the policy-aware repository). */
   policyIndex: (def: ResourceTypeDef, resource: fhir4.FhirResource) => ReferenceEntry[];
+  /** The resource as stored, its content apart (a Binary's bytes in the blob store; injected by the policy-aware repository). */
+  storeContent: (resource: fhir4.FhirResource) => Promise<fhir4.FhirResource>;
 }

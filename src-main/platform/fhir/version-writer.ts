@@ -65,7 +65,7 @@ export async function appendValidated(
     lastUpdated: ctx.now,
     author: ctx.principal.userRef,
     createdBy,
-    resource,
+    resource: await ctx.storeContent(resource),
     index: validated.index,
   });
 }

@@ -14,6 +14,7 @@ import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
 import type { RequestContext, WriteContext } from '../fhir/request-context';
 import type { Principal } from '../policy/principal';
 import type { PolicyRegistry } from '../policy/policy-registry';
+import { storeContentApart } from '../policy/content-apart';
 import { createScope } from '../policy/read-guard';
 import { PolicyRepository } from '../policy/repository';
 import { PolicyWriteRepository } from '../policy/write-repository';
@@ -175,6 +176,7 @@ export class FhirPipeline {
               plans: new Map(),
               policyIndex: (def, resource) =>
                 this.registry.forResource(def.type, resource as never).indexEntries?.(def, resource, wctx.plans) ?? [],
+              storeContent: (resource) => storeContentApart(this.registry, tx, caller, wctx.now, resource),
             };
             const repo = new PolicyWriteRepository(this.registry, createScope(caller, tx, now), wctx);
             const result = await step.run(repo);

@@ -107,29 +107,6 @@ export class PolicyWriteRepository extends PolicyRepository {
     }
   }
 
-  /** The resource as stored: a type whose content lives apart (a Binary's bytes) goes through its handler. */
-  private async storeContent(
-    def: ResourceTypeDef,
-    action: 'create' | 'update',
-    id: string,
-    body: fhir4.FhirResource,
-    current: StoredVersion | undefined,
-  ): Promise<fhir4.FhirResource> {
-    const handler = this.registry.contentHandler(def.type);
-    if (!handler) return body;
-    const stored = await handler.beforeStore({
-      tx: this.tx,
-      principal: this.ctx.principal,
-      entity: `${def.type}/${id}`,
-      action,
-      body: body as unknown as Json,
-      current,
-      policy: this.registry.forResource(def.type, body as unknown as Json),
-      now: this.ctx.now,
-    });
-    return stored as unknown as fhir4.FhirResource;
-  }
-
   async create(
     type: string,
     body: unknown,
@@ -147,7 +124,7 @@ export class PolicyWriteRepository extends PolicyRepository {
     }
     const warnings = await this.decideWrite(def, 'create', id, body as unknown as Json, undefined);
     checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
-    const resource = stamp(await this.storeContent(def, 'create', id, body, undefined), id, 1, this.ctx.now);
+    const resource = stamp(body, id, 1, this.ctx.now);
     const stored = await appendValidated(this.ctx, def, resource, 1, this.ctx.principal.userRef, options.entryIndex);
     await auditWrite(this.ctx, def, 'create', stored, resource);
     return { status: 201, stored, ...(warnings.length > 0 ? { warnings } : {}) };
@@ -188,8 +165,7 @@ export class PolicyWriteRepository extends PolicyRepository {
     }
     checkR4Structure(body); // once the caller may write it: FHIR's string rule and the R4 StructureDefinitions
     const versionId = (current?.versionId ?? 0) + 1;
-    const toStore = await this.storeContent(def, live ? 'update' : 'create', id, body, live);
-    const resource = stamp(toStore, id, versionId, this.ctx.now);
+    const resource = stamp(body, id, versionId, this.ctx.now);
     const stored = await appendValidated(
       this.ctx,
       def,

@@ -6,7 +6,8 @@ import { SYSTEM_AUTHOR } from '../policy/principal';
 import { resourceTypeDef } from '../fhir/resource-types';
 import { validateResource } from '../fhir/validation';
 import { hashPassword } from '../auth/passwords';
-import type { NewVersion, PlatformStorage } from '../storage/platform-storage';
+import type { NewVersion, PlatformStorage, StorageTx } from '../storage/platform-storage';
+import { storeContentApart } from '../policy/content-apart';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { demoLibrary } from './demo-library';
 import { generateSeed, type SeedOptions } from './generate';
@@ -34,13 +35,16 @@ export async function seedPlatform(
   });
 
   const now = new Date().toISOString();
+  // A type whose content lives apart (a Binary's bytes in the blob store) is stored as a client's write would be.
+  const withContentApart = async (tx: StorageTx, version: NewVersion): Promise<NewVersion> =>
+    version.resource ? { ...version, resource: await storeContentApart(policies, tx, null, now, version.resource) } : version;
   let batch: NewVersion[] = [];
   let written = 0;
   const flush = async () => {
     const versions = batch;
     batch = [];
     await storage.write(async (tx) => {
-      for (const version of versions) await tx.append(version);
+      for (const version of versions) await tx.append(await withContentApart(tx, version));
     });
     written += versions.length;
   };

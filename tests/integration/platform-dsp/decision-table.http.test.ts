@@ -12,6 +12,7 @@
  * One platform; the relationships are set up once per group and every case of the group reuses them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import type { Role } from '../../../src-shared/domain/roles';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 import { CONFIDENTIALITY, createDocument, documentBody, mustSimulate, pull, simulate, type Json } from './dsp-harness';
@@ -259,8 +260,20 @@ async function probe(group: string, closed: boolean, who: Who, relation: Relatio
       content: versions.length > 0 && versions.every((e) => hasContent(e.resource)),
       expected,
     });
+    // Its JSON names its blob (issue 10); its bytes answer to a non-FHIR Accept, with the same decision.
     const binary = await env.request('GET', `/fhir/Binary/${doc.binaryId}`, { token: token(who) });
-    cases.push({ ...base, doc, way: 'binary', status: binary.status, content: typeof binary.json?.data === 'string', expected });
+    const bytes = await env.request('GET', `/fhir/Binary/${doc.binaryId}`, {
+      token: token(who),
+      headers: { accept: 'application/octet-stream' },
+    });
+    cases.push({
+      ...base,
+      doc,
+      way: 'binary',
+      status: bytes.status === binary.status ? binary.status : -bytes.status,
+      content: blobOf(binary.json) !== undefined && typeof bytes.json === 'string' && bytes.json.length > 0,
+      expected,
+    });
     // Three refusals of this document, each in the access log (anonymous ones have no agent to find).
     if (expected >= 400 && who !== 'anonymous') for (let i = 0; i < 3; i++) noteDenied(who, `DocumentReference/${doc.id}`);
 

@@ -3,6 +3,7 @@
  * référent, the demo nurse in the trust circle, the demo specialist with nothing until a presence code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import { DSP_DOCUMENT_TYPE_CODES } from '../../../src-main/platform/fhir/resource-types';
 import { DEMO_DSP_DOCUMENTS } from '../../../src-main/platform/seed/demo-dsp';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
@@ -57,13 +58,22 @@ describe('the demo DSP', () => {
     ).toBe(201);
     const doc = await env.request('GET', '/fhir/DocumentReference/dsp-demo-patient-18748-4', { token: specialist });
     expect(doc.json.content[0].attachment.contentType).toBe('application/pdf');
+    // Its Binary names the PDF's blob (issue 10); the bytes come with a non-FHIR Accept.
     const binary = await env.request('GET', `/fhir/${doc.json.content[0].attachment.url}`, { token: specialist });
     expect(binary.status).toBe(200);
-    const pdf = Buffer.from(binary.json.data, 'base64').toString('latin1');
+    expect(binary.json.data).toBeUndefined();
+    expect(blobOf(binary.json)?.size).toBe(doc.json.content[0].attachment.size);
+    const bytes = await fetch(`${env.url}/${doc.json.content[0].attachment.url}`, {
+      headers: { authorization: `Bearer ${specialist}`, accept: 'application/octet-stream' },
+    });
+    expect(bytes.status).toBe(200);
+    const pdf = Buffer.from(await bytes.arrayBuffer()).toString('latin1');
     expect(pdf.startsWith('%PDF-1.4')).toBe(true);
     expect(pdf.trimEnd().endsWith('%%EOF')).toBe(true);
     const feed = await pull(env, specialist);
     expect(urlsOf(feed.entries, 'PUT', 'Binary')).toContain('Binary/dsp-demo-patient-18748-4-pdf');
+    // The feed carries the reference, never the bytes.
+    expect(JSON.stringify(feed.entries)).not.toContain(Buffer.from(pdf, 'latin1').toString('base64'));
   });
 
   it('a professional’s feed carries the Consents naming them and the patients whose DSP they see, not other patients’', async () => {

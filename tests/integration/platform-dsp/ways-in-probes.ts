@@ -3,7 +3,7 @@
  * what the caller got back (status, the document if it came back) and every body and header it
  * received, for the leak scan. Used by ways-in.matrix.test.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { HttpResult, Json, TestPlatform } from '../platform/platform-harness';
 import { documentBody, pull } from './dsp-harness';
 import { PATIENT_ID, PATIENT_REF } from './ways-in-world';
@@ -16,6 +16,7 @@ export const WAYS = [
   'include',
   'changes',
   'binary',
+  'binary-content',
   'transaction',
   'batch',
   'conditional-create',
@@ -130,6 +131,23 @@ export async function probe(
       const r = await env.request('GET', `/fhir/Binary/${target.binaryId}`, { token });
       return single(r, r.status === 200 ? r.json : undefined);
     }
+    case 'binary-content': {
+      // Its bytes (issue 10: its JSON names a blob), asked for with a non-FHIR Accept.
+      const r = await fetch(`${env.url}/Binary/${target.binaryId}`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/octet-stream' },
+      });
+      const bytes = Buffer.from(await r.arrayBuffer());
+      const isJson = (r.headers.get('content-type') ?? '').includes('json');
+      const headers: Record<string, string> = {};
+      for (const name of ['etag', 'location', 'content-location', 'last-modified', 'content-range'])
+        if (r.headers.get(name) !== null) headers[name] = r.headers.get(name)!;
+      return {
+        status: r.status,
+        ...(r.status === 200 ? { returned: { content: bytes.toString('base64') } } : {}),
+        bodies: [isJson ? JSON.parse(bytes.toString()) : bytes.toString('base64')],
+        headers: [headers],
+      };
+    }
     case 'transaction':
       return bundleProbe(env, token, target, 'transaction');
     case 'batch':
@@ -201,8 +219,12 @@ export function leaksOf(
   doc: Target & { marker: string; dataB64: string; binaryB64: string },
 ): string[] {
   const found: string[] = [];
+  // Since issue 10 a Binary's JSON names its bytes by their hash: the hash is as telling as the bytes.
+  const hash = createHash('sha256').update(Buffer.from(doc.binaryB64, 'base64')).digest('hex');
+  if (observation.headers.some((h) => JSON.stringify(h).includes(hash))) found.push('its Binary’s hash');
   for (const body of observation.bodies) {
     const text = JSON.stringify(body) ?? '';
+    if (text.includes(hash)) found.push('its Binary’s hash');
     if (text.includes(doc.marker)) found.push('its text');
     if (text.includes(doc.dataB64)) found.push('its content');
     if (text.includes(doc.binaryB64)) found.push('its Binary');

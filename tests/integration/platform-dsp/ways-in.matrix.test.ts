@@ -2,14 +2,15 @@
  * Issue 9, acceptance 2: the DSP table holds on every way in. A generated matrix
  *   callers (ways-in-world.ts: every role, each in one relation to the DSP, the holder, another
  *   patient, two DSP assistants)
- * × ways in (ways-in-probes.ts: read, vread, _history, search, _include, $changes, Binary,
+ * × ways in (ways-in-probes.ts: read, vread, _history, search, _include, $changes, Binary (its JSON and its bytes),
  *   transaction entry, batch entry, conditional create, conditional update)
  * × document state (N, R, V, hidden, the caller's own document) × DSP open / closed,
  * plus the write column (a new document) per caller × open / closed.
  *
  * The expected outcome of every cell is the PURE decideDspAccess of the DspRequest built from the
  * world's description, mapped onto the way as ARCHITECTURE §5 and src-main/platform/DSP.md say:
- * - one resource (read, vread, _history, Binary): the decision's status; allowed → the content.
+ * - one resource (read, vread, _history, Binary, its bytes): the decision's status; allowed → the content (a Binary's JSON
+ *   names its blob by hash; its bytes are the content).
  * - search, _include, $changes: the document is there, with its content, iff allowed (in `$changes`
  *   also iff the DSP is in the caller's feed); a caller the table refuses by role (row 5 — decided
  *   on the listing, whatever the DSP's state) is refused the whole search (403); else 200.
@@ -27,7 +28,9 @@
  * One platform; the world is set up once; each round runs one cell per caller, in parallel, and
  * then reads the new events of the access log (so each caller's events are its cell's). No timers.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import { decideDspAccess, type DspDecision } from '../../../src-main/platform/dsp/dsp-decision';
 import { startTestPlatform, type Json, type TestPlatform } from '../platform/platform-harness';
 import { mustSimulate } from './dsp-harness';
@@ -215,6 +218,7 @@ function expectationOf(cell: Cell, doc: Doc | undefined): Expected {
     case 'vread':
     case 'history':
     case 'binary':
+    case 'binary-content':
       return { ...base, status: read.allowed ? 200 : read.status, shown: read.allowed, because };
     case 'search':
     case 'include':
@@ -302,6 +306,8 @@ function eventsAbout(events: Json[], caller: Caller, target: Target | undefined)
       rows: [...String(event.outcomeDesc ?? '').matchAll(/DSP rule (\d+)/g)].map((m) => Number(m[1])),
     }));
 }
+
+const sha256Of = (base64: string) => createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex');
 
 // ── Running a round ──
 
@@ -469,11 +475,13 @@ function problemsOf(cell: Cell): string[] {
     if (expected.shown) {
       const complete =
         cell.way === 'binary'
-          ? returned?.data === doc.binaryB64
-          : returned?.description === doc.marker && returned?.content?.some((c: Json) => c.attachment?.data === doc.dataB64);
+          ? blobOf(returned)?.sha256 === sha256Of(doc.binaryB64)
+          : cell.way === 'binary-content'
+            ? returned?.content === doc.binaryB64
+            : returned?.description === doc.marker && returned?.content?.some((c: Json) => c.attachment?.data === doc.dataB64);
       if (!complete)
         problems.push(
-          `the ${cell.way === 'binary' ? 'Binary' : 'document'} did not come back with its content (${expected.because})`,
+          `the ${cell.way.startsWith('binary') ? 'Binary' : 'document'} did not come back with its content (${expected.because})`,
         );
     } else if (returned !== undefined) {
       problems.push(`the document came back (${expected.because})`);

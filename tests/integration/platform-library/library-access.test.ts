@@ -58,7 +58,11 @@ describe('reading without login', () => {
     const url = library.json.content[0].url as string;
     const binary = await env.request('GET', `/fhir/${url}`);
     expect(binary.status).toBe(200);
-    const bytes = Buffer.from(binary.json.data, 'base64');
+    // Its JSON names the PDF's blob (issue 10); the bytes come with a non-FHIR Accept, still without a token.
+    const download = await fetch(`${env.url}/${url}`, { headers: { accept: 'application/pdf' } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await download.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(bytes.length).toBe(library.json.content[0].size);
   });

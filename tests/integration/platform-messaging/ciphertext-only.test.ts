@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptAndVerify } from '../../../src-main/core/messaging/pgp';
 import { DATABASE_FILE } from '../../../src-main/platform/index';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
-import { buildMessage, party, publishKey, send, type Message, type Party } from './messaging-harness';
+import { buildMessage, partBytes, party, publishKey, send, type Message, type Party } from './messaging-harness';
 
 let env: TestPlatform;
 let gp: Party;
@@ -76,12 +76,8 @@ afterAll(async () => env?.stop());
 
 describe('the platform stores ciphertext only', () => {
   it('the stored parts are the sender’s ciphertext, which the recipient decrypts to the known plaintext (the needles are real)', async () => {
-    const part = await env.request('GET', `/fhir/Binary/${message.binaryIds[1]}`, { token: specialist.token });
-    const opened = await decryptAndVerify(
-      Buffer.from(part.json.data, 'base64'),
-      [specialist.keys.privateKeyArmored],
-      [gp.keys.publicKeyArmored],
-    );
+    const part = await partBytes(env, specialist.token, message.binaryIds[1]!);
+    const opened = await decryptAndVerify(part.bytes, [specialist.keys.privateKeyArmored], [gp.keys.publicKeyArmored]);
     expect(Buffer.from(opened.data).equals(ATTACHMENT)).toBe(true);
     expect(opened.signature).toBe('valid');
     // The detector finds a needle when it is there.

@@ -145,3 +145,11 @@ export async function pullAll(env: TestPlatform, token: string): Promise<Json[]>
 }
 
 export const urlsOf = (entries: Json[]): string[] => entries.map((e) => e.request.url as string);
+
+/** The bytes of an encrypted part: its Binary names a blob (issue 10), read with a non-FHIR Accept. */
+export async function partBytes(env: TestPlatform, token: string, binaryId: string): Promise<{ status: number; bytes: Buffer }> {
+  const response = await fetch(`${env.url}/Binary/${binaryId}`, {
+    headers: { authorization: `Bearer ${token}`, accept: 'application/octet-stream' },
+  });
+  return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()) };
+}
