@@ -73,7 +73,14 @@ export class ActiveSession {
     });
     this.mailbox = new Mailbox(store, this.client, () => void this.worker.nudge(), undefined, this.attachments);
     this.library = new LibraryCatalogue(store, this.client);
-    this.spaces = new Spaces(store, this.client, this.mailbox.directory, () => void this.worker.nudge());
+    this.spaces = new Spaces(
+      store,
+      this.client,
+      this.mailbox.directory,
+      () => void this.worker.nudge(),
+      undefined,
+      this.attachments,
+    );
     // After each pull, new mail is opened into the cache and announced.
     const steps = {
       // Blobs first: an outbox operation that names one waits until its upload completed.

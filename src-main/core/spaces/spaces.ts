@@ -16,6 +16,7 @@ import {
   type SealedSpaceContent,
   type SpaceContentKind,
 } from '../../../src-shared/domain/spaces';
+import { AttachmentQueue } from '../attachments';
 import type { PlatformClient } from '../platform-client';
 import type { DirectoryLookup } from '../messaging/directory-lookup';
 import { sha256Hex, base64Of } from '../messaging/message-wire';
@@ -38,6 +39,8 @@ export class Spaces {
     private readonly directory: DirectoryLookup,
     private readonly afterWrite: () => void,
     private readonly now: () => Date = () => new Date(),
+    /** A file's bytes travel apart from its Binary (issue 10): fetched, cached and evicted by the attachment queue. */
+    private readonly attachments: AttachmentQueue = new AttachmentQueue(store, client),
   ) {}
 
   private me(): string {
@@ -316,11 +319,11 @@ export class Spaces {
     if (row?.kind !== 'file' || !row.file) throw new DeskError('not_found', `no file ${fileId}`, 'fileId');
     if (!row.readable)
       throw new DeskError('forbidden', 'this file was shared before you joined the space: it cannot be read', 'fileId');
-    const binary = this.binary(row.file.binaryId);
-    if (!binary?.data)
+    const ciphertext = await this.attachments.bytesOf(row.file.binaryId, this.binary(row.file.binaryId));
+    if (!ciphertext)
       throw new DeskError('offline', 'the file has not been downloaded yet; it comes with the next sync', 'fileId');
     const opened = await decryptAndVerify(
-      Buffer.from(binary.data, 'base64'),
+      ciphertext,
       this.privateKeys(),
       this.directory.keysOf(row.sender).map((k) => k.armored),
     );
