@@ -17,9 +17,16 @@ export class RcpBoard {
   readonly views: RcpViews;
   readonly actions: RcpActions;
 
-  constructor(store: Store, writes: LocalWrites, me: () => { id: string; role: Role; name: string }, afterWrite: () => void) {
+  constructor(
+    store: Store,
+    writes: LocalWrites,
+    me: () => { id: string; role: Role; name: string },
+    afterWrite: () => void,
+    /** A Binary's bytes (the attachment queue: from this device, or fetched through the Binary). */
+    bytesOf?: (binaryId: string) => Promise<Buffer | undefined>,
+  ) {
     const records = new RcpRecords(store);
     this.views = new RcpViews(records, me);
-    this.actions = new RcpActions(records, writes, me, afterWrite);
+    this.actions = new RcpActions(records, writes, me, afterWrite, undefined, bytesOf);
   }
 }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Appointment, Binary, Bundle, CarePlan, Condition, DocumentReference, Observation, Task } from 'fhir/r4';
 import type { RcpStagingInput } from '../../../src-shared/api';
+import { blobOf } from '../../../src-shared/domain/attachments';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 import { DeskError } from '../../../src-shared/domain/errors';
 import {
@@ -66,6 +67,8 @@ export class RcpActions {
     private readonly me: () => { id: string; name: string },
     private readonly afterWrite: () => void,
     private readonly now: () => Date = () => new Date(),
+    /** A Binary's bytes, from this device or fetched through it (the attachment queue); undefined when unreachable. */
+    private readonly bytesOf: (binaryId: string) => Promise<Buffer | undefined> = async () => undefined,
   ) {}
 
   private get store(): Store {
@@ -215,7 +218,7 @@ export class RcpActions {
   }
 
   /** The presenter attaches a copy of a DSP document of the patient (its content from this device) to the dossier. */
-  attachCopy(caseId: string, documentId: string): string {
+  async attachCopy(caseId: string, documentId: string): Promise<string> {
     const caseRef = `Task/${caseId}`;
     const task = this.records.task(caseRef);
     if (!task) throw new DeskError('not_found', `the dossier of case ${caseId} is not on this device`, 'caseId');
@@ -226,7 +229,12 @@ export class RcpActions {
       throw new DeskError('invalid_input', "not a DSP document of this case's patient on this device", 'documentId');
     const attachment = doc.content?.[0]?.attachment;
     const binary = attachment?.url?.startsWith('Binary/') ? this.records.get<Binary>(attachment.url) : undefined;
-    const data = attachment?.data ?? binary?.data;
+    // A Binary names its blob (issue 10): its bytes come from this device, or through the attachment queue.
+    const binaryId = attachment?.url?.startsWith('Binary/') ? attachment.url.slice('Binary/'.length) : undefined;
+    const data =
+      attachment?.data ??
+      binary?.data ??
+      (binaryId !== undefined && binary && blobOf(binary) ? (await this.bytesOf(binaryId))?.toString('base64') : undefined);
     if (!attachment || data === undefined)
       throw new DeskError('not_found', 'the content of this document is not on this device yet', 'documentId');
     const copy = {

@@ -18,7 +18,7 @@ export function createRcpService(sessions: SessionManager, events: EventBus): Do
     sendAgenda: ({ meetingId }) => changed({ id: rcp().actions.sendAgenda(meetingId) }),
     registerCase: (input) => changed({ id: rcp().actions.registerCase(input) }),
     saveProposal: (input) => changed({ id: rcp().actions.saveProposal(input) }),
-    attachCopy: ({ caseId, documentId }) => changed({ id: rcp().actions.attachCopy(caseId, documentId) }),
+    attachCopy: async ({ caseId, documentId }) => changed({ id: await rcp().actions.attachCopy(caseId, documentId) }),
     minutesPreview: ({ meetingId }) => rcp().actions.minutesPreview(meetingId),
     publishMinutes: async ({ meetingId }) => {
       const published = await rcp().actions.publishMinutes(meetingId);

@@ -138,6 +138,7 @@ export class ActiveSession {
         return user;
       },
       () => void this.worker.nudge(),
+      (binaryId) => this.attachments.bytesOf(binaryId),
     );
     // Requests a crash left in flight are retried with their original operation ids.
     store.outbox.requeueInflight();
