@@ -31,7 +31,8 @@ import {
 import { buildChangesSql, buildSearchSql, type SqlDialect, type SqlValue } from './search-sql';
 import { CURRENT } from './sqlite-schema';
 import { StorageConflictError } from './storage-errors';
-import type { BlobUpload, LedgerEntry, NewVersion, Page, PlatformStorage, StorageTx, StoredVersion } from './platform-storage';
+import { asBuffer, toStored, toUpload, VERSION_COLUMNS, type UploadRow, type VersionRow } from './storage-rows';
+import type { LedgerEntry, NewVersion, Page, PlatformStorage, StorageTx, StoredVersion } from './platform-storage';
 
 export const POSTGRES_DIALECT: SqlDialect = {
   rowKey: 'rid',
@@ -58,63 +59,6 @@ function numbered(sql: string): string {
 /** SQLSTATEs after which the whole unit of work is run again: deadlock, serialization failure, unique violation. */
 const RETRIED_STATES = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 8;
-
-interface VersionRow {
-  seq: number;
-  type: string;
-  id: string;
-  version: number;
-  deleted: number;
-  last_updated: string;
-  author: string;
-  created_by: string;
-  json: string | null;
-}
-
-const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.deleted, v.last_updated, v.author, v.created_by, v.json';
-
-function toStored(row: VersionRow): StoredVersion {
-  return {
-    seq: row.seq,
-    type: row.type,
-    id: row.id,
-    versionId: row.version,
-    deleted: row.deleted === 1,
-    lastUpdated: row.last_updated,
-    author: row.author,
-    createdBy: row.created_by,
-    resource: row.json === null ? null : (JSON.parse(row.json) as fhir4.FhirResource),
-  };
-}
-
-interface UploadRow {
-  id: string;
-  principal: string;
-  sha256: string;
-  size: number;
-  content_type: string;
-  received: number;
-  created_at: number;
-  completed_at: number | null;
-}
-
-function toUpload(row: UploadRow): BlobUpload {
-  return {
-    id: row.id,
-    principal: row.principal,
-    sha256: row.sha256,
-    size: row.size,
-    contentType: row.content_type,
-    received: row.received,
-    createdAt: row.created_at,
-    ...(row.completed_at !== null ? { completedAt: row.completed_at } : {}),
-  };
-}
-
-/** node-postgres binds Buffers as bytea: a view on the same memory, no copy. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
 
 export interface PostgresStorageOptions {
   /** Connections per instance (default 10). */

@@ -10,9 +10,9 @@ import { ensurePrivateFile, restrictToOwner } from './private-files';
 import { buildChangesSql, buildSearchSql, SQLITE_DIALECT } from './search-sql';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import { StorageConflictError } from './storage-errors';
+import { asBuffer, toStored, toUpload, VERSION_COLUMNS, type UploadRow, type VersionRow } from './storage-rows';
 import type {
   Account,
-  BlobUpload,
   ChangeFilter,
   DspChange,
   LedgerEntry,
@@ -27,63 +27,6 @@ import type {
 
 type Db = InstanceType<typeof Database>;
 type Statement = Database.Statement<unknown[]>;
-
-interface VersionRow {
-  seq: number;
-  type: string;
-  id: string;
-  version: number;
-  deleted: number;
-  last_updated: string;
-  author: string;
-  created_by: string;
-  json: string | null;
-}
-
-const VERSION_COLUMNS = 'v.seq, v.type, v.id, v.version, v.deleted, v.last_updated, v.author, v.created_by, v.json';
-
-function toStored(row: VersionRow): StoredVersion {
-  return {
-    seq: row.seq,
-    type: row.type,
-    id: row.id,
-    versionId: row.version,
-    deleted: row.deleted === 1,
-    lastUpdated: row.last_updated,
-    author: row.author,
-    createdBy: row.created_by,
-    resource: row.json === null ? null : (JSON.parse(row.json) as fhir4.FhirResource),
-  };
-}
-
-/** better-sqlite3 binds Buffers as BLOBs: a view on the same memory, no copy. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
-interface UploadRow {
-  id: string;
-  principal: string;
-  sha256: string;
-  size: number;
-  content_type: string;
-  received: number;
-  created_at: number;
-  completed_at: number | null;
-}
-
-function toUpload(row: UploadRow): BlobUpload {
-  return {
-    id: row.id,
-    principal: row.principal,
-    sha256: row.sha256,
-    size: row.size,
-    contentType: row.content_type,
-    received: row.received,
-    createdAt: row.created_at,
-    ...(row.completed_at !== null ? { completedAt: row.completed_at } : {}),
-  };
-}
 
 /** One SQLite connection and its prepared statements (a statement belongs to the connection that prepared it). */
 class Connection {
