@@ -12,11 +12,11 @@
  * The demo patient's relationships (the network's episode, his GP's care team) exist in every data directory.
  */
 import { makeMatricule } from '../../../src-shared/domain/matricule';
-import { DESK_ROLE_SYSTEM } from '../../../src-shared/domain/directory';
 import { SYSTEM_AUTHOR } from '../policy/principal';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { carePatientRecords, roundAppointments, type CarePatientSpec, type MedicationSpec } from './care-patient-records';
 import type { SeedItem } from './generate';
+import { professionalRecords } from './professional-records';
 
 export const DEMO_HOME_CARE_EPISODE = 'episode-demo-patient-homecare';
 export const DEMO_CARE_TEAM = 'careteam-demo-patient';
@@ -83,35 +83,15 @@ export function* demoCareStaff(): Generator<SeedItem> {
   for (const account of staff) {
     const id = account.userRef.split('/')[1]!;
     const [given = '', family = ''] = account.displayName.split(' ');
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'Practitioner',
-        id,
-        active: true,
-        identifier: [
-          {
-            system: 'https://esante.lu/fhir/NamingSystem/professional-code',
-            value: `P${id.replace(/[^0-9a-z]/gi, '').toUpperCase()}`,
-          },
-        ],
-        name: [{ family, given: [given] }],
-        gender: 'female',
-      },
-    };
     const role = account.role as keyof typeof ROLE_DISPLAY;
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'PractitionerRole',
-        id: `role-${id}`,
-        active: true,
-        practitioner: { reference: account.userRef },
-        organization: { reference: `Organization/${account.organizationId}` },
-        location: [{ reference: `Location/loc-${account.organizationId}` }],
-        code: [{ coding: [{ system: DESK_ROLE_SYSTEM, code: account.role, display: ROLE_DISPLAY[role] ?? account.role }] }],
-      },
-    };
+    yield* professionalRecords({
+      id,
+      name: { family, given: [given] },
+      gender: 'female',
+      role: { code: account.role, display: ROLE_DISPLAY[role] ?? account.role },
+      organizationId: account.organizationId!, // every careStaff account names its organisation
+      withEndpoint: false,
+    });
   }
 }
 

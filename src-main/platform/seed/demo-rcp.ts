@@ -7,7 +7,6 @@
  * day the platform was seeded.
  */
 import type { Appointment, CarePlan, Condition, DocumentReference, List, Observation, Task } from 'fhir/r4';
-import { DESK_ROLE_SYSTEM } from '../../../src-shared/domain/directory';
 import { LOINC_SYSTEM } from '../../../src-shared/domain/dsp';
 import {
   RCP_ALTERNATIVE_EXTENSION,
@@ -21,10 +20,10 @@ import {
   SPECIALTY_SYSTEM,
   type RcpStagingKind,
 } from '../../../src-shared/domain/rcp';
-import { SYSTEM_AUTHOR } from '../policy/principal';
 import { DEMO_ACCOUNTS } from './demo-accounts';
 import { minimalPdf } from './demo-dsp';
 import type { SeedItem } from './generate';
+import { professionalRecords } from './professional-records';
 
 const HOSPITAL = 'demo-org-hospital';
 
@@ -53,38 +52,16 @@ export function* rcpProfessionals(): Generator<SeedItem> {
     if (!account.boardSpecialty) continue;
     const id = account.userRef.split('/')[1]!;
     const [given = '', family = ''] = account.displayName.replace(/^Dr /, '').split(' ');
-    const specialty = [{ coding: [{ system: SPECIALTY_SYSTEM, ...account.boardSpecialty }] }];
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'Practitioner',
-        id,
-        active: true,
-        identifier: [
-          {
-            system: 'https://esante.lu/fhir/NamingSystem/professional-code',
-            value: `P${id.replace(/[^0-9a-z]/gi, '').toUpperCase()}`,
-          },
-        ],
-        name: [{ family, given: [given], prefix: ['Dr'] }],
-        address: [{ line: ['4, rue Nicolas Ernest Barblé'], city: 'Luxembourg', postalCode: 'L-1210', country: 'LU' }],
-        qualification: [{ code: specialty[0]! }],
-      },
-    };
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'PractitionerRole',
-        id: `role-${id}`,
-        active: true,
-        practitioner: { reference: account.userRef },
-        organization: { reference: `Organization/${HOSPITAL}` },
-        location: [{ reference: `Location/loc-${HOSPITAL}` }],
-        code: [{ coding: [{ system: DESK_ROLE_SYSTEM, code: 'specialist', display: 'Médecin spécialiste' }] }],
-        specialty,
-        endpoint: [{ reference: `Endpoint/ep-${HOSPITAL}` }],
-      },
-    };
+    const specialty = { coding: [{ system: SPECIALTY_SYSTEM, ...account.boardSpecialty }] };
+    yield* professionalRecords({
+      id,
+      name: { family, given: [given], prefix: ['Dr'] },
+      address: [{ line: ['4, rue Nicolas Ernest Barblé'], city: 'Luxembourg', postalCode: 'L-1210', country: 'LU' }],
+      specialty,
+      role: { code: 'specialist', display: 'Médecin spécialiste' },
+      organizationId: HOSPITAL,
+      withEndpoint: true,
+    });
   }
 }
 

@@ -30,6 +30,7 @@ import {
   type Commune,
 } from './luxembourg';
 import { Prng } from './prng';
+import { professionalRecords } from './professional-records';
 
 export interface SeedOptions {
   mode: 'demo' | 'none';
@@ -252,39 +253,18 @@ class SeedGenerator {
             : role === 'care-aide'
               ? CARE_AIDE
               : undefined);
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'Practitioner',
-        id,
-        active: true,
-        identifier: [
-          {
-            system: 'https://esante.lu/fhir/NamingSystem/professional-code',
-            value: `P${id.replace(/[^0-9a-z]/gi, '').toUpperCase()}`,
-          },
-        ],
-        name: [{ family: name.family, given: [name.given], ...(name.prefix ? { prefix: [name.prefix] } : {}) }],
-        gender: name.gender as 'male' | 'female',
-        telecom: [this.phone()],
-        address: [this.address(org.city)],
-        ...(specialty ? { qualification: [{ code: { coding: [{ system: SPECIALTY_SYSTEM, ...specialty }] } }] } : {}),
-      },
-    };
-    yield {
-      createdBy: SYSTEM_AUTHOR,
-      resource: {
-        resourceType: 'PractitionerRole',
-        id: `role-${id}`,
-        active: true,
-        practitioner: { reference: `Practitioner/${id}` },
-        organization: { reference: `Organization/${org.id}` },
-        location: [{ reference: `Location/loc-${org.id}` }],
-        code: [{ coding: [{ system: ROLE_SYSTEM, code: role, display: ROLE_DISPLAY[role] }] }],
-        ...(specialty ? { specialty: [{ coding: [{ system: SPECIALTY_SYSTEM, ...specialty }] }] } : {}),
-        endpoint: [{ reference: `Endpoint/ep-${org.id}` }],
-      },
-    };
+    const specialtyCode = specialty ? { coding: [{ system: SPECIALTY_SYSTEM, ...specialty }] } : undefined;
+    yield* professionalRecords({
+      id,
+      name: { family: name.family, given: [name.given], ...(name.prefix ? { prefix: [name.prefix] } : {}) },
+      gender: name.gender as 'male' | 'female',
+      telecom: [this.phone()],
+      address: [this.address(org.city)],
+      ...(specialtyCode ? { specialty: specialtyCode } : {}),
+      role: { code: role, display: ROLE_DISPLAY[role] },
+      organizationId: org.id,
+      withEndpoint: true,
+    });
   }
 
   patient(
