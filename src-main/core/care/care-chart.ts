@@ -2,6 +2,7 @@ import type { Binary, CarePlan, Condition, EpisodeOfCare, Goal, MedicationReques
 import { blobOf } from '../../../src-shared/domain/attachments';
 import type { CareChart, CareNote, CarePatient, Handover, VitalPoint, VitalSeries } from '../../../src-shared/api/care';
 import {
+  VITAL_KINDS,
   VITAL_MEASURES,
   correctionReasonOf,
   flagOf,
@@ -18,16 +19,6 @@ import { CareNames } from './care-names';
 import { medicationName, type MedicationRound } from './medication-round';
 
 const CLOSED_TASK = new Set(['completed', 'cancelled', 'failed', 'entered-in-error', 'rejected']);
-const VITAL_KIND_LIST: VitalKind[] = [
-  'temperature',
-  'blood-pressure',
-  'pulse',
-  'respiratory-rate',
-  'spo2',
-  'weight',
-  'pain',
-  'glucose',
-];
 const DAY_MS = 86_400_000;
 /** Without a handover on record, the handover covers the last 12 hours (one shift and some). */
 const DEFAULT_HANDOVER_WINDOW_MS = 12 * 3_600_000;
@@ -71,7 +62,7 @@ export class CareChartReader {
         const patient = this.store.resources.get<Patient>('Patient', id)?.resource;
         const episode = this.activeEpisode(id);
         const rows = this.store.care.ofPatient(id, ['task']);
-        const vitals = this.store.care.ofPatient(id, VITAL_KIND_LIST, { from: dayAgo });
+        const vitals = this.store.care.ofPatient(id, VITAL_KINDS, { from: dayAgo });
         const mine = doses.filter((d) => d.patientId === id);
         return {
           id,
@@ -112,7 +103,7 @@ export class CareChartReader {
       throw new DeskError('not_found', `no care record of patient ${patientId} on this device`, 'patientId');
     const names = new CareNames(this.store);
     const episode = this.activeEpisode(patientId);
-    const latestVitals = VITAL_KIND_LIST.flatMap((kind) => {
+    const latestVitals = VITAL_KINDS.flatMap((kind) => {
       const last = this.store.care.latest(patientId, kind);
       return last ? [{ ...this.pointOf(kind, last), kind }] : [];
     });
@@ -169,7 +160,7 @@ export class CareChartReader {
     const openTasks = patients.flatMap((id) => this.tasks(id, true).map((t) => ({ ...t, patientName: names.patient(id) })));
     const observations = patients.flatMap((id) =>
       this.store.care
-        .ofPatient(id, [...VITAL_KIND_LIST, 'note'], { from: start })
+        .ofPatient(id, [...VITAL_KINDS, 'note'], { from: start })
         .flatMap((row) => this.store.resources.get<Observation>('Observation', row.id)?.resource ?? []),
     );
     const contents = handoverContents({ tasks: [], observations }, start);
