@@ -13,6 +13,7 @@ import type { StoredVersion } from '../storage/platform-storage';
 import { authorOf, DspGate, dspAuditFacts, dspRefusal } from './dsp-access';
 import type { WriteContext } from '../fhir/request-context';
 import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
+import { canonicalJson } from '../fhir/canonical-json';
 
 const DOCUMENT = resourceTypeDef('DocumentReference')!;
 
@@ -21,22 +22,11 @@ const NEVER_OVERWRITTEN =
 
 type Json = Record<string, unknown>;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 function sameExceptStatus(body: Json, current: fhir4.Resource): boolean {
   const strip = (r: unknown) => {
     const { meta, id: _id, status: _s, ...rest } = r as Json;
     const { versionId: _v, lastUpdated: _l, ...clientMeta } = (meta ?? {}) as Json;
-    return canonical({ ...rest, meta: clientMeta });
+    return canonicalJson({ ...rest, meta: clientMeta });
   };
   return strip(body) === strip(current);
 }

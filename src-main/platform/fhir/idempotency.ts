@@ -9,25 +9,12 @@ import { OPERATION_ID_HEADER, OPERATION_ID_PATTERN } from '../../../src-shared/d
 import { badRequest, unprocessable } from './fhir-error';
 import type { StorageTx } from '../storage/platform-storage';
 import type { FhirResponse } from './fhir-response';
+import { canonicalJson } from './canonical-json';
 
 export interface OperationKey {
   operationId: string;
   principal: string;
   requestHash: string;
-}
-
-/** JSON with sorted keys, so the same payload hashes the same whatever the client's key order. */
-function canonicalJson(value: unknown): string {
-  // A raw body (an upload chunk) is named by its hash: its bytes as JSON would be ten times their size.
-  if (Buffer.isBuffer(value)) return `bytes:${createHash('sha256').update(value).digest('hex')}`;
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 export function requestHash(method: string, target: string, body: unknown, conditions: Array<string | undefined>): string {

@@ -38,6 +38,7 @@ import { appendValidated, auditWrite, stamp } from '../fhir/version-writer';
 import type { WriteIntent } from '../policy/resource-policy';
 import { agenda, kindOf, meeting, meetingsListing, noMemo, rcpCase, specialtiesOf, type BoardScope } from './rcp-board';
 import { isPhysician } from './rcp-decision';
+import { canonicalJson } from '../fhir/canonical-json';
 
 const LIST = resourceTypeDef('List')!;
 
@@ -67,22 +68,11 @@ function refused(
   return error;
 }
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Json)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /** The resource without server-owned meta, for comparing what a caller changed. */
 function content(resource: unknown): string {
   const { meta, id: _id, ...rest } = resource as Json;
   const { versionId: _v, lastUpdated: _l, ...clientMeta } = (meta ?? {}) as Json;
-  return canonical({ ...rest, meta: clientMeta });
+  return canonicalJson({ ...rest, meta: clientMeta });
 }
 
 export interface RcpWriteOptions {
@@ -231,10 +221,10 @@ async function writeCase(ctx: WriteContext, scope: BoardScope, entity: string, b
  * in the patient's access log.
  */
 async function checkCaseDocuments(ctx: WriteContext, entity: string, patient: string, before: Task | undefined, body: Task) {
-  const known = new Set((before?.input ?? []).map((input) => canonical(input)));
+  const known = new Set((before?.input ?? []).map((input) => canonicalJson(input)));
   const gate = new DspGate(ctx.tx, ctx.principal, new Date(ctx.now));
   for (const [index, input] of (body.input ?? []).entries()) {
-    if (known.has(canonical(input))) continue;
+    if (known.has(canonicalJson(input))) continue;
     const isDocument = (input.type?.coding ?? []).some((c) => c.system === RCP_SYSTEM && c.code === RCP_CODES.caseDocument);
     if (!isDocument) continue;
     const [document] = caseDocumentsOf({ ...body, input: [input] });
