@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DOSE_OUTCOMES, DOSE_REASONS } from '../domain/care-medication';
 import { SOAP_PARTS, WOUND_STAGES } from '../domain/care-records';
 import { VITAL_KINDS } from '../domain/care-vitals';
+import { followsFhirStringRule } from '../domain/fhir-string';
 import { defineMethod } from './contract';
 
 const id = z.string().min(1).max(64);
@@ -15,11 +16,7 @@ const instant = z.iso.datetime({ offset: true });
 const day = z.iso.date();
 /** Free clinical text: FHIR's string rule (no control characters but tab, CR and LF). */
 const clinicalText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    // eslint-disable-next-line no-control-regex
-    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'no control characters');
+  z.string().max(max).refine(followsFhirStringRule, 'no control characters but tab, CR and LF');
 
 /** The vital signs a nurse records, each with its FHIR vital-signs code on the wire. */
 export const vitalKind = z.enum(VITAL_KINDS);

@@ -6,10 +6,7 @@
  */
 import { badRequest } from './fhir-error';
 import type { Issue } from './fhir-error';
-
-// Matching control characters is this rule's whole purpose.
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+import { FHIR_CONTROL_CHARACTER as CONTROL_CHARACTER } from '../../../src-shared/domain/fhir-string';
 
 /** Issues beyond this many are summarised: the client learns the rule from the first ones. */
 const MAX_REPORTED = 10;
