@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// Four projects: Node (unit, integration, fault), postgres (the platform's integration suites again,
-// on a throw-away PostgreSQL cluster: tests/fixtures/test-storage.ts), jsdom (renderer) and e2e (real
-// Chromium). Integration and fault tests run real HTTP servers and SQLCipher files, so they get
+// Five projects: Node (unit, integration, fault), postgres (the platform's integration suites again,
+// on a throw-away PostgreSQL cluster: tests/fixtures/test-storage.ts), jsdom (renderer), e2e (real
+// Chromium) and e2e-postgres (real Chromium, two apps on two platform instances sharing one database of a
+// throw-away cluster). Integration and fault tests run real HTTP servers and SQLCipher files, so they get
 // generous timeouts.
 //
 // What runs twice: the platform suites (tests/integration/platform*), which exercise the storage through
@@ -58,6 +59,20 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          exclude: ['tests/e2e/postgres/**'],
+          setupFiles: ['tests/fixtures/cleanup.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // Chromium against platform instances on PostgreSQL: the e2e project's settings, plus a cluster of its own.
+        test: {
+          name: 'e2e-postgres',
+          environment: 'node',
+          include: ['tests/e2e/postgres/**/*.test.ts'],
+          globalSetup: ['tests/fixtures/postgres-global-setup.ts'],
           setupFiles: ['tests/fixtures/cleanup.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
