@@ -21,6 +21,7 @@ import {
 import type { Role } from '../../../src-shared/domain/roles';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
+import type { PolicyScope } from '../policy/resource-policy';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 import type { RcpKind, RcpReadFacts } from './rcp-decision';
 
@@ -31,6 +32,9 @@ export interface BoardScope {
 }
 
 export const noMemo = (tx: StorageTx): BoardScope => ({ tx, memo: (_key, make) => make() });
+
+/** A policy scope's store and per-request memo, as the board's look-ups take them. */
+export const boardOf = (scope: PolicyScope): BoardScope => ({ tx: scope.tx, memo: (key, make) => scope.memo(key, make) });
 
 /** Current resources of a search (the raw store: a policy's own look-up, never shown to anyone). */
 export async function searchAll<T extends Resource>(tx: StorageTx, type: string, params: Record<string, string>): Promise<T[]> {
