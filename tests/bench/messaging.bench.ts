@@ -2,7 +2,8 @@
  * Messaging bench (issue 6, acceptance 5).
  * - A 10 MB attachment (random bytes, like a scan or a PDF: incompressible) encrypted to two keys and
  *   signed, then decrypted and verified: our OpenPGP code (pgp.ts) next to Debian's gpg 2.2 on the same
- *   file with the same keys, alternating, medians; gpg without compression, as openpgp.js.
+ *   file with the same keys, alternating, medians; gpg without compression, as we write. Beside them,
+ *   openpgp.js's own encrypt/decrypt (what pgp.ts did before its SEIPD moved to node:crypto, issue 10).
  * - A mailbox sync: 10,000 messages, each really encrypted and signed, posted by the demo GP to the
  *   demo nurse through the platform's transaction endpoint; then the nurse's initial sync into a new
  *   encrypted cache and `processIncoming()` (decrypt + verify + store + receipt) → messages/s.
@@ -12,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as openpgp from 'openpgp';
 import { Mailbox } from '../../src-main/core/messaging/mailbox';
 import { decryptAndVerify, encryptAndSign, generateKeyPair } from '../../src-main/core/messaging/pgp';
 import { PlatformClient, type PlatformSession } from '../../src-main/core/platform-client';
@@ -25,7 +27,6 @@ import { forkTs } from './support/child';
 import { median, rowsFor } from './support/measure';
 import { startSeededPlatform, type SeededPlatform } from './support/seeded-platform';
 
-const SECTION = 'messaging';
 const ATTACHMENT_BYTES = 10 * 1024 * 1024;
 const CRYPTO_RUNS = 5;
 const MESSAGES = 10_000;
@@ -78,6 +79,31 @@ async function attachmentCrypto(row: ReturnType<typeof rowsFor>['row'], work: st
         throw new Error(`our decrypt of ${file}: signature ${opened.signature}, ${opened.data.length} bytes`);
       writeFileSync(join(work, 'ours.out'), opened.data);
     };
+    // openpgp.js alone, as pgp.ts called it before (its defaults: SHA-512, the message assembled in memory).
+    const compatible = { aeadProtect: false, v6Keys: false } as const;
+    const encryptionKeys = await Promise.all(
+      [recipient.publicKeyArmored, sender.publicKeyArmored].map((armoredKey) => openpgp.readKey({ armoredKey })),
+    );
+    const signingKeys = await openpgp.readPrivateKey({ armoredKey: sender.privateKeyArmored });
+    const decryptionKeys = await openpgp.readPrivateKey({ armoredKey: recipient.privateKeyArmored });
+    const openpgpEncrypt = async () => {
+      const message = await openpgp.createMessage({ binary: readFileSync(plain) });
+      writeFileSync(
+        theirs,
+        await openpgp.encrypt({ message, encryptionKeys, signingKeys, format: 'binary', config: compatible }),
+      );
+    };
+    const openpgpDecrypt = async (file: string) => {
+      const { data, signatures } = await openpgp.decrypt({
+        message: await openpgp.readMessage({ binaryMessage: readFileSync(file) }),
+        decryptionKeys,
+        verificationKeys: encryptionKeys[1]!,
+        format: 'binary',
+        config: compatible,
+      });
+      await signatures[0]!.verified;
+      writeFileSync(join(work, 'openpgp.out'), data);
+    };
     const gpgDecrypt = (file: string) => {
       gnupg.run(['--trust-model', 'always', '--status-file', status, '--output', join(work, 'gpg.out'), '--decrypt', file]);
       if (!/\[GNUPG:\] GOODSIG/.test(readFileSync(status, 'utf8')))
@@ -90,7 +116,17 @@ async function attachmentCrypto(row: ReturnType<typeof rowsFor>['row'], work: st
     await oursDecrypt(theirs);
     gpgDecrypt(ours);
 
-    const t = { oursEnc: [] as number[], gpgEnc: [] as number[], oursDec: [] as number[], gpgDec: [] as number[] };
+    await openpgpEncrypt();
+    await openpgpDecrypt(ours);
+
+    const t = {
+      oursEnc: [] as number[],
+      gpgEnc: [] as number[],
+      openpgpEnc: [] as number[],
+      oursDec: [] as number[],
+      gpgDec: [] as number[],
+      openpgpDec: [] as number[],
+    };
     const time = async (into: number[], fn: () => unknown) => {
       const start = performance.now();
       await fn();
@@ -99,22 +135,28 @@ async function attachmentCrypto(row: ReturnType<typeof rowsFor>['row'], work: st
     for (let run = 0; run < CRYPTO_RUNS; run++) {
       await time(t.oursEnc, oursEncrypt);
       await time(t.gpgEnc, gpgEncrypt);
-      // Both decrypt the same file: the one our code just wrote.
+      await time(t.openpgpEnc, openpgpEncrypt);
+      // All decrypt the same file: the one our code just wrote.
       await time(t.oursDec, () => oursDecrypt(ours));
       await time(t.gpgDec, () => gpgDecrypt(ours));
+      await time(t.openpgpDec, () => openpgpDecrypt(ours));
     }
     const note = `10 MiB random file → file, 2 recipients (Curve25519) + Ed25519 signature; median of ${CRYPTO_RUNS}`;
-    row('10 MB encrypt+sign, ours', median(t.oursEnc), 'ms', `openpgp.js via pgp.ts encryptAndSign; ${note}`);
+    row('10 MB encrypt+sign, ours', median(t.oursEnc), 'ms', `pgp.ts encryptAndSign (SEIPD over node:crypto); ${note}`);
     row(
       '10 MB encrypt+sign, gpg',
       median(t.gpgEnc),
       'ms',
       'gpg 2.2 --sign --encrypt --compress-algo none, same keys (process start included)',
     );
-    row('encrypt+sign ours / gpg', median(t.oursEnc) / median(t.gpgEnc), 'ratio', 'runs alternated');
+    row('10 MB encrypt+sign, openpgp.js', median(t.openpgpEnc), 'ms', 'openpgp.encrypt alone, as pgp.ts before issue 10');
+    row('encrypt+sign ours / gpg', median(t.oursEnc) / median(t.gpgEnc), '×', 'runs alternated');
+    row('encrypt+sign openpgp.js / gpg', median(t.openpgpEnc) / median(t.gpgEnc), '×', 'before issue 10');
     row('10 MB decrypt+verify, ours', median(t.oursDec), 'ms', 'pgp.ts decryptAndVerify of our ciphertext');
     row('10 MB decrypt+verify, gpg', median(t.gpgDec), 'ms', 'gpg 2.2 --decrypt of the same file, GOODSIG checked');
-    row('decrypt+verify ours / gpg', median(t.oursDec) / median(t.gpgDec), 'ratio', 'runs alternated');
+    row('10 MB decrypt+verify, openpgp.js', median(t.openpgpDec), 'ms', 'openpgp.decrypt alone, as pgp.ts before issue 10');
+    row('decrypt+verify ours / gpg', median(t.oursDec) / median(t.gpgDec), '×', 'runs alternated');
+    row('decrypt+verify openpgp.js / gpg', median(t.openpgpDec) / median(t.gpgDec), '×', 'before issue 10');
   } finally {
     try {
       execFileSync('gpgconf', ['--homedir', gnupg.dir, '--kill', 'gpg-agent'], { stdio: 'ignore' });
@@ -259,15 +301,18 @@ async function mailboxSync(row: ReturnType<typeof rowsFor>['row'], work: string)
 
 /** The attachment crypto alone (`npm run bench -- crypto`): ours beside gpg 2.2, seconds rather than minutes. */
 export async function benchMessagingCrypto(): Promise<BenchRow[]> {
-  return inWorkDir((row, work) => attachmentCrypto(row, work));
+  return inWorkDir('messaging crypto', (row, work) => attachmentCrypto(row, work));
 }
 
 export async function benchMessagingMailbox(): Promise<BenchRow[]> {
-  return inWorkDir((row, work) => mailboxSync(row, work));
+  return inWorkDir('messaging mailbox', (row, work) => mailboxSync(row, work));
 }
 
-async function inWorkDir(bench: (row: ReturnType<typeof rowsFor>['row'], work: string) => Promise<void>): Promise<BenchRow[]> {
-  const { rows, row } = rowsFor(SECTION);
+async function inWorkDir(
+  section: string,
+  bench: (row: ReturnType<typeof rowsFor>['row'], work: string) => Promise<void>,
+): Promise<BenchRow[]> {
+  const { rows, row } = rowsFor(section);
   const work = mkdtempSync(join(tmpdir(), 'esante-bench-messaging-'));
   try {
     await bench(row, work);

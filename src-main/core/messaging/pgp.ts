@@ -1,3 +1,6 @@
+import { lengthOf, PacketFormatError, packetHeader, PacketTag, readPackets } from './openpgp-packets';
+import { decryptSeipd, encryptSeipd, isSupportedCipher, WrongSessionKeyError } from './seipd';
+
 /**
  * openpgp.js is loaded on first use: it is large, computes tables when imported, and most sessions
  * (and the renderer tests, which run the core in jsdom) never touch messaging before the first login.
@@ -97,7 +100,46 @@ export async function fingerprintOf(armoredKey: string): Promise<string> {
   return key.getFingerprint().toUpperCase();
 }
 
-/** Encrypts to every recipient (and the sender, who must read their own sent mail) and signs. */
+/**
+ * Our signatures hash with SHA-256 rather than openpgp.js's default SHA-512: as strong as Ed25519 asks
+ * for, read by GnuPG 2.2, and the one of the two that current CPUs' SHA extensions compute (with SHA-1,
+ * which the MDC needs) — over a 10 MB attachment the hash is a good part of the cost.
+ */
+const signingConfig = (openpgp: OpenpgpModule) => ({ ...COMPATIBLE, preferredHashAlgorithm: openpgp.enums.hash.sha256 });
+
+/**
+ * Data above this size goes through openpgp.js's hashing as a stream of views (of this size at most):
+ * given one array, it would first concatenate the data with the signature trailer — a copy of 10 MB.
+ */
+const STREAM_ABOVE = 1 << 20;
+
+/** A stream of views of `pieces`, at most STREAM_ABOVE bytes each. */
+function streamOf(pieces: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const piece of pieces)
+        for (let at = 0; at < piece.length; at += STREAM_ABOVE) controller.enqueue(piece.subarray(at, at + STREAM_ABOVE));
+      controller.close();
+    },
+  });
+}
+
+/** Reads a stream to its end; `keep: false` drops the chunks (only the reading matters). */
+async function readAll(data: Uint8Array | ReadableStream<Uint8Array>, keep = true): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  const chunks: Uint8Array[] = [];
+  // Through a reader, not `for await`: openpgp.js swaps the internals of streams it clones passively.
+  const reader = data.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) if (keep) chunks.push(read.value);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/**
+ * Encrypts to every recipient (and the sender, who must read their own sent mail) and signs: one-pass
+ * signature, literal data and signature packets inside a SEIPD v1 packet, as `gpg --sign --encrypt`
+ * writes them. openpgp.js does the key operations (session key packets, the signature over the data);
+ * the bulk (CFB and the MDC) is seipd.ts over node:crypto, writing the message in one buffer.
+ */
 export async function encryptAndSign(
   data: Uint8Array,
   recipientPublicKeys: string[],
@@ -106,24 +148,60 @@ export async function encryptAndSign(
   const openpgp = await loadOpenpgp();
   const encryptionKeys = await Promise.all(recipientPublicKeys.map(publicKeyOf));
   const signingKeys = await privateKeyOf(senderPrivateKey);
-  const message = await openpgp.createMessage({ binary: data });
-  return openpgp.encrypt({ message, encryptionKeys, signingKeys, format: 'binary', config: COMPATIBLE });
+  const config = signingConfig(openpgp);
+  const sessionKey = await openpgp.generateSessionKey({ encryptionKeys, config });
+  if (!isSupportedCipher(sessionKey.algorithm)) {
+    // A recipient key that prefers no AES: openpgp.js's own path, slower but the same format.
+    const message = await openpgp.createMessage({ binary: data });
+    return openpgp.encrypt({ message, encryptionKeys, signingKeys, format: 'binary', config });
+  }
+  const [sessionKeyPackets, signature] = await Promise.all([
+    openpgp.encryptSessionKey({ ...sessionKey, encryptionKeys, format: 'binary', config }),
+    signatureOver(openpgp, data, signingKeys, config),
+  ]);
+  return encryptSeipd(sessionKey.algorithm, sessionKey.data, await signedLiteral(openpgp, data, signature), sessionKeyPackets);
 }
 
-async function readAnyMessage(message: Uint8Array | string) {
-  const openpgp = await loadOpenpgp();
-  try {
-    return typeof message === 'string'
-      ? await openpgp.readMessage({ armoredMessage: message })
-      : await openpgp.readMessage({ binaryMessage: message });
-  } catch (error) {
-    throw new UnreadableMessageError(`not an OpenPGP message: ${(error as Error).message}`);
+/** A binary-document signature packet (as detached) over `data`, hashed by openpgp.js as the data streams by. */
+async function signatureOver(
+  openpgp: OpenpgpModule,
+  data: Uint8Array,
+  signingKeys: PrivateKey,
+  config: ReturnType<typeof signingConfig>,
+): Promise<Uint8Array> {
+  if (data.length <= STREAM_ABOVE) {
+    const message = await openpgp.createMessage({ binary: data });
+    return openpgp.sign({ message, signingKeys, detached: true, format: 'binary', config });
   }
+  const message = await openpgp.createMessage({ binary: streamOf([data]) });
+  return readAll(await openpgp.sign({ message, signingKeys, detached: true, format: 'binary', config }));
+}
+
+/** The packets a signed message holds (RFC 4880 §11.3): one-pass signature, literal data (binary, no file name), signature. */
+async function signedLiteral(openpgp: OpenpgpModule, data: Uint8Array, signaturePacket: Uint8Array): Promise<Uint8Array[]> {
+  const signature = (await openpgp.readSignature({ binarySignature: signaturePacket })).packets[0]!;
+  const onePass = new Uint8Array(15);
+  onePass.set([
+    0xc0 | PacketTag.onePassSignature,
+    13,
+    3,
+    signature.signatureType!,
+    signature.hashAlgorithm!,
+    signature.publicKeyAlgorithm!,
+  ]);
+  onePass.set(Buffer.from(signature.issuerKeyID.toHex(), 'hex'), 6);
+  onePass[14] = 1; // not nested: the last (only) one-pass signature
+  const literal = new Uint8Array(6);
+  literal[0] = 0x62; // 'b': binary
+  literal[1] = 0; // no file name
+  new DataView(literal.buffer).setUint32(2, Math.floor(signature.created!.getTime() / 1000));
+  return [onePass, packetHeader(PacketTag.literalData, literal.length + data.length), literal, data, signaturePacket];
 }
 
 /**
  * Decrypts with any of our private keys (old ones too, so rotation keeps old mail readable) and checks
- * the signature against the keys the directory publishes for the claimed sender.
+ * the signature against the keys the directory publishes for the claimed sender. Nothing is returned
+ * before the integrity check (MDC) has passed and the signature's verdict is known.
  */
 export async function decryptAndVerify(
   message: Uint8Array | string,
@@ -133,6 +211,108 @@ export async function decryptAndVerify(
   const openpgp = await loadOpenpgp();
   const decryptionKeys = await Promise.all(ourPrivateKeys.map(privateKeyOf));
   const verificationKeys = await Promise.all(senderPublicKeys.map(publicKeyOf));
+  const encrypted = typeof message === 'string' ? null : integrityProtected(message);
+  // Armoured text (messages of older versions) or another layout: openpgp.js reads it all.
+  if (!encrypted) return decryptWithOpenpgp(openpgp, message, decryptionKeys, verificationKeys);
+
+  let sessionKeys;
+  try {
+    const keyPackets = await openpgp.readMessage({ binaryMessage: encrypted.sessionKeyPackets });
+    sessionKeys = await openpgp.decryptSessionKeys({ message: keyPackets, decryptionKeys, config: COMPATIBLE });
+  } catch (error) {
+    throw new UnreadableMessageError((error as Error).message);
+  }
+  if (!sessionKeys.some((key) => isSupportedCipher(key.algorithm ?? ''))) {
+    return decryptWithOpenpgp(openpgp, message, decryptionKeys, verificationKeys); // an old cipher (CAST5, 3DES)
+  }
+  let signed: Uint8Array | null = null;
+  for (const key of sessionKeys) {
+    if (!isSupportedCipher(key.algorithm ?? '')) continue;
+    try {
+      signed = decryptSeipd(key.algorithm!, key.data, encrypted.body);
+      break;
+    } catch (error) {
+      if (error instanceof WrongSessionKeyError) continue;
+      throw new UnreadableMessageError((error as Error).message);
+    }
+  }
+  if (!signed) throw new UnreadableMessageError('none of our keys opens this message');
+  return verifySigned(openpgp, signed, verificationKeys);
+}
+
+/** A message we open ourselves: session key packets then one SEIPD v1 packet. Null for anything else. */
+function integrityProtected(message: Uint8Array): { sessionKeyPackets: Uint8Array; body: Uint8Array[] } | null {
+  let packets;
+  try {
+    packets = readPackets(message);
+  } catch (error) {
+    throw new UnreadableMessageError(`not an OpenPGP message: ${(error as Error).message}`);
+  }
+  const last = packets.at(-1);
+  if (!last || last.tag !== PacketTag.symEncryptedIntegrityProtectedData || last.body[0]?.[0] !== 1) return null;
+  if (packets.length < 2 || packets.slice(0, -1).some((p) => p.tag !== PacketTag.publicKeyEncryptedSessionKey)) return null;
+  return { sessionKeyPackets: message.subarray(0, last.start), body: last.body };
+}
+
+/**
+ * The packets the SEIPD protected (already integrity-checked): one-pass signature, literal data,
+ * signature — ours and `gpg --compress-algo none`'s — verified here over views of the data; any other
+ * layout (gpg compresses by default) is read by openpgp.js.
+ */
+async function verifySigned(openpgp: OpenpgpModule, signed: Uint8Array, verificationKeys: PublicKey[]): Promise<OpenedMessage> {
+  try {
+    const packets = readPackets(signed);
+    const [onePass, literal, signaturePacket] = packets;
+    if (
+      packets.length === 3 &&
+      onePass!.tag === PacketTag.onePassSignature &&
+      literal!.tag === PacketTag.literalData &&
+      signaturePacket!.tag === PacketTag.signature
+    ) {
+      const signature = await openpgp.readSignature({
+        binarySignature: signed.subarray(signaturePacket!.start, signaturePacket!.end),
+      });
+      if (signature.packets[0]?.signatureType === openpgp.enums.signature.binary) {
+        const pieces = literalContent(literal!.body);
+        const streamed = lengthOf(pieces) > STREAM_ABOVE;
+        const dataOf = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+        const verified = await openpgp.verify({
+          message: await openpgp.createMessage({ binary: streamed ? streamOf(pieces) : dataOf }),
+          signature,
+          verificationKeys,
+          format: 'binary',
+          config: COMPATIBLE,
+        });
+        await readAll(verified.data, false); // openpgp.js hashes a passive clone of the data: it advances as this is read
+        return verdict(dataOf, verified.signatures, verificationKeys);
+      }
+    }
+    const verified = await openpgp.verify({
+      message: await openpgp.readMessage({ binaryMessage: signed }),
+      verificationKeys,
+      format: 'binary',
+      config: COMPATIBLE,
+    });
+    return verdict(await readAll(verified.data), verified.signatures, verificationKeys);
+  } catch (error) {
+    throw new UnreadableMessageError((error as Error).message);
+  }
+}
+
+/** The data of a literal data packet (format octet, file name, date, then the data), as views. */
+function literalContent(body: Uint8Array[]): Uint8Array[] {
+  const first = body[0]!;
+  const headerLength = 6 + (first[1] ?? 0);
+  if (first.length < headerLength) throw new PacketFormatError('literal data header cut short');
+  return [first.subarray(headerLength), ...body.slice(1)];
+}
+
+async function decryptWithOpenpgp(
+  openpgp: OpenpgpModule,
+  message: Uint8Array | string,
+  decryptionKeys: PrivateKey[],
+  verificationKeys: PublicKey[],
+): Promise<OpenedMessage> {
   let result;
   try {
     result = await openpgp.decrypt({
@@ -147,16 +327,34 @@ export async function decryptAndVerify(
     if (error instanceof UnreadableMessageError) throw error;
     throw new UnreadableMessageError((error as Error).message);
   }
-  const [signature] = result.signatures;
-  if (!signature) return { data: result.data, signature: 'missing', signerKeyId: null, signerFingerprint: null };
+  return verdict(result.data, result.signatures, verificationKeys);
+}
+
+async function readAnyMessage(message: Uint8Array | string) {
+  const openpgp = await loadOpenpgp();
+  try {
+    return typeof message === 'string'
+      ? await openpgp.readMessage({ armoredMessage: message })
+      : await openpgp.readMessage({ binaryMessage: message });
+  } catch (error) {
+    throw new UnreadableMessageError(`not an OpenPGP message: ${(error as Error).message}`);
+  }
+}
+
+type Verifications = Awaited<ReturnType<OpenpgpModule['verify']>>['signatures'];
+
+/** The first signature's verdict against the directory keys of the claimed sender. */
+async function verdict(data: Uint8Array, signatures: Verifications, verificationKeys: PublicKey[]): Promise<OpenedMessage> {
+  const [signature] = signatures;
+  if (!signature) return { data, signature: 'missing', signerKeyId: null, signerFingerprint: null };
   const signerKeyId = signature.keyID.toHex().toUpperCase();
   const signer = verificationKeys.find((key) => key.getKeys(signature.keyID).length > 0);
-  if (!signer) return { data: result.data, signature: 'unknown-signer', signerKeyId, signerFingerprint: null };
+  if (!signer) return { data, signature: 'unknown-signer', signerKeyId, signerFingerprint: null };
   const signerFingerprint = signer.getFingerprint().toUpperCase();
   try {
     await signature.verified;
-    return { data: result.data, signature: 'valid', signerKeyId, signerFingerprint };
+    return { data, signature: 'valid', signerKeyId, signerFingerprint };
   } catch {
-    return { data: result.data, signature: 'invalid', signerKeyId, signerFingerprint };
+    return { data, signature: 'invalid', signerKeyId, signerFingerprint };
   }
 }

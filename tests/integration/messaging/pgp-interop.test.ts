@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import * as openpgp from 'openpgp';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   decryptAndVerify,
@@ -92,5 +93,103 @@ describe('OpenPGP interoperability with GnuPG', () => {
     await expect(decryptAndVerify(old, [after.privateKeyArmored], [sender.publicKeyArmored])).rejects.toBeInstanceOf(
       UnreadableMessageError,
     );
+  });
+
+  // Issue 10, item 5: the SEIPD is ours now (seipd.ts over node:crypto); large messages, every way gpg
+  // writes them, and messages of the openpgp.js-only versions must still open.
+  const LARGE = 12 * 1024 * 1024 + 7; // over 10 MB, and not a multiple of any block or chunk size
+
+  it('a 12 MB message we encrypt and sign opens and verifies in gpg, byte for byte', async () => {
+    const sender = await generateKeyPair('Dr Claude Weber', 'claude.weber@esante.lu');
+    const recipient = await generateKeyPair('Marie Hoffmann', 'marie.hoffmann@esante.lu');
+    const attachment = randomBytes(LARGE);
+    const message = await encryptAndSign(
+      attachment,
+      [recipient.publicKeyArmored, sender.publicKeyArmored],
+      sender.privateKeyArmored,
+    );
+
+    const gpg = new GnupgHome();
+    gpg.importKey(recipient.privateKeyArmored);
+    gpg.importKey(sender.publicKeyArmored);
+    const { plaintext, status } = gpg.decrypt(message);
+    expect(plaintext.equals(attachment)).toBe(true);
+    expect(status).toMatch(new RegExp(`VALIDSIG ${sender.fingerprint}`));
+    expect(status).toContain('GOODSIG');
+    expect(status).toContain('GOODMDC');
+    expect(status).toContain('DECRYPTION_OKAY');
+  });
+
+  for (const compression of ['none', 'zlib', 'zip', undefined] as const) {
+    it(`a 12 MB message gpg writes (${compression ? `--compress-algo ${compression}` : 'its default compression'}) opens and verifies here`, async () => {
+      const recipient = await generateKeyPair('Dr Anne Schmit', 'anne.schmit@esante.lu');
+      const gpg = new GnupgHome();
+      const gpgSigner = gpg.generateSigningKey('Laboratoire Ketterthill <labo@example.lu>');
+      gpg.importKey(recipient.publicKeyArmored);
+      // Half text, half random: the compressed variants really compress, and still carry incompressible data.
+      const attachment = Buffer.concat([Buffer.from('INR 3,4 — '.repeat(LARGE / 24)), randomBytes(LARGE / 2)]);
+      const message = gpg.encryptAndSign(attachment, recipient.fingerprint, gpgSigner, { compression });
+
+      const opened = await decryptAndVerify(
+        new Uint8Array(message),
+        [recipient.privateKeyArmored],
+        [gpg.exportPublicKey(gpgSigner)],
+      );
+      expect(Buffer.from(opened.data).equals(attachment)).toBe(true);
+      expect(opened.signature).toBe('valid');
+      expect(gpgSigner.endsWith(opened.signerKeyId!)).toBe(true);
+    });
+  }
+
+  it('a message written by openpgp.js alone (the versions before, SHA-512, armoured or not) still opens here', async () => {
+    const sender = await generateKeyPair('A', 'a@esante.lu');
+    const recipient = await generateKeyPair('B', 'b@esante.lu');
+    const body = randomBytes(3 * 1024 * 1024);
+    const compatible = { aeadProtect: false, v6Keys: false } as const;
+    const options = {
+      message: await openpgp.createMessage({ binary: body }),
+      encryptionKeys: await openpgp.readKey({ armoredKey: recipient.publicKeyArmored }),
+      signingKeys: await openpgp.readPrivateKey({ armoredKey: sender.privateKeyArmored }),
+      config: compatible,
+    };
+    const binary = await openpgp.encrypt({ ...options, format: 'binary' });
+    const armored = await openpgp.encrypt({ ...options, format: 'armored' });
+    for (const message of [binary, armored]) {
+      const opened = await decryptAndVerify(message, [recipient.privateKeyArmored], [sender.publicKeyArmored]);
+      expect(Buffer.from(opened.data).equals(body)).toBe(true);
+      expect(opened.signature).toBe('valid');
+    }
+  });
+
+  it('a message we write opens in openpgp.js alone (what the versions before read)', async () => {
+    const sender = await generateKeyPair('A', 'a@esante.lu');
+    const recipient = await generateKeyPair('B', 'b@esante.lu');
+    const body = randomBytes(3 * 1024 * 1024 + 1);
+    const message = await encryptAndSign(body, [recipient.publicKeyArmored], sender.privateKeyArmored);
+    const { data, signatures } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ binaryMessage: message }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: recipient.privateKeyArmored }),
+      verificationKeys: await openpgp.readKey({ armoredKey: sender.publicKeyArmored }),
+      format: 'binary',
+      config: { allowUnauthenticatedMessages: false },
+    });
+    expect(Buffer.from(data).equals(body)).toBe(true);
+    await expect(signatures[0]!.verified).resolves.toBe(true);
+  });
+
+  it('empty and one-byte messages round-trip through gpg both ways', async () => {
+    const sender = await generateKeyPair('A', 'a@esante.lu');
+    const gpg = new GnupgHome();
+    gpg.importKey(sender.privateKeyArmored);
+    for (const body of [new Uint8Array(0), Uint8Array.of(0x42)]) {
+      const ours = await encryptAndSign(body, [sender.publicKeyArmored], sender.privateKeyArmored);
+      const { plaintext, status } = gpg.decrypt(ours);
+      expect(plaintext.equals(body)).toBe(true);
+      expect(status).toContain('GOODSIG');
+      const theirs = gpg.encryptAndSign(body, sender.fingerprint, sender.fingerprint, { compression: 'none' });
+      const opened = await decryptAndVerify(new Uint8Array(theirs), [sender.privateKeyArmored], [sender.publicKeyArmored]);
+      expect(Buffer.from(opened.data).equals(body)).toBe(true);
+      expect(opened.signature).toBe('valid');
+    }
   });
 });
