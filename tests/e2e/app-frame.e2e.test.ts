@@ -1,32 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './support/app-process';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 
-let app: RunningApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  app = await startApp();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const session = useE2eSession();
 
 describe('npm start (browser shell) in Chromium', () => {
   it('prints its running line and shows the app frame in French, then in German after switching', async () => {
-    const page = await browser.newPage();
+    const page = await session.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
 
-    await page.goto(app.url);
+    await page.goto(session.apps.app.url);
     await page.getByRole('form', { name: 'Connexion LuxTrust' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('eSanté Desk');
@@ -49,8 +36,8 @@ describe('npm start (browser shell) in Chromium', () => {
   });
 
   it('a page without the token cannot use the API', async () => {
-    const page = await browser.newPage();
-    const origin = new URL(app.url).origin;
+    const page = await session.newPage();
+    const origin = new URL(session.apps.app.url).origin;
     await page.goto(`${origin}/`);
     const status = await page.evaluate(
       async () =>

@@ -1,24 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Binary, CarePlan, Condition, MedicationRequest, Observation, Appointment } from 'fhir/r4';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../src-main/core/platform-client';
 import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
 import { addDays, instantAt, localDateOf } from '../../src-shared/domain/care';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait, syncUntilNothingPending } from './support/sync';
 
 // Issue 11, acceptance 4: the nurse prepares tomorrow's round (every patient turns ready), the platform stops, she
 // records vital signs, a refused dose with its reason and a wound photo, the chart shows the new point; the
 // platform restarts, she syncs, nothing is pending; her colleague of the care team sees the values after his sync.
-let platform: TestPlatform;
-let nurseApp: RunningApp;
-let colleagueApp: RunningApp;
-let browser: Browser;
 let page: Page;
 
 const PATIENT = 'demo-patient';
@@ -115,30 +110,19 @@ async function documentPatient(url: string): Promise<void> {
   });
 }
 
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  await documentPatient(platform.url);
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await nurseApp?.stop();
-  await colleagueApp?.stop();
-  await platform?.stop().catch(() => {});
+const session = useE2eSession({
+  platform: 'demo',
+  preparePlatform: (platform) => documentPatient(platform.url),
+  apps: ['nurse'],
 });
 
-async function pendingGone(p: Page) {
-  await p.getByRole('button', { name: 'Synchroniser' }).click();
-  await p.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
-  await p.getByTestId('pending-count').waitFor({ state: 'detached', timeout: 60_000 });
-}
+beforeAll(async () => {
+  page = await session.newPage();
+});
 
 describe('the home-care round, offline', () => {
   it('prepares tomorrow’s round: every patient turns ready, with the size on disk', async () => {
-    await loginAndFirstSync(page, nurseApp.url, 'nurse');
+    await loginAndFirstSync(page, session.apps.nurse.url, 'nurse');
     await page.getByRole('navigation').getByRole('link', { name: 'Ma tournée' }).click();
     await page.getByTestId('visits').getByText('Pansement et constantes').waitFor();
     await page.getByRole('button', { name: 'Préparer hors ligne' }).click();
@@ -152,9 +136,8 @@ describe('the home-care round, offline', () => {
   });
 
   it('offline, records vital signs and the chart shows the new point', async () => {
-    await platform.stop();
-    await page.getByRole('button', { name: 'Synchroniser' }).click();
-    await page.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await session.platform.stop();
+    await syncAndWait(page, 'Hors ligne');
     await page.getByRole('link', { name: 'Ouvrir le dossier' }).first().click();
     await page.getByTestId('patient-banner').waitFor();
     await page.getByLabel(/^Température/).fill('38,6');
@@ -199,14 +182,14 @@ describe('the home-care round, offline', () => {
   });
 
   it('once the platform is back, one sync leaves nothing pending', async () => {
-    platform = await startTestPlatform({ dataDir: platform.dataDir, port: platform.port });
-    await pendingGone(page);
+    await session.startPlatformAgain();
+    await syncUntilNothingPending(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'care-synced.png') });
   });
 
   it('her colleague of the care team sees the values after his sync', async () => {
-    colleagueApp = await startApp({ args: ['--platform-url', platform.url] });
-    const colleague = await browser.newPage();
+    const colleagueApp = await session.startApp();
+    const colleague = await session.newPage();
     await loginAndFirstSync(colleague, colleagueApp.url, 'gp');
     await colleague.getByRole('navigation').getByRole('link', { name: 'Soins', exact: true }).click();
     await colleague.getByTestId('care-patients').getByRole('row').filter({ hasText: 'REUTER' }).click();

@@ -1,56 +1,27 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { startApp, type RunningApp } from './support/app-process';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { findNursesOfEttelbruck } from './support/directory';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
 
 // Issue 15, acceptance 5: the directory finds the nurses of Ettelbruck with two filters, opens a card
 // (address, organisation, roles, key fingerprint), and a message starts from the card.
-let platform: TestPlatform;
-let nurseApp: RunningApp;
-let gpApp: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'demo', apps: ['nurse', 'gp'] });
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  gpApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
   // The nurse logs in once (publishes her messaging key), then the GP.
-  await loginAndFirstSync(await browser.newPage(), nurseApp.url, 'nurse');
-  page = await browser.newPage();
-  await loginAndFirstSync(page, gpApp.url, 'gp');
-});
-afterAll(async () => {
-  await browser?.close();
-  await nurseApp?.stop();
-  await gpApp?.stop();
-  await platform?.stop().catch(() => {});
+  await loginAndFirstSync(await session.newPage(), session.apps.nurse.url, 'nurse');
+  page = await session.newPage();
+  await loginAndFirstSync(page, session.apps.gp.url, 'gp');
 });
 
 describe('the professional directory in Chromium', () => {
   it('finds the nurses of Ettelbruck with two filters', async () => {
-    await page.getByRole('link', { name: 'Annuaires' }).click();
-    const form = page.getByRole('search', { name: 'Professionnels de santé' });
-    await form.getByLabel('Profession', { exact: true }).click();
-    await page.getByRole('option', { name: 'Infirmier·ère' }).click();
-    await form.getByLabel('Localité').fill('Ettelbruck');
-    await form.getByRole('button', { name: 'Rechercher' }).click();
-    const results = page.getByTestId('directory-results');
-    await results.getByRole('button', { name: 'Marie Hoffmann' }).waitFor();
-    const rows = results.getByRole('row');
-    // Every row (but the header) is a nurse in Ettelbruck.
-    const count = await rows.count();
-    expect(count).toBeGreaterThan(1);
-    for (let i = 1; i < count; i++) {
-      await expect.poll(() => rows.nth(i).textContent()).toMatch(/Infirmier·ère.*Ettelbruck/);
-    }
+    await findNursesOfEttelbruck(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'directory-nurses-ettelbruck.png') });
     await expectAccessible(page, 'directory: filtered results');
   });

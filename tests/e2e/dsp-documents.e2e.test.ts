@@ -1,21 +1,28 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
+import { demoPatientDoes } from './support/demo-patient';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait } from './support/sync';
 
 // Issue 5, acceptance 3: a GP opens a patient's DSP, adds a PDF and sees it in the timeline, rendered
 // in the app; offline, another document waits as pending and syncs once the platform is back; the
 // patient (simulator panel) removes the GP from the trust circle, and after sync the DSP is gone from
 // the GP's screens but for the documents he wrote himself.
-let platform: TestPlatform;
-let app: RunningApp;
-let browser: Browser;
+const session = useE2eSession({
+  platform: 'demo',
+  // The patient makes the GP a trust-circle member instead of référent (so that removing him is the test).
+  preparePlatform: (platform) =>
+    demoPatientDoes(platform.url, [
+      ['revoke-referent', {}],
+      ['add-to-trust-circle', { practitioner: 'Practitioner/demo-gp', restricted: false }],
+    ]),
+  appArgs: ['--simulator'],
+});
 let page: Page;
 // Documents other professionals wrote (the GP must lose them with his right) and his own.
 let othersBefore = 0;
@@ -44,36 +51,7 @@ function tinyPdf(text: string): Buffer {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  // The patient makes the GP a trust-circle member instead of référent (so that removing him is the test).
-  const patient = demoAccount('patient');
-  const origin = new URL(platform.url).origin;
-  const login = await fetch(`${origin}/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ identifier: patient.identifier, password: patient.password, otp: patient.otp }),
-  });
-  const { access_token: token } = (await login.json()) as { access_token: string };
-  for (const [operation, body] of [
-    ['revoke-referent', {}],
-    ['add-to-trust-circle', { practitioner: 'Practitioner/demo-gp', restricted: false }],
-  ] as const) {
-    const response = await fetch(`${platform.url}/Patient/demo-patient/$${operation}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/fhir+json' },
-      body: JSON.stringify(body),
-    });
-    if (response.status >= 300) throw new Error(`${operation}: ${response.status} ${await response.text()}`);
-  }
-  app = await startApp({ args: ['--platform-url', platform.url, '--simulator'] });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await platform?.stop().catch(() => {});
+  page = await session.newPage();
 });
 
 async function addDocument(title: string, pdf: Buffer) {
@@ -86,7 +64,7 @@ async function addDocument(title: string, pdf: Buffer) {
 
 describe('a GP and a patient’s DSP in Chromium', () => {
   it('opens the DSP of a patient found in the directory and adds a PDF, rendered in the app', async () => {
-    await loginAndFirstSync(page, app.url, 'gp');
+    await loginAndFirstSync(page, session.apps.app.url, 'gp');
 
     await page.getByRole('link', { name: 'Mes patients' }).click();
     await page.getByTestId('patients').getByText('Cercle de confiance').waitFor();
@@ -133,10 +111,8 @@ describe('a GP and a patient’s DSP in Chromium', () => {
   });
 
   it('offline, a new document waits as pending, and syncs when the platform is back', async () => {
-    const port = platform.port;
-    await platform.stop();
-    await page.getByRole('button', { name: 'Synchroniser' }).click();
-    await page.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await session.platform.stop();
+    await syncAndWait(page, 'Hors ligne');
     await addDocument('Compte rendu de visite', tinyPdf('Visite a domicile'));
     const timeline = page.getByTestId('document-timeline');
     await timeline.getByText('Compte rendu de visite').waitFor();
@@ -144,9 +120,8 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-pending-offline.png') });
     await expectAccessible(page, 'DSP offline, pending document');
 
-    platform = await startTestPlatform({ dataDir: platform.dataDir, port });
-    await page.getByRole('button', { name: 'Synchroniser' }).click();
-    await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+    await session.startPlatformAgain();
+    await syncAndWait(page);
     await expect.poll(() => timeline.getByTestId('pending-document').count(), { timeout: 30_000 }).toBe(0);
   });
 
@@ -163,8 +138,7 @@ describe('a GP and a patient’s DSP in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dsp-simulator-removed.png') });
     await expectAccessible(page, 'patient simulator (rights)');
 
-    await page.getByRole('button', { name: 'Synchroniser' }).click();
-    await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+    await syncAndWait(page);
     await page.getByRole('link', { name: 'Mes patients' }).click();
     const reuter = page.getByTestId('patients').getByRole('row', { name: /REUTER Jean/ });
     await reuter.getByText('Auteur de documents').waitFor();

@@ -1,33 +1,25 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { startApp, type RunningApp } from './support/app-process';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { findNursesOfEttelbruck } from './support/directory';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
 
 // Issue 15, acceptance 5, as a new user would: the app with its embedded platform (so the demo colleagues
 // run), a first login as demo.gp, and what the first hour shows — a colleague's signed message on the
 // home screen within one sync, "Mes patients" by name, the directory's filters and a message from a card.
-let app: RunningApp;
-let browser: Browser;
+const session = useE2eSession();
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  app = await startApp();
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  page = await session.newPage();
 });
 
 describe('the first hour of a new GP, in Chromium', () => {
   it('after the first sync, the home screen shows a message from a colleague', async () => {
-    await loginAndFirstSync(page, app.url, 'gp');
+    await loginAndFirstSync(page, session.apps.app.url, 'gp');
     const messages = page.getByTestId('tile-messages');
     // The colleague writes once the GP's key is published, inside that first sync: no second sync is asked for.
     await messages.getByText('Marie Hoffmann — Visite de ce matin — suivi du pansement').waitFor();
@@ -67,18 +59,7 @@ describe('the first hour of a new GP, in Chromium', () => {
   });
 
   it('the directory finds the nurses of Ettelbruck with two filters, and a message starts from a card', async () => {
-    await page.getByRole('link', { name: 'Annuaires' }).click();
-    const form = page.getByRole('search', { name: 'Professionnels de santé' });
-    await form.getByLabel('Profession', { exact: true }).click();
-    await page.getByRole('option', { name: 'Infirmier·ère' }).click();
-    await form.getByLabel('Localité').fill('Ettelbruck');
-    await form.getByRole('button', { name: 'Rechercher' }).click();
-    const results = page.getByTestId('directory-results');
-    await results.getByRole('button', { name: 'Marie Hoffmann' }).waitFor();
-    const rows = results.getByRole('row');
-    const count = await rows.count();
-    expect(count).toBeGreaterThan(1);
-    for (let i = 1; i < count; i++) await expect.poll(() => rows.nth(i).textContent()).toMatch(/Infirmier·ère.*Ettelbruck/);
+    const results = await findNursesOfEttelbruck(page);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'first-hour-directory-nurses-ettelbruck.png') });
     await expectAccessible(page, 'directory: nurses of Ettelbruck');
 

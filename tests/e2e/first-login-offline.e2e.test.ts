@@ -1,31 +1,19 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
+import { syncAndWait } from './support/sync';
 import { submitLogin } from './support/login';
 
 // Issue 4, acceptance 6: a new user logs in, sets a passphrase, sees the first sync's time and the sync state;
 // with the platform stopped the app says offline and still opens cached data.
-let platform: TestPlatform;
-let app: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'demo' });
 let page: Page;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  app = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await platform?.stop().catch(() => {});
+  page = await session.newPage();
 });
 
 async function searchPractitioners(text: string) {
@@ -36,7 +24,7 @@ async function searchPractitioners(text: string) {
 
 describe('first login, first sync, then offline', () => {
   it('logs in with a demo account, sets a passphrase and shows the first sync and its state', async () => {
-    await page.goto(app.url);
+    await page.goto(session.apps.app.url);
     await page.getByRole('form', { name: 'Connexion LuxTrust' }).waitFor();
     const loginAt = new Date();
     const gp = await submitLogin(page, 'gp', 'ma phrase secrète du cabinet');
@@ -68,9 +56,8 @@ describe('first login, first sync, then offline', () => {
   });
 
   it('says offline once the platform is gone, and still answers from the cache', async () => {
-    await platform.stop();
-    await page.getByRole('button', { name: 'Synchroniser' }).click();
-    await page.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await session.platform.stop();
+    await syncAndWait(page, 'Hors ligne');
     await searchPractitioners('Weber');
     await page.getByTestId('from-cache').waitFor();
     await page.getByTestId('directory-results').getByText('Weber').first().waitFor();

@@ -1,20 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoAccount } from '../../src-main/platform/seed/demo-accounts';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
 import { expectAccessible } from './support/accessibility';
-import { startApp, type RunningApp } from './support/app-process';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
 
 // Issue 15, acceptance 4: with the keyboard only, a GP logs in, opens a patient and sends a message; the
 // frequent actions have shortcuts, listed in a help panel; the home screen shows the patient opened.
-let platform: TestPlatform;
-let nurseApp: RunningApp;
-let gpApp: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'demo', apps: ['nurse', 'gp'] });
 let page: Page;
 
 /**
@@ -35,26 +30,15 @@ async function isFocused(target: Locator) {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  gpApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
   // The nurse logs in first (not under test), which publishes the key the GP's message is encrypted to.
-  await loginAndFirstSync(await browser.newPage(), nurseApp.url, 'nurse');
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await nurseApp?.stop();
-  await gpApp?.stop();
-  await platform?.stop().catch(() => {});
+  await loginAndFirstSync(await session.newPage(), session.apps.nurse.url, 'nurse');
+  page = await session.newPage();
 });
 
 describe('the keyboard alone', () => {
   it('logs in: every login field is reached with Tab, Enter submits', async () => {
     const gp = demoAccount('gp');
-    await page.goto(gpApp.url);
+    await page.goto(session.apps.gp.url);
     await page.getByRole('form', { name: 'Connexion LuxTrust' }).waitFor();
     for (const [label, text] of [
       ['Identifiant', gp.identifier],

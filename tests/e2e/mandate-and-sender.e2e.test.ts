@@ -1,47 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
+import { describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { startApp, type RunningApp } from './support/app-process';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait } from './support/sync';
 
 // Issue 9, acceptance 5, as a new user would in the browser shell: the secretary opens "Mes patients"
 // and reads why she has no DSP access; the GP receives mail from the nurse and sees, beside her name,
 // her directory identifier and the fingerprint of the key that signed.
-let platform: TestPlatform;
-let secretaryApp: RunningApp;
-let nurseApp: RunningApp;
-let gpApp: RunningApp;
-let browser: Browser;
-
-async function syncAndWait(page: Page) {
-  await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
-}
-
-beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'none' });
-  secretaryApp = await startApp({ args: ['--platform-url', platform.url] });
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  gpApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await secretaryApp?.stop();
-  await nurseApp?.stop();
-  await gpApp?.stop();
-  await platform?.stop();
-});
+const session = useE2eSession({ platform: 'none', apps: ['secretary', 'nurse', 'gp'] });
 
 describe('issue 9 in Chromium', () => {
   it('the secretary opens "Mes patients" and reads why she has no DSP access', async () => {
-    const page = await browser.newPage();
-    await loginAndFirstSync(page, secretaryApp.url, 'secretary');
+    const page = await session.newPage();
+    await loginAndFirstSync(page, session.apps.secretary.url, 'secretary');
     await expectAccessible(page, 'home (secretary)');
     await page.getByRole('link', { name: 'Mes patients' }).click();
     const reason = page.getByTestId('no-care-mandate');
@@ -54,10 +27,10 @@ describe('issue 9 in Chromium', () => {
   });
 
   it("the GP receives the nurse's mail and sees her identifier and her key's fingerprint beside her name", async () => {
-    const nurse = await browser.newPage();
-    const gp = await browser.newPage();
-    await loginAndFirstSync(gp, gpApp.url, 'gp');
-    await loginAndFirstSync(nurse, nurseApp.url, 'nurse');
+    const nurse = await session.newPage();
+    const gp = await session.newPage();
+    await loginAndFirstSync(gp, session.apps.gp.url, 'gp');
+    await loginAndFirstSync(nurse, session.apps.nurse.url, 'nurse');
     await syncAndWait(gp);
     await syncAndWait(nurse); // the nurse's cache now holds the GP's published key
 

@@ -1,51 +1,30 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../src-main/platform/seed/demo-accounts';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait } from './support/sync';
 
 // Issue 12, acceptance 3, as new users would: the GP registers the demo patient's case for next week's
 // tumour board; the oncologist syncs, the platform stops, he reads the agenda and the dossier offline and
 // drafts the proposal; online again he records it (the pathologist and the surgeon have confirmed), and
 // publishes the minutes; the GP finds them in the patient's DSP.
-let platform: TestPlatform;
-let gpApp: RunningApp;
-let oncologistApp: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'demo', apps: ['gp', 'oncologist'] });
 let gp: Page;
 let oncologist: Page;
 const QUESTION = 'Métastase surrénalienne isolée : traitement local ou systémique ?';
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'demo' });
-  [gpApp, oncologistApp] = await Promise.all([
-    startApp({ args: ['--platform-url', platform.url] }),
-    startApp({ args: ['--platform-url', platform.url] }),
-  ]);
-  browser = await launchChromium();
-  gp = await browser.newPage();
-  oncologist = await browser.newPage();
+  gp = await session.newPage();
+  oncologist = await session.newPage();
 });
-afterAll(async () => {
-  await browser?.close();
-  await Promise.all([gpApp?.stop(), oncologistApp?.stop()]);
-  await platform?.stop().catch(() => {});
-});
-
-async function sync(page: Page, state: 'En ligne' | 'Hors ligne') {
-  await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.getByTestId('connectivity').getByText(state).waitFor({ timeout: 30_000 });
-}
 
 describe('a tumour board in Chromium', () => {
   it('the GP registers his patient’s case from Mes patients', async () => {
-    await loginAndFirstSync(gp, gpApp.url, 'gp');
+    await loginAndFirstSync(gp, session.apps.gp.url, 'gp');
     await gp.getByRole('link', { name: 'Mes patients' }).click();
     await gp.getByTestId('patients').getByText('REUTER Jean').click();
     await gp.getByTestId('patient-banner').waitFor();
@@ -63,12 +42,12 @@ describe('a tumour board in Chromium', () => {
     await gp.screenshot({ path: join(SCREENSHOT_DIR, 'rcp-register-case.png') });
     await form.getByRole('button', { name: 'Inscrire le dossier' }).click();
     await gp.getByTestId('rcp-registered').waitFor();
-    await sync(gp, 'En ligne');
+    await syncAndWait(gp);
   });
 
   it('the oncologist reads the agenda and the dossier offline, confirms and drafts the proposal', async () => {
     const account = DEMO_ACCOUNTS.find((a) => a.identifier === 'demo.oncologist')!;
-    await oncologist.goto(oncologistApp.url);
+    await oncologist.goto(session.apps.oncologist.url);
     await oncologist.getByLabel('Identifiant').fill(account.identifier);
     await oncologist.getByLabel(/^Mot de passe/).fill(account.password);
     await oncologist.getByLabel('Code à usage unique').fill(account.otp);
@@ -79,9 +58,8 @@ describe('a tumour board in Chromium', () => {
       .getByText(/Dernière synchro : \d/)
       .waitFor({ timeout: 60_000 });
 
-    const port = platform.port;
-    await platform.stop();
-    await sync(oncologist, 'Hors ligne');
+    await session.platform.stop();
+    await syncAndWait(oncologist, 'Hors ligne');
     await oncologist.getByRole('link', { name: 'RCP' }).click();
     await oncologist
       .getByTestId('rcp-upcoming')
@@ -108,11 +86,11 @@ describe('a tumour board in Chromium', () => {
     await expectAccessible(oncologist, 'RCP: dossier beside the proposal form (offline)');
     await oncologist.screenshot({ path: join(SCREENSHOT_DIR, 'rcp-proposal-offline.png') });
 
-    platform = await startTestPlatform({ dataDir: platform.dataDir, port, seed: 'demo' });
+    await session.startPlatformAgain();
   });
 
   it('online again, the proposal is recorded and the minutes are published; the GP finds them in the DSP', async () => {
-    await sync(oncologist, 'En ligne');
+    await syncAndWait(oncologist);
     const form = oncologist.getByTestId('rcp-proposal-form');
     await form.getByText('enregistrée').waitFor({ timeout: 30_000 });
     await oncologist.getByTestId('rcp-quorum').getByText('Quorum atteint').waitFor();
@@ -122,9 +100,9 @@ describe('a tumour board in Chromium', () => {
     await oncologist.screenshot({ path: join(SCREENSHOT_DIR, 'rcp-minutes-preview.png') });
     await oncologist.getByRole('button', { name: 'Publier dans les DSP' }).click();
     await oncologist.getByTestId('rcp-published').waitFor();
-    await sync(oncologist, 'En ligne');
+    await syncAndWait(oncologist);
 
-    await sync(gp, 'En ligne');
+    await syncAndWait(gp);
     await gp.getByRole('link', { name: 'Mes patients' }).click();
     await gp.getByTestId('patients').getByText('REUTER Jean').click();
     const timeline = gp.getByTestId('document-timeline');

@@ -1,48 +1,28 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait } from './support/sync';
 
 // Issue 6, acceptance 4: a nurse, offline, writes to a GP with a PDF attached (shown as pending); online
 // again it is delivered; the GP reads it and opens the attachment; the nurse sees "read".
-let platform: TestPlatform;
-let nurseApp: RunningApp;
-let gpApp: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'none', apps: ['nurse', 'gp'] });
 let nursePage: Page;
 let gpPage: Page;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
-async function syncAndWait(page: Page) {
-  await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
-}
-
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'none' });
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  gpApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-  nursePage = await browser.newPage();
-  gpPage = await browser.newPage({ acceptDownloads: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await nurseApp?.stop();
-  await gpApp?.stop();
-  await platform?.stop().catch(() => {});
+  nursePage = await session.newPage();
+  gpPage = await session.newPage({ acceptDownloads: true });
 });
 
 describe('secure messaging in Chromium', () => {
   it('both professionals log in once online, which publishes their keys', async () => {
-    await loginAndFirstSync(gpPage, gpApp.url, 'gp');
-    await loginAndFirstSync(nursePage, nurseApp.url, 'nurse');
+    await loginAndFirstSync(gpPage, session.apps.gp.url, 'gp');
+    await loginAndFirstSync(nursePage, session.apps.nurse.url, 'nurse');
     await syncAndWait(gpPage);
     await syncAndWait(nursePage); // the nurse's cache now holds the GP's published key
     await nursePage.getByRole('link', { name: 'Messagerie' }).click();
@@ -52,9 +32,8 @@ describe('secure messaging in Chromium', () => {
   });
 
   it('offline, the nurse writes to the GP with a PDF; the message waits as pending', async () => {
-    await platform.stop();
-    await nursePage.getByRole('button', { name: 'Synchroniser' }).click();
-    await nursePage.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await session.platform.stop();
+    await syncAndWait(nursePage, 'Hors ligne');
 
     await nursePage.getByRole('button', { name: 'Nouveau message' }).click();
     await expectAccessible(nursePage, 'mailbox: compose');
@@ -75,7 +54,7 @@ describe('secure messaging in Chromium', () => {
   });
 
   it('online again, the message is delivered, the GP reads it and opens the attachment, the nurse sees "read"', async () => {
-    platform = await startTestPlatform({ dataDir: platform.dataDir, port: platform.port });
+    await session.startPlatformAgain();
     await syncAndWait(nursePage);
     await syncAndWait(gpPage);
 

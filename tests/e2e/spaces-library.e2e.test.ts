@@ -1,29 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium, SCREENSHOT_DIR } from './support/chromium';
+import { SCREENSHOT_DIR } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
+import { syncAndWait } from './support/sync';
 
 // Issue 13, acceptance 3, as a new user would: the nurse creates a space, invites the GP and shares a
 // PDF; the GP accepts, sees the unread badge and the file; a library search for "vaccination" opens a
 // PDF, which opens again with the platform stopped.
-let platform: TestPlatform;
-let nurseApp: RunningApp;
-let gpApp: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'none', apps: ['nurse', 'gp'] });
 let nursePage: Page;
 let gpPage: Page;
 const SPACE = 'Soins de plaies — Nordstad';
-
-async function syncAndWait(page: Page, state = 'En ligne') {
-  await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.getByTestId('connectivity').getByText(state).waitFor({ timeout: 30_000 });
-}
 
 async function carePlanPdf(): Promise<Buffer> {
   const pdf = await PDFDocument.create();
@@ -38,25 +29,14 @@ async function carePlanPdf(): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  platform = await startTestPlatform({ seed: 'none' });
-  nurseApp = await startApp({ args: ['--platform-url', platform.url] });
-  gpApp = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-  nursePage = await browser.newPage();
-  gpPage = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await nurseApp?.stop();
-  await gpApp?.stop();
-  await platform?.stop().catch(() => {});
+  nursePage = await session.newPage();
+  gpPage = await session.newPage();
 });
 
 describe('spaces and library in Chromium', () => {
   it('the nurse creates a space and invites the GP', async () => {
-    await loginAndFirstSync(gpPage, gpApp.url, 'gp');
-    await loginAndFirstSync(nursePage, nurseApp.url, 'nurse');
+    await loginAndFirstSync(gpPage, session.apps.gp.url, 'gp');
+    await loginAndFirstSync(nursePage, session.apps.nurse.url, 'nurse');
     await syncAndWait(gpPage);
     await syncAndWait(nursePage);
     await nursePage.getByRole('link', { name: /Espaces/ }).click();
@@ -121,7 +101,7 @@ describe('spaces and library in Chromium', () => {
     await expectAccessible(gpPage, 'library: search and viewer');
     await gpPage.screenshot({ path: join(SCREENSHOT_DIR, 'library-vaccination.png') });
 
-    await platform.stop();
+    await session.platform.stop();
     await syncAndWait(gpPage, 'Hors ligne');
     await gpPage.getByTestId('library-viewer').getByRole('button', { name: 'Fermer' }).click();
     await gpPage.getByRole('button', { name: 'Rechercher', exact: true }).click();

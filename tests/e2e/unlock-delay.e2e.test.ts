@@ -1,28 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../fixtures/test-platform';
-import { startApp, type RunningApp } from './support/app-process';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from './support/accessibility';
-import { launchChromium } from './support/chromium';
+import { useE2eSession } from './support/e2e-session';
 import { loginAndFirstSync } from './support/login';
 
 // Issue 9: after 5 wrong passphrases at the unlock screen the app makes the user wait, and says so in
 // their language with the time left (the count itself is tested in unlock-attempts.security.test.ts).
-let platform: TestPlatform;
-let app: RunningApp;
-let browser: Browser;
+const session = useE2eSession({ platform: 'demo' });
 let page: Page;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ seed: 'demo' });
-  app = await startApp({ args: ['--platform-url', platform.url] });
-  browser = await launchChromium();
-  page = await browser.newPage();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await platform?.stop().catch(() => {});
+  page = await session.newPage();
 });
 
 /** Types a passphrase into the unlock form and waits for the core's answer. */
@@ -35,7 +23,7 @@ async function tryPassphrase(passphrase: string) {
 
 describe('unlock screen after too many wrong passphrases', () => {
   it('answers 5 wrong passphrases, then shows the wait in French, even for the right one', async () => {
-    await loginAndFirstSync(page, app.url, 'nurse');
+    await loginAndFirstSync(page, session.apps.app.url, 'nurse');
     await page.getByRole('button', { name: 'Verrouiller' }).click();
     await page.getByRole('form', { name: 'Déverrouiller un profil' }).waitFor();
 

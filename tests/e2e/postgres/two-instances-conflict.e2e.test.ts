@@ -9,18 +9,19 @@
  * Every step waits on what the screen or a process says (a badge, a row, a listening line), never on a timer.
  * Runs in the `e2e-postgres` vitest project, which starts the throw-away PostgreSQL cluster (vitest.config.ts).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, demoAccount, type DemoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import type { PlatformProcess } from '../../fixtures/platform-process';
 import { httpRequest } from '../../integration/platform/platform-harness';
 import { startTwoInstanceProcesses } from '../../integration/postgres/two-instances-harness';
 import { expectAccessible } from '../support/accessibility';
-import { startApp, type RunningApp } from '../support/app-process';
-import { launchChromium, SCREENSHOT_DIR } from '../support/chromium';
+import type { RunningApp } from '../support/app-process';
+import { SCREENSHOT_DIR } from '../support/chromium';
+import { useE2eSession } from '../support/e2e-session';
 import { loginAndFirstSync } from '../support/login';
+import { syncAndWait, syncUntilNothingPending } from '../support/sync';
 
 const CARE_PLAN = 'careplan-demo-patient';
 const FIRST_EDIT = 'Pansement matin et soir, surveillance de la cicatrice';
@@ -28,33 +29,30 @@ const SECOND_EDIT = 'Pansement un jour sur deux, réfection si souillé';
 const NURSE = demoAccount('nurse');
 const COLLEAGUE = DEMO_ACCOUNTS.find((account) => account.identifier === 'demo.nurse2')!;
 
+// The platforms are the two instances, not a session's test platform: the apps are started on them here.
+const session = useE2eSession({ apps: [] });
 let instances: Awaited<ReturnType<typeof startTwoInstanceProcesses>>;
 let a: PlatformProcess;
 let b: PlatformProcess;
 let nurseApp: RunningApp;
 let colleagueApp: RunningApp;
-let browser: Browser;
 let nurse: Page;
 let colleague: Page;
 
 const platformUrl = (instance: PlatformProcess) => `http://127.0.0.1:${instance.port}/fhir`;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOT_DIR, { recursive: true });
   instances = await startTwoInstanceProcesses('demo', ['--patients', '2', '--docs-per-patient', '1']);
   ({ a, b } = instances);
   [nurseApp, colleagueApp] = await Promise.all([
-    startApp({ args: ['--platform-url', platformUrl(a)] }),
-    startApp({ args: ['--platform-url', platformUrl(b)] }),
+    session.startApp(['--platform-url', platformUrl(a)]),
+    session.startApp(['--platform-url', platformUrl(b)]),
   ]);
-  browser = await launchChromium();
-  nurse = await (await browser.newContext()).newPage();
-  colleague = await (await browser.newContext()).newPage();
+  nurse = await session.newPage();
+  colleague = await session.newPage();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await Promise.all([nurseApp?.stop(), colleagueApp?.stop()]);
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
@@ -71,12 +69,6 @@ async function editCarePlan(page: Page, description: string): Promise<void> {
   await plan.getByLabel('Description du plan de soins').fill(description);
   await plan.getByRole('button', { name: 'Enregistrer' }).click();
   await plan.getByText(description).waitFor();
-}
-
-async function syncUntilNothingPending(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await page.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
-  await page.getByTestId('pending-count').waitFor({ state: 'detached', timeout: 60_000 });
 }
 
 /** The care plan as an instance serves it, read over HTTP with a login of its own. */
@@ -103,8 +95,7 @@ describe('two nurses, two apps, two instances on one PostgreSQL database, one ca
 
   it('the colleague’s instance goes down: her app says it is offline', async () => {
     await b.stop();
-    await colleague.getByRole('button', { name: 'Synchroniser' }).click();
-    await colleague.getByTestId('connectivity').getByText('Hors ligne').waitFor({ timeout: 30_000 });
+    await syncAndWait(colleague, 'Hors ligne');
     await expectAccessible(colleague, 'patient chart (offline)');
   });
 
@@ -124,8 +115,7 @@ describe('two nurses, two apps, two instances on one PostgreSQL database, one ca
 
   it('instance B back, her sync gets a 412: the conflicts screen shows both versions in words', async () => {
     b = await instances.restart(b);
-    await colleague.getByRole('button', { name: 'Synchroniser' }).click();
-    await colleague.getByTestId('connectivity').getByText('En ligne').waitFor({ timeout: 30_000 });
+    await syncAndWait(colleague);
     await colleague.getByRole('link', { name: 'Conflits' }).click();
     const conflict = colleague.getByTestId('conflict');
     await conflict.waitFor({ timeout: 30_000 });
