@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { MAX_MESSAGE_REQUEST_BYTES } from '../../src-shared/domain/messaging';
 import { AuditTrail } from './audit/audit-trail';
+import { collectBlobs, DEFAULT_BLOB_COLLECTOR, type BlobCollectorOptions, type BlobSweep } from './blobs/blob-collector';
 import { AccessTokens } from './auth/access-tokens';
 import { LoginService } from './auth/login-service';
 import { loadSigningSecret } from './auth/signing-secret';
@@ -54,6 +55,12 @@ export interface PlatformOptions {
   rcpQuorum?: string[][];
   /** Host names clients may use besides 127.0.0.1, localhost, [::1] and the listening address (DNS-rebinding guard). */
   allowedHosts?: string[];
+  /** Bytes one user's blob uploads under way may declare together (default DEFAULT_BLOB_UPLOAD_LIMITS: 256 MiB). */
+  blobBytesUnderWayPerUser?: number;
+  /** When the blob collector drops abandoned uploads and blobs no Binary names (default DEFAULT_BLOB_COLLECTOR: a day each). */
+  blobCollector?: Partial<BlobCollectorOptions>;
+  /** How often the blob collector sweeps (default hourly; 0: never by itself, only `collectBlobs()`). */
+  blobCollectorIntervalMs?: number;
 }
 
 export interface RunningPlatform {
@@ -66,6 +73,8 @@ export interface RunningPlatform {
   integrityCheck(): Promise<string>;
   /** Every route served, those that run the FHIR pipeline, and the resource types with a policy (the census test). */
   census(): { routes: string[]; pipelineRoutes: string[]; governedTypes: string[] };
+  /** One sweep of the blob collector as of `now` (epoch ms; default the clock): what it dropped. */
+  collectBlobs(now?: number): Promise<BlobSweep>;
 }
 
 export const DATABASE_FILE = 'platform.sqlite';
@@ -113,6 +122,9 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const policies = buildPolicyRegistry({
       presenceCodeTtlSeconds,
       ...(options.rcpQuorum ? { rcpQuorum: options.rcpQuorum } : {}),
+      ...(options.blobBytesUnderWayPerUser !== undefined
+        ? { blobUploads: { bytesUnderWayPerUser: options.blobBytesUnderWayPerUser } }
+        : {}),
     });
     const { epoch, secret } = await prepare(storage, options, policies);
     const audit = new AuditTrail(storage);
@@ -133,12 +145,24 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     await app.listen({ port: options.port ?? 0, host });
     const port = (app.server.address() as AddressInfo).port;
     const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+    const collectorOptions = { ...DEFAULT_BLOB_COLLECTOR, ...options.blobCollector };
+    // One sweep at a time; the timer never keeps the process alive, and stop() waits for a sweep under way.
+    let sweeping: Promise<BlobSweep> | undefined;
+    const sweep = (now = Date.now()) =>
+      (sweeping ??= collectBlobs(storage, now, collectorOptions).finally(() => (sweeping = undefined)));
+    const intervalMs = options.blobCollectorIntervalMs ?? 60 * 60 * 1000;
+    const timer =
+      intervalMs > 0
+        ? setInterval(() => void sweep().catch((error: unknown) => console.error('blob collector:', error)), intervalMs).unref()
+        : undefined;
     let stopped: Promise<void> | undefined;
     return {
       url: `http://${shownHost}:${port}/fhir`,
       port,
       stop: () =>
         (stopped ??= (async () => {
+          clearInterval(timer);
+          await sweeping?.catch(() => undefined);
           await app.close();
           await audit.flush();
           await storage.close();
@@ -146,6 +170,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       fingerprint: () => storage.fingerprint(),
       integrityCheck: () => storage.integrityCheck(),
       census: () => ({ routes: [...routes], pipelineRoutes: [...pipelineRoutes], governedTypes: policies.governedTypes }),
+      collectBlobs: (now) => sweep(now),
     };
   } catch (error) {
     await storage.close().catch(() => undefined);

@@ -5,6 +5,7 @@
  */
 import { registerAudit } from './audit/audit-policy';
 import { registerBlobs } from './blobs/blob-registration';
+import type { BlobUploadLimits } from './blobs/blob-uploads';
 import { forbidden } from './fhir/fhir-error';
 import { registerCare } from './care/care-policy';
 import { registerDirectory } from './directory/directory-policy';
@@ -40,7 +41,11 @@ const unattachedBinaryPolicy: ResourcePolicy = {
   },
 };
 
-export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number; rcpQuorum?: string[][] }): PolicyRegistry {
+export function buildPolicyRegistry(options: {
+  presenceCodeTtlSeconds: number;
+  rcpQuorum?: string[][];
+  blobUploads?: BlobUploadLimits;
+}): PolicyRegistry {
   const registry = new PolicyRegistry();
   registry.domain({
     name: 'own-writes',
@@ -55,7 +60,7 @@ export function buildPolicyRegistry(options: { presenceCodeTtlSeconds: number; r
   registerAudit(registry);
   registerSpaces(registry);
   registerLibrary(registry);
-  registerBlobs(registry);
+  registerBlobs(registry, options.blobUploads);
   // Tumour boards claim their records among the care types (an RCP marker); the care policy keeps the rest.
   registerRcp(registry, options.rcpQuorum ? { quorum: options.rcpQuorum } : {});
   registry.register(['Binary'], unattachedBinaryPolicy);

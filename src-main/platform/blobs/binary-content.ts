@@ -17,10 +17,11 @@ import {
 } from '../../../src-shared/domain/attachments';
 import type { AuditFacts } from '../audit/audit-event';
 import { badRequest, FhirError, notFound } from '../fhir/fhir-error';
-import type { FhirResponse } from '../fhir/fhir-response';
+import type { FhirResponse, StreamedBytes } from '../fhir/fhir-response';
 import type { PolicyRepository } from '../policy/repository';
 import type { ContentHandler, ContentWrite, DomainRequest, Json } from '../policy/resource-policy';
-import { readBytes, sha256Hex } from './blob-bytes';
+import { readBytes, SERVED_AT_ONCE_BYTES, sha256Hex, streamBytes } from './blob-bytes';
+import { blobNameLock } from './blob-collector';
 import { parseRange } from './byte-ranges';
 
 const BLOB_URLS = [BLOB_SHA256_URL, BLOB_SIZE_URL];
@@ -127,6 +128,8 @@ async function beforeStore(write: ContentWrite): Promise<Json> {
   }
   if (!blob) return body;
   checkLimit(write, blob.size, SHA256_AT);
+  // The collector takes this lock before it drops an unnamed blob: either it sees this version, or this write sees the blob gone.
+  await write.tx.lock(blobNameLock(blob.sha256));
   await checkClaim(write, blob);
   if ((await write.tx.blobSize(blob.sha256)) !== blob.size)
     // A completed upload stored the blob; only a lost store could get here.
@@ -164,13 +167,21 @@ async function read(repo: PolicyRepository, id: string, request: DomainRequest):
   // A range of other bytes than the client holds would corrupt its copy: If-Range not matching → the whole.
   const range = ifRange === undefined || ifRange.trim() === etag ? parseRange(request.header('range'), size) : undefined;
   const [first, end] = range ? [range.first, range.last + 1] : [0, size];
-  const bytes = blob
-    ? size === 0
-      ? Buffer.alloc(0)
-      : await readBytes(repo.scope.tx, { blob: blob.sha256 }, first, end)
-    : inline!.subarray(first, end);
   if (range) headers['Content-Range'] = `bytes ${range.first}-${range.last}/${size}`;
-  return { status: range ? 206 : 200, headers, body: bytes };
+  const status = range ? 206 : 200;
+  if (!blob) return { status, headers, body: inline!.subarray(first, end) };
+  if (end - first <= SERVED_AT_ONCE_BYTES)
+    return {
+      status,
+      headers,
+      body: end === first ? Buffer.alloc(0) : await readBytes(repo.scope.tx, { blob: blob.sha256 }, first, end),
+    };
+  // A blob never changes under its hash (and a Binary naming it keeps it from the collector): stream it after this unit.
+  const streamed: StreamedBytes = {
+    streamedBytes: end - first,
+    open: (read) => streamBytes(read, { blob: blob.sha256 }, first, end),
+  };
+  return { status, headers: { ...headers, 'Content-Length': String(end - first) }, body: streamed };
 }
 
 export const BINARY_CONTENT: ContentHandler = { type: 'Binary', beforeStore, read };

@@ -3,6 +3,7 @@
  * 64 MiB upload never holds it whole), and hashed.
  */
 import { createHash } from 'node:crypto';
+import type { ReadUnit } from '../fhir/fhir-response';
 import type { StorageTx } from '../storage/platform-storage';
 
 /** Chunk rows fetched per query while streaming: a few chunks, never a whole blob. */
@@ -33,9 +34,33 @@ export async function* bytesOf(
   }
 }
 
-export async function readBytes(tx: StorageTx, source: { upload: string } | { blob: string }, from: number, to: number) {
+/**
+ * The bytes of [from, to) of `source`, a window at a time, each window read in a unit of its own (`read`):
+ * a whole 64 MiB blob is never held at once, and no read unit stays open while the connection drains.
+ */
+export async function* streamBytes(
+  read: ReadUnit,
+  source: { upload: string } | { blob: string },
+  from: number,
+  to: number,
+): AsyncGenerator<Buffer> {
+  for (let at = from; at < to; at = Math.min(to, at + WINDOW_BYTES)) {
+    const windowEnd = Math.min(to, at + WINDOW_BYTES);
+    yield* await read((tx) => readParts(tx, source, at, windowEnd));
+  }
+}
+
+async function readParts(tx: StorageTx, source: { upload: string } | { blob: string }, from: number, to: number) {
   const parts: Buffer[] = [];
   for await (const part of bytesOf(tx, source, from, to)) parts.push(part);
+  return parts;
+}
+
+/** Served within the unit that decided: up to one window; more is streamed (streamBytes). */
+export const SERVED_AT_ONCE_BYTES = WINDOW_BYTES;
+
+export async function readBytes(tx: StorageTx, source: { upload: string } | { blob: string }, from: number, to: number) {
+  const parts = await readParts(tx, source, from, to);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 

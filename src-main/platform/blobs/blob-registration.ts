@@ -5,8 +5,8 @@
  */
 import type { PolicyRegistry } from '../policy/policy-registry';
 import { BINARY_CONTENT } from './binary-content';
-import { BLOB_UPLOAD_ROUTES } from './blob-uploads';
+import { blobUploadRoutes, DEFAULT_BLOB_UPLOAD_LIMITS, type BlobUploadLimits } from './blob-uploads';
 
-export function registerBlobs(registry: PolicyRegistry): void {
-  registry.domain({ name: 'blobs', routes: BLOB_UPLOAD_ROUTES, content: [BINARY_CONTENT] });
+export function registerBlobs(registry: PolicyRegistry, limits: BlobUploadLimits = DEFAULT_BLOB_UPLOAD_LIMITS): void {
+  registry.domain({ name: 'blobs', routes: blobUploadRoutes(limits), content: [BINARY_CONTENT] });
 }

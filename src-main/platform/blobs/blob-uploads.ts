@@ -126,17 +126,32 @@ async function ownUpload(scope: PolicyScope, id: string, interaction: RestIntera
 
 /** The blob is verified: it becomes stored (once) and the upload its uploader's proof of holding it. */
 async function complete(tx: StorageTx, upload: BlobUpload, completedAt: number): Promise<BlobUpload> {
-  await tx.promoteUpload(upload.id, upload.sha256, upload.size);
+  await tx.promoteUpload(upload.id, upload.sha256, upload.size, completedAt);
   await tx.updateUpload(upload.id, upload.size, completedAt);
   return { ...upload, received: upload.size, completedAt };
 }
 
-async function openUpload(ctx: WriteContext, body: unknown): Promise<FhirResponse | FhirError> {
+async function openUpload(ctx: WriteContext, body: unknown, limits: BlobUploadLimits): Promise<FhirResponse | FhirError> {
   const asked = checkUploadRequest(body);
   const principal = ctx.principal.userRef;
   // After a crash the client may have lost the id: its own upload of the same blob resumes (or is already done).
   const existing = await ctx.tx.uploadOf(principal, asked.sha256, asked.size);
   if (existing) return answer(200, existing, { Location: `${BLOB_UPLOADS_PATH}/${existing.id}` });
+  // The store holds what is under way until it completes or the collector drops it: one user may not fill it.
+  const rule = `the ${limits.bytesUnderWayPerUser} bytes one user may have under way`;
+  if (asked.size > limits.bytesUnderWayPerUser)
+    throw new FhirError(413, { code: 'too-costly', diagnostics: `size: ${asked.size} bytes, over ${rule}`, expression: 'size' });
+  const underWay = await ctx.tx.bytesUnderWay(principal);
+  if (underWay + asked.size > limits.bytesUnderWayPerUser)
+    throw new FhirError(
+      429,
+      {
+        code: 'throttled',
+        diagnostics: `size: ${asked.size} bytes more would bring your uploads under way to ${underWay + asked.size} bytes, over ${rule}; finish them first (abandoned ones are dropped after a while)`,
+        expression: 'size',
+      },
+      { 'Retry-After': String(UNDER_WAY_RETRY_SECONDS) },
+    );
   const now = Date.parse(ctx.now);
   let upload: BlobUpload = { id: randomUUID(), principal, ...asked, received: 0, createdAt: now };
   if (asked.size === 0 && asked.sha256 !== EMPTY_SHA256)
@@ -200,7 +215,18 @@ async function putChunk(
   return answer(200, done);
 }
 
-export const BLOB_UPLOAD_ROUTES: DomainRoute[] = [
+export interface BlobUploadLimits {
+  /** Bytes one user's uploads under way may declare together (the store holds them until completed or collected). */
+  bytesUnderWayPerUser: number;
+}
+
+/** Four of the largest blobs at once: a message's parts and a few documents, never the whole disk. */
+export const DEFAULT_BLOB_UPLOAD_LIMITS: BlobUploadLimits = { bytesUnderWayPerUser: 4 * MAX_BLOB_BYTES };
+
+/** What a client refused by the per-user cap waits before asking again. */
+const UNDER_WAY_RETRY_SECONDS = 60;
+
+export const blobUploadRoutes = (limits: BlobUploadLimits): DomainRoute[] => [
   {
     method: 'POST',
     url: BLOB_UPLOADS_PATH,
@@ -209,7 +235,7 @@ export const BLOB_UPLOAD_ROUTES: DomainRoute[] = [
         interaction: 'create',
         entity: BLOB_UPLOADS_PATH.slice(1),
         target: BLOB_UPLOADS_PATH,
-        run: (repo) => openUpload(repo.ctx, request.body),
+        run: (repo) => openUpload(repo.ctx, request.body, limits),
       },
     }),
   },

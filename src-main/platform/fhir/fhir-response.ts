@@ -1,11 +1,33 @@
 /** What a FHIR interaction answers, independent of the HTTP framework (and storable in the ledger). */
-import type { StoredVersion } from '../storage/platform-storage';
+import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 
 export interface FhirResponse {
   status: number;
   headers: Record<string, string>;
-  /** A JSON value (resource, Bundle, OperationOutcome), bytes (a Buffer: a Binary's content), or null for an empty body. */
+  /**
+   * A JSON value (resource, Bundle, OperationOutcome), bytes (a Buffer: a Binary's content; or StreamedBytes when
+   * too many to hold at once), or null for an empty body.
+   */
   body: unknown;
+}
+
+/** Runs `work` as a read unit of its own (PlatformStorage.read). */
+export type ReadUnit = <T>(work: (tx: StorageTx) => Promise<T>) => Promise<T>;
+
+/**
+ * Bytes too many to hold at once (a whole 64 MiB blob): the read that decided to serve them ends first
+ * (authorised and audited); then they are read a window at a time, each window in a read unit of its own,
+ * as the connection takes them. Only content that never changes under its address may be served so.
+ */
+export interface StreamedBytes {
+  readonly streamedBytes: number;
+  open(read: ReadUnit): AsyncIterable<Uint8Array>;
+}
+
+export function isStreamedBytes(body: unknown): body is StreamedBytes {
+  return (
+    typeof body === 'object' && body !== null && typeof (body as StreamedBytes).open === 'function' && 'streamedBytes' in body
+  );
 }
 
 export const etagOf = (versionId: number) => `W/"${versionId}"`;

@@ -5,11 +5,12 @@
  * function of the repository; they never see storage. Every route registered here is recorded, so the
  * census test can prove no route goes around it.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { OPERATION_ID_HEADER } from '../../../src-shared/domain/fhir-sync';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
 import { FhirError, unauthorized } from '../fhir/fhir-error';
-import type { FhirResponse } from '../fhir/fhir-response';
+import { isStreamedBytes, type FhirResponse } from '../fhir/fhir-response';
 import { checkOperationId, requestHash, runOnce } from '../fhir/idempotency';
 import type { RequestContext, WriteContext } from '../fhir/request-context';
 import type { Principal } from '../policy/principal';
@@ -135,6 +136,9 @@ export class FhirPipeline {
         );
         if (result instanceof FhirError) throw result;
         await ctx.audit.settled();
+        // Bytes served a window at a time, each in a read unit of its own, once the decision and its audit stand.
+        if (isStreamedBytes(result.body))
+          return { ...result, body: Readable.from(result.body.open((work) => this.services.storage.read(work))) };
         return result;
       },
     );

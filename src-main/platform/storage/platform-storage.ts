@@ -223,12 +223,26 @@ export interface StorageTx {
   /** Size of a stored blob; undefined when the platform does not hold it. */
   blobSize(sha256: string): Promise<number | undefined>;
   /**
-   * Makes the (verified) chunks of an upload the blob's own — moved, not copied — or drops them when the
-   * blob is already stored (each blob is kept once).
+   * Makes the (verified) chunks of an upload the blob's own — the blob's row names the upload's chunks, so
+   * not a byte is rewritten — or drops them when the blob is already stored (each blob is kept once; its
+   * `storedAt` then becomes `at`: a fresh proof of holding it keeps it from the collector a while).
    */
-  promoteUpload(id: string, sha256: string, size: number): Promise<void>;
+  promoteUpload(id: string, sha256: string, size: number, at: number): Promise<void>;
   /** Stores a blob whose bytes the platform holds already (inline data moved out of a resource), in chunks of `chunkBytes`. */
   putBlob(sha256: string, bytes: Uint8Array, chunkBytes: number): Promise<void>;
+  // The blob collector (platform/blobs/blob-collector.ts)
+  /** Uploads under way (never completed) opened at or before `before` (epoch ms), oldest first. */
+  uploadsOpenedBefore(before: number, limit: number): Promise<string[]>;
+  /** Bytes a principal's uploads under way declared (what the per-user cap counts). */
+  bytesUnderWay(principal: string): Promise<number>;
+  /** Stored blobs last stored or proven (a completed upload) at or before `before`, or at an unknown time; by hash, after `after`. */
+  blobsStoredBefore(before: number, after: string, limit: number): Promise<string[]>;
+  /** The JSON of every version of `type` — current, superseded or deleted — after sequence `afterSeq`, in sequence order. */
+  versionTexts(type: string, afterSeq: number, limit: number): Promise<Array<{ seq: number; json: string }>>;
+  /** Whether a version of `type` after sequence `afterSeq` holds `text` in its JSON. */
+  anyVersionMentions(type: string, text: string, afterSeq: number): Promise<boolean>;
+  /** Deletes a blob, its chunks and the completed uploads that proved holding it. */
+  deleteBlob(sha256: string): Promise<void>;
 
   // Settings kept with the data (epoch, seed marker; the signing secret has its own file, auth/signing-secret.ts)
   getMeta(key: string): Promise<string | undefined>;

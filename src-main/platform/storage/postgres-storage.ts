@@ -580,14 +580,25 @@ export class PostgresStorage implements PlatformStorage {
         return row && toUpload(row);
       },
       deleteUpload: async (id) => {
-        await tx.run('DELETE FROM blob_chunk WHERE owner = ?', [id]);
+        // Chunks a blob took over stay with the blob.
+        await tx.run('DELETE FROM blob_chunk WHERE owner = ? AND NOT EXISTS (SELECT 1 FROM blob WHERE chunk_owner = ?)', [
+          id,
+          id,
+        ]);
         await tx.run('DELETE FROM blob_upload WHERE id = ?', [id]);
       },
       putUploadChunk: async (id, offset, data) => {
         await tx.run('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)', [id, offset, asBuffer(data)]);
       },
       chunks: async (source, from, to) => {
-        const owner = 'upload' in source ? source.upload : source.blob;
+        const owner =
+          'upload' in source
+            ? source.upload
+            : ((
+                await tx.one<{ owner: string }>('SELECT coalesce(chunk_owner, sha256) AS owner FROM blob WHERE sha256 = ?', [
+                  source.blob,
+                ])
+              )?.owner ?? source.blob);
         // The chunk holding `from` starts at the largest offset not after it; the rest follow up to `to`.
         const rows = await tx.rows<{ byte_offset: number; data: Buffer }>(
           `SELECT byte_offset, data FROM blob_chunk
@@ -599,15 +610,15 @@ export class PostgresStorage implements PlatformStorage {
         return rows.map((row) => ({ offset: row.byte_offset, data: row.data }));
       },
       blobSize: async (sha256) => (await tx.one<{ size: number }>('SELECT size FROM blob WHERE sha256 = ?', [sha256]))?.size,
-      promoteUpload: async (id, sha256, size) => {
+      promoteUpload: async (id, sha256, size, at) => {
         // One blob stored by two instances at once: the second waits and finds it stored.
         await tx.lockFor(`blob:${sha256}`);
         if (await tx.one('SELECT 1 FROM blob WHERE sha256 = ?', [sha256])) {
           await tx.run('DELETE FROM blob_chunk WHERE owner = ?', [id]);
+          await tx.run('UPDATE blob SET stored_at = greatest(coalesce(stored_at, 0), ?) WHERE sha256 = ?', [at, sha256]);
           return;
         }
-        await tx.run('UPDATE blob_chunk SET owner = ? WHERE owner = ?', [sha256, id]);
-        await tx.run('INSERT INTO blob (sha256, size) VALUES (?, ?)', [sha256, size]);
+        await tx.run('INSERT INTO blob (sha256, size, chunk_owner, stored_at) VALUES (?, ?, ?, ?)', [sha256, size, id, at]);
       },
       putBlob: async (sha256, bytes, chunkBytes) => {
         await tx.lockFor(`blob:${sha256}`);
@@ -620,6 +631,45 @@ export class PostgresStorage implements PlatformStorage {
             buffer.subarray(offset, Math.min(buffer.length, offset + chunkBytes)),
           ]);
         await tx.run('INSERT INTO blob (sha256, size) VALUES (?, ?)', [sha256, bytes.length]);
+      },
+      uploadsOpenedBefore: async (before, limit) =>
+        (
+          await tx.rows<{ id: string }>(
+            'SELECT id FROM blob_upload WHERE completed_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?',
+            [before, limit],
+          )
+        ).map((row) => row.id),
+      bytesUnderWay: async (principal) =>
+        (await tx.one<{ n: number }>(
+          'SELECT coalesce(sum(size), 0)::bigint AS n FROM blob_upload WHERE principal = ? AND completed_at IS NULL',
+          [principal],
+        ))!.n,
+      blobsStoredBefore: async (before, after, limit) =>
+        (
+          await tx.rows<{ sha256: string }>(
+            'SELECT sha256 FROM blob WHERE coalesce(stored_at, 0) <= ? AND sha256 > ? ORDER BY sha256 LIMIT ?',
+            [before, after, limit],
+          )
+        ).map((row) => row.sha256),
+      versionTexts: async (type, afterSeq, limit) =>
+        tx.rows<{ seq: number; json: string }>(
+          'SELECT seq, json FROM resource_version WHERE type = ? AND seq > ? AND json IS NOT NULL ORDER BY seq LIMIT ?',
+          [type, afterSeq, limit],
+        ),
+      anyVersionMentions: async (type, text, afterSeq) =>
+        (await tx.one(`SELECT 1 FROM resource_version WHERE type = ? AND seq > ? AND json LIKE '%' || ? || '%' LIMIT 1`, [
+          type,
+          afterSeq,
+          text,
+        ])) !== undefined,
+      deleteBlob: async (sha256) => {
+        await tx.lockFor(`blob:${sha256}`);
+        const owner = (
+          await tx.one<{ owner: string }>('SELECT coalesce(chunk_owner, sha256) AS owner FROM blob WHERE sha256 = ?', [sha256])
+        )?.owner;
+        if (owner !== undefined) await tx.run('DELETE FROM blob_chunk WHERE owner = ?', [owner]);
+        await tx.run('DELETE FROM blob WHERE sha256 = ?', [sha256]);
+        await tx.run('DELETE FROM blob_upload WHERE sha256 = ? AND completed_at IS NOT NULL', [sha256]);
       },
 
       getMeta: async (key) => (await tx.one<{ value: string }>('SELECT value FROM meta WHERE key = ?', [key]))?.value,

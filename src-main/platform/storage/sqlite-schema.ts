@@ -11,13 +11,21 @@
  * uploads and their chunks (issue 10). The SQL below is idempotent,
  * so it migrates any older version, after the UPGRADES it cannot express.
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Steps run before SCHEMA_SQL when the file's version is below `below` (in this order). */
 export const UPGRADES: ReadonlyArray<{ below: number; sql: string }> = [
   // login_throttle gained last_failure_at. Its rows count the failures of the last few minutes, so
   // starting the table afresh loses nothing worth a column default that would make every row "stale".
   { below: 4, sql: 'DROP TABLE IF EXISTS login_throttle;' },
+  // blob gained chunk_owner (a verified upload's chunks become the blob's without being rewritten) and
+  // stored_at (what the collector ages). Created first in its old shape where an older file lacks it.
+  {
+    below: 6,
+    sql: `CREATE TABLE IF NOT EXISTS blob (sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL) STRICT;
+          ALTER TABLE blob ADD COLUMN chunk_owner TEXT;
+          ALTER TABLE blob ADD COLUMN stored_at INTEGER;`,
+  },
 ];
 
 /** `superseded_at` of a current version: larger than any sequence. */
@@ -139,10 +147,15 @@ CREATE TABLE IF NOT EXISTS refresh_token (
 ) STRICT;
 
 -- Blobs (issue 10): each kept once, keyed by its SHA-256, its bytes in blob_chunk rows.
+-- chunk_owner: whose blob_chunk rows hold the bytes (the verified upload's id; NULL: the sha256 itself).
+-- stored_at: epoch ms it was stored or last proven by a completed upload (NULL: unknown); the collector ages it.
 CREATE TABLE IF NOT EXISTS blob (
   sha256 TEXT PRIMARY KEY,
-  size INTEGER NOT NULL
+  size INTEGER NOT NULL,
+  chunk_owner TEXT,
+  stored_at INTEGER
 ) STRICT;
+CREATE INDEX IF NOT EXISTS blob_chunk_owner ON blob(chunk_owner);
 
 -- A resumable upload: chunks arrive in order; received is the confirmed offset. A completed upload is kept:
 -- it is its principal's proof of holding the blob's bytes (a Binary may name a blob only then).
@@ -158,7 +171,7 @@ CREATE TABLE IF NOT EXISTS blob_upload (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS blob_upload_owner ON blob_upload(principal, sha256);
 
--- owner: the upload's id while it is under way, the blob's SHA-256 once verified (the rows move, never copied).
+-- owner: the upload's id (also once it became a blob: blob.chunk_owner names it), or the blob's SHA-256 (stored whole).
 CREATE TABLE IF NOT EXISTS blob_chunk (
   owner TEXT NOT NULL,
   byte_offset INTEGER NOT NULL,

@@ -520,14 +520,19 @@ export class SqliteStorage implements PlatformStorage {
         return row && toUpload(row);
       },
       deleteUpload: async (id) => {
-        run('DELETE FROM blob_chunk WHERE owner = ?', id);
+        // Chunks a blob took over stay with the blob.
+        run('DELETE FROM blob_chunk WHERE owner = ? AND NOT EXISTS (SELECT 1 FROM blob WHERE chunk_owner = ?)', id, id);
         run('DELETE FROM blob_upload WHERE id = ?', id);
       },
       putUploadChunk: async (id, offset, data) => {
         run('INSERT INTO blob_chunk (owner, byte_offset, data) VALUES (?, ?, ?)', id, offset, asBuffer(data));
       },
       chunks: async (source, from, to) => {
-        const owner = 'upload' in source ? source.upload : source.blob;
+        const owner =
+          'upload' in source
+            ? source.upload
+            : (one<{ owner: string }>('SELECT coalesce(chunk_owner, sha256) AS owner FROM blob WHERE sha256 = ?', source.blob)
+                ?.owner ?? source.blob);
         // The chunk holding `from` starts at the largest offset not after it; the rest follow up to `to`.
         return (
           stmt(
@@ -539,13 +544,13 @@ export class SqliteStorage implements PlatformStorage {
         ).map((row) => ({ offset: row.byte_offset, data: row.data }));
       },
       blobSize: async (sha256) => one<{ size: number }>('SELECT size FROM blob WHERE sha256 = ?', sha256)?.size,
-      promoteUpload: async (id, sha256, size) => {
+      promoteUpload: async (id, sha256, size, at) => {
         if (one('SELECT 1 FROM blob WHERE sha256 = ?', sha256)) {
           run('DELETE FROM blob_chunk WHERE owner = ?', id);
+          run('UPDATE blob SET stored_at = max(coalesce(stored_at, 0), ?) WHERE sha256 = ?', at, sha256);
           return;
         }
-        run('UPDATE blob_chunk SET owner = ? WHERE owner = ?', sha256, id);
-        run('INSERT INTO blob (sha256, size) VALUES (?, ?)', sha256, size);
+        run('INSERT INTO blob (sha256, size, chunk_owner, stored_at) VALUES (?, ?, ?, ?)', sha256, size, id, at);
       },
       putBlob: async (sha256, bytes, chunkBytes) => {
         if (one('SELECT 1 FROM blob WHERE sha256 = ?', sha256)) return;
@@ -554,6 +559,48 @@ export class SqliteStorage implements PlatformStorage {
         for (let offset = 0; offset < buffer.length; offset += chunkBytes)
           insert.run(sha256, offset, buffer.subarray(offset, Math.min(buffer.length, offset + chunkBytes)));
         run('INSERT INTO blob (sha256, size) VALUES (?, ?)', sha256, bytes.length);
+      },
+      uploadsOpenedBefore: async (before, limit) =>
+        (
+          stmt('SELECT id FROM blob_upload WHERE completed_at IS NULL AND created_at <= ? ORDER BY created_at LIMIT ?').all(
+            before,
+            limit,
+          ) as Array<{ id: string }>
+        ).map((row) => row.id),
+      bytesUnderWay: async (principal) =>
+        one<{ n: number }>(
+          'SELECT coalesce(sum(size), 0) AS n FROM blob_upload WHERE principal = ? AND completed_at IS NULL',
+          principal,
+        )!.n,
+      blobsStoredBefore: async (before, after, limit) =>
+        (
+          stmt('SELECT sha256 FROM blob WHERE coalesce(stored_at, 0) <= ? AND sha256 > ? ORDER BY sha256 LIMIT ?').all(
+            before,
+            after,
+            limit,
+          ) as Array<{ sha256: string }>
+        ).map((row) => row.sha256),
+      versionTexts: async (type, afterSeq, limit) =>
+        stmt('SELECT seq, json FROM resource_version WHERE type = ? AND seq > ? AND json IS NOT NULL ORDER BY seq LIMIT ?').all(
+          type,
+          afterSeq,
+          limit,
+        ) as Array<{ seq: number; json: string }>,
+      anyVersionMentions: async (type, text, afterSeq) =>
+        one(
+          `SELECT 1 FROM resource_version WHERE type = ? AND seq > ? AND json LIKE '%' || ? || '%' LIMIT 1`,
+          type,
+          afterSeq,
+          text,
+        ) !== undefined,
+      deleteBlob: async (sha256) => {
+        const owner = one<{ owner: string }>(
+          'SELECT coalesce(chunk_owner, sha256) AS owner FROM blob WHERE sha256 = ?',
+          sha256,
+        )?.owner;
+        if (owner !== undefined) run('DELETE FROM blob_chunk WHERE owner = ?', owner);
+        run('DELETE FROM blob WHERE sha256 = ?', sha256);
+        run('DELETE FROM blob_upload WHERE sha256 = ? AND completed_at IS NOT NULL', sha256);
       },
 
       getMeta: async (key) => one<{ value: string }>('SELECT value FROM meta WHERE key = ?', key)?.value,
