@@ -18,13 +18,26 @@ export interface StoredBlobCheck {
 export function checkPlatformBlobs(platformDataDir: string): StoredBlobCheck {
   const db = new Database(join(platformDataDir, DATABASE_FILE), { readonly: true });
   try {
-    const rows = db.prepare('SELECT sha256, size FROM blob').all() as { sha256: string; size: number }[];
+    // A verified upload's chunk rows become the blob's where they lie (blob.chunk_owner names them).
+    const rows = db.prepare('SELECT sha256, size, coalesce(chunk_owner, sha256) AS owner FROM blob').all() as {
+      sha256: string;
+      size: number;
+      owner: string;
+    }[];
     const chunks = db.prepare('SELECT byte_offset, data FROM blob_chunk WHERE owner = ? ORDER BY byte_offset');
     const problems: string[] = [];
+    // Bytes stored twice would hide here: chunk rows neither a blob nor an upload under way owns.
+    const orphans = db
+      .prepare(
+        `SELECT DISTINCT owner FROM blob_chunk c WHERE NOT EXISTS (SELECT 1 FROM blob b WHERE coalesce(b.chunk_owner, b.sha256) = c.owner)
+           AND NOT EXISTS (SELECT 1 FROM blob_upload u WHERE u.id = c.owner AND u.completed_at IS NULL)`,
+      )
+      .all() as { owner: string }[];
+    for (const orphan of orphans) problems.push(`chunks of ${orphan.owner}: owned by no blob and no upload under way`);
     for (const blob of rows) {
       let next = 0;
       const hash = createHash('sha256');
-      for (const chunk of chunks.all(blob.sha256) as { byte_offset: number; data: Buffer }[]) {
+      for (const chunk of chunks.all(blob.owner) as { byte_offset: number; data: Buffer }[]) {
         if (chunk.byte_offset !== next) problems.push(`${blob.sha256}: a chunk at ${chunk.byte_offset}, expected ${next}`);
         next = chunk.byte_offset + chunk.data.length;
         hash.update(chunk.data);
