@@ -173,8 +173,12 @@ async function signatureOver(
     const message = await openpgp.createMessage({ binary: data });
     return openpgp.sign({ message, signingKeys, detached: true, format: 'binary', config });
   }
+  // As an object: asked for bytes, openpgp.sign drives the hashing by collecting the whole message into
+  // one array it then drops (a 10 MB copy). Reading the data stream drives it as well, copying nothing.
   const message = await openpgp.createMessage({ binary: streamOf([data]) });
-  return readAll(await openpgp.sign({ message, signingKeys, detached: true, format: 'binary', config }));
+  const signature = await openpgp.sign({ message, signingKeys, detached: true, format: 'object', config });
+  await readAll(message.getLiteralData()!, false);
+  return readAll(signature.write());
 }
 
 /** The packets a signed message holds (RFC 4880 §11.3): one-pass signature, literal data (binary, no file name), signature. */
