@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Binary } from 'fhir/r4';
 import { BLOB_CHUNK_BYTES, blobOf, type BlobReference } from '../../../src-shared/domain/attachments';
 import { DeskError } from '../../../src-shared/domain/errors';
@@ -53,8 +54,6 @@ export function binaryIdOf(reference: string | undefined): string | undefined {
 export class AttachmentQueue {
   private readonly downloads = new Map<string, Promise<Buffer>>();
   private uploading: Promise<void> | null = null;
-  /** Blobs whose bytes were hashed again since this process started (before their first upload chunk). */
-  private readonly verified = new Set<string>();
   private readonly downloadChunkBytes: number;
 
   constructor(
@@ -123,13 +122,6 @@ export class AttachmentQueue {
 
   private async upload(queued: BlobUpload): Promise<void> {
     const { sha256 } = queued;
-    if (!this.verified.has(sha256)) {
-      // Hash verified before upload: bytes damaged at rest must not reach the platform under this address.
-      if (!this.store.blobs.verify(sha256)) {
-        throw new DeskError('internal', `the cached bytes of attachment ${sha256.slice(0, 12)}… no longer match their hash`);
-      }
-      this.verified.add(sha256);
-    }
     for (let restarts = 0; ;) {
       try {
         await this.sendChunks(sha256);
@@ -173,9 +165,17 @@ export class AttachmentQueue {
     upload = this.store.blobUploads.get(sha256);
     if (!upload) return; // abandoned meanwhile
     const { uploadId, chunkSize, size } = upload;
+    // The bytes are hashed again as they leave (one read, not two): bytes damaged at rest never complete
+    // an upload under this address — the last chunk is not sent. A resumed upload hashes what went before.
+    const hash = createHash('sha256');
+    if (!complete && confirmed > 0) hash.update(this.store.blobs.read(sha256, 0, confirmed));
     while (!complete) {
       const length = Math.min(chunkSize!, size - confirmed);
       const chunk = this.store.blobs.read(sha256, confirmed, length);
+      hash.update(chunk);
+      if (confirmed + length === size && hash.copy().digest('hex') !== sha256) {
+        throw new DeskError('internal', `the cached bytes of attachment ${sha256.slice(0, 12)}… no longer match their hash`);
+      }
       ({ confirmed, complete } = await this.client.uploadChunk(uploadId!, confirmed, chunk, size));
       this.store.blobUploads.confirm(sha256, confirmed);
       this.options.onProgress?.({ direction: 'upload', binaryId: null, done: confirmed, total: size });
@@ -266,6 +266,15 @@ export class AttachmentQueue {
     let offset = this.store.blobs.resumeOffset(sha256);
     this.options.onProgress?.({ direction: 'download', binaryId, done: offset, total: size });
     if (size === 0) this.store.blobs.appendChunk(sha256, 0, Buffer.alloc(0), 0);
+    // What arrives is hashed and kept as it comes: completing neither reads the blob back to hash it nor
+    // to return it. A resumed download reads (and hashes) what it held before, once.
+    const hash = createHash('sha256');
+    const parts: Buffer[] = [];
+    if (offset > 0 && offset < size) {
+      const held = this.store.blobs.read(sha256, 0, offset);
+      hash.update(held);
+      parts.push(held);
+    }
     while (!this.store.blobs.has(sha256)) {
       const length = Math.min(this.downloadChunkBytes, size - offset);
       const { bytes, total } = await this.client.downloadRange(binaryId, offset, length);
@@ -273,11 +282,16 @@ export class AttachmentQueue {
         throw new DeskError('internal', `Binary/${binaryId}: the platform holds ${total} bytes, the record says ${size}`);
       }
       // A hash mismatch drops the bytes (the next attempt starts over) and throws.
-      this.store.blobs.appendChunk(sha256, offset, bytes, size);
+      this.store.blobs.appendChunk(sha256, offset, bytes, size, hash);
+      hash.update(bytes);
+      parts.push(bytes);
       offset += bytes.length;
       this.options.onProgress?.({ direction: 'download', binaryId, done: offset, total: size });
       if (bytes.length === 0 && offset < size) throw new PlatformError({ kind: 'server', status: 206, detail: 'empty range' });
     }
-    return this.store.blobs.get(sha256)!;
+    const whole = Buffer.concat(parts);
+    if (whole.length !== size) return this.store.blobs.get(sha256)!; // completed by another path meanwhile
+    this.store.blobs.touch(sha256);
+    return whole;
   }
 }

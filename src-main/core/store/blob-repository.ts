@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { BLOB_CHUNK_BYTES, isSha256Hex } from '../../../src-shared/domain/attachments';
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { StatementCache } from './statement-cache';
@@ -126,8 +126,11 @@ export class BlobRepository {
    * Appends a downloaded chunk at `offset` (which must equal `resumeOffset`): one new row, nothing
    * rewritten. When `totalSize` is reached the content is verified: it becomes complete, or is dropped
    * and the download starts over. Returns true when the blob is complete.
+   *
+   * `prefixHash`: the caller's SHA-256 of the bytes before `offset` (a download hashes what it appends as
+   * it goes), so completing does not read the whole blob back to hash it; it is not changed here.
    */
-  appendChunk(sha256: string, offset: number, chunk: Uint8Array, totalSize: number): boolean {
+  appendChunk(sha256: string, offset: number, chunk: Uint8Array, totalSize: number, prefixHash?: Hash): boolean {
     assertHash(sha256);
     const outcome = this.sql.transaction((): 'partial' | 'complete' | 'mismatch' => {
       const state = this.state(sha256);
@@ -148,7 +151,8 @@ export class BlobRepository {
       }
       const nowHeld = held + chunk.length;
       const complete = nowHeld === totalSize;
-      if (complete && this.hashHeld(sha256) !== sha256) {
+      const heldHash = () => (prefixHash ? prefixHash.copy().update(chunk).digest('hex') : this.hashHeld(sha256));
+      if (complete && heldHash() !== sha256) {
         // Returned, not thrown: throwing here would roll the delete back and keep the bad bytes.
         this.delete(sha256);
         return 'mismatch';
