@@ -71,6 +71,8 @@ export interface RunningPlatform {
   /** Commit sequence and content hash of all but audit records (tests prove refusals change nothing). */
   fingerprint(): Promise<{ sequence: number; hash: string }>;
   integrityCheck(): Promise<string>;
+  /** Requests being handled now (also those whose client has gone): `stop()` waits for them before closing the storage. */
+  requestsInFlight(): number;
   /** Every route served, those that run the FHIR pipeline, and the resource types with a policy (the census test). */
   census(): { routes: string[]; pipelineRoutes: string[]; governedTypes: string[] };
   /** One sweep of the blob collector as of `now` (epoch ms; default the clock): what it dropped. */
@@ -129,7 +131,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     const { epoch, secret } = await prepare(storage, options, policies);
     const audit = new AuditTrail(storage);
     const logins = new LoginService(storage, new AccessTokens(secret, options.accessTokenTtlSeconds ?? 900));
-    const { app, routes, pipelineRoutes } = buildHttpServer({
+    const { app, routes, pipelineRoutes, inFlight, drained } = buildHttpServer({
       policies,
       storage,
       logins,
@@ -163,12 +165,16 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         (stopped ??= (async () => {
           clearInterval(timer);
           await sweeping?.catch(() => undefined);
+          // No new request, then the handlers still running (a client that left does not stop its
+          // write), then their read audit events: only then is the storage closed under nobody.
           await app.close();
+          await drained();
           await audit.flush();
           await storage.close();
         })()),
       fingerprint: () => storage.fingerprint(),
       integrityCheck: () => storage.integrityCheck(),
+      requestsInFlight: inFlight,
       census: () => ({ routes: [...routes], pipelineRoutes: [...pipelineRoutes], governedTypes: policies.governedTypes }),
       collectBlobs: (now) => sweep(now),
     };

@@ -3,6 +3,12 @@
  * other: each client address gets a bucket of `burst` requests refilled at `perMinute`, and a 429 with
  * Retry-After once it is empty. Authenticated requests are never counted here. The clock is injected,
  * so tests decide when time passes.
+ *
+ * The buckets live in this process, also when several instances share a PostgreSQL database: the limit
+ * guards each instance's capacity, not a secret, so N instances serve one address at most N budgets
+ * and each stays as loaded as one alone; kept in the database, every anonymous read would become a
+ * shared write (tests/integration/postgres/anonymous-limit-instances.test.ts). What must hold across
+ * instances — the login throttle, presence-code tries — is in the storage.
  */
 import { FhirError } from '../fhir/fhir-error';
 

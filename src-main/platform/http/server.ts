@@ -21,6 +21,10 @@ export interface PlatformHttpServer {
   routes: string[];
   /** Those registered through the FHIR pipeline (http/pipeline.ts). */
   pipelineRoutes: ReadonlySet<string>;
+  /** Handlers running now, whether or not their client is still connected. */
+  inFlight(): number;
+  /** Resolves once no handler runs (after `app.close()`: nothing new starts). */
+  drained(): Promise<void>;
 }
 
 export function buildHttpServer(services: PlatformServices): PlatformHttpServer {
@@ -42,9 +46,40 @@ export function buildHttpServer(services: PlatformServices): PlatformHttpServer 
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url}`);
   });
+  const handlers = trackHandlers(app);
   const pipeline = registerFhirRoutes(app, services, services.policies);
   registerAuthRoutes(app, services);
-  return { app, routes, pipelineRoutes: pipeline.routes };
+  return { app, routes, pipelineRoutes: pipeline.routes, ...handlers };
+}
+
+/**
+ * Counts the route handlers running. Closing the server waits for its connections, but not for a
+ * handler whose client has gone (an aborted request, a load generator's last requests): that handler
+ * still writes, and its answer waits for storage. Stopping the platform drains them before the storage
+ * closes, so none meets a closed connection pool (a 500, and a write or an audit event lost).
+ */
+function trackHandlers(app: FastifyInstance): Pick<PlatformHttpServer, 'inFlight' | 'drained'> {
+  let running = 0;
+  const idle: Array<() => void> = [];
+  const finished = () => {
+    if (--running > 0) return;
+    for (const wake of idle.splice(0)) wake();
+  };
+  app.addHook('onRoute', (route) => {
+    const handler = route.handler;
+    route.handler = async function (this: FastifyInstance, request, reply) {
+      running++;
+      try {
+        return await handler.call(this, request, reply);
+      } finally {
+        finished();
+      }
+    };
+  });
+  return {
+    inFlight: () => running,
+    drained: () => (running === 0 ? Promise.resolve() : new Promise<void>((wake) => idle.push(wake))),
+  };
 }
 
 /**

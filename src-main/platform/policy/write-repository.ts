@@ -47,6 +47,25 @@ export class PolicyWriteRepository extends PolicyRepository {
     super(registry, scope, ctx);
   }
 
+  /**
+   * A search page's `next` link and a `$changes` cursor name commit sequences, and inside a write the
+   * numbers this transaction sees include its own uncommitted ones (on PostgreSQL provisional, renumbered
+   * at commit; postgres-schema.ts): a link made here would name a snapshot no reader ever has. Pages and
+   * cursors are made in read units only; a write's own look-ups (conditional interactions) use
+   * `searchRows`, whose snapshot never leaves the transaction.
+   */
+  override search(): Promise<FhirResponse> {
+    return Promise.reject(
+      new Error('a search page (its next link names a snapshot) is made in a read unit, never inside a write'),
+    );
+  }
+
+  override changes(): Promise<FhirResponse> {
+    return Promise.reject(
+      new Error('a $changes page (its cursor names a sequence) is made in a read unit, never inside a write'),
+    );
+  }
+
   /** The caller's own search, for a conditional interaction: never more than the caller may read. */
   private async conditionalMatches(def: ResourceTypeDef, criteria: string, header: string): Promise<StoredVersion[]> {
     // Another instance running the same conditional write meanwhile waits, then finds what it wrote.

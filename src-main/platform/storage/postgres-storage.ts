@@ -56,12 +56,38 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** SQLSTATEs after which the whole unit of work is run again: deadlock, serialization failure, unique violation. */
+/**
+ * The storage's own statements (fixed text, bound values) as named prepared statements: each
+ * connection parses and plans one once, then only binds and executes it. The search and `$changes`
+ * statements are built per request and run unnamed: a generic plan (the one PostgreSQL settles on for
+ * a statement run often) would ignore how selective each criterion's values are.
+ */
+const PREPARED = new Map<string, { name: string; text: string }>();
+/** Fixed statements are a few dozen; this bound only guards against a dynamic one passed as fixed. */
+const MAX_PREPARED = 500;
+
+function prepared(sql: string): pg.QueryConfig | string {
+  let statement = PREPARED.get(sql);
+  if (!statement) {
+    const text = numbered(sql);
+    if (PREPARED.size >= MAX_PREPARED) return text;
+    statement = { name: `s${createHash('sha1').update(text).digest('hex').slice(0, 16)}`, text };
+    PREPARED.set(sql, statement);
+  }
+  return statement;
+}
+
+/** SQLSTATEs after which a unit of work is run again: deadlock, serialization failure, unique violation. */
 const RETRIED_STATES = new Set(['40P01', '40001', '23505']);
 const MAX_ATTEMPTS = 8;
 
+function retried(error: unknown): boolean {
+  const state = (error as { code?: unknown }).code;
+  return error instanceof StorageConflictError || (typeof state === 'string' && RETRIED_STATES.has(state));
+}
+
 export interface PostgresStorageOptions {
-  /** Connections per instance (default 10). */
+  /** Connections per instance (default 12: the bench's 10 concurrent readers, and the write groups). */
   poolSize?: number;
 }
 
@@ -70,6 +96,8 @@ class PostgresTx {
   /** Provisional seqs this transaction wrote, in order: renumbered at commit. */
   readonly provisional: number[] = [];
   private savepoints = 0;
+  /** A read unit's snapshot does not move: its commit sequence is read once. */
+  snapshotSequence: number | undefined;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -77,6 +105,16 @@ class PostgresTx {
   ) {}
 
   async rows<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const statement = prepared(sql);
+    return (
+      await (typeof statement === 'string'
+        ? this.client.query(statement, params)
+        : this.client.query({ ...statement, values: params }))
+    ).rows as T[];
+  }
+
+  /** A statement built for one request (search, `$changes`): parsed and planned for its values. */
+  async rowsOnce<T>(sql: string, params: unknown[]): Promise<T[]> {
     return (await this.client.query(numbered(sql), params)).rows as T[];
   }
 
@@ -85,7 +123,14 @@ class PostgresTx {
   }
 
   async run(sql: string, params: unknown[] = []): Promise<number> {
-    return (await this.client.query(numbered(sql), params)).rowCount ?? 0;
+    const statement = prepared(sql);
+    return (
+      (
+        await (typeof statement === 'string'
+          ? this.client.query(statement, params)
+          : this.client.query({ ...statement, values: params }))
+      ).rowCount ?? 0
+    );
   }
 
   /**
@@ -99,14 +144,14 @@ class PostgresTx {
   async savepoint<T>(work: () => Promise<T>): Promise<T> {
     const name = `entry_${++this.savepoints}`;
     const written = this.provisional.length;
-    await this.run(`SAVEPOINT ${name}`);
+    await this.client.query(`SAVEPOINT ${name}`);
     try {
       const result = await work();
-      await this.run(`RELEASE SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
       return result;
     } catch (error) {
-      await this.run(`ROLLBACK TO SAVEPOINT ${name}`);
-      await this.run(`RELEASE SAVEPOINT ${name}`);
+      await this.client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      await this.client.query(`RELEASE SAVEPOINT ${name}`);
       this.provisional.length = written;
       throw error;
     }
@@ -116,41 +161,59 @@ class PostgresTx {
    * Hands this transaction's versions their final seqs, in the order written, under COMMIT_LOCK, which
    * stays held until COMMIT: a transaction that takes the lock after us gets larger numbers and
    * becomes visible after us, so no reader ever sees a seq while a smaller one is still to come.
+   *
+   * One statement (one round trip) between taking the lock and COMMIT: the lock, the numbers, and every
+   * row renumbered. PostgreSQL makes a commit visible only once its WAL is flushed, so the lock is held
+   * across that flush; each group commit (PostgresStorage.write) pays it once for all its units.
    */
   async assignCommitSequence(): Promise<void> {
     if (this.provisional.length === 0) return;
-    await this.run('SELECT pg_advisory_xact_lock(?)', [COMMIT_LOCK]);
-    const finals = (
-      await this.rows<{ seq: number }>('SELECT nextval(?) AS seq FROM generate_series(1, ?)', [
-        'commit_sequence',
-        this.provisional.length,
-      ])
-    )
-      .map((row) => row.seq)
-      .sort((a, b) => a - b);
-    // Each provisional seq's final one; "= ANY" keeps every statement on an index (a join with
-    // unnest() would be planned as a scan of the whole table once it is large).
-    const final = (column: string) => `(?::bigint[])[array_position(?::bigint[], ${column})]`;
-    await this.run(`UPDATE resource_version SET seq = ${final('seq')} WHERE seq = ANY(?::bigint[])`, [
-      finals,
-      this.provisional,
-      this.provisional,
-    ]);
+    // Finals are matched to provisionals by rank: both ascend in the order written. A version row can
+    // carry a provisional seq and a provisional superseded_at (created and updated in one
+    // transaction), so one UPDATE renumbers both columns.
     await this.run(
-      `UPDATE resource_version SET superseded_at = ${final('superseded_at')} WHERE superseded_at = ANY(?::bigint[])`,
-      [finals, this.provisional, this.provisional],
+      `WITH finals AS MATERIALIZED (
+         SELECT nextval('commit_sequence') AS final FROM (SELECT pg_advisory_xact_lock(?::bigint)) l, generate_series(1, ?::integer)
+       ),
+       map AS MATERIALIZED (
+         SELECT p.provisional, f.final
+         FROM (SELECT provisional, row_number() OVER (ORDER BY provisional) AS n FROM unnest(?::bigint[]) AS provisional) p
+         JOIN (SELECT final, row_number() OVER (ORDER BY final) AS n FROM finals) f USING (n)
+       ),
+       versions AS (
+         UPDATE resource_version v
+         SET seq = coalesce((SELECT final FROM map WHERE provisional = v.seq), v.seq),
+             superseded_at = coalesce((SELECT final FROM map WHERE provisional = v.superseded_at), v.superseded_at)
+         WHERE v.seq = ANY(?::bigint[]) OR v.superseded_at = ANY(?::bigint[])
+       ),
+       changes AS (
+         UPDATE dsp_change c SET seq = map.final FROM map WHERE c.seq = map.provisional AND c.seq >= ${PROVISIONAL_BASE}
+       )
+       SELECT 1`,
+      [COMMIT_LOCK, this.provisional.length, this.provisional, this.provisional, this.provisional],
     );
-    await this.run(`UPDATE dsp_change SET seq = ${final('seq')} WHERE seq = ANY(?::bigint[]) AND seq >= ${PROVISIONAL_BASE}`, [
-      finals,
-      this.provisional,
-      this.provisional,
-    ]);
   }
 }
+
+/** A write unit waiting for (or running in) a group. */
+interface PendingUnit {
+  work: (tx: StorageTx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Runs so far: a unit that met a deadlock or a concurrent version runs again in the next group. */
+  attempts: number;
+}
+
+/** A group never holds more units than this: their responses wait for its commit. */
+const MAX_GROUP_UNITS = 256;
 
 export class PostgresStorage implements PlatformStorage {
   private readonly pool: pg.Pool;
   readonly shared = true;
+  /** Write units waiting for the next group. */
+  private pending: PendingUnit[] = [];
+  /** Whether a group is taking units (the next one opens when it stops taking them and commits). */
+  private groupOpen = false;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
@@ -158,7 +221,7 @@ export class PostgresStorage implements PlatformStorage {
 
   /** Connects, and creates or upgrades the schema (one instance at a time). */
   static async open(connectionString: string, options: PostgresStorageOptions = {}): Promise<PostgresStorage> {
-    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, types: TYPES });
+    const pool = new pg.Pool({ connectionString, max: options.poolSize ?? 12, types: TYPES });
     // An idle connection the server drops (restart, kill) is replaced on next use; without a listener
     // its error event would end the process.
     pool.on('error', () => undefined);
@@ -218,45 +281,114 @@ export class PostgresStorage implements PlatformStorage {
 
   async read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    let broken = false;
+    let result: T;
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      try {
-        const result = await work(this.createTx(new PostgresTx(client, false)));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => (broken = true));
-        throw error;
-      }
-    } finally {
-      client.release(broken);
+      result = await work(this.createTx(new PostgresTx(client, false)));
+    } catch (error) {
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw error;
     }
+    // A read-only COMMIT has nothing to make durable: the answer need not wait for it, only the
+    // connection does (its next user's statements queue behind it anyway).
+    void client.query('COMMIT').then(
+      () => client.release(),
+      () => client.release(true),
+    );
+    return result;
   }
 
-  async write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
-      let broken = false;
-      try {
-        await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
-        const tx = new PostgresTx(client, true);
+  /**
+   * Group commit, as the SQLite storage does: write units that arrive while a group is taking units join
+   * it, each in its own savepoint (one failing unit is undone alone), and the group commits once — one
+   * commit-order turn and one WAL flush for all of them (a read's audit event is such a unit). A unit's
+   * promise settles only after that commit, so every response waits until its rows are durable. While a
+   * group commits, the next one already runs its units on another connection.
+   *
+   * A unit that meets a deadlock, a serialization failure, a duplicate key or a version written
+   * meanwhile (StorageConflictError) is undone and runs again in the next group, after this one has
+   * committed and released its locks (re-running it here could wait forever on a lock this group holds
+   * for another instance that waits for us).
+   */
+  write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject, attempts: 0 });
+      this.openGroup();
+    });
+  }
+
+  private openGroup(): void {
+    if (this.groupOpen || this.pending.length === 0) return;
+    this.groupOpen = true;
+    void this.runGroup();
+  }
+
+  private async runGroup(): Promise<void> {
+    const settled: Array<{ unit: PendingUnit; ok: boolean; value: unknown }> = [];
+    const again: PendingUnit[] = [];
+    let taking = true;
+    const stopTaking = () => {
+      // Units arriving from here on go to the next group, which opens now (on another connection).
+      if (!taking) return;
+      taking = false;
+      this.groupOpen = false;
+      this.openGroup();
+    };
+    let client: pg.PoolClient | undefined;
+    let current: PendingUnit | undefined;
+    let broken = false;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      const tx = new PostgresTx(client, true);
+      const storageTx = this.createTx(tx);
+      while (this.pending.length > 0 && settled.length + again.length < MAX_GROUP_UNITS) {
+        const unit = (current = this.pending.shift()!);
+        unit.attempts++;
+        const written = tx.provisional.length;
+        await client.query('SAVEPOINT unit');
         try {
-          const result = await work(this.createTx(tx));
-          await tx.assignCommitSequence();
-          await client.query('COMMIT');
-          return result;
+          const value = await unit.work(storageTx);
+          await client.query('RELEASE SAVEPOINT unit');
+          settled.push({ unit, ok: true, value });
         } catch (error) {
-          await client.query('ROLLBACK').catch(() => (broken = true));
-          throw error;
+          await client.query('ROLLBACK TO SAVEPOINT unit');
+          await client.query('RELEASE SAVEPOINT unit');
+          tx.provisional.length = written;
+          if (retried(error) && unit.attempts < MAX_ATTEMPTS) again.push(unit);
+          else settled.push({ unit, ok: false, value: error });
         }
-      } catch (error) {
-        const state = (error as { code?: unknown }).code;
-        const retried = error instanceof StorageConflictError || (typeof state === 'string' && RETRIED_STATES.has(state));
-        if (!retried || attempt >= MAX_ATTEMPTS) throw error;
-      } finally {
-        client.release(broken);
+        current = undefined;
       }
+      stopTaking();
+      await tx.assignCommitSequence();
+      await client.query('COMMIT');
+    } catch (error) {
+      // The transaction itself failed (no connection, connection lost, COMMIT refused): nothing of the
+      // group was written.
+      if (current) settled.push({ unit: current, ok: false, value: error });
+      if (client) await client.query('ROLLBACK').catch(() => (broken = true));
+      for (const done of settled) {
+        if (done.ok && retried(error) && done.unit.attempts < MAX_ATTEMPTS) again.push(done.unit);
+        else Object.assign(done, { ok: false, value: error });
+      }
+      // Without a connection (the pool ended), the units still waiting cannot run either.
+      if (client === undefined) for (const unit of this.pending.splice(0)) settled.push({ unit, ok: false, value: error });
+      stopTaking();
+    } finally {
+      client?.release(broken);
+    }
+    for (const { unit, ok, value } of settled) {
+      if (again.includes(unit)) continue;
+      if (ok) unit.resolve(value);
+      else unit.reject(value);
+    }
+    if (again.length > 0) {
+      this.pending.unshift(...again);
+      this.openGroup();
     }
   }
 
@@ -365,13 +497,17 @@ export class PostgresStorage implements PlatformStorage {
       changes: async (filter, after, limit) => {
         const query = buildChangesSql(POSTGRES_DIALECT, filter, after, limit, VERSION_COLUMNS);
         if (!query) return { rows: [], hasMore: false };
-        const rows = await versions(query.sql, query.params);
+        const rows = (await tx.rowsOnce<VersionRow>(query.sql, query.params)).map(toStored);
         const hasMore = rows.length > limit;
         return { rows: hasMore ? rows.slice(0, limit) : rows, hasMore };
       },
       // Within a write, its own provisional seqs count: a search it runs on this snapshot sees its own writes.
-      currentSequence: async () =>
-        (await tx.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version'))?.seq ?? 0,
+      currentSequence: async () => {
+        if (tx.snapshotSequence !== undefined) return tx.snapshotSequence;
+        const seq = (await tx.one<{ seq: number | null }>('SELECT max(seq) AS seq FROM resource_version'))?.seq ?? 0;
+        if (!tx.writing) tx.snapshotSequence = seq;
+        return seq;
+      },
       lock: (key) => tx.lockFor(`look-up:${key}`),
       savepoint: (work) => tx.savepoint(work),
 
@@ -780,7 +916,7 @@ export class PostgresStorage implements PlatformStorage {
 
   private async search(tx: PostgresTx, request: SearchRequest, snapshot: number): Promise<Page> {
     const query = buildSearchSql(POSTGRES_DIALECT, request, snapshot, VERSION_COLUMNS);
-    const rows = (await tx.rows<VersionRow>(query.sql, query.params satisfies SqlValue[])).map(toStored);
+    const rows = (await tx.rowsOnce<VersionRow>(query.sql, query.params satisfies SqlValue[])).map(toStored);
     const hasMore = rows.length > request.count;
     return { rows: hasMore ? rows.slice(0, request.count) : rows, hasMore };
   }
