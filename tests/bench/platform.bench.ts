@@ -164,10 +164,13 @@ async function benchOn(section: string, storageArgs: string[]): Promise<BenchRow
     let pages = 0;
     let entries = 0;
     const pullStart = performance.now();
+    const pageMs: number[] = [];
     for (;;) {
+      const pageStart = performance.now();
       const page = (await (
         await fetch(`${url}/$changes?_count=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })
       ).json()) as fhir4.Bundle & { extension: fhir4.Extension[] };
+      pageMs.push(performance.now() - pageStart);
       pages++;
       entries += page.entry?.length ?? 0;
       cursor = page.extension.find((e) => e.url === CHANGES_NEXT_CURSOR_URL)?.valueString;
@@ -176,6 +179,10 @@ async function benchOn(section: string, storageArgs: string[]): Promise<BenchRow
     const pullSeconds = (performance.now() - pullStart) / 1000;
     row('$changes pages/s', pages / pullSeconds, 'pages/s', `_count=500, ${entries} entries in ${pages} pages (GP scope)`);
     row('$changes entries/s', entries / pullSeconds, 'entries/s');
+    pageMs.sort((a, b) => a - b);
+    const percentile = (p: number) => pageMs[Math.min(pageMs.length - 1, Math.floor((p / 100) * pageMs.length))]!;
+    row('$changes page p50', percentile(50), 'ms', 'one page of 500, one client');
+    row('$changes page p99', percentile(99), 'ms');
     row('peak RSS', peakRssMb(child.pid!), 'MiB', 'VmHWM of the platform process');
 
     if (storageArgs.length > 0) {
@@ -193,6 +200,13 @@ async function benchOn(section: string, storageArgs: string[]): Promise<BenchRow
         total,
         'req/s',
         `POST Observation through 2 instances on one database, ${half} connections each${failed ? `; ${failed} failed` : ''}`,
+      );
+      const single = rows.find((r) => r.section === section && r.metric === 'creates/s')!.value;
+      row(
+        'creates/s, 2 instances / 1',
+        total / single,
+        '×',
+        'scaling of creates with a second instance (same 10 connections, same cores)',
       );
       row('creates p50, 2 instances', Math.max(...results.map((r) => r.latency.p50)), 'ms', 'the slower instance');
       row('creates p99, 2 instances', Math.max(...results.map((r) => r.latency.p99)), 'ms', 'the slower instance');

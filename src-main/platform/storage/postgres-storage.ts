@@ -158,39 +158,49 @@ class PostgresTx {
   }
 
   /**
-   * Hands this transaction's versions their final seqs, in the order written, under COMMIT_LOCK, which
-   * stays held until COMMIT: a transaction that takes the lock after us gets larger numbers and
-   * becomes visible after us, so no reader ever sees a seq while a smaller one is still to come.
+   * Commits, handing this transaction's versions their final seqs first, in the order written, under
+   * COMMIT_LOCK, which stays held until the commit: a transaction that takes the lock after us gets
+   * larger numbers and becomes visible after us, so no reader ever sees a seq while a smaller one is
+   * still to come.
    *
-   * One statement (one round trip) between taking the lock and COMMIT: the lock, the numbers, and every
-   * row renumbered. PostgreSQL makes a commit visible only once its WAL is flushed, so the lock is held
-   * across that flush; each group commit (PostgresStorage.write) pays it once for all its units.
+   * The lock is held across the WAL flush (PostgreSQL makes a commit visible only once it is flushed),
+   * so every commit on the database takes its turn there; what the lock covers is kept to work on the
+   * server alone. The lock, the numbers, every row renumbered and the COMMIT go as one message (the
+   * simple query protocol runs its statements in order): no round trip to this process, which may be
+   * busy with other requests, while the lock is held. Each group commit (PostgresStorage.write) takes
+   * one turn for all its units. Only numbers this storage made are written into the text.
    */
-  async assignCommitSequence(): Promise<void> {
-    if (this.provisional.length === 0) return;
+  async commit(): Promise<void> {
+    if (this.provisional.length === 0) {
+      await this.client.query('COMMIT');
+      return;
+    }
+    for (const seq of this.provisional) if (!Number.isSafeInteger(seq)) throw new Error(`provisional seq ${seq}`);
+    const provisional = `'{${this.provisional.join(',')}}'::bigint[]`;
     // Finals are matched to provisionals by rank: both ascend in the order written. A version row can
     // carry a provisional seq and a provisional superseded_at (created and updated in one
     // transaction), so one UPDATE renumbers both columns.
-    await this.run(
-      `WITH finals AS MATERIALIZED (
-         SELECT nextval('commit_sequence') AS final FROM (SELECT pg_advisory_xact_lock(?::bigint)) l, generate_series(1, ?::integer)
+    await this.client.query(
+      `WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(${COMMIT_LOCK})),
+       finals AS MATERIALIZED (
+         SELECT nextval('commit_sequence') AS final FROM turn, generate_series(1, ${this.provisional.length})
        ),
        map AS MATERIALIZED (
          SELECT p.provisional, f.final
-         FROM (SELECT provisional, row_number() OVER (ORDER BY provisional) AS n FROM unnest(?::bigint[]) AS provisional) p
+         FROM (SELECT provisional, row_number() OVER (ORDER BY provisional) AS n FROM unnest(${provisional}) AS provisional) p
          JOIN (SELECT final, row_number() OVER (ORDER BY final) AS n FROM finals) f USING (n)
        ),
        versions AS (
          UPDATE resource_version v
          SET seq = coalesce((SELECT final FROM map WHERE provisional = v.seq), v.seq),
              superseded_at = coalesce((SELECT final FROM map WHERE provisional = v.superseded_at), v.superseded_at)
-         WHERE v.seq = ANY(?::bigint[]) OR v.superseded_at = ANY(?::bigint[])
+         WHERE v.seq = ANY(${provisional}) OR v.superseded_at = ANY(${provisional})
        ),
        changes AS (
          UPDATE dsp_change c SET seq = map.final FROM map WHERE c.seq = map.provisional AND c.seq >= ${PROVISIONAL_BASE}
        )
-       SELECT 1`,
-      [COMMIT_LOCK, this.provisional.length, this.provisional, this.provisional, this.provisional],
+       SELECT 1;
+       COMMIT`,
     );
   }
 }
@@ -364,8 +374,7 @@ export class PostgresStorage implements PlatformStorage {
         current = undefined;
       }
       stopTaking();
-      await tx.assignCommitSequence();
-      await client.query('COMMIT');
+      await tx.commit();
     } catch (error) {
       // The transaction itself failed (no connection, connection lost, COMMIT refused): nothing of the
       // group was written.
