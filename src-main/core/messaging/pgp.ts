@@ -1,3 +1,4 @@
+import { type Ed25519SigningKey, signBinaryDocument } from './ed25519-signature';
 import { lengthOf, PacketFormatError, packetHeader, PacketTag, readPackets } from './openpgp-packets';
 import { decryptSeipd, encryptSeipd, isSupportedCipher, WrongSessionKeyError } from './seipd';
 
@@ -162,13 +163,18 @@ export async function encryptAndSign(
   return encryptSeipd(sessionKey.algorithm, sessionKey.data, await signedLiteral(openpgp, data, signature), sessionKeyPackets);
 }
 
-/** A binary-document signature packet (as detached) over `data`, hashed by openpgp.js as the data streams by. */
+/**
+ * A binary-document signature packet (as detached) over `data`: made by ed25519-signature.ts (SHA-256,
+ * node:crypto) for our Ed25519 keys, by openpgp.js for any other kind of key.
+ */
 async function signatureOver(
   openpgp: OpenpgpModule,
   data: Uint8Array,
   signingKeys: PrivateKey,
   config: ReturnType<typeof signingConfig>,
 ): Promise<Uint8Array> {
+  const ed25519 = await ed25519SigningKeyOf(openpgp, signingKeys, config);
+  if (ed25519) return signBinaryDocument(data, ed25519, new Date());
   if (data.length <= STREAM_ABOVE) {
     const message = await openpgp.createMessage({ binary: data });
     return openpgp.sign({ message, signingKeys, detached: true, format: 'binary', config });
@@ -179,6 +185,25 @@ async function signatureOver(
   const signature = await openpgp.sign({ message, signingKeys, detached: true, format: 'object', config });
   await readAll(message.getLiteralData()!, false);
   return readAll(signature.write());
+}
+
+/**
+ * The key openpgp.js would sign with (it checks it is valid now: not expired, not revoked, allowed to
+ * sign), as Ed25519 key material when it is a legacy-EdDSA key on Ed25519; null for any other kind.
+ */
+async function ed25519SigningKeyOf(
+  openpgp: OpenpgpModule,
+  privateKey: PrivateKey,
+  config: ReturnType<typeof signingConfig>,
+): Promise<Ed25519SigningKey | null> {
+  const { keyPacket } = await privateKey.getSigningKey(undefined, new Date(), undefined, { ...openpgp.config, ...config });
+  const publicParams = keyPacket.publicParams as { Q?: Uint8Array };
+  const privateParams = 'privateParams' in keyPacket ? (keyPacket.privateParams as { seed?: Uint8Array } | null) : null;
+  const point = publicParams.Q;
+  // A 0x40-prefixed 32-byte point is the native encoding only Ed25519 uses under legacy EdDSA.
+  if (keyPacket.algorithm !== openpgp.enums.publicKey.eddsaLegacy || point?.length !== 33 || point[0] !== 0x40) return null;
+  if (privateParams?.seed?.length !== 32) return null;
+  return { seed: privateParams.seed, publicKey: point.subarray(1), fingerprint: keyPacket.getFingerprintBytes()! };
 }
 
 /** The packets a signed message holds (RFC 4880 §11.3): one-pass signature, literal data (binary, no file name), signature. */
