@@ -1,3 +1,4 @@
+import type * as Openpgp from 'openpgp';
 import { type Ed25519SigningKey, signBinaryDocument } from './ed25519-signature';
 import { lengthOf, PacketFormatError, packetHeader, PacketTag, readPackets } from './openpgp-packets';
 import { decryptSeipd, encryptSeipd, isSupportedCipher, WrongSessionKeyError } from './seipd';
@@ -5,8 +6,11 @@ import { decryptSeipd, encryptSeipd, isSupportedCipher, WrongSessionKeyError } f
 /**
  * openpgp.js is loaded on first use: it is large, computes tables when imported, and most sessions
  * (and the renderer tests, which run the core in jsdom) never touch messaging before the first login.
+ * The promise is kept: a dynamic import() resolves the module again each time (through the loader's
+ * hooks under tsx and vitest), which cost more than opening a small message.
  */
-const loadOpenpgp = () => import('openpgp');
+let openpgpModule: Promise<typeof Openpgp> | undefined;
+const loadOpenpgp = () => (openpgpModule ??= import('openpgp'));
 
 /**
  * OpenPGP for the secure messaging (ARCHITECTURE §6): v4 ECC keys (Ed25519 signing, Curve25519
