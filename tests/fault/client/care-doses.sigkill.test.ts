@@ -9,16 +9,15 @@
  * Every acknowledged dose is then on the platform exactly once — at its deterministic id, version 1 (a second
  * record of a dose would be a new version or a conflict) — and the cache holds no pending write and no conflict.
  */
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Bundle, MedicationAdministration, MedicationRequest } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../../src-main/core/platform-client';
 import { demoAccount } from '../../../src-main/platform/seed/demo-accounts';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 import { tempDir } from '../../fixtures/temp-dirs';
-import { formatParkTarget, PARK_ENV, type ParkTarget } from '../support/phase-signals';
+import type { ParkTarget } from '../support/phase-signals';
+import { startRunner, type RunnerLine } from '../support/runner-process';
 
 const RUNNER = resolve(import.meta.dirname, '../support/care-dose-runner.ts');
 const DOSES = 200;
@@ -43,43 +42,23 @@ let platform: TestPlatform;
 const clientDir = tempDir('desk-care-sigkill-');
 const acked = new Set<string>();
 const landed: string[] = [];
-let final: { code: number | null; lines: string[]; stderr: string };
+let final: { code: number | null; lines: RunnerLine[]; stderr: string };
 
-function launch(
-  parkAt?: ParkTarget,
-  isFinal = false,
-): Promise<{ code: number | null; signal: string | null; lines: string[]; stderr: string }> {
-  const argv = [
-    '--import',
-    'tsx',
-    RUNNER,
-    '--url',
-    platform.url,
-    '--data-dir',
-    clientDir,
-    '--request',
-    REQUEST,
-    '--from',
-    FROM,
-    '--doses',
-    String(DOSES),
-    '--per-launch',
-    String(PER_LAUNCH),
-  ];
-  if (isFinal) argv.push('--final');
-  const env = { ...process.env };
-  if (parkAt) env[PARK_ENV] = formatParkTarget(parkAt);
-  else delete env[PARK_ENV];
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  const lines: string[] = [];
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    lines.push(line);
-    if (line.startsWith('ACK ')) acked.add(line.slice(4));
-    if (line.startsWith('PARKED ') || line === 'IDLE') child.kill('SIGKILL');
+/** One launch of the runner, killed once it parks (or idles); what it printed and how it ended. */
+async function launch(parkAt?: ParkTarget, isFinal = false) {
+  const runner = startRunner({
+    script: RUNNER,
+    url: platform.url,
+    dataDir: clientDir,
+    final: isFinal,
+    ...(parkAt ? { parkAt } : {}),
+    extra: ['--request', REQUEST, '--from', FROM, '--doses', String(DOSES), '--per-launch', String(PER_LAUNCH)],
   });
-  return new Promise((done) => child.once('close', (code, signal) => done({ code, signal, lines, stderr })));
+  runner.onLine(({ kind, rest }) => {
+    if (kind === 'ACK') acked.add(rest);
+    if (kind === 'PARKED' || kind === 'IDLE') runner.kill();
+  });
+  return { ...(await runner.exited), lines: runner.lines };
 }
 
 beforeAll(async () => {
@@ -110,7 +89,7 @@ beforeAll(async () => {
   for (const target of KILLS) {
     const run = await launch(target);
     if (run.signal !== 'SIGKILL') throw new Error(`a launch ended without being killed (${run.code}): ${run.stderr}`);
-    landed.push(run.lines.find((l) => l.startsWith('PARKED '))?.slice(7) ?? 'missed');
+    landed.push(run.lines.find((l) => l.kind === 'PARKED')?.rest ?? 'missed');
   }
   const last = await launch(undefined, true);
   final = { code: last.code, lines: last.lines, stderr: last.stderr };
@@ -141,8 +120,8 @@ describe('kill -9 during a flush of 200 doses (nothing lost, nothing twice)', ()
 
   it('the last launch empties the outbox without a conflict', () => {
     expect(final.code, final.stderr).toBe(0);
-    const done = final.lines.find((l) => l.startsWith('DONE '));
-    expect(done && JSON.parse(done.slice(5))).toEqual({ pending: 0, conflicts: 0 });
+    const done = final.lines.find((l) => l.kind === 'DONE');
+    expect(done && JSON.parse(done.rest)).toEqual({ pending: 0, conflicts: 0 });
   });
 
   it('all 200 doses were acknowledged, and each is on the platform once, at its dose id, recorded once', async () => {

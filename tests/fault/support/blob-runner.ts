@@ -11,7 +11,7 @@
  * Nothing waits on a timer: kills are placed on the queue's own phase signals.
  *
  * Lines on stdout (synchronous to a pipe, so a line printed before parking reaches the parent):
- *   AT <point> <n> / PARKED <point> <n>   as client-runner.ts
+ *   AT <point> <n> / PARKED <point> <n>   as every runner (runner-launch.ts)
  *   INTENT <sha256> <size>                a document with this content is about to be added
  *   ACK <docId> <sha256>                  it was added (acknowledged to the user)
  *   CHUNK <sha256> <offset>               an upload chunk starting at offset is about to leave
@@ -19,15 +19,15 @@
  *   RANGE <sha256> <offset>               a ranged GET from offset is about to leave
  *   STORED <sha256> <end>                 the bytes up to end are stored in the cache
  *   OPENED <docId> <sha256>               a document opened; the SHA-256 of the bytes shown
- *   DONE <json> / STUCK <json> / IDLE     as client-runner.ts
+ *   DONE <json> / STUCK <json> / IDLE     as every runner (runner-launch.ts)
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Binary, DocumentReference } from 'fhir/r4';
+import type { ActiveSession } from '../../../src-main/core/session/active-session';
 import { blobOf } from '../../../src-shared/domain/attachments';
-import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { BLOB_FAULT_BYTES, BLOB_FAULT_TITLE } from './client-runner-protocol';
-import { PARK_ENV, parseParkTarget, PhaseSignals } from './phase-signals';
+import { endLaunch, launchLoggedIn, runLaunch, say, syncUntilSettled } from './runner-launch';
 
 const { values } = parseArgs({
   options: {
@@ -46,22 +46,13 @@ if (!values.url || !values['data-dir'] || (values.mode !== 'upload' && values.mo
   process.exit(2);
 }
 const run = Number(values.run);
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const signals = new PhaseSignals(
-  (point, n) => say(`AT ${point} ${n}`),
-  parseParkTarget(process.env[PARK_ENV]),
-  (target) => say(`PARKED ${target.point} ${target.occurrence}`),
-);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-async function main(): Promise<void> {
-  const core = createTestClient(values.url!, values['data-dir']!);
-  signals.signal('startup:core-created');
-  signals.signal('login:start');
-  await loginAs(core, 'gp');
-  const session = core.sessions.require();
-  // What moved where, in the parent's terms. Wrapped first, so the phase signals wrap these: a line is
-  // printed once its step is done (a confirmed offset once recorded) and before the signal that may park.
+/**
+ * What moved where, in the parent's terms. Wrapped inside the phase signals: a line is printed once its step
+ * is done (a confirmed offset once recorded) and before the signal that may park.
+ */
+function sayWhatMoves(session: ActiveSession): void {
   const { client, store } = session;
   const uploadChunk = client.uploadChunk.bind(client);
   const uploading = new Map<string, string>(); // upload id → sha256
@@ -88,8 +79,10 @@ async function main(): Promise<void> {
     say(`STORED ${sha} ${offset + chunk.length}`);
     return complete;
   }) as typeof store.blobs.appendChunk;
-  signals.instrument(session);
-  signals.signal('login:done');
+}
+
+async function main(): Promise<void> {
+  const { core, session } = await launchLoggedIn(values.url!, values['data-dir']!, 'gp', { insideSignals: sayWhatMoves });
   await session.worker.nudge();
 
   if (values.mode === 'upload') {
@@ -108,19 +101,9 @@ async function main(): Promise<void> {
       if (!added.ok) throw new Error(`addDocument failed: ${JSON.stringify(added.error)}`);
       say(`ACK ${added.value.id} ${sha256(bytes)}`);
     }
-    for (let attempt = 0; ; attempt += 1) {
-      const status = await core.desk.sync.now({});
-      if (!status.ok) throw new Error(`sync.now failed: ${JSON.stringify(status.error)}`);
-      const { pending, conflicts, connectivity } = status.value;
-      if (pending === 0 && conflicts === 0 && connectivity === 'online' && !session.worker.status.running) break;
-      if (attempt >= 50) {
-        say(`STUCK ${JSON.stringify({ pending, conflicts, connectivity, lastError: session.worker.status.lastError })}`);
-        await core.close();
-        process.exit(1);
-      }
-    }
+    await syncUntilSettled(core, session);
   } else {
-    const documents = store.resources
+    const documents = session.store.resources
       .listByType<DocumentReference>('DocumentReference', { limit: 100_000 })
       .filter((d) => d.resource.description?.startsWith(BLOB_FAULT_TITLE))
       .sort((a, b) => a.id.localeCompare(b.id));
@@ -131,16 +114,7 @@ async function main(): Promise<void> {
     }
   }
 
-  if (values.final) {
-    say(`DONE ${JSON.stringify({ pending: store.outbox.countUnacked(), conflicts: store.quarantine.list().length })}`);
-    await core.close();
-    process.exit(0);
-  }
-  say('IDLE');
-  setInterval(() => {}, 60_000); // stay up until killed
+  await endLaunch(core, session, values.final === true);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`blob-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runLaunch('blob-runner', main);

@@ -9,16 +9,13 @@
  * worker stopped (as offline) records the next K of the N doses of prescription R scheduled from `--from` that this
  * cache does not hold yet (the final launch: all that are left), each through the care API; then starts the worker, which flushes them in
  * batch Bundles, and syncs until nothing is pending. Lines on stdout:
- *   AT <point> <n> / PARKED <point> <n>   as in client-runner.ts
+ *   AT, PARKED, DONE, STUCK, IDLE   as every runner (runner-launch.ts)
  *   ACK <doseId>      the dose's record call returned: acknowledged to the nurse
- *   DONE <json>       (--final) the outbox is empty; exits 0
- *   IDLE              (not --final) all done without reaching the park point; waits to be killed
  */
 import { parseArgs } from 'node:util';
 import type { MedicationRequest } from 'fhir/r4';
 import { expandDoses } from '../../../src-shared/domain/care';
-import { createTestClient, loginAs } from '../../fixtures/test-client';
-import { PARK_ENV, parseParkTarget, PhaseSignals } from './phase-signals';
+import { endLaunch, launchLoggedIn, runLaunch, say, signals, syncUntilSettled } from './runner-launch';
 
 const { values } = parseArgs({
   options: {
@@ -32,21 +29,9 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const signals = new PhaseSignals(
-  (point, n) => say(`AT ${point} ${n}`),
-  parseParkTarget(process.env[PARK_ENV]),
-  (target) => say(`PARKED ${target.point} ${target.occurrence}`),
-);
 
 async function main(): Promise<void> {
-  const core = createTestClient(values.url!, values['data-dir']!);
-  signals.signal('startup:core-created');
-  signals.signal('login:start');
-  await loginAs(core, 'nurse');
-  const session = core.sessions.require();
-  signals.instrument(session);
-  signals.signal('login:done');
+  const { core, session } = await launchLoggedIn(values.url!, values['data-dir']!, 'nurse');
   // The start-up sync (what a killed launch left in the outbox, then the feed) runs to its end first, so the
   // numbered signals below belong to this launch's own doses and their flush.
   await session.worker.nudge();
@@ -70,24 +55,8 @@ async function main(): Promise<void> {
     signals.signal('write:acked');
   }
   session.worker.start();
-  for (let attempt = 0; ; attempt += 1) {
-    const status = await core.desk.sync.now({});
-    if (!status.ok) throw new Error(`sync.now failed: ${JSON.stringify(status.error)}`);
-    if (status.value.pending === 0 && status.value.connectivity === 'online' && !session.worker.status.running) break;
-    if (attempt >= 50) throw new Error(`stuck: ${JSON.stringify(status.value)}`);
-  }
-  if (values.final) {
-    say(
-      `DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`,
-    );
-    await core.close();
-    process.exit(0);
-  }
-  say('IDLE');
-  setInterval(() => {}, 60_000);
+  await syncUntilSettled(core, session, { conflictsAllowed: true });
+  await endLaunch(core, session, values.final === true);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`care-dose-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runLaunch('care-dose-runner', main);

@@ -10,24 +10,18 @@
  * stopped, then it starts: they leave together, in batch Bundles (kills can land in the middle of one). Nothing here waits on a timer: the writes step on the worker's
  * own phase signals, so one seed gives one sequence of events.
  *
- * Every line on stdout is a fact the parent relies on (stdout to a pipe is synchronous on Linux, so a
- * line printed before the process parks reaches the parent):
- *   AT <point> <n>          the nth signal of a phase point (phase-signals.ts)
- *   PARKED <point> <n>      stopped for good at that signal: the parent kills it here
+ * Every line on stdout is a fact the parent relies on: AT, PARKED, DONE, STUCK and IDLE as every runner
+ * (runner-launch.ts), and
  *   INTENT <key> <desc>     a local write is about to be made (it may or may not commit)
  *   ACK <key> <desc>        the local write call returned: the write is acknowledged to the user
  *   BATCH <n>               a batch of n operations is about to leave (its n push:request signals follow)
- *   DONE <json>             (--final) the outbox is empty; exits 0
- *   STUCK <json>            (--final) could not empty the outbox; exits 1
- *   IDLE                    (not --final) all done without reaching the park point; waits to be killed
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Task } from 'fhir/r4';
 import { Prng } from '../../../src-main/platform/seed/prng';
-import { createTestClient, loginAs } from '../../fixtures/test-client';
 import { FAULT_TASK_PREFIX } from './client-runner-protocol';
-import { PARK_ENV, parseParkTarget, PhaseSignals } from './phase-signals';
+import { endLaunch, launchLoggedIn, runLaunch, say, signals, syncUntilSettled } from './runner-launch';
 
 const { values } = parseArgs({
   options: {
@@ -51,27 +45,17 @@ const final = values.final === true;
 const queueFirst = values['queue-first'] === true;
 const prng = new Prng(Number(values.seed) * 7919 + run);
 
-const say = (line: string) => process.stdout.write(`${line}\n`);
-const signals = new PhaseSignals(
-  (point, n) => say(`AT ${point} ${n}`),
-  parseParkTarget(process.env[PARK_ENV]),
-  (target) => say(`PARKED ${target.point} ${target.occurrence}`),
-);
-
 async function main(): Promise<void> {
-  const core = createTestClient(values.url!, values['data-dir']!);
-  signals.signal('startup:core-created');
-  signals.signal('login:start');
-  await loginAs(core, 'nurse');
-  const session = core.sessions.require();
-  signals.instrument(session);
-  // Said before the batch's push:request signals, so the parent knows where each batch begins and ends.
-  const writeBatch = session.client.writeBatch.bind(session.client);
-  session.client.writeBatch = (ops) => {
-    say(`BATCH ${ops.length}`);
-    return writeBatch(ops);
-  };
-  signals.signal('login:done');
+  const { core, session } = await launchLoggedIn(values.url!, values['data-dir']!, 'nurse', {
+    // Said before the batch's push:request signals, so the parent knows where each batch begins and ends.
+    outsideSignals({ client }) {
+      const writeBatch = client.writeBatch.bind(client);
+      client.writeBatch = (ops) => {
+        say(`BATCH ${ops.length}`);
+        return writeBatch(ops);
+      };
+    },
+  });
   // The start-up sync (operations a killed launch left behind, then the feed) runs to its end first, so
   // the numbered sync signals below always belong to this launch's own writes.
   await session.worker.nudge();
@@ -112,30 +96,8 @@ async function main(): Promise<void> {
   }
   if (queueFirst) session.worker.start();
 
-  for (let attempt = 0; ; attempt += 1) {
-    const status = await core.desk.sync.now({});
-    if (!status.ok) throw new Error(`sync.now failed: ${JSON.stringify(status.error)}`);
-    const { pending, conflicts, connectivity } = status.value;
-    if (pending === 0 && conflicts === 0 && connectivity === 'online' && !session.worker.status.running) break;
-    if (attempt >= 50) {
-      say(`STUCK ${JSON.stringify({ pending, conflicts, connectivity, lastError: session.worker.status.lastError })}`);
-      await core.close();
-      process.exit(1);
-    }
-  }
-
-  if (final) {
-    say(
-      `DONE ${JSON.stringify({ pending: session.store.outbox.countUnacked(), conflicts: session.store.quarantine.list().length })}`,
-    );
-    await core.close();
-    process.exit(0);
-  }
-  say('IDLE');
-  setInterval(() => {}, 60_000); // stay up until killed
+  await syncUntilSettled(core, session);
+  await endLaunch(core, session, final);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`client-runner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runLaunch('client-runner', main);

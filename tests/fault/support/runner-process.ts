@@ -1,5 +1,5 @@
 /**
- * Starts `client-runner.ts` as a child process and turns its stdout into events the parent can aim a
+ * Starts a fault runner (`client-runner.ts` by default) as a child process and turns its stdout into events the parent can aim a
  * SIGKILL at (see the runner for the line protocol, phase-signals.ts for where it can be parked).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,9 +34,10 @@ export function killAllRunners(): void {
 export function startRunner(args: {
   url: string;
   dataDir: string;
-  run: number;
-  seed: number;
-  writes: number;
+  /** client-runner.ts's and blob-runner.ts's launch number, seed and number of writes. */
+  run?: number;
+  seed?: number;
+  writes?: number;
   final?: boolean;
   /** Make every write while the worker is stopped, then start it: the writes leave together, in batches. */
   queueFirst?: boolean;
@@ -46,21 +47,8 @@ export function startRunner(args: {
   script?: string;
   extra?: string[];
 }): RunnerProcess {
-  const argv = [
-    '--import',
-    'tsx',
-    args.script ?? CLIENT_RUNNER,
-    '--url',
-    args.url,
-    '--data-dir',
-    args.dataDir,
-    '--run',
-    String(args.run),
-    '--seed',
-    String(args.seed),
-    '--writes',
-    String(args.writes),
-  ];
+  const argv = ['--import', 'tsx', args.script ?? CLIENT_RUNNER, '--url', args.url, '--data-dir', args.dataDir];
+  for (const name of ['run', 'seed', 'writes'] as const) if (args[name] !== undefined) argv.push(`--${name}`, String(args[name]));
   if (args.final) argv.push('--final');
   if (args.queueFirst) argv.push('--queue-first');
   argv.push(...(args.extra ?? []));
