@@ -4,7 +4,7 @@
 //   2. static checks: eslint, tsc -b, prettier --check — any failure fails the run, naming the files;
 //   3. the stock SQLCipher reader for the interop test (built once, cached);
 //   4. the renderer build (the e2e tests drive the built app);
-//   5. every vitest project (unit + integration + fault, renderer, e2e);
+//   5. every vitest project (node: unit + integration + fault; postgres; renderer; e2e; e2e-postgres);
 //   6. a check that no process the tests started and no test temp directory is left.
 // It always ends with the plain `N passed, N failed` line CI reads.
 // Extra arguments go to vitest, e.g. `npm test -- --project node`.
