@@ -36,6 +36,7 @@ export default defineConfig({
             'tests/integration/platform/signing-secret-file.security.test.ts',
             'tests/integration/platform/unhandled-rejection.security.test.ts',
             'tests/integration/platform-messaging/ciphertext-only.test.ts',
+            'tests/integration/platform-storage/sqlite-durable-answers.test.ts',
           ],
           env: { PLATFORM_TEST_STORAGE: 'postgres' },
           globalSetup: ['tests/fixtures/postgres-global-setup.ts'],

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every bench section and prints one table. Not part of the test run.
- * `npm run bench -- dsp messaging` runs only the sections whose names contain one of the words.
+ * `npm run bench -- dsp messaging` runs only the sections whose names contain one of the words;
+ * a word starting with "=" names a section exactly (`npm run bench -- =platform`: SQLite alone, not PostgreSQL).
  */
 import { printTable, type BenchRow } from './bench-table';
 import { benchBlobs } from './blobs.bench';
@@ -27,7 +28,9 @@ const sections: Array<[string, () => Promise<BenchRow[]>]> = [
 ];
 
 const wanted = process.argv.slice(2).map((word) => word.toLowerCase());
-const chosen = sections.filter(([name]) => wanted.length === 0 || wanted.some((word) => name.toLowerCase().includes(word)));
+const matches = (name: string, word: string) =>
+  word.startsWith('=') ? name.toLowerCase() === word.slice(1) : name.toLowerCase().includes(word);
+const chosen = sections.filter(([name]) => wanted.length === 0 || wanted.some((word) => matches(name, word)));
 if (chosen.length === 0)
   throw new Error(`no bench section matches ${wanted.join(', ')}; sections: ${sections.map(([n]) => n).join(', ')}`);
 

@@ -1,6 +1,7 @@
 /**
  * The SQLite implementation of PlatformStorage (better-sqlite3-multiple-ciphers without a key,
- * i.e. plain SQLite). WAL with synchronous=FULL: an acknowledged write survives a crash or power loss.
+ * i.e. plain SQLite). WAL with synchronous=NORMAL, the log synced off the event loop (wal-sync.ts), and no
+ * answer before the sync covering what it wrote or read: an acknowledged write survives a crash or power loss.
  * All SQL of the platform lives in this folder.
  */
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import { ensurePrivateFile, restrictToOwner } from './private-files';
 import { buildChangesSql, buildSearchSql, SQLITE_DIALECT } from './search-sql';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import { StorageConflictError } from './storage-errors';
+import { WalSync, type SyncFile } from './wal-sync';
 import { asBuffer, toStored, toUpload, VERSION_COLUMNS, type UploadRow, type VersionRow } from './storage-rows';
 import type {
   Account,
@@ -54,13 +56,24 @@ interface PendingUnit {
 /** A group never holds more units than this: their responses wait for its commit. */
 const MAX_GROUP_UNITS = 256;
 
+export interface SqliteStorageOptions {
+  /** How the write-ahead log is synced (default: fdatasync on libuv's thread pool); tests hold or fail it. */
+  syncWal?: SyncFile;
+}
+
 export class SqliteStorage implements PlatformStorage {
   /**
    * Group commit (issue 10): write units that arrive while a group is open join it, each in its own
-   * savepoint (one failing unit is undone alone), and the group commits once — one fsync for all of
-   * them. A unit's promise settles only after that commit, so every response waits until its rows are
-   * durable. Reads run on a second connection inside their own read transaction, so they see committed
-   * data only (never a row a crash could still take back) and never wait behind a commit.
+   * savepoint (one failing unit is undone alone), and the group commits once. COMMIT only writes the log
+   * (synchronous=NORMAL), so the event loop never waits for the disk; the log's fsync runs on the thread
+   * pool and covers every group written before it began (`wal`). A unit's promise settles only after
+   * such a sync, so every response waits until its rows are durable, and the next group is built while
+   * the previous one is being synced.
+   *
+   * Reads run on a second connection inside their own read transaction. They may see a group that is
+   * written but not yet synced, so a read answers only once everything written before it ended is on
+   * disk: no answer ever carries a row, a sequence number or a `$changes` cursor that a power loss could
+   * take back and hand out again. (An audited read waits for its AuditEvent's group anyway, which comes later.)
    */
   private readonly writer: Connection;
   private readonly reader: Connection;
@@ -72,14 +85,17 @@ export class SqliteStorage implements PlatformStorage {
   private readTail: Promise<unknown> = Promise.resolve();
   private pending: PendingUnit[] = [];
   private groupScheduled = false;
+  private readonly wal: WalSync;
 
-  constructor(file: string) {
+  constructor(file: string, options: SqliteStorageOptions = {}) {
     // Owner-only before SQLite writes a byte to it; SQLite gives the -wal and -shm it creates the
     // mode of the main file.
     ensurePrivateFile(file);
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // COMMIT writes the log without syncing it; WalSync syncs it off the event loop before any answer.
+    // Checkpoints still sync the log before copying it into the database, and the database after.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // A deleted row (a secret moved out, a throttle row naming someone) is overwritten, not left
@@ -89,6 +105,8 @@ export class SqliteStorage implements PlatformStorage {
     this.migrate();
     // Journals an older build left readable (the main file's mode is only copied to new ones).
     for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
+    // The log exists from the first transaction on (migrate's look-up) until the last connection closes.
+    this.wal = new WalSync(`${file}-wal`, options.syncWal);
     const readDb = new Database(file);
     readDb.pragma('busy_timeout = 5000');
     readDb.pragma('query_only = ON');
@@ -134,6 +152,7 @@ export class SqliteStorage implements PlatformStorage {
 
   read<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
     const db = this.reader.db;
+    let seen = 0;
     const unit = async () => {
       // One read transaction: every statement of the unit sees the same committed snapshot.
       db.exec('BEGIN');
@@ -141,15 +160,23 @@ export class SqliteStorage implements PlatformStorage {
         return await work(this.readTx);
       } finally {
         if (db.inTransaction) db.exec('COMMIT');
+        // The snapshot holds no commit written after this point.
+        seen = this.wal.lastWritten;
       }
     };
     const run = this.readTail.then(unit, unit);
     this.readTail = run.catch(() => undefined);
-    return run;
+    // Nothing it saw may be answered before it is durable (the answer, or the error it explains).
+    const durable = () => this.wal.durableUpTo(seen);
+    return run.then(
+      (value) => durable().then(() => value),
+      (error: unknown) => durable().then(() => Promise.reject(error as Error)),
+    );
   }
 
   write<T>(work: (tx: StorageTx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      this.wal.check();
       this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (this.groupScheduled) return;
       this.groupScheduled = true;
@@ -159,10 +186,12 @@ export class SqliteStorage implements PlatformStorage {
 
   /**
    * One group: BEGIN, every waiting unit in its savepoint (units arriving meanwhile join), COMMIT, then
-   * each unit's answer. If the commit itself fails, nothing of the group was written: every unit fails.
+   * each unit's answer once a sync of the log covers the commit. If the commit itself fails, nothing of
+   * the group was written: every unit fails.
    */
   private async runGroup(): Promise<void> {
     const settled: Array<{ unit: PendingUnit; ok: boolean; value: unknown }> = [];
+    let commit: number | undefined;
     this.db.exec('BEGIN IMMEDIATE');
     try {
       while (this.pending.length > 0 && settled.length < MAX_GROUP_UNITS) {
@@ -192,14 +221,24 @@ export class SqliteStorage implements PlatformStorage {
         void this.exclusive(() => this.runGroup());
       }
       this.db.exec('COMMIT');
+      commit = this.wal.committed();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const done of settled) Object.assign(done, { ok: false, value: error });
     }
-    for (const { unit, ok, value } of settled) {
-      if (ok) unit.resolve(value);
-      else unit.reject(value);
-    }
+    const answer = () => {
+      for (const { unit, ok, value } of settled) {
+        if (ok) unit.resolve(value);
+        else unit.reject(value);
+      }
+    };
+    if (commit === undefined) answer();
+    // Refusals wait too: a unit's error may describe what the group wrote (a version, a conflict).
+    // Not awaited: the next group is built and written while this one is being synced.
+    else
+      this.wal.durableUpTo(commit).then(answer, (error: unknown) => {
+        for (const { unit } of settled) unit.reject(error);
+      });
   }
 
   async fingerprint(): Promise<{ sequence: number; hash: string }> {
@@ -264,9 +303,12 @@ export class SqliteStorage implements PlatformStorage {
   async close(): Promise<void> {
     await this.readTail;
     await this.exclusive(async () => {
+      // Units still waiting for their sync get their answers before the log is closed.
+      await this.wal.idle();
       this.db.pragma('optimize');
       this.reader.db.close();
       this.db.close();
+      this.wal.close();
     });
   }
 
