@@ -102,7 +102,10 @@ describe('two nurses, two apps, two instances on one PostgreSQL database, one ca
   it('the nurse edits the care plan through instance A: applied', async () => {
     await editCarePlan(nurse, FIRST_EDIT);
     await syncUntilNothingPending(nurse);
-    expect(await carePlanOn(a)).toMatchObject({ description: FIRST_EDIT, meta: { versionId: '2' } });
+    // (polled: the pending badge may not have shown yet when the sync above ended)
+    await expect
+      .poll(() => carePlanOn(a), { timeout: 30_000 })
+      .toMatchObject({ description: FIRST_EDIT, meta: { versionId: '2' } });
     await expectAccessible(nurse, 'patient chart (care plan edited)');
   });
 
@@ -139,7 +142,9 @@ describe('two nurses, two apps, two instances on one PostgreSQL database, one ca
     await expectAccessible(colleague, 'conflicts (resolved)');
     await syncUntilNothingPending(colleague);
     for (const instance of [a, b])
-      expect(await carePlanOn(instance)).toMatchObject({ description: SECOND_EDIT, meta: { versionId: '3' } });
+      await expect
+        .poll(() => carePlanOn(instance), { timeout: 30_000 })
+        .toMatchObject({ description: SECOND_EDIT, meta: { versionId: '3' } });
 
     await syncUntilNothingPending(nurse);
     await nurse.getByTestId('care-plan').getByText(SECOND_EDIT).waitFor({ timeout: 30_000 });
