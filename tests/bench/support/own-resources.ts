@@ -7,7 +7,7 @@ import type { Observation, Task } from 'fhir/r4';
 const VITALS = [
   { code: '8867-4', display: 'Fréquence cardiaque', unit: '/min', base: 60, spread: 40 },
   { code: '8310-5', display: 'Température corporelle', unit: 'Cel', base: 36, spread: 3 },
-  { code: '2339-0', display: 'Glycémie capillaire', unit: 'mg/dL', base: 70, spread: 120 },
+  { code: '41653-7', display: 'Glycémie capillaire', unit: 'mg/dL', base: 70, spread: 120 },
   { code: '59408-5', display: 'Saturation en oxygène', unit: '%', base: 88, spread: 12 },
   { code: '29463-7', display: 'Poids corporel', unit: 'kg', base: 45, spread: 60 },
 ] as const;
