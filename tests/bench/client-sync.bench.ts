@@ -104,7 +104,7 @@ export async function benchClientSync(): Promise<BenchRow[]> {
       'initial sync, encrypted',
       encrypted,
       'res/s',
-      `${applied.toLocaleString('en-US')} resources, ${runs[0]!.pages} pages of 500; median of ${RUNS}`,
+      `${applied.toLocaleString('en-US')} resources, ${runs[0]!.pages} pages of up to 1,000; median of ${RUNS}`,
     );
     row('initial sync, unencrypted', plain, 'res/s', `same library and pragmas, no key (bench baseline); median of ${RUNS}`);
     row('encrypted / unencrypted', encrypted / plain, 'ratio', 'throughput ratio, runs alternated');
