@@ -124,10 +124,8 @@ export class DspDocumentIndex {
     for (const c of counts) Object.assign(rowOf(c.patient_id), { documents: c.documents, authored: c.authored === 1 });
     const access = this.sql
       .prepare<[string], { patient_id: string; kind: DspPatientListRow['access'][number]['kind']; until: string | null }>(
-        // Newest consent first, as the cache lists resources.
-        `SELECT a.patient_id, a.kind, a.until FROM dsp_access a
-         JOIN resources r ON r.type = 'Consent' AND r.id = a.consent_id
-         WHERE a.actor = ? ORDER BY r.last_updated DESC, r.id`,
+        // Newest consent first, as the cache lists resources: one range of dsp_access_by_actor (migration 0190).
+        `SELECT patient_id, kind, until FROM dsp_access WHERE actor = ? ORDER BY updated DESC, consent_id`,
       )
       .all(me);
     for (const a of access) rowOf(a.patient_id).access.push({ kind: a.kind, until: a.until });

@@ -105,7 +105,7 @@ export class ResourceRepository {
         )
         .get(type, id, version, lastUpdated, JSON.stringify(resource));
       if (row === undefined) return 'ignored';
-      this.reindex(row.row_id, type, id, resource, version === 0);
+      this.reindex(row.row_id, type, id, resource, lastUpdated, version === 0);
       return 'stored';
     });
   }
@@ -116,6 +116,7 @@ export class ResourceRepository {
    */
   saveLocal(resource: FhirResourceLike): void {
     const { type, id } = identityOf(resource);
+    const lastUpdated = this.now().toISOString();
     this.sql.transaction(() => {
       const row = this.sql
         .prepare<[string, string, string, string], { row_id: number }>(
@@ -123,8 +124,8 @@ export class ResourceRepository {
          ON CONFLICT (type, id) DO UPDATE SET last_updated = excluded.last_updated, json = excluded.json, deleted = 0
          RETURNING row_id`,
         )
-        .get(type, id, this.now().toISOString(), JSON.stringify(resource))!;
-      this.reindex(row.row_id, type, id, resource, true);
+        .get(type, id, lastUpdated, JSON.stringify(resource))!;
+      this.reindex(row.row_id, type, id, resource, lastUpdated, true);
     });
   }
 
@@ -146,7 +147,7 @@ export class ResourceRepository {
         )
         .get(type, id, versionId, lastUpdated);
       if (row === undefined) return 'ignored';
-      this.reindex(row.row_id, type, id, null);
+      this.reindex(row.row_id, type, id, null, lastUpdated);
       return 'stored';
     });
   }
@@ -248,9 +249,16 @@ export class ResourceRepository {
   /**
    * Keeps the search index and the list projections in step with the row (null: purge), in the caller's
    * transaction: sync apply, local writes (`local`: version 0, not yet sent) and revocation purges all
-   * come through here.
+   * come through here. `lastUpdated` is the row's own (what lists order by).
    */
-  private reindex(rowId: number, type: string, id: string, resource: FhirResourceLike | null, local = false): void {
+  private reindex(
+    rowId: number,
+    type: string,
+    id: string,
+    resource: FhirResourceLike | null,
+    lastUpdated: string,
+    local = false,
+  ): void {
     this.sql.prepare('DELETE FROM search_index WHERE rowid = ?').run(rowId);
     if (resource !== null) {
       this.sql
@@ -281,8 +289,8 @@ export class ResourceRepository {
       this.sql.prepare('DELETE FROM dsp_access WHERE consent_id = ?').run(id);
       for (const a of resource === null ? [] : dspAccessRowsOf(id, resource as Consent)) {
         this.sql
-          .prepare('INSERT INTO dsp_access (consent_id, actor, patient_id, kind, until) VALUES (?, ?, ?, ?, ?)')
-          .run(a.consentId, a.actor, a.patientId, a.kind, a.until);
+          .prepare('INSERT INTO dsp_access (consent_id, actor, patient_id, kind, until, updated) VALUES (?, ?, ?, ?, ?, ?)')
+          .run(a.consentId, a.actor, a.patientId, a.kind, a.until, lastUpdated);
       }
     } else if (type === 'DocumentReference') {
       this.sql.prepare('DELETE FROM dsp_documents WHERE id = ?').run(id);

@@ -28,6 +28,7 @@ const CREATES: Record<number, string[]> = {
   175: ['space_content'],
   150: ['care_index', 'care_note_drafts', 'care_pins'],
   160: ['rcp_index'],
+  190: [], // orders dsp_access by its Consent's last_updated (tests/integration/store/dsp-patient-list.test.ts)
 };
 
 interface Schema {

@@ -17,6 +17,7 @@ import { createCareIndex } from './0150-create-care-index';
 import { createRcpIndex } from './0160-create-rcp-index';
 import { createLibraryCache } from './0170-create-library-cache';
 import { createSpaceContent } from './0175-create-space-content';
+import { orderDspAccess } from './0190-order-dsp-access';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -38,4 +39,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createRcpIndex,
   createLibraryCache,
   createSpaceContent,
+  orderDspAccess,
 ];
