@@ -14,7 +14,7 @@ import { resourceTypeDef } from '../fhir/resource-types';
 import type { WriteContext } from '../fhir/request-context';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { Json, PolicyScope, ReadVerdict, ResourcePolicy, TypeVerdict, WriteIntent } from '../policy/resource-policy';
-import { careAccess, organizationsOf, patientsInCare, type CareAccess } from './care-relationship';
+import { careAccess, careRelationships, organizationsOf, type CareAccess, type CareRelationships } from './care-relationship';
 import { careRevocations } from './care-revocations';
 import { checkCareRecordWrite } from './care-write-rules';
 import { clinicalElementOf, SCHEDULE_TYPES } from './schedule-view';
@@ -42,14 +42,14 @@ function patientsOfRecord(type: string, resource: Json): string[] {
   return def ? patientsOf(def, resource as unknown as fhir4.Resource) : [];
 }
 
-/** The patients the caller cares for, looked up once per request (a `$changes` page decides hundreds of records). */
-function patientsInCareOf(scope: PolicyScope): Promise<Set<string>> {
+/** The caller's care relationships, looked up once per request (a `$changes` page decides hundreds of records). */
+function relationshipsOf(scope: PolicyScope): Promise<CareRelationships> {
   const principal = scope.principal!;
-  return scope.memo('care:patients', async () => new Set(await patientsInCare(scope.tx, principal.userRef, scope.now)));
+  return scope.memo('care:relationships', () => careRelationships(scope.tx, principal, scope.now));
 }
 
 async function accessTo(scope: PolicyScope, patient: string): Promise<CareAccess> {
-  return careAccess(scope.principal!.role, await patientsInCareOf(scope), patient);
+  return careAccess(await relationshipsOf(scope), patient);
 }
 
 async function decide(scope: PolicyScope, type: string, resource: Json, action: 'read' | 'write'): Promise<ReadVerdict> {
@@ -177,7 +177,8 @@ export function registerCare(registry: PolicyRegistry, types: readonly string[])
       if (principal.role === 'patient') return {};
       // Staff without a care mandate are sent the schedule only (the rest would be refused row by row anyway).
       const sent = hasCareMandate(principal.role) ? fedTypes : SCHEDULE_TYPES.filter((t) => types.includes(t));
-      return { careRecords: { patients: [...(await patientsInCareOf(scope))], types: sent } };
+      // A patient seen through a role without the mandate is in the list too: their clinical rows are refused row by row.
+      return { careRecords: { patients: [...(await relationshipsOf(scope)).keys()], types: sent } };
     },
     revocations: (scope, after, upTo, previous) => careRevocations(scope, fedTypes, after, upTo, previous),
   });

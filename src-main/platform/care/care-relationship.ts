@@ -1,10 +1,12 @@
 /**
  * The care relationship of ARCHITECTURE §5 (care records): a professional cares for a patient while
- * they are an active member of one of the patient's active CareTeams, or hold an active PractitionerRole
- * at the organisation that manages an active EpisodeOfCare of the patient.
+ * they are an active member of one of the patient's active CareTeams (named as the Practitioner, as one of
+ * their PractitionerRoles, or as an Organization where they hold one), or hold an active PractitionerRole
+ * at the organisation that manages an active EpisodeOfCare of the patient. Whether that relationship opens
+ * clinical content or the schedule only is the care mandate of the role it goes through.
  */
-import { hasCareMandate, type Role } from '../../../src-shared/domain/roles';
-import { isAdministratorRole } from '../../../src-shared/domain/directory';
+import { hasCareMandate, ROLES, type Role } from '../../../src-shared/domain/roles';
+import { DESK_ROLE_SYSTEM, isAdministratorRole } from '../../../src-shared/domain/directory';
 import { MAX_PAGE_SIZE, resourceTypeDef } from '../fhir/resource-types';
 import { parseSearch } from '../fhir/search-query';
 import type { StorageTx, StoredVersion } from '../storage/platform-storage';
@@ -39,38 +41,99 @@ const active = (period: fhir4.Period | undefined, now: Date) =>
   (period?.start === undefined || Date.parse(period.start) <= now.getTime()) &&
   (period?.end === undefined || Date.parse(period.end) > now.getTime());
 
-/** Organisations where the user holds an active, non-administrative role. */
-export async function organizationsOf(tx: StorageTx, userRef: string, now: Date, asOf?: number): Promise<string[]> {
-  const roles = await all(tx, ROLE, { practitioner: userRef }, asOf);
+/** One of the user's active, non-administrative roles in the directory, and whether it carries a care mandate. */
+interface DirectoryRole {
+  ref: string;
+  organization: string | undefined;
+  mandate: boolean;
+}
+
+/**
+ * The care mandate a PractitionerRole gives: its desk-role code (nurse, secretary, …) when it has one — a change of
+ * role in the directory (nurse → secretary) is what takes the mandate away — and the account's role otherwise.
+ */
+function mandateOf(role: fhir4.PractitionerRole, accountRole: Role): boolean {
+  const codes = (role.code ?? []).flatMap((c) => c.coding ?? []).filter((k) => k.system === DESK_ROLE_SYSTEM);
+  const known = codes.map((k) => k.code).filter((code): code is Role => (ROLES as readonly string[]).includes(code ?? ''));
+  return known.length === 0 ? hasCareMandate(accountRole) : known.some(hasCareMandate);
+}
+
+async function directoryRolesOf(tx: StorageTx, user: CareUser, now: Date, asOf?: number): Promise<DirectoryRole[]> {
+  const roles = await all(tx, ROLE, { practitioner: user.userRef }, asOf);
   return roles
     .map((r) => r.resource as fhir4.PractitionerRole)
     .filter((r) => r.active !== false && !isAdministratorRole(r) && active(r.period, now))
-    .flatMap((r) => (r.organization?.reference ? [r.organization.reference] : []));
+    .map((r) => ({ ref: `PractitionerRole/${r.id}`, organization: r.organization?.reference, mandate: mandateOf(r, user.role) }));
 }
 
-/** The patients a user cares for right now (care-team membership or an episode managed by their organisation). */
-export async function patientsInCare(tx: StorageTx, userRef: string, now: Date, asOf?: number): Promise<string[]> {
-  const patients = new Set<string>();
-  for (const row of await all(tx, CARE_TEAM, { participant: userRef }, asOf)) {
-    const team = row.resource as fhir4.CareTeam;
-    if (team.status !== undefined && team.status !== 'active') continue;
-    const member = team.participant?.find((p) => p.member?.reference === userRef && active(p.period, now));
-    if (member && team.subject?.reference?.startsWith('Patient/')) patients.add(team.subject.reference);
+/** Organisations where the user holds an active, non-administrative role. */
+export async function organizationsOf(tx: StorageTx, userRef: string, now: Date, asOf?: number): Promise<string[]> {
+  const roles = await directoryRolesOf(tx, { userRef, role: 'gp' }, now, asOf);
+  return roles.flatMap((r) => (r.organization ? [r.organization] : []));
+}
+
+/** Who asks: the user's reference and the role of their account (the token's). */
+export interface CareUser {
+  userRef: string;
+  role: Role;
+}
+
+/** For each patient the user has a relationship with: clinical content ('care') or the schedule only. */
+export type CareRelationships = ReadonlyMap<string, Exclude<CareAccess, 'none'>>;
+
+/**
+ * The patients a user cares for right now, and how: a membership of an active CareTeam — as themselves, through one
+ * of their PractitionerRoles, or through an Organization where they hold one — or an active EpisodeOfCare managed by
+ * an organisation where they hold a role. Clinical content needs a care mandate twice: the account's role, and the
+ * directory role the relationship goes through (a direct membership has the account's role only).
+ */
+export async function careRelationships(tx: StorageTx, user: CareUser, now: Date, asOf?: number): Promise<CareRelationships> {
+  const accountMandate = hasCareMandate(user.role);
+  const roles = await directoryRolesOf(tx, user, now, asOf);
+  const relationships = new Map<string, Exclude<CareAccess, 'none'>>();
+  const add = (patient: string, mandate: boolean) => {
+    if (mandate && accountMandate) relationships.set(patient, 'care');
+    else if (!relationships.has(patient)) relationships.set(patient, 'schedule-only');
+  };
+  // The references a team may name the user by, each with the mandate it carries.
+  const memberAs = new Map<string, boolean>([[user.userRef, true]]);
+  for (const role of roles) {
+    memberAs.set(role.ref, role.mandate);
+    if (role.organization) memberAs.set(role.organization, (memberAs.get(role.organization) ?? false) || role.mandate);
   }
-  for (const organization of await organizationsOf(tx, userRef, now, asOf)) {
-    for (const row of await all(tx, EPISODE, { organization }, asOf)) {
-      const episode = row.resource as fhir4.EpisodeOfCare;
-      if (episode.status === 'active' && active(episode.period, now) && episode.patient?.reference)
-        patients.add(episode.patient.reference);
+  const seen = new Set<string>();
+  for (const participant of memberAs.keys()) {
+    for (const row of await all(tx, CARE_TEAM, { participant }, asOf)) {
+      if (seen.has(row.id)) continue;
+      seen.add(row.id);
+      const team = row.resource as fhir4.CareTeam;
+      if (team.status !== undefined && team.status !== 'active') continue;
+      if (!team.subject?.reference?.startsWith('Patient/')) continue;
+      for (const p of team.participant ?? []) {
+        const mandate = memberAs.get(p.member?.reference ?? '');
+        if (mandate !== undefined && active(p.period, now)) add(team.subject.reference, mandate);
+      }
     }
   }
-  return [...patients].sort();
+  for (const role of roles) {
+    if (!role.organization) continue;
+    for (const row of await all(tx, EPISODE, { organization: role.organization }, asOf)) {
+      const episode = row.resource as fhir4.EpisodeOfCare;
+      if (episode.status === 'active' && active(episode.period, now) && episode.patient?.reference)
+        add(episode.patient.reference, role.mandate);
+    }
+  }
+  return relationships;
+}
+
+/** The patients a user has any care relationship with (clinical or schedule only), sorted. */
+export async function patientsInCare(tx: StorageTx, user: CareUser, now: Date, asOf?: number): Promise<string[]> {
+  return [...(await careRelationships(tx, user, now, asOf)).keys()].sort();
 }
 
 export type CareAccess = 'care' | 'schedule-only' | 'none';
 
-/** What a relationship to the patient allows this role: clinical content, the schedule only, or nothing. */
-export function careAccess(role: Role, patientsInCareOfUser: ReadonlySet<string>, patientRef: string): CareAccess {
-  if (!patientsInCareOfUser.has(patientRef)) return 'none';
-  return hasCareMandate(role) ? 'care' : 'schedule-only';
+/** What the user's relationship to the patient allows: clinical content, the schedule only, or nothing. */
+export function careAccess(relationships: CareRelationships, patientRef: string): CareAccess {
+  return relationships.get(patientRef) ?? 'none';
 }

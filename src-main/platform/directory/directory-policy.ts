@@ -6,7 +6,7 @@
  * organisation, its locations and endpoints. The patient directory (Patient) is read by professionals
  * and by the patient themselves; every read of it is in the patient's access log.
  */
-import { isAdministratorRole } from '../../../src-shared/domain/directory';
+import { DESK_ROLE_SYSTEM, isAdministratorRole } from '../../../src-shared/domain/directory';
 import { FhirError, forbidden } from '../fhir/fhir-error';
 import { checkR4Structure } from '../fhir/validation';
 import { resourceTypeDef } from '../fhir/resource-types';
@@ -25,6 +25,16 @@ const NEED_LOGIN: TypeVerdict = {
 };
 const loggedIn = (scope: PolicyScope): TypeVerdict => (scope.principal ? { allowed: true } : NEED_LOGIN);
 const PRACTITIONER_ROLE = resourceTypeDef('PractitionerRole')!;
+
+/** A PractitionerRole's desk-role codes, sorted and joined (to compare two versions). */
+function deskRoleCodes(role: Json): string {
+  const codes = ((role.code ?? []) as fhir4.CodeableConcept[]).flatMap((c) => c.coding ?? []);
+  return codes
+    .filter((k) => k.system === DESK_ROLE_SYSTEM)
+    .map((k) => k.code ?? '')
+    .sort()
+    .join(' ');
+}
 
 const refOf = (value: unknown): string | undefined => {
   const ref = (value as { reference?: unknown } | undefined)?.reference;
@@ -83,11 +93,13 @@ async function directoryWrite(ctx: Parameters<ResourcePolicy['write']>[0], inten
         ownAfter &&
         organizationOf('PractitionerRole', before) === organizationOf('PractitionerRole', after) &&
         !(before.active === false && after.active !== false) &&
-        isAdministratorRole(before) === isAdministratorRole(after);
+        isAdministratorRole(before) === isAdministratorRole(after) &&
+        // The role itself (nurse, secretary, …) decides the care mandate (care/care-relationship.ts): the administrator's.
+        deskRoleCodes(before) === deskRoleCodes(after);
       if (sameMembership) return;
       throw denied(
         intent,
-        "membership of an organisation is granted by that organisation's administrator; a professional edits only the details of their own roles",
+        "membership of an organisation is granted by that organisation's administrator; a professional edits only the details of their own roles (not the role's code)",
       );
     }
     default: {

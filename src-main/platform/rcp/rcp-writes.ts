@@ -29,7 +29,7 @@ import {
   type RcpQuorum,
 } from '../../../src-shared/domain/rcp';
 import type { AuditFacts, RestInteraction } from '../audit/audit-event';
-import { careAccess, patientsInCare } from '../care/care-relationship';
+import { careAccess, careRelationships } from '../care/care-relationship';
 import { DspGate } from '../dsp/dsp-access';
 import { FhirError } from '../fhir/fhir-error';
 import type { WriteContext } from '../fhir/request-context';
@@ -168,8 +168,7 @@ async function writeAgenda(ctx: WriteContext, scope: BoardScope, entity: string,
 
 async function mayRegisterFor(ctx: WriteContext, patient: string): Promise<boolean> {
   const now = new Date(ctx.now);
-  const inCare = new Set(await patientsInCare(ctx.tx, ctx.principal.userRef, now));
-  if (careAccess(ctx.principal.role, inCare, patient) === 'care') return true;
+  if (careAccess(await careRelationships(ctx.tx, ctx.principal, now), patient) === 'care') return true;
   const decision = await new DspGate(ctx.tx, ctx.principal, now).decide('write', patient, undefined);
   return decision.allowed;
 }

@@ -4,7 +4,9 @@
  * resident's; the care home's staff the reverse; the network's planner (a secretary) and the day centre's
  * administrator see the schedule and no clinical value; anyone else nothing — on every way in (read, vread,
  * _history, search, _include, $changes, transaction entries, conditional create and update), and every decision
- * lands in the access log.
+ * lands in the access log. Two teams name their members otherwise than as a Practitioner: the GP belongs to a
+ * care-home resident's team through his PractitionerRole, and the hospital (an Organization) to the demo patient's
+ * — so its specialist cares for him; the GP's secretary, in none of them, is the outsider.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +15,16 @@ import { localDateOf } from '../../../src-shared/domain/care';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 import { pull, pulseOf, type Json } from './care-harness';
 
-type Who = 'demo.nurse' | 'demo.nurse2' | 'demo.carenurse' | 'demo.careaide' | 'demo.planner' | 'demo.admin' | 'demo.specialist';
+type Who =
+  | 'demo.nurse'
+  | 'demo.nurse2'
+  | 'demo.carenurse'
+  | 'demo.careaide'
+  | 'demo.planner'
+  | 'demo.admin'
+  | 'demo.specialist'
+  | 'demo.gp'
+  | 'demo.secretary';
 const CALLERS: Who[] = [
   'demo.nurse',
   'demo.nurse2',
@@ -22,6 +33,8 @@ const CALLERS: Who[] = [
   'demo.planner',
   'demo.admin',
   'demo.specialist',
+  'demo.gp',
+  'demo.secretary',
 ];
 const USER_REF: Record<Who, string> = {
   'demo.nurse': 'Practitioner/demo-nurse',
@@ -31,6 +44,8 @@ const USER_REF: Record<Who, string> = {
   'demo.planner': 'Practitioner/demo-planner',
   'demo.admin': 'Practitioner/demo-facility-admin',
   'demo.specialist': 'Practitioner/demo-specialist',
+  'demo.gp': 'Practitioner/demo-gp',
+  'demo.secretary': 'Practitioner/demo-secretary',
 };
 
 /** What each caller may do with a patient's care records: read and write, the schedule only, or nothing. */
@@ -44,8 +59,20 @@ const EXPECTED: Record<Who, Record<Place, Access>> = {
   'demo.careaide': { network: 'none', carehome: 'care', daycentre: 'none' },
   'demo.planner': { network: 'schedule', carehome: 'none', daycentre: 'none' },
   'demo.admin': { network: 'none', carehome: 'none', daycentre: 'schedule' },
-  'demo.specialist': { network: 'none', carehome: 'none', daycentre: 'none' },
+  // A member through the hospital (Organization) where the directory gives him a PractitionerRole.
+  'demo.specialist': { network: 'care', carehome: 'none', daycentre: 'none' },
+  // The demo patient's GP (his team names the Practitioner) and a member of a resident's team as his PractitionerRole.
+  'demo.gp': { network: 'care', carehome: 'care', daycentre: 'none' },
+  'demo.secretary': { network: 'none', carehome: 'none', daycentre: 'none' },
 };
+
+/** Teams whose members are a PractitionerRole and an Organization, written by a carer of each patient. */
+const teamOf = (patient: string, member: string): Json => ({
+  resourceType: 'CareTeam',
+  status: 'active',
+  subject: { reference: patient },
+  participant: [{ member: { reference: member }, period: { start: new Date(Date.now() - 86_400_000).toISOString() } }],
+});
 
 let env: TestPlatform;
 const tokens = {} as Record<Who, string>;
@@ -55,6 +82,13 @@ const targets = {} as Record<Place, { clinical: string; schedule: string }>;
 beforeAll(async () => {
   env = await startTestPlatform({ patients: 3, docsPerPatient: 1 });
   await Promise.all(CALLERS.map(async (who) => (tokens[who] = await env.loginAs(who))));
+  for (const [carer, patient, member] of [
+    ['demo.nurse', PATIENTS.network, 'Organization/demo-org-hospital'],
+    ['demo.carenurse', PATIENTS.carehome, 'PractitionerRole/role-demo-gp'],
+  ] as const) {
+    const team = await env.request('POST', '/fhir/CareTeam', { token: tokens[carer], body: teamOf(patient, member) });
+    expect(team.status, JSON.stringify(team.json)).toBe(201);
+  }
   const carers: Record<Place, Who> = { network: 'demo.nurse', carehome: 'demo.carenurse', daycentre: 'demo.nurse' };
   for (const place of Object.keys(PATIENTS) as Place[]) {
     // A pulse of the patient, found by one who cares for them (the day centre's: its ids are fixed, dated today).
