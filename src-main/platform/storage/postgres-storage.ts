@@ -4,13 +4,20 @@
  * single-writer file, and how:
  *
  * - Read units run in one REPEATABLE READ READ ONLY transaction: one snapshot for the whole unit.
- * - Write units run concurrently, READ COMMITTED. A read that a write decides on takes a
- *   transaction-scoped advisory lock on what it read (the operation id, the login identifier, the
- *   patient's presence-code tries, the refresh token): a second instance doing the same waits for the
- *   first to commit and then reads its result, so counters and the ledger hold across instances.
+ * - Write units are group-committed, as on SQLite: the units arriving while a group runs join it, each
+ *   in its own savepoint, and the group commits once (one turn on the commit-order lock, one WAL
+ *   flush); every answer waits for its group's commit. Groups of one instance overlap (the next runs
+ *   its units while one commits) and groups of several instances run concurrently, READ COMMITTED.
+ *   Measured (bench, 100,000 resources): a read's audit event no longer costs a commit of its own —
+ *   reads/s 125 → 782, searches/s 98 → 357, creates/s 94 → 201 (two runs on this loaded machine).
+ * - A read that a write decides on takes a transaction-scoped advisory lock on what it read (the
+ *   operation id, the login identifier, the patient's presence-code tries, the refresh token): a second
+ *   instance doing the same waits for the first to commit and then reads its result, so counters and
+ *   the ledger hold across instances.
  *   `append` locks the resource's identity and checks the version it extends; a concurrent writer
  *   that got there first makes it throw StorageConflictError, and the unit is run again from the
- *   start (as on a deadlock or serialization failure), where the caller's own If-Match check answers.
+ *   start in the next group (as on a deadlock or serialization failure), where the caller's own
+ *   If-Match check answers.
  * - `seq` is handed out at commit, in commit order (postgres-schema.ts): `$changes` and search
  *   snapshots never pass a number a transaction still in flight will commit under. Measured with
  *   tests/integration/postgres/changes-gap-free.test.ts (8 writers, 2 instances, 20,000 resources):
