@@ -4,7 +4,8 @@
  * plain-SQLite baseline) — pull the whole `$changes` feed of the demo user into a new cache.
  *
  * argv: --url FHIR_BASE --cache FILE --mode encrypted|plain [--key HEX] [--role nurse]
- * IPC: sends { type: 'ready', rssMb } after login (before the pull), then { type: 'synced', ms, applied, pages };
+ * IPC: sends { type: 'ready', rssMb } after login (before the pull), then { type: 'synced', ms, cpuMs, applied, pages }
+ *      (cpuMs: this process's user+system time for the pull);
  *      the parent reads /proc/<pid>/status, then sends { type: 'exit' }.
  */
 import { parseArgs } from 'node:util';
@@ -36,10 +37,13 @@ async function main(): Promise<void> {
   await client.login(account.identifier, account.password, account.otp);
   const engine = new SyncEngine(store, client);
   process.send!({ type: 'ready', rssMb: procStatusMb('self', 'VmRSS') });
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   const report = await engine.pull();
   const ms = performance.now() - start;
-  process.send!({ type: 'synced', ms, applied: report.applied, pages: report.pages });
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.send!({ type: 'synced', ms, cpuMs, applied: report.applied, pages: report.pages });
   process.on('message', (m: { type?: string }) => {
     if (m.type !== 'exit') return;
     store.close();
