@@ -359,8 +359,80 @@ export class Spaces {
     if (!me) return { arrived: 0, purged: 0 };
     const purged = this.purgeLostSpaces(me);
     const arrived = await this.directory.withKeysSnapshot(() => this.openNewContent(me));
-    if (arrived > 0 || purged > 0) this.afterWrite();
+    const resent = await this.resendToCurrentMembers(me);
+    if (arrived > 0 || purged > 0 || resent > 0) this.afterWrite();
     return { arrived, purged };
+  }
+
+  /**
+   * A post queued offline is refused (409) when someone it was encrypted for has left the space meanwhile. Nothing
+   * about it needs a person's decision — the author meant it for the space, and the platform only refuses a reader
+   * who is gone — so after the pull that brought the new membership it is encrypted again, from the author's own
+   * copy in the queued ciphertext, for the people of its audience who are still members, and queued under a new
+   * operation (the refused one stays refused in the platform's ledger). Never for a newcomer: the audience only
+   * shrinks, as if the post had been sent when it was written. Any other refusal stays in the quarantine.
+   */
+  private async resendToCurrentMembers(me: string): Promise<number> {
+    const ownKey = this.store.pgpKeys.active();
+    if (!ownKey) return 0;
+    let resent = 0;
+    for (const entry of this.store.quarantine.list()) {
+      const op = this.store.outbox.get(entry.opId);
+      if (!op || op.method !== 'POST' || !/^Group\/[^/]+\/\$post$/.test(op.url)) continue;
+      const bundle = op.body as Bundle;
+      const communication = bundle.entry?.find((e) => e.resource?.resourceType === 'Communication')?.resource as
+        Communication | undefined;
+      const spaceId = communication && spaceOfContent(communication);
+      const kind = communication && contentKindOf(communication);
+      const group = spaceId ? this.store.resources.get<Group>('Group', spaceId)?.resource : undefined;
+      if (!communication?.id || !spaceId || !kind || !group || memberStatus(group, me) !== 'active') continue;
+      const members = activeMembers(group);
+      const before = audienceOfContent(communication);
+      if (before.every((m) => members.includes(m))) continue; // not a stale audience: refused for another reason
+      const audience: string[] = [];
+      const keys: string[] = [];
+      for (const member of before.filter((m) => members.includes(m))) {
+        const key = member === me ? ownKey.publicKey : this.directory.keysOf(member).find((k) => k.active)?.armored;
+        if (!key) continue;
+        audience.push(member);
+        keys.push(key);
+      }
+      const reseal = async (data: string | undefined) =>
+        data === undefined
+          ? undefined
+          : (await decryptAndVerify(Buffer.from(data, 'base64'), this.privateKeys(), [ownKey.publicKey])).data;
+      const plain = await reseal(communication.payload?.[0]?.contentAttachment?.data);
+      const sealed = plain && unsealSpaceContent(plain);
+      const binary = bundle.entry?.find((e) => e.resource?.resourceType === 'Binary')?.resource as Binary | undefined;
+      // A file whose bytes left the queued body (the attachment queue holds them) is for the person to resend.
+      if (!sealed || (binary && binary.data === undefined)) continue;
+      const mentions = (sealed.mentions ?? []).filter((m) => audience.includes(m));
+      const { v: _version, ...content } = sealed;
+      const fileBytes = binary ? await reseal(binary.data) : undefined;
+      const thread = threadOf(communication);
+      const replaces = replacedFileOf(communication);
+      const body = spacePostBundle({
+        id: communication.id,
+        spaceId,
+        kind,
+        sender: me,
+        audience,
+        sentAt: communication.sent ?? this.now().toISOString(),
+        sealed: await encryptAndSign(sealSpaceContent({ ...content, mentions }), keys, ownKey.privateKey),
+        ...(thread ? { thread } : {}),
+        ...(replaces ? { replaces } : {}),
+        ...(fileBytes ? { fileBytes: await encryptAndSign(fileBytes, keys, ownKey.privateKey) } : {}),
+      });
+      this.store.transaction(() => {
+        this.store.quarantine.resolve(op.opId);
+        this.store.outbox.discard(op.opId);
+        this.store.outbox.enqueue({ entityKey: op.entityKey, method: 'POST', url: op.url, body });
+        const row = this.store.spaces.get(communication.id!);
+        if (row) this.store.spaces.save({ ...row, mentions });
+      });
+      resent += 1;
+    }
+    return resent;
   }
 
   /** The spaces this device holds anything of, that no longer show themselves to the user as a member. */
