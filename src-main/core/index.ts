@@ -97,7 +97,7 @@ export function createCore(options: CoreOptions): Core {
     spaces: createSpacesService(sessions),
     simulator: createSimulatorService(new PatientSimulator(options.platformUrl, options.embeddedPlatform ?? false)),
     care: createCareService(sessions, events),
-    rcp: createRcpService(sessions, events),
+    rcp: createRcpService(sessions, events, options.settings),
   });
   return {
     registry,

@@ -188,7 +188,7 @@ export async function benchRcp(): Promise<BenchRow[]> {
     for (let i = 0; i < MINUTES_RUNS; i++) {
       pdfTimes.push(
         await timeMs(async () => {
-          const preview = await board.actions.minutesPreview(`bench-meeting-${i % MEETINGS}`);
+          const preview = await board.actions.minutesPreview(`bench-meeting-${i % MEETINGS}`, 'fr');
           if (preview.cases !== CASES) throw new Error(`minutes with ${preview.cases} cases, not ${CASES}`);
           bytes = Math.ceil((preview.data.length * 3) / 4);
         }),

@@ -9,7 +9,7 @@ import { RcpActions } from './rcp-actions';
 import { RcpRecords } from './rcp-records';
 import { RcpViews } from './rcp-views';
 
-export { minutesPdf, type MinutesContent } from './minutes-pdf';
+export { minutesPdf, type MinutesContent, type MinutesLanguage } from './minutes-pdf';
 export { RcpActions } from './rcp-actions';
 export { RcpViews } from './rcp-views';
 

@@ -31,7 +31,7 @@ import {
 } from '../../../src-shared/domain/rcp';
 import type { Store } from '../store';
 import type { LocalWrites } from '../sync';
-import { minutesPdf, type MinutesCase, type MinutesContent } from './minutes-pdf';
+import { minutesPdf, type MinutesCase, type MinutesContent, type MinutesLanguage } from './minutes-pdf';
 import { proposalFields, stagingText, type RcpRecords } from './rcp-records';
 
 export interface NewCase {
@@ -252,7 +252,7 @@ export class RcpActions {
   }
 
   /** The minutes' content: the meeting's header and one section per case with a proposal (only `caseRefs`, if given). */
-  minutesContent(meetingId: string, only?: string): MinutesContent {
+  minutesContent(meetingId: string, language: MinutesLanguage, only?: string): MinutesContent {
     const meeting = this.meeting(meetingId);
     const present = this.records
       .participants(meeting)
@@ -279,6 +279,7 @@ export class RcpActions {
       });
     }
     return {
+      language,
       board: [meeting.description, meeting.specialty?.[0]?.coding?.[0]?.display].filter(Boolean).join(' — ') || 'RCP',
       date: meeting.start ?? null,
       present,
@@ -288,8 +289,9 @@ export class RcpActions {
     };
   }
 
-  async minutesPreview(meetingId: string): Promise<{ data: string; cases: number }> {
-    const content = this.minutesContent(meetingId);
+  /** `language`: the author's UI language, in which the minutes' own words are written. */
+  async minutesPreview(meetingId: string, language: MinutesLanguage): Promise<{ data: string; cases: number }> {
+    const content = this.minutesContent(meetingId, language);
     return { data: Buffer.from(await minutesPdf(content)).toString('base64'), cases: content.cases.length };
   }
 
@@ -297,7 +299,7 @@ export class RcpActions {
    * Each case with a proposal gets its minutes in its patient's DSP: the header and that patient's section
    * only. Minutes already there are replaced (relatesTo replaces), never changed. Through the outbox.
    */
-  async publishMinutes(meetingId: string): Promise<string[]> {
+  async publishMinutes(meetingId: string, language: MinutesLanguage): Promise<string[]> {
     const meeting = this.meeting(meetingId);
     const published: string[] = [];
     const documents: Array<{ caseId: string; doc: DocumentReference & { id: string } }> = [];
@@ -305,7 +307,7 @@ export class RcpActions {
       const task = this.records.task(caseRef);
       const records = this.store.rcp.ofCases([caseRef]);
       if (!task || !this.records.proposal(records, meetingId)) continue;
-      const content = this.minutesContent(meetingId, caseRef);
+      const content = this.minutesContent(meetingId, language, caseRef);
       const pdf = Buffer.from(await minutesPdf(content));
       const current = this.records.currentMinutes(records);
       const id = randomUUID();
