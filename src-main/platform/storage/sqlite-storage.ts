@@ -11,6 +11,7 @@ import { ensurePrivateFile, restrictToOwner } from './private-files';
 import { buildChangesSql, buildSearchSql, SQLITE_DIALECT } from './search-sql';
 import { CURRENT, SCHEMA_SQL, SCHEMA_VERSION, UPGRADES } from './sqlite-schema';
 import { StorageConflictError } from './storage-errors';
+import { WalCheckpointer } from './wal-checkpointer';
 import { WalSync, type SyncFile } from './wal-sync';
 import { asBuffer, toStored, toUpload, VERSION_COLUMNS, type UploadRow, type VersionRow } from './storage-rows';
 import type {
@@ -86,6 +87,9 @@ export class SqliteStorage implements PlatformStorage {
   private pending: PendingUnit[] = [];
   private groupScheduled = false;
   private readonly wal: WalSync;
+  private readonly checkpointer: WalCheckpointer;
+  /** A checkpoint between groups is queued (the log outgrew what the background checkpoints keep up with). */
+  private catchingUp = false;
 
   constructor(file: string, options: SqliteStorageOptions = {}) {
     // Owner-only before SQLite writes a byte to it; SQLite gives the -wal and -shm it creates the
@@ -96,6 +100,10 @@ export class SqliteStorage implements PlatformStorage {
     // COMMIT writes the log without syncing it; WalSync syncs it off the event loop before any answer.
     // Checkpoints still sync the log before copying it into the database, and the database after.
     db.pragma('synchronous = NORMAL');
+    // Checkpoints run on a worker (wal-checkpointer.ts), not inside a COMMIT on the event loop; after a
+    // complete one the log starts over from an empty file, so its size tells how much it holds.
+    db.pragma('wal_autocheckpoint = 0');
+    db.pragma('journal_size_limit = 0');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     // A deleted row (a secret moved out, a throttle row naming someone) is overwritten, not left
@@ -107,6 +115,7 @@ export class SqliteStorage implements PlatformStorage {
     for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
     // The log exists from the first transaction on (migrate's look-up) until the last connection closes.
     this.wal = new WalSync(`${file}-wal`, options.syncWal);
+    this.checkpointer = new WalCheckpointer(file);
     const readDb = new Database(file);
     readDb.pragma('busy_timeout = 5000');
     readDb.pragma('query_only = ON');
@@ -222,6 +231,12 @@ export class SqliteStorage implements PlatformStorage {
       }
       this.db.exec('COMMIT');
       commit = this.wal.committed();
+      if (this.checkpointer.grew(this.wal.size()) && !this.catchingUp) {
+        this.catchingUp = true;
+        void this.checkpoint()
+          .catch((error: unknown) => console.error('eSanté platform: checkpoint failed:', error))
+          .finally(() => (this.catchingUp = false));
+      }
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const done of settled) Object.assign(done, { ok: false, value: error });
@@ -305,6 +320,7 @@ export class SqliteStorage implements PlatformStorage {
     await this.exclusive(async () => {
       // Units still waiting for their sync get their answers before the log is closed.
       await this.wal.idle();
+      await this.checkpointer.close();
       this.db.pragma('optimize');
       this.reader.db.close();
       this.db.close();

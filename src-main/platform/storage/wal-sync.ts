@@ -12,7 +12,7 @@
  * forgets the error once reported): the log is then broken for good — every waiter and every later caller
  * fails, and the platform must be restarted (SQLite recovers from the log what did reach the disk).
  */
-import { closeSync, fdatasync, fsyncSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fstatSync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** How the file is synced: fdatasync on the thread pool by default; tests hold or fail it to observe the order of events. */
@@ -76,6 +76,11 @@ export class WalSync {
   /** Resolves when no sync is running or wanted (before the file is closed). */
   async idle(): Promise<void> {
     while (this.syncing) await this.syncing;
+  }
+
+  /** The log's size in bytes (it starts over from nothing after a complete checkpoint: journal_size_limit = 0). */
+  size(): number {
+    return fstatSync(this.fd).size;
   }
 
   close(): void {
