@@ -567,6 +567,7 @@ export const de: Messages = {
     handover: {
       title: 'Übergabe',
       since: 'Seit {{date}}',
+      last: 'Letzte Übergabe am {{date}} durch {{name}}',
       openTasks: 'Offene Aufgaben',
       abnormal: 'Auffällige Werte',
       notes: 'Berichte',

@@ -558,6 +558,7 @@ export const en: Messages = {
     handover: {
       title: 'Handover',
       since: 'Since {{date}}',
+      last: 'Last handover on {{date}} by {{name}}',
       openTasks: 'Open tasks',
       abnormal: 'Abnormal values',
       notes: 'Notes',

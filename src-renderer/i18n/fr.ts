@@ -564,6 +564,7 @@ export const fr = {
     handover: {
       title: 'Transmissions',
       since: 'Depuis le {{date}}',
+      last: 'Dernières transmissions le {{date}} par {{name}}',
       openTasks: 'Tâches ouvertes',
       abnormal: 'Valeurs anormales',
       notes: 'Notes',

@@ -225,6 +225,8 @@ export type PatientReadiness = z.infer<typeof patientReadiness>;
 
 export const handover = z.object({
   since: z.string(),
+  /** The last handover on record for the patients in the user's care (theirs or a colleague's), if any. */
+  last: z.object({ at: z.string(), by: z.string(), byName: z.string() }).nullable(),
   openTasks: z.array(careTask.extend({ patientName: z.string() })),
   abnormal: z.array(vitalPoint.extend({ kind: vitalKind, patientId: z.string(), patientName: z.string() })),
   notes: z.array(careNote.extend({ patientId: z.string(), patientName: z.string() })),
@@ -383,5 +385,6 @@ export const careMethods = {
   readiness: defineMethod(z.object({ date: day }).strict(), z.array(patientReadiness)),
   /** Open tasks, abnormal values, notes and doses not given since the last handover (or `since`). */
   handover: defineMethod(z.object({ since: instant.optional() }).strict(), handover),
-  completeHandover: defineMethod(z.object({}).strict(), z.object({ at: z.string() })),
+  /** Records the handover, one record per patient in the user's care, that colleagues receive at their next sync. */
+  completeHandover: defineMethod(z.object({}).strict(), z.object({ at: z.string(), records: z.number().int().nonnegative() })),
 };

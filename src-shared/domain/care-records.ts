@@ -252,11 +252,15 @@ export function isHandover(observation: Pick<Observation, 'code'>): boolean {
   return hasCoding(observation.code, CARE_RECORD_SYSTEM, 'handover');
 }
 
+/**
+ * The handover of one patient, as a record the colleagues caring for them receive (one per patient, so the care
+ * relationship governs it like any care record). `words` may be empty: the handed-over records say it.
+ */
 export function handoverObservation(input: RecordInput, words: string, handedOver: string[]): Observation {
   return {
     ...base(input),
     code: { coding: [{ system: CARE_RECORD_SYSTEM, code: 'handover', display: 'Shift handover' }], text: 'Shift handover' },
-    valueString: words,
+    ...(words.trim() ? { valueString: words.trim() } : {}),
     ...(handedOver.length ? { hasMember: handedOver.map((reference) => ({ reference })) } : {}),
   };
 }

@@ -149,13 +149,27 @@ export class CareChartReader {
     };
   }
 
+  /** The latest handover record of the patients in the user's care (anyone's: the team shares one rhythm). */
+  lastHandover(): { at: string; by: string } | null {
+    let last: { at: string; by: string } | null = null;
+    for (const row of this.store.care.allOfKind('handover')) {
+      if (!row.at || (last && Date.parse(last.at) >= Date.parse(row.at))) continue;
+      const record = this.store.resources.get<Observation>('Observation', row.id)?.resource;
+      last = { at: row.at, by: record?.performer?.[0]?.reference ?? '' };
+    }
+    return last;
+  }
+
   /** Open tasks, abnormal values, notes and doses not given since the last handover (or `since`). */
   handover(since?: string): Handover {
+    const names = new CareNames(this.store);
+    const last = this.lastHandover();
     const start =
       since ??
+      last?.at ??
+      // A handover made on this device before handovers were records.
       this.store.syncState.get(HANDOVER_AT_KEY) ??
       new Date(this.now().getTime() - DEFAULT_HANDOVER_WINDOW_MS).toISOString();
-    const names = new CareNames(this.store);
     const patients = this.store.care.patientIds();
     const openTasks = patients.flatMap((id) => this.tasks(id, true).map((t) => ({ ...t, patientName: names.patient(id) })));
     const observations = patients.flatMap((id) =>
@@ -180,6 +194,7 @@ export class CareChartReader {
     const notGiven = this.round.dosesBetween(new Date(start), this.now()).filter((d) => d.state !== 'given' && d.state !== 'due');
     return {
       since: start,
+      last: last && { ...last, byName: names.practitioner(last.by) ?? last.by },
       openTasks,
       abnormal: contents.abnormal.flatMap(pointOfObservation),
       notes: contents.notes.flatMap((o) => {
@@ -189,12 +204,6 @@ export class CareChartReader {
       }),
       dosesNotGiven: notGiven,
     };
-  }
-
-  completeHandover(): string {
-    const at = this.now().toISOString();
-    this.store.syncState.set(HANDOVER_AT_KEY, at);
-    return at;
   }
 
   private pointOf(kind: VitalKind, row: IndexedCareRecord): VitalPoint {

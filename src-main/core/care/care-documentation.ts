@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Binary, CarePlan, Observation } from 'fhir/r4';
-import type { VitalInput } from '../../../src-shared/api/care';
+import type { Handover, VitalInput } from '../../../src-shared/api/care';
 import {
   MAX_WOUND_CM,
   MEASURES_OF_KIND,
   VITAL_MEASURES,
   careRecordProblems,
   correctionReasonOf,
+  handoverObservation,
   nursingNoteObservation,
   vitalSignObservation,
   vitalSignProblems,
@@ -66,6 +67,27 @@ export class CareDocumentation {
     /** Photos travel through the attachment queue (content-addressed, resumable) when there is one. */
     private readonly attachments?: AttachmentQueue,
   ) {}
+
+  /**
+   * The handover as records colleagues see (not a time kept on this device): one handover Observation per patient
+   * in the user's care, naming the abnormal values and notes it hands over — per patient, so each follows that
+   * patient's care relationship on the platform like every care record. Its time opens the team's next window.
+   */
+  recordHandover(contents: Handover): { at: string; records: number } {
+    const at = this.now().toISOString();
+    const author = this.me();
+    const handedOver = new Map<string, string[]>();
+    for (const item of [...contents.abnormal, ...contents.notes])
+      handedOver.set(item.patientId, [...(handedOver.get(item.patientId) ?? []), `Observation/${item.id}`]);
+    const patients = this.store.care.patientIds();
+    this.store.transaction(() => {
+      for (const patientId of patients)
+        this.writes.create(
+          handoverObservation({ patient: `Patient/${patientId}`, effective: at, author }, '', handedOver.get(patientId) ?? []),
+        );
+    });
+    return { at, records: patients.length };
+  }
 
   /** One Observation per vital sign typed; all or none are queued. */
   addVitals(patientId: string, entries: VitalInput[], at?: string): string[] {

@@ -56,7 +56,7 @@ export function createCareService(sessions: SessionManager, events: EventBus): D
     },
     readiness: ({ date }) => care().preparation.readiness(date),
     handover: ({ since }) => care().chart.handover(since),
-    completeHandover: () => changed({ at: care().chart.completeHandover() }),
+    completeHandover: () => changed(care().documentation.recordHandover(care().chart.handover())),
   };
 }
 

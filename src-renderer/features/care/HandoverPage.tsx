@@ -37,6 +37,11 @@ export function HandoverPage() {
       {h && (
         <>
           <Text>{t('care.handover.since', { date: formatDateTime(h.since, i18n.language) })}</Text>
+          {h.last && (
+            <Text size="sm" c="dimmed">
+              {t('care.handover.last', { date: formatDateTime(h.last.at, i18n.language), name: h.last.byName })}
+            </Text>
+          )}
           <Section title={t('care.handover.abnormal')} count={h.abnormal.length}>
             {h.abnormal.map((v) => (
               <List.Item key={v.id}>

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storedAuditEvents } from '../../fixtures/test-storage';
-import { localDateOf } from '../../../src-shared/domain/care';
+import { handoverObservation, localDateOf } from '../../../src-shared/domain/care';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 import { pull, pulseOf, type Json } from './care-harness';
 
@@ -78,6 +78,8 @@ let env: TestPlatform;
 const tokens = {} as Record<Who, string>;
 /** Per place: a vital sign (clinical) and an episode of care (schedule) of its patient. */
 const targets = {} as Record<Place, { clinical: string; schedule: string }>;
+/** Per place with a carer who has an account: the shift handover of its patient (a care record colleagues read). */
+const handovers = {} as Record<Exclude<Place, 'daycentre'>, string>;
 
 beforeAll(async () => {
   env = await startTestPlatform({ patients: 3, docsPerPatient: 1 });
@@ -88,6 +90,19 @@ beforeAll(async () => {
   ] as const) {
     const team = await env.request('POST', '/fhir/CareTeam', { token: tokens[carer], body: teamOf(patient, member) });
     expect(team.status, JSON.stringify(team.json)).toBe(201);
+  }
+  for (const [place, carer] of [
+    ['network', 'demo.nurse'],
+    ['carehome', 'demo.carenurse'],
+  ] as const) {
+    const body = handoverObservation(
+      { patient: PATIENTS[place], effective: new Date().toISOString(), author: USER_REF[carer] },
+      'Nuit calme.',
+      [],
+    );
+    const created = await env.request('POST', '/fhir/Observation', { token: tokens[carer], body });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    handovers[place] = `Observation/${created.json.id}`;
   }
   const carers: Record<Place, Who> = { network: 'demo.nurse', carehome: 'demo.carenurse', daycentre: 'demo.nurse' };
   for (const place of Object.keys(PATIENTS) as Place[]) {
@@ -155,6 +170,18 @@ describe('$changes', () => {
         expect(entries.some((e: Json) => e.resource?.performer?.[0]?.reference === 'Practitioner/demo-nurse-2')).toBe(true);
     },
   );
+});
+
+describe('the shift handover: a care record, read and fed by the care relationship', () => {
+  it.each(CALLERS)('%s', async (who) => {
+    const { entries } = await pull(env, tokens[who]);
+    const fed = new Set(entries.map((e: Json) => e.request.url as string));
+    for (const place of ['network', 'carehome'] as const) {
+      const expected = readStatus(EXPECTED[who][place], 'clinical');
+      expect((await env.request('GET', `/fhir/${handovers[place]}`, { token: tokens[who] })).status, place).toBe(expected);
+      expect(fed.has(handovers[place]), `${who} $changes ${place}`).toBe(expected === 200);
+    }
+  });
 });
 
 describe('writes: create, transaction entry, conditional create, conditional update', () => {
