@@ -1,5 +1,6 @@
 import { localDateOf } from '../../../src-shared/domain/care';
 import { DeskError } from '../../../src-shared/domain/errors';
+import { hasCareMandate } from '../../../src-shared/domain/roles';
 import type { SessionManager } from '../session/session-manager';
 import type { DomainHandlers } from './registry';
 import type { EventBus } from './events';
@@ -56,7 +57,13 @@ export function createCareService(sessions: SessionManager, events: EventBus): D
     },
     readiness: ({ date }) => care().preparation.readiness(date),
     handover: ({ since }) => care().chart.handover(since),
-    completeHandover: () => changed(care().documentation.recordHandover(care().chart.handover())),
+    completeHandover: () => {
+      // Staff without a care mandate see the schedule only: a handover (clinical content) is not theirs to write.
+      const role = sessions.require().client.user?.role;
+      if (!role || !hasCareMandate(role))
+        throw new DeskError('forbidden', 'the handover is written by carers (a role with a care mandate)');
+      return changed(care().documentation.recordHandover(care().chart.handover()));
+    },
   };
 }
 

@@ -67,4 +67,18 @@ describe('the handover is a record the team shares', () => {
     // The author's device agrees: the next handover starts at this one.
     expect(value(await nurse.desk.care.handover({})).since).toBe(done.at);
   });
+
+  it('the network’s planner (no care mandate) cannot write one: refused on the device, nothing queued', async () => {
+    const planner = createTestClient(platform.url);
+    try {
+      await login(planner, 'demo.planner');
+      await syncNow(planner);
+      const refused = await planner.desk.care.completeHandover({});
+      expect(refused.ok).toBe(false);
+      expect(!refused.ok && refused.error.code).toBe('forbidden');
+      expect(planner.sessions.require().store.outbox.listUnacked(100)).toEqual([]);
+    } finally {
+      await planner.close();
+    }
+  });
 });
