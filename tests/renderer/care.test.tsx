@@ -1,8 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { DoseConflict, PatientReadiness, RoundDose } from '../../src-shared/api/care';
 import { DoseConflictCard } from '../../src-renderer/features/care/DoseConflictCard';
+import { HandoverPage } from '../../src-renderer/features/care/HandoverPage';
 import { MedicationRoundPage } from '../../src-renderer/features/care/MedicationRoundPage';
 import { TourPage } from '../../src-renderer/features/care/TourPage';
 import { VitalsEntryForm } from '../../src-renderer/features/care/VitalsEntryForm';
@@ -215,5 +216,32 @@ describe('my round', () => {
     expect(lines[1]).toHaveTextContent('Pas prêt');
     expect(lines[1]).toHaveTextContent('photos de plaies manquantes');
     expect(screen.getByRole('alert')).toHaveTextContent('Certains patients ne sont pas prêts');
+  });
+});
+
+describe('the handover page', () => {
+  it.each([
+    ['fr', 'Dernières transmissions le', 'Transmissions faites'],
+    ['de', 'Letzte Übergabe am', 'Übergabe erledigt'],
+    ['en', 'Last handover on', 'Handover done'],
+  ] as const)('says who made the last handover (%s) and records the new one', async (language, last, done) => {
+    const { calls } = renderWithFakeDesk(
+      <HandoverPage />,
+      {
+        'care.handover': () => ({
+          since: '2026-11-25T06:00:00Z',
+          last: { at: '2026-11-25T06:00:00Z', by: 'Practitioner/demo-nurse-2', byName: 'Claire Wagner' },
+          openTasks: [],
+          abnormal: [],
+          notes: [],
+          dosesNotGiven: [],
+        }),
+        'care.completeHandover': () => ({ at: '2026-11-25T14:00:00Z', records: 4 }),
+      },
+      language,
+    );
+    expect(await screen.findByText(new RegExp(`^${last} .* Claire Wagner$`))).toBeTruthy();
+    await userEvent.setup().click(screen.getByRole('button', { name: done }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'care.completeHandover')).toBe(true));
   });
 });
