@@ -60,6 +60,9 @@ const MAX_GROUP_UNITS = 256;
 export interface SqliteStorageOptions {
   /** How the write-ahead log is synced (default: fdatasync on libuv's thread pool); tests hold or fail it. */
   syncWal?: SyncFile;
+  /** The log's growth that asks the worker for a checkpoint (default 4 MiB), and the phase signal of each one done. */
+  checkpointEvery?: number;
+  onCheckpoint?: ConstructorParameters<typeof WalCheckpointer>[3];
 }
 
 export class SqliteStorage implements PlatformStorage {
@@ -115,7 +118,7 @@ export class SqliteStorage implements PlatformStorage {
     for (const journal of [`${file}-wal`, `${file}-shm`]) restrictToOwner(journal);
     // The log exists from the first transaction on (migrate's look-up) until the last connection closes.
     this.wal = new WalSync(`${file}-wal`, options.syncWal);
-    this.checkpointer = new WalCheckpointer(file);
+    this.checkpointer = new WalCheckpointer(file, options.checkpointEvery, undefined, options.onCheckpoint);
     const readDb = new Database(file);
     readDb.pragma('busy_timeout = 5000');
     readDb.pragma('query_only = ON');

@@ -46,6 +46,8 @@ export class WalCheckpointer {
     private readonly file: string,
     private readonly growthBytes = 4 * 1024 * 1024,
     private readonly hardLimitBytes = 64 * 1024 * 1024,
+    /** Told each finished checkpoint (SQLite's busy/log/checkpointed frames): a phase signal for tests. */
+    private readonly onCheckpoint?: (result: { busy: number; log: number; checkpointed: number } | undefined) => void,
   ) {}
 
   private start(): Worker {
@@ -53,11 +55,15 @@ export class WalCheckpointer {
     const thread = new Worker(CHECKPOINT_WORKER, { eval: true, workerData: { file: this.file, module } });
     thread.unref();
     const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
-    thread.on('message', (reply: { ok: boolean; error?: string }) => {
-      this.running = false;
-      // A failed checkpoint loses nothing (the log keeps every frame); the next growth asks again.
-      if (!reply.ok) console.error('eSanté platform: background checkpoint failed:', reply.error);
-    });
+    thread.on(
+      'message',
+      (reply: { ok: boolean; error?: string; result?: { busy: number; log: number; checkpointed: number } }) => {
+        this.running = false;
+        // A failed checkpoint loses nothing (the log keeps every frame); the next growth asks again.
+        if (!reply.ok) console.error('eSanté platform: background checkpoint failed:', reply.error);
+        this.onCheckpoint?.(reply.result);
+      },
+    );
     thread.on('error', (error) => console.error('eSanté platform: checkpoint worker failed:', error));
     this.worker = { thread, exited };
     return thread;

@@ -4,6 +4,7 @@
  * what is answered meanwhile. Every observation sits on a phase signal — "a sync began" is the held
  * sync being called; "a commit was written" is a second, raw connection seeing its row — never a timer.
  */
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -174,5 +175,29 @@ describe('SQLite storage: every answer waits for the sync that makes it durable'
     await expect(read.result).rejects.toThrow(/write-ahead log could not be synced to disk/);
     await expect(storage.write((tx) => tx.setMeta('after', '1'))).rejects.toThrow(/could not be synced/);
     await expect(storage.read((tx) => tx.getMeta('after'))).rejects.toThrow(/could not be synced/);
+  });
+});
+
+describe('SQLite storage: checkpoints run off the event loop and keep the log bounded', () => {
+  it('once the log has grown, a worker checkpoints it, and the next write starts the log over', async () => {
+    const file = join(tempDir('esante-checkpoint-'), 'platform.sqlite');
+    let checkpointed: (result: { log: number; checkpointed: number } | undefined) => void = () => {};
+    const done = new Promise<{ log: number; checkpointed: number } | undefined>((resolve) => (checkpointed = resolve));
+    const storage = new SqliteStorage(file, { checkpointEvery: 256 * 1024, onCheckpoint: (result) => checkpointed(result) });
+    opened.push(storage);
+    const value = 'x'.repeat(64 * 1024);
+    // One commit crosses the threshold, so nothing is written while the checkpoint runs.
+    await storage.write(async (tx) => {
+      for (let n = 0; n < 8; n++) await tx.setMeta(`big-${n}`, value);
+    });
+    const grown = statSync(`${file}-wal`).size;
+    expect(grown).toBeGreaterThan(256 * 1024);
+
+    const result = await done;
+    expect(result?.checkpointed).toBeGreaterThan(0);
+    expect(result?.checkpointed).toBe(result?.log);
+    await storage.write((tx) => tx.setMeta('small', 'y'));
+    expect(statSync(`${file}-wal`).size).toBeLessThan(grown / 4);
+    expect(await storage.read((tx) => tx.getMeta('big-7'))).toBe(value);
   });
 });
