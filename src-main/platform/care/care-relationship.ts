@@ -101,18 +101,14 @@ export async function careRelationships(tx: StorageTx, user: CareUser, now: Date
     memberAs.set(role.ref, role.mandate);
     if (role.organization) memberAs.set(role.organization, (memberAs.get(role.organization) ?? false) || role.mandate);
   }
-  const seen = new Set<string>();
-  for (const participant of memberAs.keys()) {
-    for (const row of await all(tx, CARE_TEAM, { participant }, asOf)) {
-      if (seen.has(row.id)) continue;
-      seen.add(row.id);
-      const team = row.resource as fhir4.CareTeam;
-      if (team.status !== undefined && team.status !== 'active') continue;
-      if (!team.subject?.reference?.startsWith('Patient/')) continue;
-      for (const p of team.participant ?? []) {
-        const mandate = memberAs.get(p.member?.reference ?? '');
-        if (mandate !== undefined && active(p.period, now)) add(team.subject.reference, mandate);
-      }
+  // One search for every name the user goes by (comma: any of them).
+  for (const row of await all(tx, CARE_TEAM, { participant: [...memberAs.keys()].join(',') }, asOf)) {
+    const team = row.resource as fhir4.CareTeam;
+    if (team.status !== undefined && team.status !== 'active') continue;
+    if (!team.subject?.reference?.startsWith('Patient/')) continue;
+    for (const p of team.participant ?? []) {
+      const mandate = memberAs.get(p.member?.reference ?? '');
+      if (mandate !== undefined && active(p.period, now)) add(team.subject.reference, mandate);
     }
   }
   for (const role of roles) {
