@@ -37,6 +37,7 @@ export default defineConfig({
             'tests/integration/platform/unhandled-rejection.security.test.ts',
             'tests/integration/platform-messaging/ciphertext-only.test.ts',
             'tests/integration/platform-storage/sqlite-durable-answers.test.ts',
+            'tests/integration/platform-storage/sqlite-close-in-last-breath.test.ts',
           ],
           env: { PLATFORM_TEST_STORAGE: 'postgres' },
           globalSetup: ['tests/fixtures/postgres-global-setup.ts'],

@@ -86,6 +86,9 @@ export class WalCheckpointer {
   /** Closes the worker's connection (before the owner closes its own, which then removes the log). */
   async close(): Promise<void> {
     if (!this.worker) return;
+    // Unref'd so an idle worker never keeps the process alive; while closing it must, or a process whose
+    // last work is this close (a seeding child) ends mid-await, with exit code 0 and its storage half-closed.
+    this.worker.thread.ref();
     this.worker.thread.postMessage('close');
     await this.worker.exited;
   }
