@@ -89,7 +89,11 @@ export function rcpIndexRowOf(type: string, id: string, resource: unknown): RcpI
 export function writeRcpIndexRow(sql: StatementCache, type: string, id: string, resource: unknown): void {
   sql.prepare<[string, string]>('DELETE FROM rcp_index WHERE type = ? AND id = ?').run(type, id);
   const row = resource === null ? null : rcpIndexRowOf(type, id, resource);
-  if (!row) return;
+  if (row) insertRcpIndexRow(sql, type, id, row);
+}
+
+/** Adds the index row of a record that has none (a first copy, or after its old row was deleted). */
+export function insertRcpIndexRow(sql: StatementCache, type: string, id: string, row: RcpIndexRow): void {
   sql
     .prepare('INSERT INTO rcp_index (type, id, kind, case_ref, meeting_ref, patient_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(type, id, row.kind, row.caseRef, row.meetingRef, row.patientId, row.at);

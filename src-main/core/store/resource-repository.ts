@@ -1,8 +1,9 @@
 import { DeskError } from '../../../src-shared/domain/errors';
 import type { Consent, DocumentReference, Patient, Practitioner } from 'fhir/r4';
-import { writeCareIndexRow } from './care-index';
+import { careIndexRowOf, type CareIndexRow } from './care-extracts';
+import { insertCareIndexRow } from './care-index';
 import { writeDspDocumentRow } from './dsp-document-index';
-import { writeRcpIndexRow } from './rcp-index';
+import { insertRcpIndexRow, rcpIndexRowOf, type RcpIndexRow } from './rcp-index';
 import { ftsQueryOf } from './fts-query';
 import type { StatementCache } from './statement-cache';
 import {
@@ -12,7 +13,12 @@ import {
   patientRowOf,
   practitionerRowOf,
   searchTextOf,
+  type DspAccessRow,
+  type DspDocumentRow,
+  type DspPatientCardRow,
   type FhirResourceLike,
+  type PatientRow,
+  type PractitionerRow,
 } from './resource-extracts';
 
 export interface CachedResource<T extends FhirResourceLike = FhirResourceLike> {
@@ -93,19 +99,35 @@ export class ResourceRepository {
     const { type, id } = identityOf(resource);
     const version = versionOf(resource);
     const lastUpdated = lastUpdatedOf(resource);
-    return this.sql.transaction(() => {
-      const row = this.sql
-        .prepare<[string, string, number, string, string], { row_id: number }>(
-          `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?, 0)
-         ON CONFLICT (type, id) DO UPDATE SET
-           version_id = excluded.version_id, last_updated = excluded.last_updated, json = excluded.json, deleted = 0
-         WHERE excluded.version_id > resources.version_id
-            OR (resources.deleted = 1 AND excluded.version_id = resources.version_id)
-         RETURNING row_id`,
+    const json = JSON.stringify(resource);
+    const derived = derivedRowsOf(type, id, resource);
+    return this.atomically(() => {
+      const stored = this.sql
+        .prepare<[string, string], { row_id: number; version_id: number; deleted: number }>(
+          'SELECT row_id, version_id, deleted FROM resources WHERE type = ? AND id = ?',
         )
-        .get(type, id, version, lastUpdated, JSON.stringify(resource));
-      if (row === undefined) return 'ignored';
-      this.reindex(row.row_id, type, id, resource, lastUpdated, version === 0);
+        .get(type, id);
+      if (stored === undefined) {
+        // A first copy (every resource of an initial sync): nothing to replace in the indexes.
+        const rowId = Number(
+          this.sql
+            .prepare<[string, string, number, string, string]>(
+              'INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, ?, 0)',
+            )
+            .run(type, id, version, lastUpdated, json).lastInsertRowid,
+        );
+        this.writeDerived(rowId, type, id, derived, lastUpdated, version === 0);
+        return 'stored';
+      }
+      const newer = version > stored.version_id || (stored.deleted === 1 && version === stored.version_id);
+      if (!newer) return 'ignored';
+      this.sql
+        .prepare<[number, string, string, number]>(
+          'UPDATE resources SET version_id = ?, last_updated = ?, json = ?, deleted = 0 WHERE row_id = ?',
+        )
+        .run(version, lastUpdated, json, stored.row_id);
+      this.deleteDerived(stored.row_id, type, id);
+      this.writeDerived(stored.row_id, type, id, derived, lastUpdated, version === 0);
       return 'stored';
     });
   }
@@ -117,7 +139,8 @@ export class ResourceRepository {
   saveLocal(resource: FhirResourceLike): void {
     const { type, id } = identityOf(resource);
     const lastUpdated = this.now().toISOString();
-    this.sql.transaction(() => {
+    const derived = derivedRowsOf(type, id, resource);
+    this.atomically(() => {
       const row = this.sql
         .prepare<[string, string, string, string], { row_id: number }>(
           `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, 0, ?, ?, 0)
@@ -125,7 +148,8 @@ export class ResourceRepository {
          RETURNING row_id`,
         )
         .get(type, id, lastUpdated, JSON.stringify(resource))!;
-      this.reindex(row.row_id, type, id, resource, lastUpdated, true);
+      this.deleteDerived(row.row_id, type, id);
+      this.writeDerived(row.row_id, type, id, derived, lastUpdated, true);
     });
   }
 
@@ -135,7 +159,7 @@ export class ResourceRepository {
    */
   markDeleted(type: string, id: string, versionId: number, lastUpdated: string = this.now().toISOString()): UpsertOutcome {
     identityOf({ resourceType: type, id });
-    return this.sql.transaction(() => {
+    return this.atomically(() => {
       const row = this.sql
         .prepare<[string, string, number, string], { row_id: number }>(
           `INSERT INTO resources (type, id, version_id, last_updated, json, deleted) VALUES (?, ?, ?, ?, NULL, 1)
@@ -147,7 +171,7 @@ export class ResourceRepository {
         )
         .get(type, id, versionId, lastUpdated);
       if (row === undefined) return 'ignored';
-      this.reindex(row.row_id, type, id, null, lastUpdated);
+      this.deleteDerived(row.row_id, type, id);
       return 'stored';
     });
   }
@@ -247,63 +271,94 @@ export class ResourceRepository {
   }
 
   /**
-   * Keeps the search index and the list projections in step with the row (null: purge), in the caller's
-   * transaction: sync apply, local writes (`local`: version 0, not yet sent) and revocation purges all
-   * come through here. `lastUpdated` is the row's own (what lists order by).
+   * The statements of one resource join the caller's transaction when there is one: the pull applies a
+   * thousand resources per page in one, and a savepoint each cost two more statements per resource. Everything
+   * that can fail on a resource's content (validation, serialising, the extracts) runs before its first write,
+   * so what remains to fail is the database itself, which fails the caller's whole transaction.
    */
-  private reindex(
-    rowId: number,
-    type: string,
-    id: string,
-    resource: FhirResourceLike | null,
-    lastUpdated: string,
-    local = false,
-  ): void {
+  private atomically<T>(fn: () => T): T {
+    return this.sql.db.inTransaction ? fn() : this.sql.transaction(fn);
+  }
+
+  /**
+   * Takes a row's search text and list-projection rows out, in the caller's transaction: before a newer copy
+   * writes its own, and for a deletion or a revocation's purge (which leaves only the tombstone).
+   */
+  private deleteDerived(rowId: number, type: string, id: string): void {
     this.sql.prepare('DELETE FROM search_index WHERE rowid = ?').run(rowId);
-    if (resource !== null) {
-      this.sql
-        .prepare('INSERT INTO search_index (rowid, resource_type, resource_id, text) VALUES (?, ?, ?, ?)')
-        .run(rowId, type, id, searchTextOf(resource));
-    }
-    // Care records (IdeoMed): their index row follows the record, a purge (revocation) included.
-    writeCareIndexRow(this.sql, type, id, resource, local);
-    // Tumour boards (IdeoRCP): the same, by meeting and by case.
-    writeRcpIndexRow(this.sql, type, id, resource);
+    this.sql.prepare<[string, string]>('DELETE FROM care_index WHERE type = ? AND id = ?').run(type, id);
+    this.sql.prepare<[string, string]>('DELETE FROM rcp_index WHERE type = ? AND id = ?').run(type, id);
     if (type === 'Patient') {
       this.sql.prepare('DELETE FROM patients WHERE id = ?').run(id);
-      if (resource !== null) {
-        const p = patientRowOf(id, resource as Patient);
-        this.sql
-          .prepare('INSERT INTO patients (id, matricule, family, given, birth_date) VALUES (?, ?, ?, ?, ?)')
-          .run(p.id, p.matricule, p.family, p.given, p.birthDate);
-      }
       this.sql.prepare('DELETE FROM dsp_patient_cards WHERE patient_id = ?').run(id);
-      if (resource !== null) {
-        const card = dspPatientCardOf(id, resource as Patient);
-        this.sql
-          .prepare('INSERT INTO dsp_patient_cards (patient_id, name, matricule, birth_date) VALUES (?, ?, ?, ?)')
-          .run(card.patientId, card.name, card.matricule, card.birthDate);
-      }
     } else if (type === 'Consent') {
       // A revoked or expired consent (or its purge) takes its rows out of "Mes patients" with it.
       this.sql.prepare('DELETE FROM dsp_access WHERE consent_id = ?').run(id);
-      for (const a of resource === null ? [] : dspAccessRowsOf(id, resource as Consent)) {
-        this.sql
-          .prepare('INSERT INTO dsp_access (consent_id, actor, patient_id, kind, until, updated) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(a.consentId, a.actor, a.patientId, a.kind, a.until, lastUpdated);
-      }
     } else if (type === 'DocumentReference') {
       this.sql.prepare('DELETE FROM dsp_documents WHERE id = ?').run(id);
-      const row = resource === null ? null : dspDocumentRowOf(id, resource as DocumentReference);
-      if (row) writeDspDocumentRow(this.sql, row, local);
     } else if (type === 'Practitioner') {
       this.sql.prepare('DELETE FROM practitioners WHERE id = ?').run(id);
-      if (resource !== null) {
-        const p = practitionerRowOf(id, resource as Practitioner);
-        this.sql
-          .prepare('INSERT INTO practitioners (id, name, specialty, city) VALUES (?, ?, ?, ?)')
-          .run(p.id, p.name, p.specialty, p.city);
-      }
     }
   }
+
+  /**
+   * Writes a stored copy's search text and list-projection rows (the row has none: a first copy, or
+   * `deleteDerived` ran), in the caller's transaction: sync apply, local writes (`local`: version 0, not yet
+   * sent) all come through here. `lastUpdated` is the row's own (what lists order by).
+   */
+  private writeDerived(rowId: number, type: string, id: string, derived: DerivedRows, lastUpdated: string, local: boolean): void {
+    this.sql
+      .prepare('INSERT INTO search_index (rowid, resource_type, resource_id, text) VALUES (?, ?, ?, ?)')
+      .run(rowId, type, id, derived.searchText);
+    // Care records (IdeoMed) and tumour boards (IdeoRCP): their index rows follow the record.
+    if (derived.care) insertCareIndexRow(this.sql, type, id, derived.care, local);
+    if (derived.rcp) insertRcpIndexRow(this.sql, type, id, derived.rcp);
+    if (derived.patient) {
+      const p = derived.patient.row;
+      this.sql
+        .prepare('INSERT INTO patients (id, matricule, family, given, birth_date) VALUES (?, ?, ?, ?, ?)')
+        .run(p.id, p.matricule, p.family, p.given, p.birthDate);
+      const card = derived.patient.card;
+      this.sql
+        .prepare('INSERT INTO dsp_patient_cards (patient_id, name, matricule, birth_date) VALUES (?, ?, ?, ?)')
+        .run(card.patientId, card.name, card.matricule, card.birthDate);
+    }
+    for (const a of derived.access) {
+      this.sql
+        .prepare('INSERT INTO dsp_access (consent_id, actor, patient_id, kind, until, updated) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(a.consentId, a.actor, a.patientId, a.kind, a.until, lastUpdated);
+    }
+    if (derived.document) writeDspDocumentRow(this.sql, derived.document, local);
+    if (derived.practitioner) {
+      const p = derived.practitioner;
+      this.sql
+        .prepare('INSERT INTO practitioners (id, name, specialty, city) VALUES (?, ?, ?, ?)')
+        .run(p.id, p.name, p.specialty, p.city);
+    }
+  }
+}
+
+/** What a stored copy adds to the search index and the list projections. */
+interface DerivedRows {
+  searchText: string;
+  care: CareIndexRow | null;
+  rcp: RcpIndexRow | null;
+  patient: { row: PatientRow; card: DspPatientCardRow } | null;
+  access: DspAccessRow[];
+  document: DspDocumentRow | null;
+  practitioner: PractitionerRow | null;
+}
+
+/** Reads every derived row of a resource at once, before anything is written (see `atomically`). */
+function derivedRowsOf(type: string, id: string, resource: FhirResourceLike): DerivedRows {
+  return {
+    searchText: searchTextOf(resource),
+    care: careIndexRowOf(type, id, resource),
+    rcp: rcpIndexRowOf(type, id, resource),
+    patient:
+      type === 'Patient' ? { row: patientRowOf(id, resource as Patient), card: dspPatientCardOf(id, resource as Patient) } : null,
+    access: type === 'Consent' ? dspAccessRowsOf(id, resource as Consent) : [],
+    document: type === 'DocumentReference' ? dspDocumentRowOf(id, resource as DocumentReference) : null,
+    practitioner: type === 'Practitioner' ? practitionerRowOf(id, resource as Practitioner) : null,
+  };
 }

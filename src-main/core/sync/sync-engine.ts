@@ -155,6 +155,9 @@ export class SyncEngine {
       this.store.transaction(() => {
         const waiting = this.entitiesWithLocalWrites();
         for (const entry of page.entries) report.applied += this.applyChange(entry, waiting);
+        // Every few pages, the care rows this pull added move into the care index by patient in one sorted
+        // pass, rather than each page rewriting a leaf of it per patient (migration 0220).
+        this.store.care.settle();
         this.store.syncState.set(CHANGES_CURSOR_KEY, page.nextCursor);
         if (!page.hasMore) this.store.outbox.pruneAcked(ackedBefore);
       });

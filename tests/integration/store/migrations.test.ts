@@ -29,6 +29,7 @@ const CREATES: Record<number, string[]> = {
   150: ['care_index', 'care_note_drafts', 'care_pins'],
   160: ['rcp_index'],
   190: [], // orders dsp_access by its Consent's last_updated (tests/integration/store/dsp-patient-list.test.ts)
+  220: [], // splits the care index by patient into settled and recent rows (tests/unit/store/care-index-settle.test.ts)
 };
 
 interface Schema {

@@ -1,6 +1,5 @@
 import type { Migration } from '../migration';
-import { writeCareIndexRow } from '../care-index';
-import { StatementCache } from '../statement-cache';
+import { careIndexRowOf } from '../care-extracts';
 
 const BACKFILL_PAGE = 500;
 
@@ -43,7 +42,10 @@ export const createCareIndex: Migration = {
         updated_at TEXT NOT NULL
       ) WITHOUT ROWID;
     `);
-    const sql = new StatementCache(db);
+    const insert = db.prepare(
+      `INSERT INTO care_index (type, id, patient_id, kind, at, status, num1, num2, unit, ref, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
     const page = db.prepare<[number, number], { row_id: number; type: string; id: string; version_id: number; json: string }>(
       `SELECT row_id, type, id, version_id, json FROM resources
        WHERE deleted = 0 AND json IS NOT NULL AND row_id > ? ORDER BY row_id LIMIT ?`,
@@ -51,7 +53,10 @@ export const createCareIndex: Migration = {
     for (let after = 0; ;) {
       const rows = page.all(after, BACKFILL_PAGE);
       if (rows.length === 0) break;
-      for (const row of rows) writeCareIndexRow(sql, row.type, row.id, JSON.parse(row.json), row.version_id === 0);
+      for (const { type, id, json, version_id } of rows) {
+        const r = careIndexRowOf(type, id, JSON.parse(json));
+        if (r) insert.run(type, id, r.patientId, r.kind, r.at, r.status, r.num1, r.num2, r.unit, r.ref, version_id === 0 ? 1 : 0);
+      }
       after = rows.at(-1)!.row_id;
     }
   },

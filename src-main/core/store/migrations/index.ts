@@ -18,6 +18,7 @@ import { createRcpIndex } from './0160-create-rcp-index';
 import { createLibraryCache } from './0170-create-library-cache';
 import { createSpaceContent } from './0175-create-space-content';
 import { orderDspAccess } from './0190-order-dsp-access';
+import { settleCareIndex } from './0220-settle-care-index';
 
 /** Every migration, in order. Listed statically so bundlers keep them; add new files at the end. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -40,4 +41,5 @@ export const MIGRATIONS: readonly Migration[] = [
   createLibraryCache,
   createSpaceContent,
   orderDspAccess,
+  settleCareIndex,
 ];
