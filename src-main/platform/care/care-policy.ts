@@ -14,7 +14,14 @@ import { resourceTypeDef } from '../fhir/resource-types';
 import type { WriteContext } from '../fhir/request-context';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import type { Json, PolicyScope, ReadVerdict, ResourcePolicy, TypeVerdict, WriteIntent } from '../policy/resource-policy';
-import { careAccess, careRelationships, organizationsOf, type CareAccess, type CareRelationships } from './care-relationship';
+import {
+  CARE_RELATIONSHIP_TYPES,
+  careAccess,
+  careRelationships,
+  organizationsOf,
+  type CareAccess,
+  type CareRelationships,
+} from './care-relationship';
 import { careRevocations } from './care-revocations';
 import { checkCareRecordWrite } from './care-write-rules';
 import { clinicalElementOf, SCHEDULE_TYPES } from './schedule-view';
@@ -42,10 +49,13 @@ function patientsOfRecord(type: string, resource: Json): string[] {
   return def ? patientsOf(def, resource as unknown as fhir4.Resource) : [];
 }
 
-/** The caller's care relationships, looked up once per request (a `$changes` page decides hundreds of records). */
+/**
+ * The caller's care relationships, looked up once per request (a `$changes` page decides hundreds of records, a
+ * batch writes a hundred), and again in a write unit once it writes a CareTeam, an EpisodeOfCare or a role.
+ */
 function relationshipsOf(scope: PolicyScope): Promise<CareRelationships> {
   const principal = scope.principal!;
-  return scope.memo('care:relationships', () => careRelationships(scope.tx, principal, scope.now));
+  return scope.memo('care:relationships', () => careRelationships(scope.tx, principal, scope.now), CARE_RELATIONSHIP_TYPES);
 }
 
 async function accessTo(scope: PolicyScope, patient: string): Promise<CareAccess> {
@@ -106,7 +116,12 @@ async function decide(scope: PolicyScope, type: string, resource: Json, action: 
 
 /** Who may write: the care relationship (an episode is opened by a member of the organisation that manages it). */
 async function checkWriter(ctx: WriteContext, intent: WriteIntent): Promise<void> {
-  const scope: PolicyScope = { principal: ctx.principal, tx: ctx.tx, now: new Date(ctx.now), memo: (_k, make) => make() };
+  const scope: PolicyScope = {
+    principal: ctx.principal,
+    tx: ctx.tx,
+    now: new Date(ctx.now),
+    memo: (key, make, dependsOn) => ctx.memo.memo(key, make, dependsOn),
+  };
   if (intent.def.type === 'EpisodeOfCare' && intent.body && !intent.current) {
     const managing = (intent.body.managingOrganization as { reference?: string } | undefined)?.reference;
     const mine = await organizationsOf(ctx.tx, ctx.principal.userRef, scope.now);

@@ -14,6 +14,8 @@ import type { StorageTx, StoredVersion } from '../storage/platform-storage';
 const CARE_TEAM = resourceTypeDef('CareTeam')!;
 const EPISODE = resourceTypeDef('EpisodeOfCare')!;
 const ROLE = resourceTypeDef('PractitionerRole')!;
+/** What a care relationship is read from: a write of one of these may change it (policy/write-unit-memo.ts). */
+export const CARE_RELATIONSHIP_TYPES: readonly string[] = [CARE_TEAM.type, EPISODE.type, ROLE.type];
 
 /**
  * Every match, all pages, as the store stood at commit `asOf` (the current state by default): the relationship

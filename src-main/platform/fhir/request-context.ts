@@ -4,6 +4,7 @@ import type { ReferenceToCheck } from './validation';
 import type { StorageTx } from '../storage/platform-storage';
 import type { ResourceTypeDef } from './resource-types';
 import type { ReferenceEntry } from './search-index';
+import type { WriteUnitMemo } from '../policy/write-unit-memo';
 
 /** Everything an interaction needs to know about the request it serves. */
 export interface RequestContext {
@@ -33,4 +34,6 @@ export interface WriteContext extends RequestContext {
   policyIndex: (def: ResourceTypeDef, resource: fhir4.FhirResource) => ReferenceEntry[];
   /** The resource as stored, its content apart (a Binary's bytes in the blob store; injected by the policy-aware repository). */
   storeContent: (resource: fhir4.FhirResource) => Promise<fhir4.FhirResource>;
+  /** The policies' memo for this write unit (dropped as the unit writes what it read: policy/write-unit-memo.ts). */
+  memo: WriteUnitMemo;
 }

@@ -17,6 +17,7 @@ import type { Principal } from '../policy/principal';
 import type { PolicyRegistry } from '../policy/policy-registry';
 import { storeContentApart } from '../policy/content-apart';
 import { createScope } from '../policy/read-guard';
+import { trackingAppends, WriteUnitMemo } from '../policy/write-unit-memo';
 import { PolicyRepository } from '../policy/repository';
 import { PolicyWriteRepository } from '../policy/write-repository';
 import { AnonymousReadLimiter } from './anonymous-reads';
@@ -168,9 +169,11 @@ export class FhirPipeline {
               };
         // An operation may answer with an error that must still commit what it recorded (a wrong presence code counts).
         let returnedError: FhirError | undefined;
-        const response = await this.services.storage.write((tx) =>
-          runOnce(tx, key, async () => {
+        const response = await this.services.storage.write((unitTx) =>
+          runOnce(unitTx, key, async () => {
             const now = new Date();
+            const memo = new WriteUnitMemo();
+            const tx = trackingAppends(unitTx, memo);
             const wctx: WriteContext = {
               ...ctx,
               principal: caller,
@@ -181,8 +184,9 @@ export class FhirPipeline {
               policyIndex: (def, resource) =>
                 this.registry.forResource(def.type, resource as never).indexEntries?.(def, resource, wctx.plans) ?? [],
               storeContent: (resource) => storeContentApart(this.registry, tx, caller, wctx.now, resource),
+              memo,
             };
-            const repo = new PolicyWriteRepository(this.registry, createScope(caller, tx, now), wctx);
+            const repo = new PolicyWriteRepository(this.registry, createScope(caller, tx, now, memo), wctx);
             const result = await step.run(repo);
             if (result instanceof FhirError) {
               returnedError = result;

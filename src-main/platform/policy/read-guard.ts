@@ -9,6 +9,7 @@ import { FhirError } from '../fhir/fhir-error';
 import type { StoredVersion } from '../storage/platform-storage';
 import type { PolicyRegistry } from './policy-registry';
 import type { AuditNote, PolicyScope, ReadVerdict, TypeVerdict } from './resource-policy';
+import type { WriteUnitMemo } from './write-unit-memo';
 
 type Refusal = Extract<ReadVerdict, { allowed: false }> | Extract<TypeVerdict, { allowed: false }>;
 
@@ -132,8 +133,17 @@ export async function filterReadable(
   return kept;
 }
 
-/** A scope for one request: its caller, its clock, its memo. */
-export function createScope(principal: PolicyScope['principal'], tx: PolicyScope['tx'], now: Date = new Date()): PolicyScope {
+/**
+ * A scope for one request: its caller, its clock, its memo — in a write, the unit's (`unitMemo`: values made again
+ * once the unit writes what they read); in a read unit nothing is written, so a value holds for the whole request.
+ */
+export function createScope(
+  principal: PolicyScope['principal'],
+  tx: PolicyScope['tx'],
+  now: Date = new Date(),
+  unitMemo?: WriteUnitMemo,
+): PolicyScope {
+  if (unitMemo) return { principal, tx, now, memo: (key, make, dependsOn) => unitMemo.memo(key, make, dependsOn) };
   const memo = new Map<string, unknown>();
   return {
     principal,

@@ -24,8 +24,11 @@ export interface PolicyScope {
   /** The raw store: a policy reads Consents, envelopes or memberships through it. Never handed to a route. */
   readonly tx: StorageTx;
   readonly now: Date;
-  /** One value per key for the whole request (e.g. one DSP state per patient). */
-  memo<T>(key: string, make: () => T): T;
+  /**
+   * One value per key for the whole request (e.g. one DSP state per patient). In a write unit a value is made
+   * again once the unit appends a version of a type in `dependsOn` (of any type when omitted): write-unit-memo.ts.
+   */
+  memo<T>(key: string, make: () => T, dependsOn?: readonly string[]): T;
 }
 
 /** How a decision reaches the patient's access log: the patients concerned and the rule applied. */
