@@ -27,9 +27,11 @@ const heldBackKey = (entityKey: string) => `pull.held-back.${entityKey}`;
 
 /**
  * `$changes` entries asked per page: the platform's largest (MAX_CHANGES_PAGE). Each page commits in its
- * own transaction, and a commit rewrites every index leaf the page touched (the care index by patient
- * touches one region per patient and kind), so fewer, larger pages write less: in an offline apply of
- * 100,000 care records, 1,000 per page wrote 730 MB where 500 wrote 952 MB.
+ * own transaction, and a commit rewrites every index leaf the page touched, so fewer, larger pages write
+ * less: in an offline apply of 100,000 care records, 1,000 per page wrote 730 MB where 500 wrote 952 MB
+ * (then 575 MB; 460 MB since the care index by patient settles its rows every 6,000, migration 0220).
+ * Committing 4,000 records per transaction instead would save only ~5 % of the client's CPU now, and would
+ * stop the next page from travelling while the previous ones are applied: pages keep their own commits.
  */
 const CHANGES_PAGE_SIZE = 1_000;
 
