@@ -156,3 +156,26 @@ describe('the seed generator', () => {
     expect(resources.length).toBeGreaterThan(500);
   });
 });
+
+describe('a body checked twice (by a domain, then by the repository)', () => {
+  it('is judged again in full when it changed in between, however it changed', () => {
+    const body: Record<string, unknown> = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'pouls' },
+      subject: { reference: 'Patient/demo-patient' },
+    };
+    expect(refusal(body)).toBeUndefined();
+    expect(refusal(body)).toBeUndefined();
+    body.status = 5; // a number where R4 has a code
+    expect(refusal(body)?.status).toBe(400);
+    body.status = 'final';
+    expect(refusal(body)).toBeUndefined();
+    (body.code as Record<string, unknown>).bogus = 1; // a change deep inside
+    expect(refusal(body)?.issues.join()).toContain('bogus');
+    delete (body.code as Record<string, unknown>).bogus;
+    expect(refusal(body)).toBeUndefined();
+    body.issued = undefined; // a member set to undefined is not an absent one
+    expect(refusal(body)).toEqual(refusal({ ...body, issued: undefined }));
+  });
+});
