@@ -19,8 +19,10 @@ export function forkTs<M extends { type: string }>(
   args: string[],
   options: { stdout?: 'ignore' | 'inherit' } = {},
 ): BenchChild<M> {
+  // BENCH_CPU_PROF=<dir>: every child writes a V8 CPU profile there (NODE_OPTIONS may not carry --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = fork(entry, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...profile, '--import', 'tsx'],
     stdio: ['ignore', options.stdout ?? 'ignore', 'inherit', 'ipc'],
   });
   const inbox: M[] = [];
