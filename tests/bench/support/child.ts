@@ -63,8 +63,16 @@ export function forkTs<M extends { type: string }>(
  * (IPC disconnect), then exits; a failed start is printed with `label` and exits non-zero.
  */
 export function serveUntilParentLeaves(label: string, start: () => Promise<{ stop(): Promise<void> }>): void {
+  // A forked child's IPC channel does not keep it alive until a 'disconnect' listener exists: were every pending
+  // promise of the start waiting on something unref'd, the process would end with code 0 and say nothing. Say it.
+  const emptied = () => {
+    process.stderr.write(`${label}: the event loop ran empty before the platform was serving (a promise nothing settles)\n`);
+    process.exit(1);
+  };
+  process.once('beforeExit', emptied);
   start().then(
     (platform) => {
+      process.off('beforeExit', emptied);
       let stopping = false;
       const stop = () => {
         if (stopping) return;
