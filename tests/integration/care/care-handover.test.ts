@@ -8,17 +8,12 @@ import type { Observation } from 'fhir/r4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { DEMO_ACCOUNTS } from '../../../src-main/platform/seed/demo-accounts';
-import { createTestClient, syncNow, TEST_PASSPHRASE } from '../../fixtures/test-client';
+import { createTestClient, syncNow, TEST_PASSPHRASE, value } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 
 let platform: TestPlatform;
 let nurse: Core;
 let colleague: Core;
-
-function value<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
-}
 
 async function login(core: Core, identifier: string) {
   const account = DEMO_ACCOUNTS.find((a) => a.identifier === identifier)!;

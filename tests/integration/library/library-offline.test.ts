@@ -6,16 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
-import { createTestClient, loginAs } from '../../fixtures/test-client';
+import { createTestClient, loginAs, ok } from '../../fixtures/test-client';
 
 let platform: TestPlatform;
 let core: Core;
-
-async function ok<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(JSON.stringify(settled.error));
-  return settled.value;
-}
 
 beforeAll(async () => {
   platform = await startTestPlatform();

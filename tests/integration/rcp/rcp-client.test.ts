@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { DEMO_ACCOUNTS } from '../../../src-main/platform/seed/demo-accounts';
 import { RCP_DEMO } from '../../../src-main/platform/seed/demo-rcp';
-import { createTestClient, syncNow, TEST_PASSPHRASE } from '../../fixtures/test-client';
+import { createTestClient, syncNow, TEST_PASSPHRASE, value } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
 
 let platform: TestPlatform;
@@ -25,11 +25,6 @@ async function login(core: Core, identifier: string) {
     passphrase: TEST_PASSPHRASE,
   });
   if (!result.ok) throw new Error(JSON.stringify(result.error));
-}
-
-function value<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
-  if (!result.ok) throw new Error(JSON.stringify(result.error));
-  return result.value;
 }
 
 const MEETING = RCP_DEMO.upcomingMeeting;

@@ -9,19 +9,13 @@ import type { Communication } from 'fhir/r4';
 import type { Core } from '../../../src-main/core';
 import { audienceOfContent } from '../../../src-shared/domain/spaces';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
-import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
+import { createTestClient, loginAs, ok, syncNow } from '../../fixtures/test-client';
 
 let platform: TestPlatform;
 let nurse: Core;
 let gp: Core;
 let specialist: Core;
 let spaceId: string;
-
-async function ok<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(JSON.stringify(settled.error));
-  return settled.value;
-}
 
 beforeAll(async () => {
   platform = await startTestPlatform();

@@ -6,19 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { startTestPlatform, type TestPlatform } from '../../fixtures/test-platform';
-import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
+import { createTestClient, loginAs, ok, syncNow } from '../../fixtures/test-client';
 
 let platform: TestPlatform;
 let nurse: Core;
 let gp: Core;
 let spaceId: string;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n').toString('base64');
-
-async function ok<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(JSON.stringify(settled.error));
-  return settled.value;
-}
 
 /** What a device's encrypted cache holds of a space, straight from its tables. */
 function cacheRowsOf(core: Core, space: string, ids: string[]): number {

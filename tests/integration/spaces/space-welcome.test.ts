@@ -6,17 +6,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Core } from '../../../src-main/core';
 import { DEMO_SPACES } from '../../../src-main/platform/seed/demo-spaces';
-import { createTestClient, loginAs, syncNow } from '../../fixtures/test-client';
+import { createTestClient, loginAs, ok, syncNow } from '../../fixtures/test-client';
 import { startTestPlatform, type TestPlatform } from '../platform/platform-harness';
 
 let env: TestPlatform;
 let gp: Core;
-
-async function ok<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: unknown }>): Promise<T> {
-  const settled = await result;
-  if (!settled.ok) throw new Error(JSON.stringify(settled.error));
-  return settled.value;
-}
 
 beforeAll(async () => {
   env = await startTestPlatform({ patients: 2, docsPerPatient: 1 });
