@@ -240,7 +240,7 @@ describe('the handover page', () => {
       },
       language,
     );
-    expect(await screen.findByText(new RegExp(`^${last} .* Claire Wagner$`))).toBeTruthy();
+    expect(await screen.findByText(new RegExp(`^${last} .* Claire Wagner$`))).toBeInTheDocument();
     await userEvent.setup().click(screen.getByRole('button', { name: done }));
     await waitFor(() => expect(calls.some((c) => c.method === 'care.completeHandover')).toBe(true));
   });

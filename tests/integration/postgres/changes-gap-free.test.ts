@@ -15,6 +15,7 @@ import { inject } from 'vitest';
 import type { ChangeFilter, PlatformStorage } from '../../../src-main/platform/storage/platform-storage';
 import { PostgresStorage } from '../../../src-main/platform/storage/postgres-storage';
 import { createTestDatabase } from '../../fixtures/postgres-cluster';
+import { appendBareObservation } from './bare-observation';
 
 const RESOURCES = 20_000;
 const WRITERS = 8;
@@ -59,18 +60,7 @@ it('8 writers on 2 instances, 20,000 resources: the reader sees every committed 
       try {
         await storage.write(async (tx) => {
           for (const id of ids) {
-            const lastUpdated = new Date().toISOString();
-            const resource = { resourceType: 'Observation', id, meta: { versionId: '1', lastUpdated } } as fhir4.FhirResource;
-            await tx.append({
-              type: 'Observation',
-              id,
-              versionId: 1,
-              lastUpdated,
-              author: 'system',
-              createdBy: 'system',
-              resource,
-              index: null,
-            });
+            await appendBareObservation(tx, id);
             // Inside the transaction: others append and commit meanwhile.
             await pause(random() * 4);
           }

@@ -12,9 +12,9 @@ import { buildPolicyRegistry } from '../../../src-main/platform/policies';
 import { createScope } from '../../../src-main/platform/policy/read-guard';
 import type { PolicyRepository } from '../../../src-main/platform/policy/repository';
 import { PolicyWriteRepository } from '../../../src-main/platform/policy/write-repository';
-import type { StorageTx } from '../../../src-main/platform/storage/platform-storage';
 import { PostgresStorage } from '../../../src-main/platform/storage/postgres-storage';
 import { createTestDatabase } from '../../fixtures/postgres-cluster';
+import { appendBareObservation } from './bare-observation';
 
 let storage: PostgresStorage;
 
@@ -26,24 +26,10 @@ afterAll(async () => {
   await storage.close();
 });
 
-async function appendObservation(tx: StorageTx, id: string) {
-  const lastUpdated = new Date().toISOString();
-  return tx.append({
-    type: 'Observation',
-    id,
-    versionId: 1,
-    lastUpdated,
-    author: 'system',
-    createdBy: 'system',
-    resource: { resourceType: 'Observation', id, meta: { versionId: '1', lastUpdated } } as fhir4.FhirResource,
-    index: null,
-  });
-}
-
 it('inside a write, the sequence a page would be pinned to is provisional: beyond anything committed, never handed out', async () => {
-  await storage.write((tx) => appendObservation(tx, 'before'));
+  await storage.write((tx) => appendBareObservation(tx, 'before'));
   const inside = await storage.write(async (tx) => {
-    const written = await appendObservation(tx, 'inside');
+    const written = await appendBareObservation(tx, 'inside');
     return { snapshot: await tx.currentSequence(), rowSeq: written.seq };
   });
   const after = await storage.read(async (tx) => ({
@@ -58,7 +44,7 @@ it('inside a write, the sequence a page would be pinned to is provisional: beyon
 it('the write repository makes no search page and no $changes page', async () => {
   const registry = buildPolicyRegistry({ presenceCodeTtlSeconds: 3600 });
   const refused = await storage.write(async (tx) => {
-    await appendObservation(tx, 'in-a-transaction');
+    await appendBareObservation(tx, 'in-a-transaction');
     // Held as the read side's type, as a route's step or a domain operation would hold it.
     const repo: PolicyRepository = new PolicyWriteRepository(registry, createScope(null, tx), {} as WriteContext);
     return Promise.all(
